@@ -1,0 +1,3 @@
+module github.com/harcors/harcors
+
+go 1.26
