@@ -1,0 +1,677 @@
+package har
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"errors"
+	"hash/maphash"
+	"io"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Reader reads a HAR file one entry at a time. It holds one fixed buffer,
+// the metadata of log and the current entry; bodies and unknown fields are
+// skipped without being held. A Reader is not safe for concurrent use.
+type Reader struct {
+	s      scanner
+	opt    Options
+	log    Log
+	closer io.Closer
+	// format is "gzip" or "zlib" when the input was compressed.
+	format string
+
+	state     readState
+	jsonp     bool // the HAR is wrapped in onInputData(...) (harviewer .harp)
+	firstElem bool // the next element of log.entries is the first
+	index     int  // position in log.entries of the next element
+	logSeen   bool
+	entSeen   bool
+	err       error // sticky: returned by every Next after the first error
+
+	warns   []*Error
+	dropped int
+
+	// path is the JSON path of the value being read, for messages; it is
+	// built into a string only when a message needs it.
+	path []seg
+
+	hdrs    []Header // scratch for a header list being read
+	cookies []Cookie // scratch for a cookie list being read
+	intern  interner
+	zones   map[int]*time.Location
+}
+
+type readState uint8
+
+const (
+	stateEntries readState = iota // inside log.entries
+	stateDone                     // Next returns r.err (io.EOF or an error)
+)
+
+// seg is one step of a JSON path: a member name, or an array index when
+// idx >= 0.
+type seg struct {
+	name string
+	idx  int
+}
+
+// NewReader sniffs the input and reads up to the first entry. The input may
+// be gzip-compressed (recognised by its magic bytes 1f 8b, whatever the file
+// is called), zlib-compressed (mitmproxy's .zhar), start with a UTF-8 BOM
+// (Fiddler, Windows editors), or be wrapped in a JSONP call such as
+// onInputData({...}); (harviewer's .harp files): all of these are accepted.
+//
+// Problems with the whole file (empty, not JSON, JSON that is not a HAR, a
+// zip archive, a damaged gzip header) are returned here as *Error, as is
+// damage in log's metadata before the entries.
+func NewReader(rd io.Reader, opt Options) (*Reader, error) {
+	r := &Reader{opt: opt}
+	if err := r.start(rd); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Open opens the file at path ("-" for standard input) and returns a Reader
+// whose Close closes it. Options.Name defaults to path.
+func Open(path string, opt Options) (*Reader, error) {
+	if opt.Name == "" {
+		opt.Name = path
+	}
+	var f *os.File
+	var closer io.Closer
+	if path == "-" {
+		f = os.Stdin // not closed: the process owns it
+	} else {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return nil, err
+		}
+		closer = f
+	}
+	r, err := NewReader(f, opt)
+	if err != nil {
+		if closer != nil {
+			closer.Close()
+		}
+		return nil, err
+	}
+	r.closer = closer
+	return r, nil
+}
+
+// Close closes the file opened by Open (it does nothing for a Reader made
+// by NewReader) and releases the buffer. Next returns an error afterwards.
+func (r *Reader) Close() error {
+	if r.err == nil {
+		r.err = &Error{File: r.opt.Name, Offset: -1, Msg: "read after Close", err: os.ErrClosed}
+		r.state = stateDone
+	}
+	r.s.buf, r.s.str, r.s.fix = nil, nil, nil
+	c := r.closer
+	r.closer = nil
+	if c != nil {
+		return c.Close()
+	}
+	return nil
+}
+
+// ReadAll reads every entry. On an error it returns the metadata and the
+// entries read before it with the error (Log is nil when the file could not
+// be read at all). It is meant for tests and small files: Reader keeps
+// memory flat, ReadAll holds every entry.
+func ReadAll(rd io.Reader, opt Options) (*Log, []*Entry, error) {
+	r, err := NewReader(rd, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	var es []*Entry
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			return r.Log(), es, nil
+		}
+		if err != nil {
+			return r.Log(), es, err
+		}
+		es = append(es, e)
+	}
+}
+
+// Log returns the metadata read so far. It is complete only after Next has
+// returned io.EOF: Fiddler writes "creator" after "entries", and pages may
+// come after the entries too. The Reader keeps updating the Log it returns.
+func (r *Reader) Log() *Log { return &r.log }
+
+// Warnings returns non-fatal problems met so far: a field of the wrong type
+// that was skipped, an unparsable startedDateTime, a second "log"... At most
+// MaxWarnings are kept; DroppedWarnings counts the rest.
+func (r *Reader) Warnings() []*Error { return r.warns }
+
+// DroppedWarnings is the number of warnings not kept because MaxWarnings
+// had been reached.
+func (r *Reader) DroppedWarnings() int { return r.dropped }
+
+// Next returns the next entry of log.entries, or io.EOF after the last one.
+// After an error Next keeps returning the same error; the entries returned
+// before it are complete and valid. An element of log.entries that is not
+// an object (null, a string...) is skipped with a warning, so Entry.Index
+// can then jump by more than one.
+func (r *Reader) Next() (*Entry, error) {
+	if r.state == stateDone {
+		return nil, r.err
+	}
+	s := &r.s
+	for {
+		ok, err := s.nextElem(r.firstElem)
+		r.firstElem = false
+		if err != nil {
+			return nil, r.stop(r.fail(err, ""))
+		}
+		if !ok {
+			return nil, r.stop(r.finish())
+		}
+		i := r.index
+		r.index++
+		c, _ := s.peek() // nextElem has seen a byte
+		if c != '{' {
+			r.pushIdx(i)
+			err := r.skipWarn("", "expected an entry object, found "+kindName(c)+"; skipped")
+			r.pop()
+			if err != nil {
+				return nil, r.stop(err)
+			}
+			continue
+		}
+		e := &Entry{Index: i, Line: s.line, Offset: s.offset()}
+		if err := r.readEntry(e); err != nil {
+			return nil, r.stop(err)
+		}
+		return e, nil
+	}
+}
+
+// stop ends reading: every later Next returns err (io.EOF when err is nil).
+func (r *Reader) stop(err error) error {
+	if err == nil {
+		err = io.EOF
+	}
+	r.err = err
+	r.state = stateDone
+	return err
+}
+
+// Magic numbers of the containers NewReader recognises.
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	zipMagic  = []byte("PK\x03\x04")
+	utf8BOM   = []byte{0xef, 0xbb, 0xbf}
+)
+
+func (r *Reader) start(src io.Reader) error {
+	var head [4]byte
+	n, err := io.ReadFull(src, head[:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return &Error{File: r.opt.Name, Offset: -1, Msg: "read error: " + err.Error(), err: err}
+	}
+	h := head[:n]
+	in := io.MultiReader(bytes.NewReader(h), src)
+	max := r.opt.MaxDecompressed
+	if max <= 0 {
+		max = DefaultMaxDecompressed
+	}
+	switch {
+	case n == 0:
+		return r.wholeFile("empty file")
+	case bytes.HasPrefix(h, gzipMagic):
+		zr, err := gzip.NewReader(in)
+		if err != nil {
+			return r.wholeFileErr("not valid gzip data: "+trimPkg(err), err)
+		}
+		r.format = "gzip"
+		in = &limitReader{r: zr, left: max, limit: max}
+	case n >= 2 && h[0] == 0x78 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0:
+		// A zlib header with a 32 KiB window: mitmproxy's .zhar. No
+		// JSON text starts with 'x'.
+		zr, err := zlib.NewReader(in)
+		if err != nil {
+			return r.wholeFileErr("not valid zlib data: "+trimPkg(err), err)
+		}
+		r.format = "zlib"
+		in = &limitReader{r: zr, left: max, limit: max}
+	case bytes.HasPrefix(h, zipMagic):
+		// Playwright can save a .zip holding the HAR and the bodies as
+		// separate files. Reading zip needs random access, which a
+		// stream (stdin) does not give, so ask for the .har inside.
+		return r.wholeFile("not a HAR file: this is a zip archive (Playwright saves a HAR with its bodies as .zip); unzip it and read the .har file inside")
+	}
+
+	s := &r.s
+	s.init(in)
+	s.readErr = r.readErrMsg
+	r.intern.seed = maphash.MakeSeed()
+	r.firstElem = true
+
+	s.ensure(3)
+	b := s.buf[s.pos:s.end]
+	switch {
+	case bytes.HasPrefix(b, utf8BOM):
+		// Fiddler 4 and files re-saved by Windows editors start with a
+		// BOM. Offsets are counted after it, as Entry.Offset says.
+		s.pos += 3
+		s.base = -3
+		s.lineStart = 0
+	case bytes.HasPrefix(b, []byte{0xfe, 0xff}), bytes.HasPrefix(b, []byte{0xff, 0xfe}):
+		return r.wholeFile("not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+	}
+
+	c, ok := s.peek()
+	for ok && c == 0 {
+		s.pos++
+		c, ok = s.peek()
+	}
+	if !ok {
+		if s.rerr != nil && s.rerr != io.EOF {
+			return r.fail(s.eofErr(), "")
+		}
+		return r.wholeFile("empty file")
+	}
+	at := s.mark()
+	switch {
+	case c == '{':
+	case c == '[':
+		return r.fail(at.err("not a HAR file: no log.entries (the top level is an array, not an object)"), "")
+	case c == '"' || c == '-' || (c >= '0' && c <= '9'):
+		return r.fail(at.err("not a HAR file: the top level is "+kindName(c)+", not an object"), "")
+	default:
+		if !r.jsonpStart() {
+			return r.fail(at.err("not JSON: expected '{' at the start, found "+describe(c)), "")
+		}
+		if c, ok = s.peek(); !ok {
+			return r.fail(s.eofErr(), "")
+		}
+		if c != '{' {
+			return r.fail(s.errFound("'{' after the JSONP call's '('", c), "")
+		}
+	}
+	s.pos++
+	s.depth = 1
+	found, err := r.walkTop(true)
+	if err != nil {
+		return err
+	}
+	if !found {
+		msg := "not a HAR file: no log.entries"
+		if !r.logSeen {
+			msg += " (no \"log\" object at the top level)"
+		}
+		return r.wholeFile(msg)
+	}
+	return nil
+}
+
+// jsonpStart consumes a JSONP prefix such as `onInputData(` and reports
+// whether there was one. harviewer's .harp files wrap the HAR this way so
+// that a <script> tag can load them; accepting the wrapper costs nothing
+// and spares the user an edit.
+func (r *Reader) jsonpStart() bool {
+	s := &r.s
+	n := 0
+	for {
+		if s.pos >= s.end && !s.fill() {
+			return false
+		}
+		c := s.buf[s.pos]
+		if c == '_' || c == '$' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || n > 0 && c >= '0' && c <= '9' {
+			s.pos++
+			n++
+			if n > 256 {
+				return false
+			}
+			continue
+		}
+		break
+	}
+	if c, ok := s.peek(); !ok || c != '(' || n == 0 {
+		return false
+	}
+	s.pos++
+	r.jsonp = true
+	return true
+}
+
+// wholeFile reports a problem with the file as a whole, without a position.
+func (r *Reader) wholeFile(msg string) error {
+	return &Error{File: r.opt.Name, Offset: -1, Msg: msg, placed: true}
+}
+
+func (r *Reader) wholeFileErr(msg string, err error) error {
+	e := r.wholeFile(msg).(*Error)
+	e.err = err
+	return e
+}
+
+// walkTop reads members of the top-level object until it finds log.entries
+// (found is true, the reader is then inside the array) or reaches the
+// object's end.
+func (r *Reader) walkTop(first bool) (found bool, err error) {
+	s := &r.s
+	for {
+		key, ok, err := s.nextKey(first)
+		if err != nil {
+			return false, r.fail(err, "")
+		}
+		if !ok {
+			return false, nil
+		}
+		first = false
+		if string(key) != "log" {
+			// httpolice's test files put "_expected" here.
+			if err := s.skipValue(); err != nil {
+				return false, r.fail(err, "")
+			}
+			continue
+		}
+		if r.logSeen {
+			if err := r.skipWarn("log", "a second \"log\" member; ignored"); err != nil {
+				return false, err
+			}
+			continue
+		}
+		c, ok := s.peek()
+		if !ok {
+			return false, r.fail(s.eofErr(), "log")
+		}
+		if c != '{' {
+			return false, r.fail(s.errHere("not a HAR file: \"log\" is "+kindName(c)+", not an object"), "log")
+		}
+		s.pos++
+		s.depth++
+		r.push("log")
+		r.logSeen = true
+		if found, err := r.walkLog(true); found || err != nil {
+			return found, err
+		}
+		s.depth--
+		r.pop()
+	}
+}
+
+// walkLog reads members of log until it finds entries or reaches the end of
+// log. Members may come in any order: Fiddler writes creator after entries,
+// and pages come before or after them.
+func (r *Reader) walkLog(first bool) (found bool, err error) {
+	s := &r.s
+	for {
+		key, ok, err := s.nextKey(first)
+		if err != nil {
+			return false, r.fail(err, "")
+		}
+		if !ok {
+			return false, nil
+		}
+		first = false
+		switch string(key) {
+		case "version":
+			r.log.Version, err = r.strField("version")
+		case "creator":
+			err = r.readCreator("creator", &r.log.Creator)
+		case "browser":
+			err = r.readCreator("browser", &r.log.Browser)
+		case "pages":
+			err = r.readPages()
+		case "entries":
+			if r.entSeen {
+				err = r.skipWarn("entries", "a second \"entries\" member; ignored")
+				break
+			}
+			c, ok := s.peek()
+			if !ok {
+				return false, r.fail(s.eofErr(), "entries")
+			}
+			if c != '[' {
+				return false, r.fail(s.errHere("not a HAR file: log.entries is "+kindName(c)+", not an array"), "entries")
+			}
+			s.pos++
+			s.depth++
+			r.push("entries")
+			r.entSeen = true
+			return true, nil
+		default:
+			err = r.fail(s.skipValue(), "")
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}
+
+// finish reads what follows log.entries: the rest of log (Fiddler's
+// creator), the rest of the top-level object, and what comes after it.
+func (r *Reader) finish() error {
+	s := &r.s
+	s.depth--
+	r.pop() // entries
+	if _, err := r.walkLog(false); err != nil {
+		return err
+	}
+	s.depth--
+	r.pop() // log
+	if _, err := r.walkTop(false); err != nil {
+		return err
+	}
+	s.depth--
+	if r.jsonp {
+		c, ok := s.peek()
+		if !ok {
+			return r.fail(s.errHere("unexpected end of file: the JSONP call's ')' is missing (the file looks truncated)"), "")
+		}
+		if c != ')' {
+			return r.fail(s.errFound("')' closing the JSONP call", c), "")
+		}
+		s.pos++
+		if c, ok = s.peek(); ok && c == ';' {
+			s.pos++
+		}
+	}
+	// Whitespace and NUL bytes may follow: Firebug's NetExport pads files
+	// with NULs. Anything else means a damaged or concatenated file. The
+	// entries have all been returned by now.
+	for {
+		c, ok := s.peek()
+		if !ok {
+			if s.rerr != nil && s.rerr != io.EOF {
+				return r.fail(s.eofErr(), "")
+			}
+			return nil
+		}
+		if c != 0 {
+			return r.fail(s.errHere("unexpected data after the end of the HAR, found "+describe(c)), "")
+		}
+		s.pos++
+	}
+}
+
+// limitReader stops a decompressor at limit bytes, so that a gzip bomb
+// ends with an error instead of filling memory or the disk... or running
+// for an hour.
+type limitReader struct {
+	r     io.Reader
+	left  int64
+	limit int64
+}
+
+// errTooBig is returned by limitReader past its limit.
+type errTooBig struct{ limit int64 }
+
+func (e *errTooBig) Error() string {
+	return "decompressed data larger than " + sizeString(e.limit)
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		// At the limit: fine if the data ends here.
+		var one [1]byte
+		n, err := l.r.Read(one[:])
+		if n > 0 {
+			return 0, &errTooBig{l.limit}
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// readErrMsg words a read error for the user; decompression errors say
+// which format failed and what to do.
+func (r *Reader) readErrMsg(err error) string {
+	var big *errTooBig
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.As(err, &big):
+		return r.format + " data expands past the " + sizeString(big.limit) + " limit (set a higher limit with --max-decompressed)"
+	case r.format != "" && err == io.ErrUnexpectedEOF:
+		return r.format + " data ends early (the file looks truncated)"
+	case err == gzip.ErrChecksum || err == zlib.ErrChecksum:
+		return r.format + " data is damaged (checksum mismatch)"
+	case err == gzip.ErrHeader || err == zlib.ErrHeader:
+		return r.format + " data is damaged (invalid header after the first member)"
+	case errors.As(err, &corrupt):
+		return r.format + " data is damaged: " + trimPkg(err)
+	}
+	return "read error: " + err.Error()
+}
+
+// trimPkg drops the "gzip: " or "flate: " prefix of compress errors, which
+// means nothing to a user.
+func trimPkg(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"gzip: ", "zlib: ", "flate: "} {
+		if len(msg) > len(p) && msg[:len(p)] == p {
+			return msg[len(p):]
+		}
+	}
+	return msg
+}
+
+// fail completes an error from the scanner with the file name and the path
+// of the value being read (the current path plus field, if not ""). An
+// error already completed is returned as is.
+func (r *Reader) fail(err error, field string) error {
+	if err == nil {
+		return nil
+	}
+	e, ok := err.(*Error)
+	if !ok {
+		e = &Error{Offset: -1, Msg: err.Error(), err: err}
+	}
+	if e.placed {
+		return e
+	}
+	e.placed = true
+	e.File = r.opt.Name
+	e.Path = r.pathString(field)
+	if e.eof {
+		e.eof = false
+		if where := r.outerPath(field); where != "" {
+			e.Msg = "unexpected end of file inside " + where + " (the file looks truncated)"
+		} else {
+			e.Msg = "unexpected end of file (the file looks truncated)"
+		}
+	}
+	return e
+}
+
+// warn records a warning about the value at m in field.
+func (r *Reader) warn(m mark, field, msg string) {
+	if len(r.warns) >= MaxWarnings {
+		r.dropped++
+		return
+	}
+	e := m.err(msg)
+	e.File = r.opt.Name
+	e.Path = r.pathString(field)
+	e.placed = true
+	r.warns = append(r.warns, e)
+}
+
+func (r *Reader) push(name string) { r.path = append(r.path, seg{name, -1}) }
+func (r *Reader) pushIdx(i int)    { r.path = append(r.path, seg{"", i}) }
+func (r *Reader) pop()             { r.path = r.path[:len(r.path)-1] }
+
+// pathString renders the current path plus field as log.entries[3].response.
+func (r *Reader) pathString(field string) string {
+	return renderPath(r.path, field)
+}
+
+// outerPath names the element being read for a truncation message: the
+// path up to its first array index (log.entries[7]), or the whole path.
+func (r *Reader) outerPath(field string) string {
+	for i, sg := range r.path {
+		if sg.idx >= 0 {
+			return renderPath(r.path[:i+1], "")
+		}
+	}
+	return renderPath(r.path, field)
+}
+
+func renderPath(path []seg, field string) string {
+	var b []byte
+	for _, sg := range path {
+		if sg.idx >= 0 {
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(sg.idx), 10)
+			b = append(b, ']')
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, sg.name...)
+	}
+	if field != "" {
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, field...)
+	}
+	return string(b)
+}
+
+// interner shares the strings that repeat from entry to entry (header
+// names, "GET", "h2", the User-Agent...). It is a direct-mapped cache, not a
+// map: lookups cost one hash, memory is fixed, and a slot taken by a
+// one-off value is simply overwritten by the next one.
+type interner struct {
+	seed  maphash.Seed
+	slots [internSlots]string
+}
+
+const (
+	internSlots  = 4096
+	maxInternLen = 128
+)
+
+func (in *interner) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > maxInternLen {
+		return string(b)
+	}
+	slot := &in.slots[maphash.Bytes(in.seed, b)&(internSlots-1)]
+	if *slot == string(b) {
+		return *slot
+	}
+	str := string(b)
+	*slot = str
+	return str
+}

@@ -1,0 +1,685 @@
+package har
+
+import (
+	"bytes"
+	"io"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file is a small pull scanner for JSON over an io.Reader. It exists
+// instead of encoding/json because a HAR with bodies is mostly base64 text
+// that harcors never looks at: the scanner skips such strings with
+// bytes.IndexByte at memory speed, holds nothing of them, and keeps track of
+// the byte offset and line of every token for error messages.
+
+// bufSize is the fixed read buffer. Larger buffers gain nothing measurable;
+// smaller ones cost a Read call per few KiB.
+const bufSize = 256 << 10
+
+// maxKeyLen is the longest object key decoded; no key the reader knows is
+// longer, so longer keys are skipped unread and match nothing.
+const maxKeyLen = 64
+
+// longKey stands for a key longer than maxKeyLen; it matches no known field.
+var longKey = []byte{0}
+
+type scanner struct {
+	rd       io.Reader
+	buf      []byte // buf[pos:end] is unread input
+	pos, end int
+	// base is the offset of buf[0] in the JSON text.
+	base int64
+	// line is the 1-based line of buf[pos]; lineStart the offset of its
+	// first byte. Newlines are counted only in whitespace between tokens:
+	// JSON strings cannot hold a raw newline, so a skipped string need not
+	// be searched for one.
+	line      int
+	lineStart int64
+	// rerr is the error of the last Read (io.EOF at the end); data read
+	// with it is consumed first.
+	rerr error
+	// readErr turns a read error other than io.EOF into an *Error message
+	// (decompression errors read better with their own wording).
+	readErr func(error) string
+
+	str   []byte // scratch for decoded strings
+	fix   []byte // scratch for repairing invalid UTF-8
+	num   []byte // scratch for number text
+	stack []byte // skipValue's stack of open containers
+	// depth is the number of containers the decoder has entered; skipValue
+	// adds its own to enforce MaxDepth.
+	depth int
+}
+
+func (s *scanner) init(rd io.Reader) {
+	s.rd = rd
+	s.buf = make([]byte, bufSize)
+	s.line = 1
+}
+
+// fill makes more input available, keeping buf[pos:end] (moved to the front
+// of the buffer). It reports false when there is no more input.
+func (s *scanner) fill() bool {
+	if s.rerr != nil {
+		return false
+	}
+	if s.pos > 0 {
+		n := copy(s.buf, s.buf[s.pos:s.end])
+		s.base += int64(s.pos)
+		s.pos, s.end = 0, n
+	}
+	for range 100 {
+		n, err := s.rd.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.rerr = err
+		}
+		if n > 0 {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+	s.rerr = io.ErrNoProgress
+	return false
+}
+
+// ensure tries to make n bytes available at buf[pos:]; it reports whether
+// it could (false near the end of input).
+func (s *scanner) ensure(n int) bool {
+	for s.end-s.pos < n {
+		if !s.fill() {
+			return false
+		}
+	}
+	return true
+}
+
+// offset is the offset of buf[pos] in the JSON text.
+func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
+
+// mark is a position in the input, taken before a value is read so that a
+// message about the value can point at its start.
+type mark struct {
+	off  int64
+	line int
+	col  int
+}
+
+func (s *scanner) mark() mark {
+	off := s.offset()
+	return mark{off, s.line, int(off-s.lineStart) + 1}
+}
+
+func (m mark) err(msg string) *Error {
+	return &Error{Offset: m.off, Line: m.line, Column: m.col, Msg: msg}
+}
+
+// errHere reports a problem at the current position.
+func (s *scanner) errHere(msg string) *Error { return s.mark().err(msg) }
+
+// errFound reports that want was expected at the current position and c
+// was found.
+func (s *scanner) errFound(want string, c byte) *Error {
+	return s.errHere("expected " + want + ", found " + describe(c))
+}
+
+// eofErr reports the end of input in the middle of the text: truncation
+// when the input ended cleanly, the read error otherwise.
+func (s *scanner) eofErr() *Error {
+	e := s.errHere("")
+	if s.rerr == nil || s.rerr == io.EOF {
+		e.eof = true
+		e.Msg = "unexpected end of file"
+		return e
+	}
+	e.err = s.rerr
+	if s.readErr != nil {
+		e.Msg = s.readErr(s.rerr)
+	} else {
+		e.Msg = "read error: " + s.rerr.Error()
+	}
+	return e
+}
+
+// peek skips whitespace and returns the next byte without consuming it;
+// ok is false at the end of input.
+func (s *scanner) peek() (c byte, ok bool) {
+	for {
+		for s.pos < s.end {
+			c = s.buf[s.pos]
+			if c > ' ' {
+				return c, true
+			}
+			switch c {
+			case ' ', '\t', '\r':
+				s.pos++
+			case '\n':
+				s.pos++
+				s.line++
+				s.lineStart = s.offset()
+			default:
+				return c, true
+			}
+		}
+		if !s.fill() {
+			return 0, false
+		}
+	}
+}
+
+// readByte consumes one byte, whitespace or not.
+func (s *scanner) readByte() (byte, bool) {
+	if s.pos >= s.end && !s.fill() {
+		return 0, false
+	}
+	c := s.buf[s.pos]
+	s.pos++
+	return c, true
+}
+
+// skipString consumes the rest of a string whose opening quote has been
+// consumed, without decoding it. It finds the closing quote with
+// bytes.IndexByte and counts the backslashes before each '"' found (an odd
+// run escapes it), so a long body costs little more than a memchr. Escapes
+// and UTF-8 are not checked: the text is thrown away.
+func (s *scanner) skipString() error {
+	// escaped is set when the previous buffer ended in an odd run of
+	// backslashes: the first byte of the next one is escaped.
+	escaped := false
+	for {
+		if s.pos >= s.end && !s.fill() {
+			return s.eofErr()
+		}
+		if escaped {
+			s.pos++
+			escaped = false
+			continue
+		}
+		b := s.buf[s.pos:s.end]
+		i := bytes.IndexByte(b, '"')
+		if i < 0 {
+			n := 0
+			for j := len(b) - 1; j >= 0 && b[j] == '\\'; j-- {
+				n++
+			}
+			escaped = n%2 == 1
+			s.pos = s.end
+			continue
+		}
+		n := 0
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			n++
+		}
+		s.pos += i + 1
+		if n%2 == 0 {
+			return nil
+		}
+	}
+}
+
+// readString decodes the rest of a string whose opening quote has been
+// consumed. The result is valid until the next call on s. Every JSON escape
+// is decoded, surrogate pairs included; invalid UTF-8 and lone surrogates
+// become U+FFFD, as encoding/json does, and raw control characters are kept
+// (some exporters write them; strict JSON forbids them). If the decoded text
+// would be longer than limit, the rest of the string is skipped and over is
+// true.
+func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
+	// Fast path: the whole string is in the buffer, with no escape and
+	// valid UTF-8 (nearly every header name and value).
+	b := s.buf[s.pos:s.end]
+	if q := bytes.IndexByte(b, '"'); q >= 0 {
+		b = b[:q]
+		if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+			s.pos += q + 1
+			if len(b) > limit {
+				return nil, true, nil
+			}
+			return b, false, nil
+		}
+	}
+	dst := s.str[:0]
+	for {
+		if s.pos >= s.end && !s.fill() {
+			return nil, false, s.eofErr()
+		}
+		b := s.buf[s.pos:s.end]
+		q := bytes.IndexByte(b, '"')
+		stop := len(b)
+		if q >= 0 {
+			stop = q
+		}
+		bs := bytes.IndexByte(b[:stop], '\\')
+		if bs >= 0 {
+			stop = bs
+		}
+		if len(dst)+stop > limit {
+			s.str = dst[:0]
+			s.pos += stop
+			return nil, true, s.skipString()
+		}
+		dst = append(dst, b[:stop]...)
+		s.pos += stop
+		switch {
+		case bs >= 0:
+			s.pos++ // the backslash
+			if dst, err = s.escape(dst); err != nil {
+				s.str = dst[:0]
+				return nil, false, err
+			}
+			if len(dst) > limit {
+				s.str = dst[:0]
+				return nil, true, s.skipString()
+			}
+		case q >= 0:
+			s.pos++ // the closing quote
+			s.str = dst[:0]
+			if !utf8.Valid(dst) {
+				dst = s.repair(dst)
+			}
+			return dst, false, nil
+		}
+	}
+}
+
+// escape decodes one escape sequence whose backslash has been consumed and
+// appends its text to dst.
+func (s *scanner) escape(dst []byte) ([]byte, error) {
+	c, ok := s.readByte()
+	if !ok {
+		return dst, s.eofErr()
+	}
+	switch c {
+	case '"', '\\', '/':
+		return append(dst, c), nil
+	case 'b':
+		return append(dst, '\b'), nil
+	case 'f':
+		return append(dst, '\f'), nil
+	case 'n':
+		return append(dst, '\n'), nil
+	case 'r':
+		return append(dst, '\r'), nil
+	case 't':
+		return append(dst, '\t'), nil
+	case 'u':
+		r, err := s.hex4()
+		if err != nil {
+			return dst, err
+		}
+		if utf16.IsSurrogate(r) {
+			// A high surrogate needs a "\uDC00".."\uDFFF" right after
+			// it; anything else leaves it lone, and a lone surrogate
+			// becomes U+FFFD (the next escape is then read on its own).
+			r2 := rune(-1)
+			if s.ensure(6) && s.buf[s.pos] == '\\' && s.buf[s.pos+1] == 'u' {
+				r2 = hexRune(s.buf[s.pos+2 : s.pos+6])
+			}
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				s.pos += 6
+				r = d
+			} else {
+				r = utf8.RuneError
+			}
+		}
+		return utf8.AppendRune(dst, r), nil
+	}
+	s.pos--
+	return dst, s.errHere("invalid escape in string: '\\' followed by " + describe(c))
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func (s *scanner) hex4() (rune, error) {
+	if !s.ensure(4) {
+		s.pos = s.end
+		return 0, s.eofErr()
+	}
+	r := hexRune(s.buf[s.pos : s.pos+4])
+	if r < 0 {
+		return 0, s.errHere("invalid \\u escape: expected 4 hex digits")
+	}
+	s.pos += 4
+	return r, nil
+}
+
+// hexRune decodes four hex digits, or returns -1.
+func hexRune(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// repair replaces each invalid UTF-8 byte of b with U+FFFD (one per byte,
+// as a range loop and encoding/json do).
+func (s *scanner) repair(b []byte) []byte {
+	out := s.fix[:0]
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	s.fix = out[:0]
+	return out
+}
+
+// maxNumLen is the longest number text kept for parsing; longer numbers
+// (valid JSON, but nothing a HAR field holds) are read as unparsable.
+const maxNumLen = 64
+
+// readNumber consumes a number and returns its text (valid until the next
+// call; truncated to maxNumLen bytes). It follows the JSON grammar, and
+// also accepts NaN, Infinity and -Infinity, which Python's json module
+// writes for float timings unless told not to (mitmproxy, HAR tools in
+// Python).
+func (s *scanner) readNumber() ([]byte, error) {
+	num := s.num[:0]
+	state := 0
+	for {
+		if s.pos >= s.end && !s.fill() {
+			break
+		}
+		c := s.buf[s.pos]
+		next := -1
+		switch state {
+		case 0: // start
+			switch {
+			case c == '-':
+				next = 1
+			case c == '0':
+				next = 2
+			case c >= '1' && c <= '9':
+				next = 3
+			case c == 'N':
+				return s.word(num, "NaN")
+			case c == 'I':
+				return s.word(num, "Infinity")
+			}
+		case 1: // after '-'
+			switch {
+			case c == '0':
+				next = 2
+			case c >= '1' && c <= '9':
+				next = 3
+			case c == 'I':
+				return s.word(num, "Infinity")
+			}
+		case 2, 3: // after the integer part (2: a lone 0)
+			switch {
+			case c >= '0' && c <= '9' && state == 3:
+				next = 3
+			case c == '.':
+				next = 4
+			case c == 'e' || c == 'E':
+				next = 6
+			}
+		case 4, 5: // after '.', after fraction digits
+			switch {
+			case c >= '0' && c <= '9':
+				next = 5
+			case (c == 'e' || c == 'E') && state == 5:
+				next = 6
+			}
+		case 6: // after 'e'
+			switch {
+			case c == '+' || c == '-':
+				next = 7
+			case c >= '0' && c <= '9':
+				next = 8
+			}
+		case 7, 8: // after the exponent sign, after exponent digits
+			if c >= '0' && c <= '9' {
+				next = 8
+			}
+		}
+		if next < 0 {
+			break
+		}
+		state = next
+		if len(num) < maxNumLen {
+			num = append(num, c)
+		}
+		s.pos++
+	}
+	s.num = num[:0]
+	switch state {
+	case 2, 3, 5, 8:
+		return num, nil
+	}
+	if s.pos >= s.end && !s.fill() {
+		return nil, s.eofErr()
+	}
+	if state == 0 {
+		return nil, s.errFound("a value", s.buf[s.pos])
+	}
+	return nil, s.errFound("a digit in number", s.buf[s.pos])
+}
+
+// word consumes the literal w (true, false, null, NaN, Infinity) and
+// returns prefix+w.
+func (s *scanner) word(prefix []byte, w string) ([]byte, error) {
+	for i := 0; i < len(w); i++ {
+		c, ok := s.readByte()
+		if !ok {
+			return nil, s.eofErr()
+		}
+		if c != w[i] {
+			s.pos--
+			return nil, s.errFound(w, c)
+		}
+	}
+	num := append(prefix, w...)
+	s.num = num[:0]
+	return num, nil
+}
+
+// skipScalar consumes a number or literal starting with c.
+func (s *scanner) skipScalar(c byte) error {
+	var err error
+	switch c {
+	case 't':
+		_, err = s.word(nil, "true")
+	case 'f':
+		_, err = s.word(nil, "false")
+	case 'n':
+		_, err = s.word(nil, "null")
+	default:
+		_, err = s.readNumber()
+	}
+	return err
+}
+
+// nextKey reads the next member key of an object whose '{' has been
+// consumed, and the ':' after it. first says that no member has been read
+// yet. ok is false, and the '}' consumed, at the end of the object. A key
+// longer than maxKeyLen comes back as longKey.
+func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
+	c, got := s.peek()
+	if !got {
+		return nil, false, s.eofErr()
+	}
+	switch {
+	case c == '}':
+		s.pos++
+		return nil, false, nil
+	case first:
+		if c != '"' {
+			return nil, false, s.errFound("a string (object key) or '}'", c)
+		}
+	case c != ',':
+		return nil, false, s.errFound("',' or '}' after object member", c)
+	default:
+		s.pos++
+		if c, got = s.peek(); !got {
+			return nil, false, s.eofErr()
+		}
+		if c != '"' {
+			return nil, false, s.errFound("a string (object key) after ','", c)
+		}
+	}
+	s.pos++
+	key, over, err := s.readString(maxKeyLen)
+	if err != nil {
+		return nil, false, err
+	}
+	if over {
+		key = longKey
+	}
+	if c, got = s.peek(); !got {
+		return nil, false, s.eofErr()
+	}
+	if c != ':' {
+		return nil, false, s.errFound("':' after object key", c)
+	}
+	s.pos++
+	return key, true, nil
+}
+
+// nextElem moves to the next element of an array whose '[' has been
+// consumed. ok is false, and the ']' consumed, at the end of the array.
+func (s *scanner) nextElem(first bool) (ok bool, err error) {
+	c, got := s.peek()
+	if !got {
+		return false, s.eofErr()
+	}
+	switch {
+	case c == ']':
+		s.pos++
+		return false, nil
+	case first:
+		return true, nil
+	case c != ',':
+		return false, s.errFound("',' or ']' after array element", c)
+	}
+	s.pos++
+	return true, nil
+}
+
+// errDepth is the message for nesting past MaxDepth.
+const errDepth = "JSON nested deeper than 512 levels (MaxDepth)"
+
+// skipValue consumes one JSON value of any kind. It walks containers with
+// an explicit stack instead of recursion, so a file nested 100,000 deep
+// cannot overflow the goroutine stack, and it checks the structure (commas,
+// colons, brackets) so that damage inside a skipped value is still found.
+func (s *scanner) skipValue() error {
+	stack := s.stack[:0]
+	defer func() { s.stack = stack[:0] }()
+value:
+	for {
+		c, ok := s.peek()
+		if !ok {
+			return s.eofErr()
+		}
+		switch c {
+		case '"':
+			s.pos++
+			if err := s.skipString(); err != nil {
+				return err
+			}
+		case '{', '[':
+			if s.depth+len(stack)+1 > MaxDepth {
+				return s.errHere(errDepth)
+			}
+			s.pos++
+			stack = append(stack, c)
+			c2, ok := s.peek()
+			if !ok {
+				return s.eofErr()
+			}
+			if c == '[' {
+				if c2 != ']' {
+					continue value
+				}
+				s.pos++
+				stack = stack[:len(stack)-1]
+				break
+			}
+			if c2 == '}' {
+				s.pos++
+				stack = stack[:len(stack)-1]
+				break
+			}
+			if c2 != '"' {
+				return s.errFound("a string (object key) or '}'", c2)
+			}
+			if err := s.skipKey(); err != nil {
+				return err
+			}
+			continue value
+		default:
+			if err := s.skipScalar(c); err != nil {
+				return err
+			}
+		}
+		// A value is complete: close containers until one has another
+		// element.
+		for len(stack) > 0 {
+			c, ok := s.peek()
+			if !ok {
+				return s.eofErr()
+			}
+			top := stack[len(stack)-1]
+			switch {
+			case c == ',':
+				s.pos++
+				if top == '{' {
+					c2, ok := s.peek()
+					if !ok {
+						return s.eofErr()
+					}
+					if c2 != '"' {
+						return s.errFound("a string (object key) after ','", c2)
+					}
+					if err := s.skipKey(); err != nil {
+						return err
+					}
+				}
+				continue value
+			case top == '{' && c == '}', top == '[' && c == ']':
+				s.pos++
+				stack = stack[:len(stack)-1]
+			case top == '{':
+				return s.errFound("',' or '}' after object member", c)
+			default:
+				return s.errFound("',' or ']' after array element", c)
+			}
+		}
+		return nil
+	}
+}
+
+// skipKey consumes a key (its opening quote is next) and the ':' after it.
+func (s *scanner) skipKey() error {
+	s.pos++
+	if err := s.skipString(); err != nil {
+		return err
+	}
+	c, ok := s.peek()
+	if !ok {
+		return s.eofErr()
+	}
+	if c != ':' {
+		return s.errFound("':' after object key", c)
+	}
+	s.pos++
+	return nil
+}
