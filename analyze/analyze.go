@@ -1,0 +1,230 @@
+// Package analyze decides, for every cross-origin request in a HAR, whether
+// the browser let it through, and when it did not, which check failed, what
+// on the server side caused it and how to fix it.
+//
+// The checks mirror Chromium's CORS code (services/network/cors and
+// services/network/public/cpp/cors), in Chromium's order, and name failures
+// with Chromium's CorsError values; Firefox's names come beside them. The
+// rule catalogue (Rules) documents every finding. The package knows nothing
+// of output: report renders its results.
+package analyze
+
+import (
+	"errors"
+	"io"
+	"sort"
+
+	"github.com/harcors/harcors/har"
+)
+
+// Credentials says what is known of a request's credentials mode.
+type Credentials string
+
+// Credentials modes.
+const (
+	// CredInclude: the request was made with credentials (cookies were sent,
+	// or only credentials explain what the browser did).
+	CredInclude Credentials = "include"
+	// CredOmit: the request was made without credentials (only that explains
+	// what the browser did).
+	CredOmit Credentials = "omit"
+	// CredUnknown: the capture does not say. Chrome's default (sanitized)
+	// export drops Cookie headers, so a missing cookie proves nothing.
+	CredUnknown Credentials = "unknown"
+)
+
+// Finding is one problem with one request.
+type Finding struct {
+	Rule     *Rule
+	Severity Severity
+
+	File string
+	// Entry is the 0-based index in log.entries of the follow-up request, or
+	// of the preflight when no follow-up was recorded. Preflight is the
+	// index of its preflight, or -1.
+	Entry     int
+	Preflight int
+	// Line is the line of the file on which Entry starts.
+	Line   int
+	URL    string
+	Method string // the follow-up's method (Access-Control-Request-Method when only the preflight was recorded)
+	Origin string
+
+	// Chromium is the CorsError value as the DevTools protocol spells it
+	// ("PreflightMissingAllowOriginHeader"); Firefox the console key
+	// ("CORSMissingAllowOrigin2"). Either is empty when the browser reports
+	// no CORS error for this finding (a warning, a network error).
+	Chromium string
+	Firefox  string
+	// Message is the console line Chromium printed (reconstructed);
+	// FirefoxMessage Firefox's.
+	Message        string
+	FirefoxMessage string
+	// Value is the offending value: the Access-Control-Allow-Origin value,
+	// the method, the header name, the redirect target.
+	Value string
+	// Status is the HTTP status of the response that failed the check (the
+	// preflight's or the follow-up's); 0 when there was none.
+	Status int
+	// Cause is what on the server side made it happen, from the evidence in
+	// the capture; Fix says what to change, for Stack when it was
+	// recognised.
+	Cause string
+	Fix   string
+	Stack Stack
+
+	Credentials      Credentials
+	CredentialsBasis string
+	// PreflightCaptured is false when the request needed a preflight that
+	// the capture does not hold (preflight cache, Playwright, a capture
+	// started late).
+	PreflightCaptured bool
+
+	// Request and PreflightEntry are the entries the finding is about (nil
+	// when absent), for renderers that show headers.
+	Request        *har.Entry
+	PreflightEntry *har.Entry
+}
+
+// Verdict is what became of one cross-origin request.
+type Verdict string
+
+// Verdicts.
+const (
+	Pass    Verdict = "pass"
+	Blocked Verdict = "blocked"
+	// Unknown: the capture does not hold enough to judge (a proxy capture
+	// of a request whose credentials mode decides it, for example).
+	Unknown Verdict = "unknown"
+)
+
+// Request is one cross-origin request with its verdict, for listings of
+// every request (`--all`).
+type Request struct {
+	Entry     int
+	Preflight int // -1 when none
+	Line      int
+	URL       string
+	Method    string
+	Origin    string
+	Status    int
+	Verdict   Verdict
+	// Rule is the ID of the rule that blocked it, when one did.
+	Rule string
+	// PreflightTime is how long the preflight took, in milliseconds; 0
+	// without one.
+	PreflightTime float64
+}
+
+// Result is the analysis of one HAR file.
+type Result struct {
+	File    string
+	Creator string // "WebInspector 537.36", "Firefox 128.0"...
+	Browser string
+	// Entries counts log.entries read; CrossOrigin the cross-origin (CORS)
+	// requests among them; Preflights the preflight entries; Paired the
+	// preflights matched to their follow-up.
+	Entries     int
+	CrossOrigin int
+	Preflights  int
+	Paired      int
+	// Err is the reading error, if any. Entries read before it are analysed.
+	Err error
+	// ReadWarnings are the reader's non-fatal complaints.
+	ReadWarnings []error
+	Findings     []Finding
+	Requests     []Request
+}
+
+// Options control an analysis.
+type Options struct {
+	// Ignore holds rule IDs whose findings are dropped.
+	Ignore map[string]bool
+}
+
+// File reads and analyses the HAR at path ("-" is standard input).
+func File(path string, opt Options, ropt har.Options) *Result {
+	ropt.Name = path
+	r, err := har.Open(path, ropt)
+	if err != nil {
+		return &Result{File: path, Err: err}
+	}
+	defer r.Close()
+	return read(path, r, opt)
+}
+
+// Reader reads and analyses one HAR from r; name is used in messages.
+func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
+	ropt.Name = name
+	r, err := har.NewReader(rd, ropt)
+	if err != nil {
+		return &Result{File: name, Err: err}
+	}
+	return read(name, r, opt)
+}
+
+func read(name string, r *har.Reader, opt Options) *Result {
+	var entries []*har.Entry
+	var rerr error
+	for {
+		e, err := r.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				rerr = err
+			}
+			break
+		}
+		entries = append(entries, e)
+	}
+	res := Analyze(name, r.Log(), entries, opt)
+	res.Err = rerr
+	for _, w := range r.Warnings() {
+		res.ReadWarnings = append(res.ReadWarnings, w)
+	}
+	return res
+}
+
+// Analyze analyses entries already read. log may be nil.
+func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
+	if log == nil {
+		log = &har.Log{}
+	}
+	a := newAnalysis(name, log, entries)
+	a.run()
+	res := &Result{
+		File:        name,
+		Creator:     log.Creator.String(),
+		Browser:     log.Browser.String(),
+		Entries:     len(entries),
+		CrossOrigin: a.crossOrigin,
+		Preflights:  a.preflights,
+		Paired:      a.paired,
+		Requests:    a.requests,
+	}
+	for _, f := range a.findings {
+		if opt.Ignore[f.Rule.ID] {
+			continue
+		}
+		res.Findings = append(res.Findings, f)
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		fi, fj := &res.Findings[i], &res.Findings[j]
+		if fi.Entry != fj.Entry {
+			return fi.Entry < fj.Entry
+		}
+		return fi.Severity > fj.Severity
+	})
+	sort.SliceStable(res.Requests, func(i, j int) bool { return res.Requests[i].Entry < res.Requests[j].Entry })
+	return res
+}
+
+// Count returns how many findings have severity s or higher.
+func (r *Result) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity >= s {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,210 @@
+package analyze
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/harcors/harcors/har"
+)
+
+// authorizationCoveredByWildcard mirrors Chromium's feature
+// CorsNonWildcardRequestHeadersSupport being off (its default in every
+// Chromium release harcors has been checked against, including the one the
+// fixtures in testdata/hars/chromium were recorded with): with it off,
+// "Access-Control-Allow-Headers: *" lets an Authorization header through
+// for a request without credentials, and Chromium only logs a deprecation
+// warning. The Fetch Standard says it must not; rule CORS-P18 warns.
+const authorizationCoveredByWildcard = true
+
+// exchange is one cross-origin request as the browser handled it: the
+// follow-up (nil when only the preflight was recorded) and its preflight (nil
+// when none was recorded).
+type exchange struct {
+	req, pre *node
+	origin   string // the request's origin ("null" for an opaque or tainted one)
+	method   string // the method as sent
+	unsafe   []string
+	// needsPreflight: the method or headers call for a preflight.
+	needsPreflight bool
+	observed       outcome
+	observedErr    string
+}
+
+// failure is the first check that failed.
+type failure struct {
+	corsError string // Chromium's CorsError name; "" for a network error or an unexplained block
+	param     string
+	at        *node // the entry whose response failed
+	stage     stage
+	netErr    string // the network error, for corsError == ""
+}
+
+type stage int
+
+const (
+	stagePreflight stage = iota
+	stageRedirect
+	stageActual
+	stageUnexplained
+)
+
+// same reports whether two evaluations ended the same way.
+func (f *failure) same(g *failure) bool {
+	if f == nil || g == nil {
+		return f == g
+	}
+	return f.corsError == g.corsError && f.param == g.param && f.at == g.at && f.netErr == g.netErr
+}
+
+// responded reports whether an entry holds a response from the server: a
+// status and headers. Chrome writes status 0 and no headers for a request it
+// never sent; Playwright writes -1.
+func responded(e *har.Entry) bool {
+	return e.Response.Status > 0 && len(e.Response.Headers) > 0
+}
+
+// evaluate runs the browser's checks on x, with or without credentials, and
+// returns the first failure, or nil.
+func evaluate(x *exchange, include bool) *failure {
+	if p := x.pre; p != nil {
+		if f := checkPreflight(x, p, include); f != nil {
+			return f
+		}
+	}
+	r := x.req
+	if r == nil || !responded(r.e) {
+		return nil
+	}
+	st := r.e.Response.Status
+	// The CORS check is skipped for a 304 answering the browser's own
+	// revalidation (CorsURLLoader::OnReceiveResponse).
+	if st == 304 {
+		return nil
+	}
+	origin := x.origin
+	if r.origin != "" {
+		// A hop after a cross-origin redirect carries "Origin: null" (a
+		// tainted origin); the HAR has the header as sent.
+		origin = r.origin
+	}
+	if isRedirectStatus(st) {
+		if loc := redirectTarget(r.e); loc != "" {
+			if u, err := url.Parse(loc); err == nil && u.User != nil {
+				return &failure{corsError: "RedirectContainsCredentials", at: r, stage: stageRedirect}
+			}
+		}
+		if ce, param := checkAccess(r.e.Response.Headers, origin, include); ce != "" {
+			return &failure{corsError: ce, param: param, at: r, stage: stageRedirect}
+		}
+		return nil
+	}
+	if ce, param := checkAccess(r.e.Response.Headers, origin, include); ce != "" {
+		return &failure{corsError: ce, param: param, at: r, stage: stageActual}
+	}
+	return nil
+}
+
+// checkAccess is Chromium's cors::CheckAccess on one response: the
+// Access-Control-Allow-Origin check, then Access-Control-Allow-Credentials.
+// It returns the CorsError name and its parameter, or "".
+func checkAccess(h har.Headers, origin string, include bool) (string, string) {
+	acao, ok := normalizedHeader(h.Values("Access-Control-Allow-Origin"))
+	if ok && acao == "*" {
+		if include {
+			return "WildcardOriginNotAllowed", ""
+		}
+		return "", ""
+	}
+	if !ok {
+		return "MissingAllowOriginHeader", ""
+	}
+	if acao != origin {
+		switch {
+		case strings.ContainsAny(acao, " ,"):
+			return "MultipleAllowOriginValues", acao
+		case acao == "null":
+			return "AllowOriginMismatch", acao
+		case !parsesAsURL(acao):
+			return "InvalidAllowOriginValue", acao
+		}
+		return "AllowOriginMismatch", acao
+	}
+	if include {
+		acac, _ := normalizedHeader(h.Values("Access-Control-Allow-Credentials"))
+		if acac != "true" {
+			return "InvalidAllowCredentials", acac
+		}
+	}
+	return "", ""
+}
+
+// checkPreflight is Chromium's handling of a preflight response
+// (PreflightController, PreflightResult), in its order: redirect, network
+// failure, the access check (before the status, so a 404 without CORS
+// headers reports the missing header), the status, Private Network Access,
+// the syntax of the allow lists, the method, the headers.
+func checkPreflight(x *exchange, p *node, include bool) *failure {
+	e := p.e
+	st := e.Response.Status
+	if isRedirectStatus(st) && redirectTarget(e) != "" {
+		return &failure{corsError: "PreflightDisallowedRedirect", param: redirectTarget(e), at: p, stage: stagePreflight}
+	}
+	if !responded(e) {
+		if st <= 0 {
+			// No response: the preflight's network error is passed on to
+			// the follow-up as is, with no CORS error.
+			return &failure{at: p, stage: stagePreflight, netErr: netError(e)}
+		}
+	}
+	h := e.Response.Headers
+	if ce, param := checkAccess(h, x.origin, include); ce != "" {
+		return &failure{corsError: "Preflight" + ce, param: param, at: p, stage: stagePreflight}
+	}
+	if st < 200 || st > 299 {
+		return &failure{corsError: "PreflightInvalidStatus", at: p, stage: stagePreflight}
+	}
+	if v, ok := e.Request.Headers.Get("Access-Control-Request-Private-Network"); ok && strings.TrimSpace(v) == "true" {
+		allow, ok := normalizedHeader(h.Values("Access-Control-Allow-Private-Network"))
+		if !ok {
+			return &failure{corsError: "PreflightMissingAllowPrivateNetwork", param: "private", at: p, stage: stagePreflight}
+		}
+		if allow != "true" {
+			return &failure{corsError: "PreflightInvalidAllowPrivateNetwork", param: allow, at: p, stage: stagePreflight}
+		}
+	}
+	methods, bad, ok := parseTokenList(h.Values("Access-Control-Allow-Methods"))
+	if !ok {
+		return &failure{corsError: "InvalidAllowMethodsPreflightResponse", param: bad, at: p, stage: stagePreflight}
+	}
+	headers, bad, ok := parseTokenList(h.Values("Access-Control-Allow-Headers"))
+	if !ok {
+		return &failure{corsError: "InvalidAllowHeadersPreflightResponse", param: bad, at: p, stage: stagePreflight}
+	}
+	// Methods compare case-sensitively (Chromium 109 and later).
+	if !isSafelistedMethod(x.method) && !slices.Contains(methods, x.method) &&
+		(include || !slices.Contains(methods, "*")) {
+		return &failure{corsError: "MethodDisallowedByPreflightResponse", param: x.method, at: p, stage: stagePreflight}
+	}
+	allowed := map[string]bool{}
+	for _, n := range headers {
+		allowed[strings.ToLower(n)] = true
+	}
+	if !include && allowed["*"] && authorizationCoveredByWildcard {
+		return nil
+	}
+	for _, n := range x.unsafe {
+		if !allowed[n] && !(!include && allowed["*"] && n != "authorization") {
+			return &failure{corsError: "HeaderDisallowedByPreflightResponse", param: n, at: p, stage: stagePreflight}
+		}
+	}
+	return nil
+}
+
+// netError names a request's network error for messages.
+func netError(e *har.Entry) string {
+	if e.Error != "" {
+		return e.Error
+	}
+	return "no response"
+}

@@ -1,0 +1,496 @@
+package analyze
+
+import (
+	"strings"
+
+	"github.com/harcors/harcors/har"
+)
+
+// outcome is what the capture says the browser did with a request.
+type outcome int
+
+const (
+	outUnknown outcome = iota
+	outPassed
+	// outBlocked: the browser failed the request the way it fails CORS
+	// (net::ERR_FAILED, status 0 or -1).
+	outBlocked
+	// outNetError: a failure that is not CORS (refused, DNS, TLS, ORB...).
+	outNetError
+)
+
+// exportersThatRecordFailures write a failure marker for every request the
+// browser failed, so an entry without one passed: Chrome and Edge DevTools
+// (response._error), Safari's Web Inspector (_error), Playwright (status -1,
+// _failureText) and chrome-har (drops failed requests altogether). Firefox
+// and the proxies do not: there a clean-looking entry proves nothing.
+var exportersThatRecordFailures = map[string]bool{
+	"WebInspector": true, "WebKit Web Inspector": true, "Playwright": true, "chrome-har": true,
+}
+
+type analysis struct {
+	file          string
+	log           *har.Log
+	nodes         []*node
+	recordsErrors bool
+	pageOrigins   map[string]string // page id -> origin of its title URL
+	hostStack     map[string]Stack  // target origin -> stack seen on any of its responses
+
+	crossOrigin, preflights, paired int
+	findings                        []Finding
+	requests                        []Request
+	preflightsByKey                 map[string][]*node
+}
+
+func newAnalysis(file string, log *har.Log, entries []*har.Entry) *analysis {
+	a := &analysis{
+		file: file, log: log,
+		recordsErrors:   exportersThatRecordFailures[log.Creator.Name],
+		pageOrigins:     map[string]string{},
+		hostStack:       map[string]Stack{},
+		preflightsByKey: map[string][]*node{},
+	}
+	for _, p := range log.Pages {
+		if o := originOf(p.Title); o != "" {
+			a.pageOrigins[p.ID] = o
+		}
+	}
+	a.nodes = make([]*node, len(entries))
+	for i, e := range entries {
+		n := newNode(e)
+		a.nodes[i] = n
+		if responded(e) {
+			ct, _ := e.Response.Headers.Get("Content-Type")
+			if s := fingerprint(e.Response.Headers, ct, e.Response.Content.Size); s != Generic && a.hostStack[n.target] == "" {
+				a.hostStack[n.target] = s
+			}
+		}
+	}
+	return a
+}
+
+func (a *analysis) run() {
+	pair(a.nodes)
+	linkRedirects(a.nodes)
+	for _, n := range a.nodes {
+		if n.preflight {
+			a.preflights++
+			if n.partner != nil {
+				a.paired++
+			}
+			k := n.origin + " " + n.url
+			a.preflightsByKey[k] = append(a.preflightsByKey[k], n)
+		}
+	}
+	for _, n := range a.nodes {
+		var x *exchange
+		switch {
+		case n.preflight && n.partner == nil:
+			x = a.exchangeFor(nil, n)
+		case !n.preflight:
+			x = a.exchangeFor(n, n.partner)
+		}
+		if x == nil {
+			continue
+		}
+		a.crossOrigin++
+		a.judge(x)
+	}
+	a.maxAgeFindings()
+}
+
+// exchangeFor builds the exchange for a follow-up req (nil when only the
+// preflight pre was recorded), or returns nil when req is not a cross-origin
+// CORS request.
+func (a *analysis) exchangeFor(req, pre *node) *exchange {
+	x := &exchange{req: req, pre: pre}
+	if req != nil {
+		if !a.isCORS(req) {
+			return nil
+		}
+		x.origin = a.originFor(req)
+		x.method = req.e.Request.Method
+		x.observed, x.observedErr = a.observe(req.e)
+	} else {
+		x.origin = pre.origin
+		x.method = pre.acrm
+		x.observed = outUnknown
+	}
+	if pre != nil {
+		if pre.origin != "" && x.origin == "" {
+			x.origin = pre.origin
+		}
+		x.method = pre.acrm
+		x.unsafe = pre.acrh
+		if req != nil {
+			x.unsafe = inRequestOrder(pre.acrh, req.e)
+		}
+		x.needsPreflight = true
+	} else {
+		x.method = normalizeMethod(x.method)
+		x.unsafe = unsafeHeaderNames(pageHeaders(req.e))
+		x.needsPreflight = !isSafelistedMethod(x.method) || len(x.unsafe) > 0
+	}
+	if x.origin == "" {
+		return nil
+	}
+	target := originOf(firstNonEmpty(req, pre).url)
+	if x.origin != "null" && x.origin == target {
+		return nil // same-origin: never a CORS finding
+	}
+	return x
+}
+
+func firstNonEmpty(a, b *node) *node {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// inRequestOrder orders the preflight's requested header names (sorted, as
+// browsers send them) by their position in the follow-up's headers, because
+// Chromium reports the first disallowed header in request order.
+func inRequestOrder(acrh []string, e *har.Entry) []string {
+	pos := map[string]int{}
+	for i, h := range e.Request.Headers {
+		n := strings.ToLower(h.Name)
+		if _, ok := pos[n]; !ok {
+			pos[n] = i
+		}
+	}
+	out := append([]string(nil), acrh...)
+	// Stable insertion sort: lists are short.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && rank(pos, out[j]) < rank(pos, out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func rank(pos map[string]int, n string) int {
+	if p, ok := pos[n]; ok {
+		return p
+	}
+	return 1 << 30
+}
+
+// isCORS reports whether a request was made in CORS mode. Sec-Fetch-Mode says
+// so directly where the exporter kept it; otherwise an Origin header on a
+// request that is not a navigation or a WebSocket does.
+func (a *analysis) isCORS(n *node) bool {
+	e := n.e
+	u := strings.ToLower(n.url)
+	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return false
+	}
+	if mode, ok := e.Request.Headers.Get("Sec-Fetch-Mode"); ok {
+		return strings.EqualFold(strings.TrimSpace(mode), "cors")
+	}
+	switch e.ResourceType {
+	case "document", "websocket", "iframe", "image", "stylesheet", "script", "media", "font", "manifest", "ping", "csp_violation_report":
+		// Chrome's resource types for navigations and no-cors loads. A
+		// cross-origin <img crossorigin> would be CORS, but then Chrome
+		// also wrote Sec-Fetch-Mode, handled above.
+		if n.partner == nil {
+			return false
+		}
+	}
+	if e.Request.Headers.Has("Upgrade") {
+		return false
+	}
+	if n.origin != "" || n.partner != nil {
+		return true
+	}
+	// No Origin header. Chrome's requests blocked at the preflight keep
+	// only provisional headers, but they have their preflight (above).
+	// Playwright's failed requests keep no headers at all; a fetch or XHR
+	// that failed without an Origin header is one too. Anything else
+	// without Origin is a no-cors load (a stylesheet, an image), never a
+	// CORS request.
+	if len(e.Request.Headers) > 0 && e.ResourceType != "fetch" && e.ResourceType != "xhr" {
+		return false
+	}
+	out, _ := a.observe(e)
+	return out == outBlocked && a.pageOrigin(e) != ""
+}
+
+// originFor returns the request's origin: its Origin header, else its
+// preflight's, else the page's.
+func (a *analysis) originFor(n *node) string {
+	if n.origin != "" {
+		return n.origin
+	}
+	if n.partner != nil && n.partner.origin != "" {
+		return n.partner.origin
+	}
+	return a.pageOrigin(n.e)
+}
+
+// pageOrigin is the origin of the page that made the request: from the
+// Referer (a page's referrer is at least its origin under the default
+// policy), else from the page's title, which Chrome and Firefox set to the
+// page URL.
+func (a *analysis) pageOrigin(e *har.Entry) string {
+	if ref, ok := e.Request.Headers.Get("Referer"); ok {
+		if o := originOf(strings.TrimSpace(ref)); o != "" {
+			return o
+		}
+	}
+	return a.pageOrigins[e.PageRef]
+}
+
+// observe reads what the capture says the browser did with a request.
+func (a *analysis) observe(e *har.Entry) (outcome, string) {
+	err := e.Error
+	switch {
+	case err == "":
+		if e.Response.Status <= 0 {
+			return outBlocked, ""
+		}
+		if a.recordsErrors {
+			return outPassed, ""
+		}
+		return outUnknown, ""
+	case strings.Contains(err, "ERR_FAILED"):
+		return outBlocked, err
+	case strings.Contains(err, "ERR_ABORTED"):
+		// Cancelled by the page (navigation, AbortController, a stream
+		// closed early): not a CORS failure. With a response recorded, the
+		// CORS check had already passed (a failed check is ERR_FAILED).
+		if responded(e) && a.recordsErrors {
+			return outPassed, ""
+		}
+		return outUnknown, err
+	}
+	return outNetError, err
+}
+
+// credentials decides the request's credentials mode from the evidence.
+func credentials(x *exchange) (Credentials, string) {
+	if x.req == nil {
+		return CredUnknown, "only the preflight was recorded, and preflights never carry credentials"
+	}
+	e := x.req.e
+	if e.Request.Headers.Has("Cookie") || len(e.Request.Cookies) > 0 {
+		return CredInclude, "the request sent cookies"
+	}
+	return CredUnknown, "the capture does not show cookies (Chrome's default export removes them)"
+}
+
+// judge runs the checks on one exchange and records its findings.
+func (a *analysis) judge(x *exchange) {
+	cred, basis := credentials(x)
+	var f, conditional *failure
+	switch cred {
+	case CredInclude:
+		f = evaluate(x, true)
+	default:
+		fo, fi := evaluate(x, false), evaluate(x, true)
+		switch {
+		case fo.same(fi):
+			f = fo
+		case x.observed == outBlocked && fo == nil:
+			f, cred, basis = fi, CredInclude, "inferred: the browser blocked a response that passes without credentials"
+		case x.observed == outPassed && fo == nil:
+			f, cred, basis = nil, CredOmit, "inferred: the browser accepted a response that fails with credentials"
+		default:
+			f = fo
+			// Only the credentials mode, which the capture does not show,
+			// decides. Say so only when the server expects credentials
+			// (it sends Access-Control-Allow-Credentials): otherwise every
+			// font and script served with "*" would be flagged.
+			if fo == nil && expectsCredentials(x) {
+				conditional = fi
+			}
+		}
+	}
+
+	req := Request{Entry: x.entry().e.Index, Preflight: -1, Line: x.entry().e.Line, URL: x.entry().url,
+		Method: x.method, Origin: x.origin, Verdict: Pass}
+	if x.req != nil {
+		req.Status = x.req.e.Response.Status
+	}
+	if x.pre != nil {
+		req.Preflight = x.pre.e.Index
+		if x.pre.e.Time > 0 {
+			req.PreflightTime = x.pre.e.Time
+		}
+	}
+
+	var fd *Finding
+	switch {
+	case f != nil:
+		fd = a.finding(x, f, cred, basis)
+		if x.observed == outPassed && fd.Severity == Error {
+			// The browser let it through: harcors' model of this check is
+			// wrong for this browser, or the capture is misleading. The
+			// browser is the judge, so this is not an error.
+			fd.Severity = Warning
+			fd.Cause += " The browser let this request through nonetheless; treat this as a warning."
+		}
+	case x.observed == outNetError:
+		fd = a.netFinding(x, cred, basis)
+	case x.observed == outBlocked:
+		fd = a.unexplained(x, cred, basis)
+	case conditional != nil:
+		fd = a.finding(x, conditional, CredInclude, "assumed: the capture does not say whether the request had credentials")
+		fd.Severity = Warning
+		fd.Cause = "Blocked if the request is made with credentials (cookies, credentials: 'include', withCredentials), which the capture cannot show. " + fd.Cause
+		req.Verdict = Unknown
+	}
+	if fd != nil {
+		if fd.Severity == Error {
+			req.Verdict = Blocked
+			req.Rule = fd.Rule.ID
+		}
+		a.findings = append(a.findings, *fd)
+	}
+	if x.needsPreflight && x.pre == nil && (fd == nil || fd.Severity < Error) && x.req != nil {
+		a.add(x, ruleP22, Info, "", "", "", "The request needed a preflight ("+preflightReason(x)+") but the capture has none: it was answered from the browser's preflight cache or the exporter left it out.", cred, basis)
+	}
+	a.requests = append(a.requests, req)
+	a.warnings(x, cred, basis)
+}
+
+func (x *exchange) entry() *node {
+	if x.req != nil {
+		return x.req
+	}
+	return x.pre
+}
+
+func preflightReason(x *exchange) string {
+	var why []string
+	if !isSafelistedMethod(x.method) {
+		why = append(why, "method "+x.method)
+	}
+	if len(x.unsafe) > 0 {
+		why = append(why, "headers "+strings.Join(x.unsafe, ", "))
+	}
+	return strings.Join(why, "; ")
+}
+
+// add records a finding that is not a failed browser check (a warning, an
+// info, a network failure).
+func (a *analysis) add(x *exchange, r *Rule, sev Severity, value, chromium, firefox, cause string, cred Credentials, basis string) *Finding {
+	fd := a.base(x, cred, basis)
+	fd.Rule, fd.Severity, fd.Value, fd.Chromium, fd.Firefox, fd.Cause = r, sev, value, chromium, firefox, cause
+	fd.Stack = a.stackFor(x, nil)
+	fd.Fix = fill(r.FixFor(fd.Stack), x, value)
+	a.findings = append(a.findings, *fd)
+	return &a.findings[len(a.findings)-1]
+}
+
+func (a *analysis) base(x *exchange, cred Credentials, basis string) *Finding {
+	e := x.entry().e
+	fd := &Finding{
+		File: a.file, Entry: e.Index, Preflight: -1, Line: e.Line, URL: x.entry().url,
+		Method: x.method, Origin: x.origin, Credentials: cred, CredentialsBasis: basis,
+		PreflightCaptured: x.pre != nil || !x.needsPreflight,
+	}
+	if x.req != nil {
+		fd.Request = x.req.e
+		fd.Method = x.req.e.Request.Method
+		fd.Status = x.req.e.Response.Status
+	}
+	if x.pre != nil {
+		fd.Preflight = x.pre.e.Index
+		fd.PreflightEntry = x.pre.e
+	}
+	if fd.Method == "" {
+		fd.Method = x.method
+	}
+	return fd
+}
+
+// stackFor names the stack behind the failing response, else behind any
+// response of the exchange, else behind any response from the same origin.
+func (a *analysis) stackFor(x *exchange, at *node) Stack {
+	for _, n := range []*node{at, x.req, x.pre} {
+		if n == nil || !responded(n.e) {
+			continue
+		}
+		ct, _ := n.e.Response.Headers.Get("Content-Type")
+		if s := fingerprint(n.e.Response.Headers, ct, n.e.Response.Content.Size); s != Generic {
+			return s
+		}
+	}
+	return a.hostStack[originOf(x.entry().url)]
+}
+
+// fill puts the exchange's values into a fix or title template.
+func fill(s string, x *exchange, value string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	header := "the requested headers"
+	if len(x.unsafe) > 0 {
+		header = strings.Join(x.unsafe, ", ")
+	}
+	path := "this path"
+	if u := x.entry().url; u != "" {
+		if i := strings.Index(u, "://"); i >= 0 {
+			if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+				path = u[i+3+j:]
+				if q := strings.IndexByte(path, '?'); q >= 0 {
+					path = path[:q]
+				}
+			}
+		}
+	}
+	status := ""
+	if x.pre != nil && x.pre.e.Response.Status > 0 {
+		status = itoa(x.pre.e.Response.Status)
+	}
+	if x.req != nil && x.req.e.Response.Status > 0 && (status == "" || x.pre.e.Response.Status/100 == 2) {
+		status = itoa(x.req.e.Response.Status)
+	}
+	location := "the final URL"
+	if x.pre != nil && redirectTarget(x.pre.e) != "" {
+		location = redirectTarget(x.pre.e)
+	} else if x.req != nil && redirectTarget(x.req.e) != "" {
+		location = redirectTarget(x.req.e)
+	}
+	origin := x.origin
+	if origin == "" || origin == "null" {
+		origin = "the page's origin"
+	}
+	return strings.NewReplacer("{origin}", origin, "{method}", x.method, "{header}", header,
+		"{path}", path, "{status}", status, "{location}", location, "{value}", value).Replace(s)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// expectsCredentials reports whether any response of the exchange carries
+// Access-Control-Allow-Credentials, the server's sign that it is meant to be
+// called with credentials.
+func expectsCredentials(x *exchange) bool {
+	for _, n := range []*node{x.pre, x.req} {
+		if n != nil && n.e.Response.Headers.Has("Access-Control-Allow-Credentials") {
+			return true
+		}
+	}
+	return false
+}

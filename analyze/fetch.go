@@ -1,0 +1,331 @@
+package analyze
+
+// The Fetch Standard's definitions, as Chromium implements them
+// (services/network/public/cpp/cors/cors.cc, net/http/http_util.cc).
+// Where Chromium departs from the spec, Chromium wins and the comment says so.
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// isSafelistedMethod reports whether m is a CORS-safelisted method. Fetch
+// upper-cases GET, HEAD and POST before this point, so the comparison is
+// exact, as in the spec.
+func isSafelistedMethod(m string) bool {
+	return m == "GET" || m == "HEAD" || m == "POST"
+}
+
+// normalizeMethod is what fetch() and XMLHttpRequest do to the method the
+// page passed: DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased when
+// they match case-insensitively; every other method (PATCH included) keeps
+// its case, which is why fetch(u, {method: "patch"}) fails against
+// "Access-Control-Allow-Methods: PATCH".
+func normalizeMethod(m string) string {
+	switch u := strings.ToUpper(m); u {
+	case "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT":
+		return u
+	}
+	return m
+}
+
+// forbiddenRequestHeaders are the names a page cannot set; the browser (or
+// the network stack) sets them. Chromium still forbids User-Agent
+// (crbug.com/571722) although the spec dropped it.
+var forbiddenRequestHeaders = map[string]bool{
+	"accept-charset": true, "accept-encoding": true,
+	"access-control-request-headers": true, "access-control-request-method": true,
+	"access-control-request-private-network": true,
+	"connection":                             true, "content-length": true, "cookie": true, "cookie2": true,
+	"date": true, "dnt": true, "expect": true, "host": true, "keep-alive": true,
+	"origin": true, "referer": true, "set-cookie": true, "te": true, "trailer": true,
+	"transfer-encoding": true, "upgrade": true, "user-agent": true, "via": true,
+}
+
+// isForbiddenRequestHeader reports whether a page can never set the header
+// name (lower case). Values of the X-HTTP-Method family are not checked:
+// the browser drops those headers before the request is made, so they never
+// reach a HAR with a forbidden method.
+func isForbiddenRequestHeader(name string) bool {
+	return forbiddenRequestHeaders[name] ||
+		strings.HasPrefix(name, "proxy-") || strings.HasPrefix(name, "sec-")
+}
+
+// chromiumExtraSafelisted are headers Chromium treats as safelisted although
+// the spec does not: the legacy client hints and "intervention"
+// (cors.cc, IsCorsSafelistedHeader).
+var chromiumExtraSafelisted = map[string]bool{
+	"intervention": true, "device-memory": true, "dpr": true, "downlink": true,
+	"width": true, "viewport-width": true, "rtt": true, "ect": true, "save-data": true,
+}
+
+// isUnsafeByte is the spec's "CORS-unsafe request-header byte".
+func isUnsafeByte(c byte) bool {
+	if c < 0x20 && c != '\t' || c == 0x7f {
+		return true
+	}
+	switch c {
+	case '"', '(', ')', ':', '<', '>', '?', '@', '[', '\\', ']', '{', '}':
+		return true
+	}
+	return false
+}
+
+func hasUnsafeByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if isUnsafeByte(v[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSafelistedHeader is the spec's "CORS-safelisted request-header" for a
+// lower-case name, plus Chromium's extras.
+func isSafelistedHeader(name, value string) bool {
+	if len(value) > 128 {
+		return false
+	}
+	switch name {
+	case "accept":
+		return !hasUnsafeByte(value)
+	case "accept-language", "content-language":
+		for i := 0; i < len(value); i++ {
+			c := value[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
+				c == ' ' || c == '*' || c == ',' || c == '-' || c == '.' || c == ';' || c == '=') {
+				return false
+			}
+		}
+		return true
+	case "content-type":
+		if hasUnsafeByte(value) {
+			return false
+		}
+		switch mimeEssence(value) {
+		case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
+			return true
+		}
+		return false
+	case "range":
+		return isSimpleRange(value)
+	}
+	return chromiumExtraSafelisted[name]
+}
+
+// mimeEssence returns the lower-case type/subtype of a MIME type, or "" when
+// it does not parse. Parameters are ignored, as the spec's "parse a MIME
+// type" does; "text/plain,text/plain" does not parse (the subtype is not a
+// token) and so needs a preflight.
+func mimeEssence(v string) string {
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		v = v[:i]
+	}
+	v = strings.TrimSpace(v)
+	slash := strings.IndexByte(v, '/')
+	if slash <= 0 || slash == len(v)-1 || !isToken(v[:slash]) || !isToken(v[slash+1:]) {
+		return ""
+	}
+	return strings.ToLower(v)
+}
+
+// isSimpleRange reports whether v is "bytes=start-[end]" with no whitespace,
+// one range and start <= end: the only Range value the spec safelists.
+func isSimpleRange(v string) bool {
+	rest, ok := strings.CutPrefix(v, "bytes=")
+	if !ok {
+		return false
+	}
+	a, b, ok := strings.Cut(rest, "-")
+	if !ok || a == "" || !allDigits(a) || b != "" && !allDigits(b) {
+		return false
+	}
+	if b == "" {
+		return true
+	}
+	x, err1 := strconv.ParseUint(a, 10, 64)
+	y, err2 := strconv.ParseUint(b, 10, 64)
+	return err1 == nil && err2 == nil && x <= y
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// unsafeHeaderNames is the spec's "CORS-unsafe request-header names" over
+// the headers a page set, in request order (Chromium reports the first
+// disallowed one in that order). Names are lower case and unique.
+func unsafeHeaderNames(hs []hdr) []string {
+	var unsafe, safe []string
+	seen := map[string]bool{}
+	total := 0
+	for _, h := range hs {
+		n := strings.ToLower(h.name)
+		if n == "" || n[0] == ':' || isForbiddenRequestHeader(n) || seen[n] {
+			continue
+		}
+		seen[n] = true
+		if isSafelistedHeader(n, h.value) {
+			total += len(h.value)
+			safe = append(safe, n)
+		} else {
+			unsafe = append(unsafe, n)
+		}
+	}
+	// Safelisted values over 1024 bytes in total make every name unsafe.
+	if total > 1024 {
+		unsafe = append(unsafe, safe...)
+	}
+	return unsafe
+}
+
+type hdr struct{ name, value string }
+
+// parseTokenList parses Access-Control-Allow-Methods or -Headers the way
+// Chromium does (ParseAccessControlAllowList): split on commas, trim, drop
+// empty items, and require every item to be an HTTP token ("*" is one).
+// It returns the first bad item when the list does not parse.
+func parseTokenList(values []string) (items []string, bad string, ok bool) {
+	for _, v := range values {
+		for _, it := range strings.Split(v, ",") {
+			it = trimHTTPSpace(it)
+			if it == "" {
+				continue
+			}
+			if !isToken(it) {
+				return nil, it, false
+			}
+			items = append(items, it)
+		}
+	}
+	return items, "", true
+}
+
+// isToken reports whether s is an RFC 9110 token.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f {
+			return false
+		}
+		switch c {
+		case '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=', '{', '}':
+			return false
+		}
+	}
+	return true
+}
+
+func trimHTTPSpace(s string) string { return strings.Trim(s, " \t\r\n") }
+
+// normalizedHeader is Chromium's GetNormalizedHeader: the values of every
+// line named name, each trimmed, joined with ", ". Several
+// Access-Control-Allow-Origin lines therefore become one value that can
+// never equal an origin.
+func normalizedHeader(values []string) (string, bool) {
+	if len(values) == 0 {
+		return "", false
+	}
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = trimHTTPSpace(v)
+	}
+	return strings.Join(parts, ", "), true
+}
+
+// defaultPorts are the URL Standard's special-scheme default ports.
+var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+
+// origin is a serialised origin ("https://example.com:8443") or "null".
+// originOf returns the origin of an absolute URL, or "" when the URL does
+// not parse or has no host.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	port := u.Port()
+	if port == defaultPorts[scheme] {
+		port = ""
+	}
+	if port != "" {
+		return scheme + "://" + host + ":" + port
+	}
+	return scheme + "://" + host
+}
+
+// parsesAsURL approximates Chromium's GURL validity for an
+// Access-Control-Allow-Origin value: a scheme, and for the special schemes a
+// host without forbidden code points. "example.com" and "*.example.com" do
+// not parse (kInvalidAllowOriginValue); "https://*.example.com" and
+// "localhost:8080" (scheme "localhost") do, so Chromium reports a mismatch.
+func parsesAsURL(v string) bool {
+	colon := strings.IndexByte(v, ':')
+	if colon <= 0 {
+		return false
+	}
+	scheme := v[:colon]
+	for i := 0; i < len(scheme); i++ {
+		c := scheme[i]
+		alpha := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !alpha && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	s := strings.ToLower(scheme)
+	if _, special := defaultPorts[s]; !special && s != "file" {
+		return true
+	}
+	if s == "file" {
+		return true
+	}
+	rest := strings.TrimLeft(v[colon+1:], "/\\")
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:]
+	}
+	if h, p, ok := strings.Cut(host, ":"); ok && !strings.HasPrefix(host, "[") {
+		if p != "" && !allDigits(p) {
+			return false
+		}
+		host = h
+	}
+	if host == "" {
+		return false
+	}
+	return !strings.ContainsAny(host, " #%<>^|")
+}
+
+// sortedLower returns the names lower-cased, de-duplicated and sorted: the
+// form of Access-Control-Request-Headers that browsers send.
+func sortedLower(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		n = strings.ToLower(n)
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

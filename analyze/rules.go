@@ -1,0 +1,170 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity says how much a finding matters.
+type Severity int
+
+const (
+	// Info is worth knowing; nothing failed.
+	Info Severity = iota
+	// Warning does not block the request today but bites: a cache that can
+	// serve the wrong origin, a preflight on every call, a cookie the
+	// browser drops, a rule browsers are about to enforce.
+	Warning
+	// Error means the browser blocked (or, where the capture cannot say,
+	// would block) the request.
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+// ParseSeverity is the inverse of Severity.String.
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(s) {
+	case "info":
+		return Info, nil
+	case "warning":
+		return Warning, nil
+	case "error":
+		return Error, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Rule is one entry of the catalogue. Its ID never changes meaning; a retired
+// rule keeps its ID out of use. The same values feed the findings,
+// `harcors -explain`, `harcors -rules` and the README's rule table.
+type Rule struct {
+	ID       string
+	Title    string
+	Severity Severity
+	// Doc explains what the browser checks, what the capture shows and why
+	// it happens, in a few sentences.
+	Doc string
+	// Chromium lists the CorsError values (as the DevTools protocol spells
+	// them) that this rule's findings carry; a finding names the exact one.
+	Chromium []string
+	// Firefox lists the Firefox console keys for the same failures.
+	Firefox []string
+	// Fix is the generic fix; Fixes holds stack-specific ones by Stack ID.
+	Fix   string
+	Fixes map[Stack]string
+	// Ref points at the Fetch Standard section or the Chromium source the
+	// rule mirrors.
+	Ref string
+}
+
+// FixFor returns the fix for stack s, falling back to the generic one.
+func (r *Rule) FixFor(s Stack) string {
+	if f, ok := r.Fixes[s]; ok {
+		return f
+	}
+	return r.Fix
+}
+
+// Explain renders the rule's documentation as plain text, as
+// `harcors -explain ID` prints it.
+func (r *Rule) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s (%s)\n\n", r.ID, r.Title, r.Severity)
+	b.WriteString(wrap(r.Doc, 76))
+	b.WriteString("\n")
+	if len(r.Chromium) > 0 {
+		b.WriteString("\nChromium (DevTools protocol CorsError):\n")
+		for _, c := range r.Chromium {
+			fmt.Fprintf(&b, "  %s\n", c)
+			if m := chromiumMessage(c, "fetch", "URL", "", "ORIGIN", "VALUE"); m != "" {
+				b.WriteString(indent(wrap("console: "+m, 72), "    "))
+				b.WriteString("\n")
+			}
+		}
+	}
+	if len(r.Firefox) > 0 {
+		b.WriteString("\nFirefox:\n")
+		for _, k := range r.Firefox {
+			fmt.Fprintf(&b, "  %s\n", k)
+			if m := firefoxMessage(k, "URL", "VALUE", "STATUS"); m != "" {
+				b.WriteString(indent(wrap("console: "+m, 72), "    "))
+				b.WriteString("\n")
+			}
+		}
+	}
+	b.WriteString("\nFix:\n")
+	b.WriteString(indent(wrap(r.Fix, 74), "  "))
+	b.WriteString("\n")
+	if len(r.Fixes) > 0 {
+		stacks := make([]string, 0, len(r.Fixes))
+		for s := range r.Fixes {
+			stacks = append(stacks, string(s))
+		}
+		sort.Strings(stacks)
+		for _, s := range stacks {
+			fmt.Fprintf(&b, "\n  %s:\n", Stack(s).Name())
+			b.WriteString(indent(wrap(r.Fixes[Stack(s)], 72), "    "))
+			b.WriteString("\n")
+		}
+	}
+	if r.Ref != "" {
+		fmt.Fprintf(&b, "\nReference: %s\n", r.Ref)
+	}
+	return b.String()
+}
+
+// Rules returns the catalogue, ordered by ID.
+func Rules() []*Rule { return catalogue }
+
+// LookupRule returns the rule with the given ID (case-insensitive), or nil.
+func LookupRule(id string) *Rule {
+	for _, r := range catalogue {
+		if strings.EqualFold(r.ID, id) {
+			return r
+		}
+	}
+	return nil
+}
+
+func wrap(s string, width int) string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		words := strings.Fields(para)
+		line := ""
+		for _, w := range words {
+			if line != "" && len(line)+1+len(w) > width {
+				out = append(out, line)
+				line = w
+				continue
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+func indent(s, pre string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pre + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,303 @@
+package analyze
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// netFinding reports a request that failed at the network level or was
+// blocked for a reason other than CORS.
+func (a *analysis) netFinding(x *exchange, cred Credentials, basis string) *Finding {
+	fd := a.base(x, cred, basis)
+	fd.Severity = Error
+	fd.Value = x.observedErr
+	err := x.observedErr
+	switch {
+	case strings.Contains(err, "BLOCKED_BY_CLIENT"):
+		fd.Rule = ruleN02
+		fd.Cause = "A browser extension (ad blocker, privacy tool) blocked the request; the server never saw it."
+	case strings.Contains(err, "BLOCKED_BY_ORB"):
+		fd.Rule = ruleN02
+		fd.Cause = "Opaque Response Blocking: a no-cors load (an <img>, <script> or fetch mode 'no-cors') got JSON, HTML or another type it may not read."
+	case strings.Contains(err, "BLOCKED_BY_RESPONSE"):
+		fd.Rule = ruleN02
+		fd.Cause = "The response's Cross-Origin-Resource-Policy (or the page's Cross-Origin-Embedder-Policy) forbids loading it from this origin."
+	case strings.Contains(err, "PRIVATE_NETWORK") || strings.Contains(err, "LOCAL_NETWORK"):
+		fd.Rule = ruleN02
+		fd.Cause = "Private/Local Network Access: a page on a more public network asked for a private or local address, and the browser refused (no permission, or an insecure page)."
+	case strings.Contains(err, "mixed-content") || mixedContent(x):
+		fd.Rule = ruleN02
+		fd.Cause = "Mixed content: an https page called an http URL, which the browser blocks before sending."
+	default:
+		fd.Rule = ruleN01
+		fd.Cause = fmt.Sprintf("The request failed with %s, a network error: the server did not answer (down, wrong port or host, TLS problem, connection reset). This is not a CORS problem.", err)
+		fd.Firefox = "CORSDidNotSucceed2"
+		fd.FirefoxMessage = firefoxMessage(fd.Firefox, x.entry().url, "", "(null)")
+	}
+	fd.Stack = a.stackFor(x, nil)
+	fd.Fix = fill(fd.Rule.FixFor(fd.Stack), x, fd.Value)
+	return fd
+}
+
+func mixedContent(x *exchange) bool {
+	return strings.HasPrefix(x.origin, "https://") && strings.HasPrefix(strings.ToLower(x.entry().url), "http://") &&
+		!isLoopback(originOf(x.entry().url))
+}
+
+func isLoopback(origin string) bool {
+	host := origin
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// unexplained reports a request the browser blocked although every check
+// harcors can run on the capture passes.
+func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Finding {
+	fd := a.base(x, cred, basis)
+	fd.Rule = ruleU01
+	fd.Severity = Error
+	fd.Value = x.observedErr
+	switch {
+	case x.pre == nil && x.req != nil && !responded(x.req.e) && x.needsPreflight:
+		fd.Cause = fmt.Sprintf("The browser blocked the request (%s) and the capture holds neither its preflight nor a response: the %s needed a preflight, so a failed preflight is the likely cause, but the capture does not show it.", orStatus(x), preflightReason(x))
+	case x.pre == nil && x.req != nil && !responded(x.req.e):
+		fd.Cause = fmt.Sprintf("The browser blocked the request (%s) and the capture holds no response for it (this exporter keeps no headers of failed requests).", orStatus(x))
+	case x.pre != nil && (x.req == nil || !responded(x.req.e)):
+		fd.Cause = "The preflight passes every check harcors can run on the capture, yet the browser did not send the request. Something the capture does not hold failed (a header the page set that the preflight did not list, Private Network Access), or the preflight was cancelled."
+	default:
+		fd.Status = x.req.e.Response.Status
+		fd.Cause = fmt.Sprintf("The response (%s) passes the CORS check as recorded, yet the browser failed the request (%s): a reason outside CORS (Cross-Origin-Resource-Policy, a cancelled stream), or the request had credentials that the capture does not show.", statusText(x.req.e.Response.Status), orStatus(x))
+	}
+	fd.Stack = a.stackFor(x, nil)
+	fd.Fix = fill(fd.Rule.FixFor(fd.Stack), x, fd.Value)
+	return fd
+}
+
+func orStatus(x *exchange) string {
+	if x.observedErr != "" {
+		return x.observedErr
+	}
+	return "status " + strconv.Itoa(x.entry().e.Response.Status)
+}
+
+// interestingResponseHeaders are headers that scripts commonly read and that
+// are not CORS-safelisted response headers, so they need
+// Access-Control-Expose-Headers.
+var interestingResponseHeaders = []string{
+	"content-disposition", "location", "link", "x-total-count", "x-total", "x-request-id",
+	"x-correlation-id", "x-next-cursor", "x-page", "x-per-page", "x-pagination", "x-ratelimit-remaining",
+	"x-ratelimit-limit", "x-ratelimit-reset", "retry-after", "x-csrf-token", "x-auth-token",
+}
+
+// warnings records what bites without blocking.
+func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
+	if x.req != nil && responded(x.req.e) && x.req.e.Response.Status != 304 {
+		h := x.req.e.Response.Headers
+		acao, ok := normalizedHeader(h.Values("Access-Control-Allow-Origin"))
+		if ok && acao == x.origin && acao != "*" && acao != "null" {
+			vary := strings.ToLower(strings.Join(h.Values("Vary"), ","))
+			if !strings.Contains(vary, "origin") && !strings.Contains(vary, "*") {
+				a.add(x, ruleW01, Warning, acao, "", "", fmt.Sprintf("Access-Control-Allow-Origin echoes %s, and Vary does not name Origin: a cache can hand this response to another origin.", acao), cred, basis)
+			}
+		}
+		a.cookieWarnings(x, cred, basis)
+		if ok && (acao == "*" || acao == x.origin) {
+			a.exposeWarning(x, cred, basis)
+		}
+		if x.pre != nil && responded(x.pre.e) {
+			pv, pok := normalizedHeader(x.pre.e.Response.Headers.Values("Access-Control-Allow-Origin"))
+			if pok && ok && pv != acao {
+				a.add(x, ruleW06, Info, pv+" / "+acao, "", "", fmt.Sprintf("The preflight answered Access-Control-Allow-Origin: %s and the actual response %s: two CORS layers with different settings.", pv, acao), cred, basis)
+			}
+		}
+	}
+	for _, n := range []*node{x.pre, x.req} {
+		if n == nil || !responded(n.e) {
+			continue
+		}
+		if v, ok := normalizedHeader(n.e.Response.Headers.Values("Access-Control-Allow-Origin")); ok && v == "null" {
+			a.add(x, ruleW05, Warning, v, "", "", "The server answers Access-Control-Allow-Origin: null; every sandboxed iframe and data: page sends Origin: null.", cred, basis)
+			break
+		}
+	}
+	if p := x.pre; p != nil && responded(p.e) && cred != CredInclude {
+		hs, _, ok := parseTokenList(p.e.Response.Headers.Values("Access-Control-Allow-Headers"))
+		lower := map[string]bool{}
+		for _, h := range hs {
+			lower[strings.ToLower(h)] = true
+		}
+		if ok && lower["*"] && !lower["authorization"] {
+			for _, n := range x.unsafe {
+				if n == "authorization" {
+					a.add(x, ruleP18, Warning, "authorization", "", "", "The request sends Authorization and the preflight allows headers only with '*'. Chromium prints: \"Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling.\"", cred, basis)
+					break
+				}
+			}
+		}
+	}
+}
+
+func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
+	crossSite := !sameSite(x.origin, originOf(x.req.url))
+	for _, sc := range x.req.e.Response.Headers.Values("Set-Cookie") {
+		name, attrs := parseSetCookie(sc)
+		ss, hasSS := attrs["samesite"]
+		_, secure := attrs["secure"]
+		switch {
+		case hasSS && strings.EqualFold(ss, "none") && !secure:
+			a.add(x, ruleW02, Warning, name, "", "", fmt.Sprintf("The response sets cookie %q with SameSite=None but without Secure; browsers reject it.", name), cred, basis)
+		case !hasSS && crossSite:
+			a.add(x, ruleW03, Warning, name, "", "", fmt.Sprintf("The response sets cookie %q without SameSite on a cross-site request; it defaults to Lax and will not be sent with later cross-site requests from %s.", name, x.origin), cred, basis)
+		}
+	}
+}
+
+// parseSetCookie returns a cookie's name and its attributes, lower-cased
+// names; cookie values never leave this function.
+func parseSetCookie(v string) (string, map[string]string) {
+	parts := strings.Split(v, ";")
+	name, _, _ := strings.Cut(parts[0], "=")
+	attrs := map[string]string{}
+	for _, p := range parts[1:] {
+		k, val, _ := strings.Cut(p, "=")
+		attrs[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(val)
+	}
+	return strings.TrimSpace(name), attrs
+}
+
+// sameSite approximates "same site" as same scheme and same registrable
+// domain, taken as the last two labels of the host (no public suffix list:
+// harcors would rather miss a warning than ship a stale list). Loopback and
+// IP hosts compare whole.
+func sameSite(a, b string) bool {
+	sa, ha := splitOrigin(a)
+	sb, hb := splitOrigin(b)
+	if sa != sb {
+		return false
+	}
+	return registrable(ha) == registrable(hb)
+}
+
+func splitOrigin(o string) (scheme, host string) {
+	s, rest, ok := strings.Cut(o, "://")
+	if !ok {
+		return "", o
+	}
+	if h, _, err := net.SplitHostPort(rest); err == nil {
+		rest = h
+	}
+	return s, strings.Trim(rest, "[]")
+}
+
+func registrable(host string) string {
+	if net.ParseIP(host) != nil {
+		return host
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) <= 2 {
+		return host
+	}
+	return strings.Join(labels[len(labels)-2:], ".")
+}
+
+func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
+	h := x.req.e.Response.Headers
+	exposed := map[string]bool{}
+	for _, v := range h.Values("Access-Control-Expose-Headers") {
+		for _, n := range strings.Split(v, ",") {
+			exposed[strings.ToLower(strings.TrimSpace(n))] = true
+		}
+	}
+	if exposed["*"] && cred != CredInclude {
+		return
+	}
+	var missing []string
+	for _, n := range interestingResponseHeaders {
+		if h.Has(n) && !exposed[n] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		fd := a.add(x, ruleW04, Info, strings.Join(missing, ", "), "", "", fmt.Sprintf("The response carries %s, which the page cannot read: Access-Control-Expose-Headers does not list it.", strings.Join(missing, ", ")), cred, basis)
+		fd.Fix = strings.ReplaceAll(fd.Rule.FixFor(fd.Stack), "{header}", strings.Join(missing, ", "))
+	}
+}
+
+// Browser caps on Access-Control-Max-Age, in seconds.
+const (
+	chromeMaxAgeCap  = 7200
+	firefoxMaxAgeCap = 86400
+	safariMaxAgeCap  = 600
+)
+
+// maxAgeFindings reports, once per origin and URL, preflights that a longer
+// Access-Control-Max-Age would have saved, with what they cost here.
+func (a *analysis) maxAgeFindings() {
+	for _, ps := range a.preflightsByKey {
+		last := ps[len(ps)-1]
+		if !responded(last.e) || last.e.Response.Status/100 != 2 {
+			continue
+		}
+		x := &exchange{pre: last, req: last.partner, origin: last.origin, method: last.acrm, unsafe: last.acrh, needsPreflight: true}
+		if last.partner != nil {
+			x.method = last.partner.e.Request.Method
+		}
+		if x.origin == "" {
+			continue
+		}
+		raw, has := last.e.Response.Headers.Get("Access-Control-Max-Age")
+		age, err := strconv.Atoi(strings.TrimSpace(raw))
+		if has && err == nil && age > chromeMaxAgeCap {
+			a.add(x, ruleP21, Info, raw, "", "", fmt.Sprintf("Access-Control-Max-Age is %d s; browsers cap it (Chrome %d s, Firefox %d s, Safari %d s), so preflights repeat sooner than the server intends.", age, chromeMaxAgeCap, firefoxMaxAgeCap, safariMaxAgeCap), CredUnknown, "")
+			continue
+		}
+		if len(ps) < 2 {
+			continue
+		}
+		total := 0.0
+		for _, p := range ps {
+			if p.e.Time > 0 {
+				total += p.e.Time
+			}
+		}
+		var why string
+		switch {
+		case !has:
+			why = "no Access-Control-Max-Age, so browsers cache each preflight for 5 s only"
+		case err != nil:
+			why = fmt.Sprintf("Access-Control-Max-Age %q does not parse, so browsers use 5 s (Firefox does not cache at all)", raw)
+		default:
+			why = fmt.Sprintf("Access-Control-Max-Age is %d s", age)
+		}
+		auth := ""
+		if hs, _, _ := parseTokenList(last.e.Response.Headers.Values("Access-Control-Allow-Headers")); containsFold(hs, "*") && containsFold(last.acrh, "authorization") && !containsFold(hs, "authorization") {
+			auth = " Chrome also re-sends a preflight every time for requests with Authorization that only '*' allows."
+		}
+		value := raw
+		if !has {
+			value = "absent"
+		}
+		a.add(x, ruleP21, Info, value, "", "", fmt.Sprintf("%d preflights to %s from %s cost %.0f ms in this capture: %s.%s", len(ps), last.url, last.origin, total, why, auth), CredUnknown, "")
+	}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
