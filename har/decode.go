@@ -856,7 +856,7 @@ func (r *Reader) numeric(field, want string) (f float64, ok bool, err error) {
 	if n, ok := parseSmallInt(b); ok {
 		return float64(n), true, nil
 	}
-	if b[0] == 't' || b[0] == 'f' {
+	if !isString && (b[0] == 't' || b[0] == 'f') {
 		r.warn(m, field, "expected "+want+", found a boolean; ignored")
 		return 0, false, nil
 	}

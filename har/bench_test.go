@@ -1,0 +1,206 @@
+package har
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// genHAR builds a Chrome-shaped HAR of n entries, pretty-printed the way
+// DevTools writes it. Every bodyEvery-th entry (0: none) carries a
+// base64 response body of bodyLen bytes of random data.
+func genHAR(n, bodyEvery, bodyLen int) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	raw := make([]byte, bodyLen*3/4)
+	for i := range raw {
+		raw[i] = byte(rng.Uint32())
+	}
+	body := base64.StdEncoding.EncodeToString(raw)
+	var b bytes.Buffer
+	b.WriteString(`{
+  "log": {
+    "version": "1.2",
+    "creator": {
+      "name": "WebInspector",
+      "version": "537.36"
+    },
+    "pages": [],
+    "entries": [`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		method, rtype := "GET", "fetch"
+		if i%7 == 3 {
+			method, rtype = "OPTIONS", "preflight"
+		}
+		fmt.Fprintf(&b, `
+      {
+        "_connectionId": "%d",
+        "_initiator": {
+          "type": "script",
+          "stack": {
+            "callFrames": [
+              {
+                "functionName": "load",
+                "scriptId": "27",
+                "url": "https://app.example.com/static/js/main.%08x.js",
+                "lineNumber": 1,
+                "columnNumber": 123456
+              }
+            ]
+          }
+        },
+        "_priority": "High",
+        "_resourceType": "%s",
+        "cache": {},
+        "connection": "443",
+        "pageref": "page_1",
+        "request": {
+          "method": "%s",
+          "url": "https://api.example.com/v1/items/%d?include=owner&page=%d",
+          "httpVersion": "http/2.0",
+          "headers": [
+            {"name": ":authority", "value": "api.example.com"},
+            {"name": ":method", "value": "%s"},
+            {"name": ":path", "value": "/v1/items/%d?include=owner&page=%d"},
+            {"name": ":scheme", "value": "https"},
+            {"name": "accept", "value": "application/json, text/plain, */*"},
+            {"name": "accept-encoding", "value": "gzip, deflate, br, zstd"},
+            {"name": "accept-language", "value": "en-US,en;q=0.9"},
+            {"name": "authorization", "value": "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ.%d"},
+            {"name": "origin", "value": "https://app.example.com"},
+            {"name": "referer", "value": "https://app.example.com/"},
+            {"name": "sec-ch-ua", "value": "\"Chromium\";v=\"142\", \"Google Chrome\";v=\"142\", \"Not_A Brand\";v=\"99\""},
+            {"name": "sec-ch-ua-mobile", "value": "?0"},
+            {"name": "sec-ch-ua-platform", "value": "\"macOS\""},
+            {"name": "sec-fetch-dest", "value": "empty"},
+            {"name": "sec-fetch-mode", "value": "cors"},
+            {"name": "sec-fetch-site", "value": "same-site"},
+            {"name": "user-agent", "value": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"}
+          ],
+          "queryString": [
+            {"name": "include", "value": "owner"},
+            {"name": "page", "value": "%d"}
+          ],
+          "cookies": [],
+          "headersSize": -1,
+          "bodySize": 0
+        },
+        "response": {
+          "status": 200,
+          "statusText": "",
+          "httpVersion": "http/2.0",
+          "headers": [
+            {"name": "access-control-allow-credentials", "value": "true"},
+            {"name": "access-control-allow-origin", "value": "https://app.example.com"},
+            {"name": "cache-control", "value": "no-store"},
+            {"name": "content-encoding", "value": "br"},
+            {"name": "content-type", "value": "application/json; charset=utf-8"},
+            {"name": "date", "value": "Tue, 18 Nov 2025 10:%02d:%02d GMT"},
+            {"name": "etag", "value": "W/\"%x\""},
+            {"name": "server", "value": "cloudflare"},
+            {"name": "vary", "value": "Origin"},
+            {"name": "vary", "value": "Accept-Encoding"}
+          ],
+          "cookies": [],
+          "content": {
+            "size": %d,
+            "mimeType": "application/json"`,
+			i, i, rtype, method, i, i%10, method, i, i%10, i, i%10, i%60, i%60, i*7919, bodyLen)
+		if bodyEvery > 0 && i%bodyEvery == 0 {
+			fmt.Fprintf(&b, `,
+            "text": "%s",
+            "encoding": "base64"`, body)
+		}
+		fmt.Fprintf(&b, `
+          },
+          "redirectURL": "",
+          "headersSize": -1,
+          "bodySize": -1,
+          "_transferSize": %d,
+          "_error": null,
+          "_fetchedViaServiceWorker": false
+        },
+        "serverIPAddress": "104.18.32.%d",
+        "startedDateTime": "2025-11-18T10:%02d:%02d.%03dZ",
+        "time": %d.%03d,
+        "timings": {
+          "blocked": 1.234,
+          "dns": -1,
+          "ssl": -1,
+          "connect": -1,
+          "send": 0.123,
+          "wait": 45.678,
+          "receive": 2.345,
+          "_blocked_queueing": 0.876,
+          "_workerStart": -1,
+          "_workerReady": -1,
+          "_workerFetchStart": -1,
+          "_workerRespondWithSettled": -1
+        }
+      }`, 300+bodyLen/3, i%256, i/60%60, i%60, i%1000, 20+i%300, i%1000)
+	}
+	b.WriteString("\n    ]\n  }\n}\n")
+	return b.Bytes()
+}
+
+var benchInputs = map[string]func() []byte{
+	// 2,000 entries, a third with a 64 KiB base64 body: mostly body bytes.
+	"bodies": func() []byte { return genHAR(2000, 3, 64<<10) },
+	// 20,000 entries without bodies: all metadata, 30 headers each.
+	"metadata": func() []byte { return genHAR(20000, 0, 0) },
+}
+
+func BenchmarkRead(b *testing.B) {
+	for _, name := range []string{"bodies", "metadata"} {
+		data := benchInputs[name]()
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				r, err := NewReader(bytes.NewReader(data), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = 0
+				for {
+					_, err := r.Next()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(n), "entries")
+		})
+	}
+}
+
+// TestGenHAR keeps the benchmark's generator honest: its output is JSON
+// that encoding/json counts the same way.
+func TestGenHAR(t *testing.T) {
+	data := genHAR(50, 3, 1024)
+	want, err := jsonEntryCount(data)
+	if err != nil || want != 50 {
+		t.Fatalf("generated HAR: %d entries, %v", want, err)
+	}
+	log, es, err := ReadAll(bytes.NewReader(data), Options{Bodies: true})
+	if err != nil || len(es) != 50 {
+		t.Fatalf("ReadAll: %d entries, %v", len(es), err)
+	}
+	if log.Creator.Name != "WebInspector" || es[3].ResourceType != "preflight" || es[3].Request.Method != "OPTIONS" {
+		t.Errorf("unexpected decode: %+v %+v", log.Creator, es[3])
+	}
+	if len(es[0].Response.Content.Text) != 1024 || !strings.HasPrefix(es[1].Request.Headers[7].Value, "Bearer ") {
+		t.Errorf("bodies or headers not read")
+	}
+}
