@@ -572,7 +572,7 @@ func TestQuirks(t *testing.T) {
 			in: har(`{"request":{"url":"http://a/\u00e9\/x\"y\\z","headers":[
 				{"name":"A","value":"\ud83d\ude00 smile"},
 				{"name":"B","value":"lone \ud800 high, lone \udc00 low, \ud800\u0041 then A"},
-				{"name":"C","value":"bad `+"\xff\xfe bytes \xe2\x82"+`"},
+				{"name":"C","value":"bad ` + "\xff\xfe bytes \xe2\x82" + `"},
 				{"name":"D","value":"\b\f\n\r\t"},
 				{"name":"\u0045","value":"e"}]}}`),
 			check: func(t *testing.T, res result) {
