@@ -327,8 +327,17 @@ func (s *scanner) escape(dst []byte) ([]byte, error) {
 		}
 		return utf8.AppendRune(dst, r), nil
 	}
-	s.pos--
-	return dst, s.errHere("invalid escape in string: '\\' followed by " + describe(c))
+	return dst, s.escErr(2, "invalid escape in string: '\\' followed by "+describe(c))
+}
+
+// escErr reports a bad escape at its backslash, back bytes before the
+// current position (the backslash itself may have left the buffer, but an
+// escape never spans a newline, so the column is simply shifted).
+func (s *scanner) escErr(back int, msg string) *Error {
+	m := s.mark()
+	m.off -= int64(back)
+	m.col -= back
+	return m.err(msg)
 }
 
 // hex4 reads the four hex digits of a \u escape.
@@ -339,7 +348,7 @@ func (s *scanner) hex4() (rune, error) {
 	}
 	r := hexRune(s.buf[s.pos : s.pos+4])
 	if r < 0 {
-		return 0, s.errHere("invalid \\u escape: expected 4 hex digits")
+		return 0, s.escErr(2, "invalid \\u escape: expected 4 hex digits")
 	}
 	s.pos += 4
 	return r, nil
