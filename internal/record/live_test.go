@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/harcors/harcors/har"
+)
+
+// committedDir holds the fixtures this test checks the browser against.
+const committedDir = "../../testdata/hars/chromium"
+
+// TestLive records every scenario again with the real browser and checks
+// that (1) the harcors HAR reader reads every produced file with the right
+// number of entries, and (2) the browser still gives the verdicts that are
+// committed: same scenarios, and per request the same blocked, corsError and
+// failedParameter. A change there means Chromium changed its mind (or a
+// stack did), and the fixtures must be re-recorded and reviewed.
+func TestLive(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if inCI() {
+			t.Fatalf("CI=true but no Chromium at %s: run .ci/install-stacks.sh", chromiumPath)
+		}
+		t.Skipf("no Chromium at %s (apt-get install chromium); set CI=true to make this a failure", chromiumPath)
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	start := time.Now()
+	sum, err := Record(ctx, Options{Out: out, Parallel: 4, Log: testWriter{t}})
+	if err != nil {
+		t.Fatalf("recording failed: %v", err)
+	}
+	t.Logf("recorded %d scenarios (%d skipped) with %s in %s", sum.Recorded, sum.Skipped, sum.Browser, time.Since(start).Round(time.Second))
+
+	recorded := map[string]bool{}
+	for _, id := range sum.Files {
+		recorded[id] = true
+		checkHAR(t, out, id)
+	}
+	compareVerdicts(t, out, recorded)
+}
+
+// checkHAR reads one produced HAR with the har package and checks its entry
+// count against the verdict's harEntries.
+func checkHAR(t *testing.T, dir, id string) {
+	t.Helper()
+	var v Verdict
+	if err := readJSON(filepath.Join(dir, id+".verdict.json"), &v); err != nil {
+		t.Errorf("%s: %v", id, err)
+		return
+	}
+	path := filepath.Join(dir, id+".har")
+	r, err := har.Open(path, har.Options{})
+	if err != nil {
+		t.Errorf("%s: har.Open cannot read the recorded HAR: %v", id, err)
+		return
+	}
+	defer r.Close()
+	n := 0
+	for {
+		_, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Errorf("%s: har reader failed at entry %d: %v", id, n, err)
+			return
+		}
+		n++
+	}
+	if lg := r.Log(); lg == nil {
+		t.Errorf("%s: har reader gave no log", id)
+	}
+	if n != v.HAREntries {
+		t.Errorf("%s: har reader read %d entries, the recorder wrote %d", id, n, v.HAREntries)
+	}
+}
+
+// compareVerdicts compares the fresh verdicts with the committed ones.
+func compareVerdicts(t *testing.T, fresh string, recorded map[string]bool) {
+	t.Helper()
+	committed, err := filepath.Glob(filepath.Join(committedDir, "*.verdict.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(committed) == 0 {
+		t.Fatalf("no committed verdicts under %s", committedDir)
+	}
+	var diffs []string
+	seen := map[string]bool{}
+	for _, path := range committed {
+		id := strings.TrimSuffix(filepath.Base(path), ".verdict.json")
+		seen[id] = true
+		stack, _, _ := strings.Cut(id, "--")
+		if !recorded[id] {
+			if stackRecorded(recorded, stack) {
+				diffs = append(diffs, fmt.Sprintf("%s: committed, but the recorder has no such scenario any more", id))
+			}
+			continue
+		}
+		var want, got Verdict
+		if err := readJSON(path, &want); err != nil {
+			diffs = append(diffs, fmt.Sprintf("%s: %v", id, err))
+			continue
+		}
+		if err := readJSON(filepath.Join(fresh, id+".verdict.json"), &got); err != nil {
+			diffs = append(diffs, fmt.Sprintf("%s: %v", id, err))
+			continue
+		}
+		diffs = append(diffs, diffVerdict(id, want, got)...)
+	}
+	for id := range recorded {
+		if !seen[id] {
+			diffs = append(diffs, fmt.Sprintf("%s: recorded, but not committed (run: cd internal/record && go run .)", id))
+		}
+	}
+	if len(diffs) > 0 {
+		sort.Strings(diffs)
+		t.Errorf("Chromium's verdicts differ from the committed fixtures (%d):\n  %s\nIf Chromium changed, re-record with `cd internal/record && go run .` and review the diff.",
+			len(diffs), strings.Join(diffs, "\n  "))
+	}
+}
+
+func stackRecorded(recorded map[string]bool, stack string) bool {
+	for id := range recorded {
+		if strings.HasPrefix(id, stack+"--") {
+			return true
+		}
+	}
+	return false
+}
+
+// diffVerdict lists the differences that matter: the requests and, per
+// request, blocked, corsError and failedParameter.
+func diffVerdict(id string, want, got Verdict) []string {
+	var d []string
+	if len(want.Requests) != len(got.Requests) {
+		return []string{fmt.Sprintf("%s: %d requests committed, %d now", id, len(want.Requests), len(got.Requests))}
+	}
+	for i := range want.Requests {
+		w, g := want.Requests[i], got.Requests[i]
+		where := fmt.Sprintf("%s request %d (%s %s)", id, i+1, w.Method, w.URL)
+		if w.URL != g.URL || w.Method != g.Method {
+			d = append(d, fmt.Sprintf("%s: now %s %s", where, g.Method, g.URL))
+			continue
+		}
+		if w.Blocked != g.Blocked {
+			d = append(d, fmt.Sprintf("%s: blocked was %v, now %v (%s)", where, w.Blocked, g.Blocked, g.JS))
+		}
+		if w.CorsError != g.CorsError {
+			d = append(d, fmt.Sprintf("%s: corsError was %q, now %q", where, w.CorsError, g.CorsError))
+		}
+		if w.FailedParameter != g.FailedParameter {
+			d = append(d, fmt.Sprintf("%s: failedParameter was %q, now %q", where, w.FailedParameter, g.FailedParameter))
+		}
+	}
+	return d
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// testWriter sends the recorder's log lines to t.Log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,69 @@
+// Command record re-records the Chromium HAR fixtures of harcors.
+//
+// It starts the scenario servers on fixed loopback ports, drives Debian's
+// headless Chromium through the DevTools protocol, and writes for every
+// scenario the HAR as Chrome DevTools exports it (sanitized) and, beside it,
+// the browser's own verdict. The browser is the judge: no expected result in
+// the fixtures is written by hand.
+//
+//	cd internal/record && go run . -out ../../testdata/hars/chromium
+//
+// See README.md in this directory.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"regexp"
+	"time"
+)
+
+func main() {
+	out := flag.String("out", "../../testdata/hars/chromium", "directory for <stack>--<scenario>.har and .verdict.json")
+	run := flag.String("run", "", "record only the scenarios whose <stack>--<name> matches this regexp")
+	parallel := flag.Int("parallel", 4, "scenarios recorded at the same time (one tab each)")
+	list := flag.Bool("list", false, "list the scenarios and exit")
+	shapes := flag.Bool("shapes", false, "convert the recorded Chromium HARs (-out) into other exporters' shapes under -shapes-out")
+	shapesOut := flag.String("shapes-out", "../../testdata/hars/shapes", "directory for -shapes")
+	flag.Parse()
+
+	if err := checkScenarios(); err != nil {
+		fmt.Fprintln(os.Stderr, "record:", err)
+		os.Exit(2)
+	}
+	if *list {
+		for _, s := range allScenarios {
+			fmt.Printf("%-45s %s\n", s.ID(), s.Description)
+		}
+		return
+	}
+	if *shapes {
+		n, err := convertShapes(*out, *shapesOut)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "record -shapes:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("wrote %d converted HARs under %s\n", n, *shapesOut)
+		return
+	}
+	var re *regexp.Regexp
+	if *run != "" {
+		var err error
+		if re, err = regexp.Compile(*run); err != nil {
+			fmt.Fprintln(os.Stderr, "record: -run:", err)
+			os.Exit(2)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	sum, err := Record(ctx, Options{Out: *out, Match: re, Parallel: *parallel, Log: os.Stdout})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "record:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("recorded %d scenarios (%d skipped) with %s in %s\n", sum.Recorded, sum.Skipped, sum.Browser, time.Since(start).Round(time.Second))
+}
