@@ -41,11 +41,9 @@ func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis stri
 			firstURL = chainRoot(at).url
 		}
 	}
-	origin := x.origin
-	if f.stage != stagePreflight && at.origin != "" {
-		origin = at.origin
-	}
-	fd.Message = chromiumMessage(f.corsError, kindOf(x), msgURL, firstURL, origin, f.param)
+	// The message names the page's origin even when a redirect tainted the
+	// Origin header to "null" (as recorded from Chromium).
+	fd.Message = chromiumMessage(f.corsError, kindOf(x), msgURL, firstURL, x.origin, f.param)
 	ffParam := f.param
 	if fd.Firefox == "CORSAllowOriginNotMatchingOrigin" && ffParam == "" {
 		ffParam, _ = normalizedHeader(at.e.Response.Headers.Values("Access-Control-Allow-Origin"))

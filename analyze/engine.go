@@ -109,6 +109,14 @@ func (a *analysis) exchangeFor(req, pre *node) *exchange {
 			return nil
 		}
 		x.origin = a.originFor(req)
+		if req.prev != nil {
+			// A hop after a redirect: its Origin header may be "null"
+			// (tainted), which evaluate uses for the check, but the
+			// request's origin is still the page's.
+			if o := a.originFor(chainRoot(req)); o != "" {
+				x.origin = o
+			}
+		}
 		x.method = req.e.Request.Method
 		x.observed, x.observedErr = a.observe(req.e)
 	} else {
