@@ -116,6 +116,9 @@ func pair(nodes []*node) {
 // preflight; proxies see the follow-up after the preflight's response.
 const pairWindow = 30 * time.Second
 
+// maxPairScan bounds how many waiting candidates one entry is compared with.
+const maxPairScan = 64
+
 func matchGroup(pre, req []*node) {
 	type ev struct {
 		n   *node
@@ -150,6 +153,11 @@ func matchGroup(pre, req []*node) {
 		}
 		matched := false
 		for i, c := range *wait {
+			// Look at the oldest few only: a crafted capture with thousands
+			// of incompatible waiting entries must not make this quadratic.
+			if i == maxPairScan {
+				break
+			}
 			if compatible(c, x.n) {
 				c.partner, x.n.partner = x.n, c
 				*wait = append((*wait)[:i:i], (*wait)[i+1:]...)
@@ -223,6 +231,10 @@ func linkRedirects(nodes []*node) {
 			byURL[n.url] = append(byURL[n.url], n)
 		}
 	}
+	// Nodes are in file order, so each URL's candidates can be consumed
+	// with a cursor that only moves forward: linear however many
+	// redirects point at one URL.
+	cursor := map[string]int{}
 	for _, n := range nodes {
 		if n.preflight || !isRedirectStatus(n.e.Response.Status) {
 			continue
@@ -231,12 +243,17 @@ func linkRedirects(nodes []*node) {
 		if loc == "" {
 			continue
 		}
-		for _, c := range byURL[stripFragment(loc)] {
-			if c.e.Index > n.e.Index && c.prev == nil {
-				c.prev = n
-				break
-			}
+		k := stripFragment(loc)
+		list := byURL[k]
+		i := cursor[k]
+		for i < len(list) && (list[i].e.Index <= n.e.Index || list[i].prev != nil) {
+			i++
 		}
+		if i < len(list) {
+			list[i].prev = n
+			i++
+		}
+		cursor[k] = i
 	}
 }
 
