@@ -189,7 +189,7 @@ var (
 		Fix: "Let the CORS layer answer OPTIONS, and allow the requested method and headers ({method}; {header}).",
 		Fixes: map[Stack]string{
 			RsCors:  "rs/cors answers a preflight without any CORS header when a requested header or the method is not allowed: add them to cors.Options.AllowedHeaders / AllowedMethods ({header}; {method}). Options.Debug logs the reason.",
-			Express: "Add the requested headers to cors({ allowedHeaders: [...] }) and the method to methods: [...].",
+			Express: "Let cors answer OPTIONS: app.use(cors(opts)) before the routes, or app.options('{path}', cors(opts)) when cors is applied per route; and list the requested headers and method in allowedHeaders and methods ({header}; {method}).",
 			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. (*default_headers, '{header}')) and the method to CORS_ALLOW_METHODS.",
 			Flask:   "CORS(app, allow_headers=[...], methods=[...]) must include {header} and {method}.",
 		},

@@ -183,10 +183,13 @@ func (a *analysis) cause(x *exchange, f *failure) (*Rule, string) {
 				pre = fmt.Sprintf(" The preflight did carry Access-Control-Allow-Origin: %s, so the actual request goes through a different path (another handler, middleware or layer) than OPTIONS.", pv)
 			}
 		}
+		if st < 400 && varyHas(at, "origin") && !hasAnyCORS(at) {
+			return ruleA01, fmt.Sprintf("%s (%s) has Vary: Origin but no Access-Control-Allow-Origin: the CORS layer ran and did not allow %s; the origin is missing from its allowlist (or the allowlist entry is written differently).%s", where, statusText(st), origin, pre)
+		}
 		if st >= 400 {
 			return ruleA02, fmt.Sprintf("The request reached the server and failed with %s; that error response carries no CORS headers, so the browser hides the real error behind a CORS message.%s", statusText(st), pre)
 		}
-		return ruleA01, fmt.Sprintf("%s (%s) carries no Access-Control-Allow-Origin: the CORS layer did not run for %s %s.%s", where, statusText(st), x.method, at.url, pre)
+		return ruleA01, fmt.Sprintf("%s (%s) carries no Access-Control-Allow-Origin: either no CORS layer runs for %s %s, or it runs and does not allow %s (some libraries, such as Express cors with an origin function, then send no CORS header at all).%s", where, statusText(st), x.method, at.url, origin, pre)
 	case "WildcardOriginNotAllowed":
 		if preflight {
 			return ruleP09, "The preflight allows any origin (*), but the request is made with credentials, and then * is not allowed."
@@ -295,6 +298,9 @@ func (a *analysis) maskedCause(x *exchange, p *node) string {
 	} else if !isSafelistedMethod(x.method) {
 		likely = "the method " + x.method
 	}
+	if allow, ok := h.Get("Allow"); ok && !anyCORS {
+		return fmt.Sprintf("The preflight got %s with Allow: %s and no Access-Control-* headers: the framework answered OPTIONS by itself, so the CORS middleware is applied to the route's methods but not to OPTIONS.", statusText(p.e.Response.Status), allow)
+	}
 	switch {
 	case corsRan && !anyCORS && likely != "":
 		return fmt.Sprintf("The preflight got %s with Vary: %s but no Access-Control-* headers: the CORS middleware ran and rejected the preflight, dropping every CORS header. It asked for %s; most likely %s is not in the allowlist.", statusText(p.e.Response.Status), strings.Join(h.Values("Vary"), ", "), strings.Join(asked, ", "), likely)
@@ -312,6 +318,9 @@ func nearMiss(acao, origin string) (string, bool) {
 		return "it has a trailing slash", true
 	case strings.EqualFold(acao, origin):
 		return "it differs in letter case (origins are lower-case)", true
+	}
+	if _, rest, ok := strings.Cut(origin, "://"); ok && strings.EqualFold(acao, rest) {
+		return "it lacks the scheme (" + origin[:len(origin)-len(rest)] + ")", true
 	}
 	u, err := url.Parse(acao)
 	if err != nil || u.Host == "" {
@@ -379,6 +388,26 @@ func hasCacheSignal(n *node) bool {
 	}
 	for _, name := range []string{"X-Cache", "CF-Cache-Status", "X-Cache-Status"} {
 		if v, ok := h.Get(name); ok && strings.Contains(strings.ToUpper(v), "HIT") {
+			return true
+		}
+	}
+	return false
+}
+
+func varyHas(n *node, name string) bool {
+	for _, v := range n.e.Response.Headers.Values("Vary") {
+		for _, x := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(x), name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasAnyCORS(n *node) bool {
+	for _, h := range n.e.Response.Headers {
+		if strings.HasPrefix(strings.ToLower(h.Name), "access-control-") {
 			return true
 		}
 	}

@@ -103,7 +103,9 @@ var interestingResponseHeaders = []string{
 
 // warnings records what bites without blocking.
 func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
-	if x.req != nil && responded(x.req.e) && x.req.e.Response.Status != 304 {
+	// Redirect responses are read by the browser, not the page: no Vary or
+	// expose advice for them.
+	if x.req != nil && responded(x.req.e) && x.req.e.Response.Status != 304 && !isRedirectStatus(x.req.e.Response.Status) {
 		h := x.req.e.Response.Headers
 		acao, ok := normalizedHeader(h.Values("Access-Control-Allow-Origin"))
 		if ok && acao == x.origin && acao != "*" && acao != "null" {
