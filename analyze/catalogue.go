@@ -140,7 +140,7 @@ var (
 			Django:  "Put 'corsheaders.middleware.CorsMiddleware' at the top of MIDDLEWARE; it answers preflights before URL resolution.",
 			Flask:   "Apply CORS(app) to the app (it answers OPTIONS automatically), or add 'OPTIONS' to the route's methods.",
 			GoHTTP:  "Handle OPTIONS before the mux: a middleware that answers requests with Access-Control-Request-Method with 204 and the CORS headers. Method patterns such as mux.HandleFunc(\"POST /path\", ...) answer OPTIONS with 405.",
-			RsCors:  "Wrap the mux, not a handler registered for one method: cors.New(opts).Handler(mux) answers OPTIONS before the mux sees it.",
+			RsCors:  "Wrap the mux, not a handler registered for one method: cors.New(opts).Handler(mux) answers OPTIONS before the mux sees it. With OptionsPassthrough: true, rs/cors hands OPTIONS on to your handler, which must then answer 2xx; leave it off.",
 			Gin:     "r.Use(cors.New(...)) before the routes; gin returns 404/405 for OPTIONS otherwise.",
 			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{header}\" always; return 204; }",
 			Apache:  "RewriteCond %{REQUEST_METHOD} OPTIONS and RewriteRule ^ - [R=204,L] with the Access-Control-* headers set via 'Header always set'.",

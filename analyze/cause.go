@@ -107,7 +107,10 @@ func (a *analysis) cause(x *exchange, f *failure) (*Rule, string) {
 					what += " (Allow: " + allow + ")"
 				}
 			}
-			return ruleP01, fmt.Sprintf("The preflight got %s%s: %s, so the CORS layer never ran for it.", statusText(st), withOrWithoutCORS(hasACAO), what)
+			if hasACAO {
+				return ruleP01, fmt.Sprintf("The preflight got %s with CORS headers: the CORS layer added its headers but passed the preflight on to the router, where %s. The CORS layer must answer the preflight itself with a 2xx (rs/cors OptionsPassthrough and hand-written middleware that does not return on OPTIONS do this).", statusText(st), what)
+			}
+			return ruleP01, fmt.Sprintf("The preflight got %s without CORS headers: %s, so the CORS layer never ran for it.", statusText(st), what)
 		case st == 401 || st == 403 || st == 407:
 			return ruleP02, fmt.Sprintf("The preflight got %s%s: authentication runs before CORS and rejects the preflight, which never carries cookies or an Authorization header.", statusText(st), withOrWithoutCORS(hasACAO))
 		case st >= 200 && st <= 299:
