@@ -103,7 +103,7 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 		if s.Mount == nil {
 			continue
 		}
-		m := Muxes{Page: page.mux, Second: second.mux, API: http.NewServeMux()}
+		m := Muxes{Page: page.mux, Second: second.mux, API: http.NewServeMux(), Upstream: apis["go"].mux}
 		if g := apis[s.Stack]; g != nil {
 			m.API = g.mux
 		}
@@ -124,7 +124,8 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 	})
 	servers := []*goServer{page, second}
 	for _, st := range stacks {
-		if g := apis[st.Name]; g != nil && usable[st.Name] {
+		// The go stack's server always runs: it is the proxies' upstream.
+		if g := apis[st.Name]; g != nil && (usable[st.Name] || st.Name == "go") {
 			servers = append(servers, g)
 		}
 	}

@@ -36,6 +36,10 @@ type Muxes struct {
 	API    *http.ServeMux // the scenario's own stack, for Go stacks
 	Page   *http.ServeMux // http://localhost:8800, the page's origin
 	Second *http.ServeMux // http://127.0.0.1:8808, a second API origin
+	// Upstream is the Go API server (127.0.0.1:8801) seen as the backend
+	// of a proxy stack (nginx, Apache): those scenarios register
+	// /upstream/<name> on it.
+	Upstream *http.ServeMux
 }
 
 // Scenario is one recorded situation: a page on http://localhost:8800 runs JS

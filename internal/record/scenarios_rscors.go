@@ -39,7 +39,7 @@ func init() {
 		&Scenario{Name: "allowall-credentials", Description: "cors.AllowAll() (AllowedOrigins * without credentials) used by a page that fetches with credentials: 'include'",
 			JS: `await f(URL, {credentials: 'include'})`, Mount: withCors(cors.AllowAll(), plainOK)},
 		&Scenario{Name: "star-with-allowcredentials", Description: "AllowedOrigins [\"*\"] with AllowCredentials: true; rs/cors sends * and Allow-Credentials: true to a credentialed request",
-			JS: `await f(URL, {credentials: 'include'})`,
+			JS:    `await f(URL, {credentials: 'include'})`,
 			Mount: withCors(cors.New(cors.Options{AllowedOrigins: []string{"*"}, AllowCredentials: true}), plainOK)},
 		&Scenario{Name: "credentials-ok", Description: "AllowedOrigins the page, AllowCredentials true, PUT allowed: a credentialed JSON PUT passes",
 			JS: `await f(URL, {method: 'PUT', credentials: 'include', headers: {'Content-Type': 'application/json'}, body: '{}'})`,

@@ -132,8 +132,7 @@ func waitPort(port int, timeout time.Duration, exited <-chan error) error {
 
 // Placeholders until each child-process stack is wired up.
 var (
-	startNginx   = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
-	startApache  = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
-	startFlask   = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
-	startDjango  = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
+	startApache = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
+	startFlask  = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
+	startDjango = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
 )
