@@ -73,8 +73,9 @@ var (
 		Chromium: []string{"MultipleAllowOriginValues", "PreflightMultipleAllowOriginValues"}, Firefox: []string{"CORSMultipleAllowOriginNotAllowed", "CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Emit Access-Control-Allow-Origin once, from one layer, with the single matching origin {origin}; remove the CORS headers from the other layer.",
 		Fixes: map[Stack]string{
-			Nginx:  "nginx and the application both add the header: remove the add_header Access-Control-* lines from nginx, or use proxy_hide_header Access-Control-Allow-Origin; to drop the application's copy.",
-			Apache: "Apache and the application both add the header: use 'Header always unset Access-Control-Allow-Origin' before setting it, or remove one of the two.",
+			Express: "cors() already sets Access-Control-Allow-Origin: remove res.set()/res.header() calls that set it again, and CORS headers added by a proxy in front of the app.",
+			Nginx:   "nginx and the application both add the header: remove the add_header Access-Control-* lines from nginx, or use proxy_hide_header Access-Control-Allow-Origin; to drop the application's copy.",
+			Apache:  "Apache and the application both add the header: use 'Header always unset Access-Control-Allow-Origin' before setting it, or remove one of the two.",
 		},
 		Ref: "Fetch Standard, CORS check step 1 (get, combine)",
 	}

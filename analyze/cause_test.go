@@ -1,0 +1,81 @@
+package analyze_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+)
+
+// TestSeedCauses checks that each cause users hit most (shared/PEERS.md §6)
+// is named as the cause on the browser-recorded scenario that reproduces
+// it, with the fix for the stack that served it. Which rule names which
+// cause is harcors' own design; that the requests were blocked at all is
+// checked against the browser in TestAgreesWithChromium.
+func TestSeedCauses(t *testing.T) {
+	for _, c := range []struct {
+		har, rule string
+		stack     analyze.Stack
+		cause     string // a word the cause must contain
+	}{
+		{"go--preflight-404", "CORS-P01", "", "no route answers OPTIONS"},
+		{"go--preflight-405", "CORS-P01", "", "does not accept OPTIONS"},
+		{"rscors--per-route-method-pattern-405", "CORS-P01", "", "Allow: PUT"},
+		{"go--preflight-401", "CORS-P02", "", "authentication runs before CORS"},
+		{"express--auth-before-cors-401", "CORS-P02", analyze.Express, "authentication"},
+		{"go--header-authorization-not-allowed", "CORS-P16", "", "authorization"},
+		{"express--allowed-headers-restricted", "CORS-P16", analyze.Express, "authorization"},
+		{"go--json-preflight-refused", "CORS-P16", "", "JSON bodies trigger it"},
+		{"express--default-credentials", "CORS-A07", analyze.Express, "credentials"},
+		{"go--acao-star-credentials", "CORS-A07", "", "credentials"},
+		{"go--actual-500-no-acao", "CORS-A02", "", "500 Internal Server Error"},
+		{"express--json-parse-error-before-cors", "CORS-A02", analyze.Express, "400 Bad Request"},
+		{"go--preflight-redirect-308", "CORS-P04", "", "trailing slash"},
+		{"go--redirect-cross-origin-no-acao", "CORS-R01", "", "redirect"},
+		{"go--redirect-tainted-origin-allowlist", "CORS-R02", "", "Origin: null"},
+		{"go--max-age-cached", "CORS-P22", "", "preflight cache"},
+		{"rscors--unlisted-header-masked", "CORS-P05", analyze.RsCors, "authorization"},
+		{"go--acao-two-lines", "CORS-A05", "", "two layers"},
+		{"express--manual-header-after-cors", "CORS-A05", analyze.Express, "two layers"},
+		{"go--acao-trailing-slash", "CORS-A04", "", "trailing slash"},
+		{"go--method-lowercase-patch-client", "CORS-P14", "", "case-sensitively"},
+		{"express--route-cors-no-options", "CORS-P05", analyze.Express, "framework answered OPTIONS"},
+	} {
+		t.Run(c.har, func(t *testing.T) {
+			path := filepath.Join("..", "testdata", "hars", "chromium", c.har+".har")
+			if _, err := os.Stat(path); err != nil {
+				t.Skipf("fixture not recorded: %v", err)
+			}
+			res := analyze.File(path, analyze.Options{}, har.Options{})
+			var got *analyze.Finding
+			var ids []string
+			for i := range res.Findings {
+				ids = append(ids, res.Findings[i].Rule.ID)
+				if res.Findings[i].Rule.ID == c.rule {
+					got = &res.Findings[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("want %s, got %v", c.rule, ids)
+			}
+			if !strings.Contains(got.Cause, c.cause) {
+				t.Errorf("cause lacks %q: %s", c.cause, got.Cause)
+			}
+			if got.Stack != c.stack {
+				t.Errorf("stack %q, want %q", got.Stack, c.stack)
+			}
+			if c.stack != "" && got.Fix == got.Rule.Fix {
+				t.Errorf("generic fix for %s: %s", c.stack, got.Fix)
+			}
+			if placeholder.MatchString(got.Fix) {
+				t.Errorf("unfilled placeholder in fix: %s", got.Fix)
+			}
+		})
+	}
+}
+
+var placeholder = regexp.MustCompile(`\{(origin|method|header|path|status|location|value)\}`)
