@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"reflect"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -121,6 +123,15 @@ func TestPublicCorpusFields(t *testing.T) {
 			log, entries, err := ReadAll(bytes.NewReader(data), Options{Name: path, Bodies: true})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Again with one byte per Read: every token then straddles
+			// a refill of the buffer, which must change nothing.
+			log1, entries1, err := ReadAll(iotest.OneByteReader(bytes.NewReader(data)), Options{Name: path, Bodies: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(log1, log) || !reflect.DeepEqual(entries1, entries) {
+				t.Errorf("reading one byte at a time gives a different result")
 			}
 			if got, want := log.Creator.Name, doc.Log.Creator["name"]; got != want {
 				t.Errorf("creator %q, want %q", got, want)

@@ -656,7 +656,7 @@ type interner struct {
 }
 
 const (
-	internSlots  = 4096
+	internSlots  = 1024
 	maxInternLen = 128
 )
 

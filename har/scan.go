@@ -13,9 +13,14 @@ import (
 // bytes.IndexByte at memory speed, holds nothing of them, and keeps track of
 // the byte offset and line of every token for error messages.
 
-// bufSize is the fixed read buffer. Larger buffers gain nothing measurable;
-// smaller ones cost a Read call per few KiB.
-const bufSize = 256 << 10
+// The read buffer starts at minBufSize and doubles, up to bufSize, each
+// time a Read fills it: small files (and fuzzing) do not pay for a large
+// buffer, large ones soon read 256 KiB at a time. Larger buffers gain
+// nothing measurable; smaller ones cost a Read call per few KiB.
+const (
+	minBufSize = 16 << 10
+	bufSize    = 256 << 10
+)
 
 // maxKeyLen is the longest object key decoded; no key the reader knows is
 // longer, so longer keys are skipped unread and match nothing.
@@ -27,6 +32,7 @@ var longKey = []byte{0}
 type scanner struct {
 	rd       io.Reader
 	buf      []byte // buf[pos:end] is unread input
+	filled   bool   // the last Read filled buf: grow it next time
 	pos, end int
 	// base is the offset of buf[0] in the JSON text.
 	base int64
@@ -44,6 +50,7 @@ type scanner struct {
 	readErr func(error) string
 
 	str   []byte // scratch for decoded strings
+	key   []byte // the last key read by nextKey
 	fix   []byte // scratch for repairing invalid UTF-8
 	num   []byte // scratch for number text
 	stack []byte // skipValue's stack of open containers
@@ -54,7 +61,7 @@ type scanner struct {
 
 func (s *scanner) init(rd io.Reader) {
 	s.rd = rd
-	s.buf = make([]byte, bufSize)
+	s.buf = make([]byte, minBufSize)
 	s.line = 1
 }
 
@@ -64,7 +71,12 @@ func (s *scanner) fill() bool {
 	if s.rerr != nil {
 		return false
 	}
-	if s.pos > 0 {
+	if s.filled && len(s.buf) < bufSize {
+		nb := make([]byte, 2*len(s.buf))
+		n := copy(nb, s.buf[s.pos:s.end])
+		s.base += int64(s.pos)
+		s.buf, s.pos, s.end = nb, 0, n
+	} else if s.pos > 0 {
 		n := copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
 		s.pos, s.end = 0, n
@@ -76,6 +88,7 @@ func (s *scanner) fill() bool {
 			s.rerr = err
 		}
 		if n > 0 {
+			s.filled = s.end == len(s.buf)
 			return true
 		}
 		if err != nil {
@@ -181,43 +194,53 @@ func (s *scanner) readByte() (byte, bool) {
 }
 
 // skipString consumes the rest of a string whose opening quote has been
-// consumed, without decoding it. It finds the closing quote with
-// bytes.IndexByte and counts the backslashes before each '"' found (an odd
-// run escapes it), so a long body costs little more than a memchr. Escapes
-// and UTF-8 are not checked: the text is thrown away.
+// consumed, without keeping it. It finds the closing quote with
+// bytes.IndexByte and looks for backslashes only before it, so a base64
+// body (no backslash) costs two memchr passes. Escapes are checked, as
+// readString does, so that a file reads the same with and without
+// Options.Bodies; UTF-8 is not (invalid bytes are no error when kept
+// either).
 func (s *scanner) skipString() error {
-	// escaped is set when the previous buffer ended in an odd run of
-	// backslashes: the first byte of the next one is escaped.
-	escaped := false
 	for {
 		if s.pos >= s.end && !s.fill() {
 			return s.eofErr()
 		}
-		if escaped {
-			s.pos++
-			escaped = false
-			continue
-		}
 		b := s.buf[s.pos:s.end]
-		i := bytes.IndexByte(b, '"')
-		if i < 0 {
-			n := 0
-			for j := len(b) - 1; j >= 0 && b[j] == '\\'; j-- {
-				n++
+		q := bytes.IndexByte(b, '"')
+		lim := len(b)
+		if q >= 0 {
+			lim = q
+		}
+		bs := bytes.IndexByte(b[:lim], '\\')
+		if bs < 0 {
+			if q >= 0 {
+				s.pos += q + 1
+				return nil
 			}
-			escaped = n%2 == 1
 			s.pos = s.end
 			continue
 		}
-		n := 0
-		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
-			n++
-		}
-		s.pos += i + 1
-		if n%2 == 0 {
-			return nil
+		s.pos += bs + 1
+		if err := s.skipEscape(); err != nil {
+			return err
 		}
 	}
+}
+
+// skipEscape checks one escape sequence whose backslash has been consumed.
+func (s *scanner) skipEscape() error {
+	c, ok := s.readByte()
+	if !ok {
+		return s.eofErr()
+	}
+	switch c {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return nil
+	case 'u':
+		_, err := s.hex4()
+		return err
+	}
+	return s.escErr(2, "invalid escape in string: '\\' followed by "+describe(c))
 }
 
 // readString decodes the rest of a string whose opening quote has been
@@ -552,6 +575,9 @@ func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
 	if over {
 		key = longKey
 	}
+	// key may point into buf, which the peek below can refill: copy it.
+	s.key = append(s.key[:0], key...)
+	key = s.key
 	if c, got = s.peek(); !got {
 		return nil, false, s.eofErr()
 	}
