@@ -1,0 +1,78 @@
+package analyze
+
+import (
+	"bytes"
+	"runtime"
+	"testing"
+
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/hargen"
+)
+
+// benchEntries reads a generated Chrome HAR of n entries once, so that the
+// benchmarks below time the analysis alone. Both mixes have the same
+// entries; bodies are never held (har.Options.Bodies is off), so the
+// analysis sees the same thing either way and one mix is enough.
+func benchEntries(b *testing.B, n int) (*har.Log, []*har.Entry, int64) {
+	b.Helper()
+	var buf bytes.Buffer
+	st, err := hargen.Write(&buf, hargen.Config{Entries: n, Mix: hargen.MetadataDense, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	log, entries, err := har.ReadAll(&buf, har.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return log, entries, st.Bytes
+}
+
+// perEntry reports time, allocations and bytes per entry: the figures that
+// tell whether a 150k-entry HAR stays cheap.
+func perEntry(b *testing.B, entries int, m0 *runtime.MemStats) {
+	var m1 runtime.MemStats
+	runtime.ReadMemStats(&m1)
+	n := float64(b.N) * float64(entries)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/entry")
+	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/n, "allocs/entry")
+	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/n, "B/entry")
+}
+
+// BenchmarkAnalyze is the whole analysis (pairing, redirects, the checks,
+// causes, fixes, warnings) over entries already read. SetBytes is the size
+// of the HAR they came from, so MB/s compares with the reader's.
+func BenchmarkAnalyze(b *testing.B) {
+	for _, n := range []int{1000, 20000} {
+		log, entries, size := benchEntries(b, n)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			var m0 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			for b.Loop() {
+				Analyze("gen.har", log, entries, Options{})
+			}
+			perEntry(b, len(entries), &m0)
+		})
+	}
+}
+
+// BenchmarkPairChrome pairs the preflights of a realistic capture (a fifth
+// of the entries are preflights, each written after its follow-up);
+// BenchmarkPairSameURL in pair_test.go is the worst case. The checks cost
+// BenchmarkAnalyze's ns/entry minus this one's.
+func BenchmarkPairChrome(b *testing.B) {
+	_, entries, size := benchEntries(b, 20000)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for b.Loop() {
+		nodes := make([]*node, len(entries))
+		for i, e := range entries {
+			nodes[i] = newNode(e)
+		}
+		pair(nodes)
+	}
+	perEntry(b, len(entries), &m0)
+}
