@@ -656,7 +656,7 @@ type interner struct {
 }
 
 const (
-	internSlots  = 1024
+	internSlots  = 4096
 	maxInternLen = 128
 )
 
