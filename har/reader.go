@@ -13,9 +13,15 @@ import (
 	"time"
 )
 
-// Reader reads a HAR file one entry at a time. It holds one fixed buffer,
-// the metadata of log and the current entry; bodies and unknown fields are
-// skipped without being held. A Reader is not safe for concurrent use.
+// Reader reads a HAR file one entry at a time. It holds one read buffer
+// (16 KiB growing to at most 256 KiB), the metadata of log and the entry
+// being read; bodies and unknown fields are skipped without being held, so
+// memory does not grow with the file. Entries returned by Next belong to
+// the caller. A Reader is not safe for concurrent use.
+//
+// Leading and trailing NUL bytes are ignored (Firebug pads files with
+// them); so is whitespace. Line and column numbers count lines in the
+// whitespace between tokens.
 type Reader struct {
 	s      scanner
 	opt    Options
