@@ -71,13 +71,6 @@ func firstLine(b []byte) string {
 	return s
 }
 
-// child is a stack's server process.
-type child struct {
-	cmd  *exec.Cmd
-	log  *bytes.Buffer
-	done chan error
-}
-
 // startChild runs a server process in its own process group (so that its
 // workers end with it) and waits until it listens on port.
 func startChild(env *stackEnv, name string, port int, dir string, extraEnv []string, argv ...string) (func(), error) {
@@ -90,19 +83,21 @@ func startChild(env *stackEnv, name string, port int, dir string, extraEnv []str
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	c := &child{cmd: cmd, log: &log, done: make(chan error, 1)}
-	go func() { c.done <- cmd.Wait() }()
+	// done is closed when the process has ended; waitErr holds why.
+	done := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(done) }()
 	stop := func() {
 		// End the process group this recorder started, and only it.
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		select {
-		case <-c.done:
+		case <-done:
 		case <-time.After(3 * time.Second):
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-c.done
+			<-done
 		}
 	}
-	if err := waitPort(port, 20*time.Second, c.done); err != nil {
+	if err := waitPort(port, 20*time.Second, done, &waitErr); err != nil {
 		stop()
 		return nil, fmt.Errorf("%s did not start: %v\n%s", name, err, log.String())
 	}
@@ -110,7 +105,7 @@ func startChild(env *stackEnv, name string, port int, dir string, extraEnv []str
 }
 
 // waitPort waits until 127.0.0.1:port accepts connections.
-func waitPort(port int, timeout time.Duration, exited <-chan error) error {
+func waitPort(port int, timeout time.Duration, exited <-chan struct{}, why *error) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
@@ -119,9 +114,10 @@ func waitPort(port int, timeout time.Duration, exited <-chan error) error {
 			return nil
 		}
 		select {
-		case err := <-exited:
+		case <-exited:
+			err := *why
 			if err == nil {
-				err = errors.New("exited")
+				err = errors.New("exit status 0")
 			}
 			return fmt.Errorf("process ended: %v", err)
 		case <-time.After(100 * time.Millisecond):
@@ -132,7 +128,6 @@ func waitPort(port int, timeout time.Duration, exited <-chan error) error {
 
 // Placeholders until each child-process stack is wired up.
 var (
-	startApache = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
 	startFlask  = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
 	startDjango = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
 )
