@@ -128,6 +128,5 @@ func waitPort(port int, timeout time.Duration, exited <-chan struct{}, why *erro
 
 // Placeholders until each child-process stack is wired up.
 var (
-	startFlask  = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
 	startDjango = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
 )
