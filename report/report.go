@@ -1,0 +1,257 @@
+// Package report renders analysis results for people and for programs: a
+// terminal table (the default), Markdown for bug reports, JSON (the
+// harcors/v1 contract) and SARIF 2.1.0 for code-scanning UIs.
+//
+// Every format is safe to share: secrets from the HAR (cookies,
+// Authorization, API keys, tokens in URLs, JWTs) are redacted unless
+// Options.ShowSecrets is set, and control characters, terminal escape
+// sequences and bidi overrides from the HAR are never written raw. Both rules
+// live in one place each (redact.go, sanitize.go) and every string that came
+// from the HAR passes through them before a format sees it.
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/harcors/harcors/analyze"
+)
+
+// Format names an output format.
+type Format string
+
+// The formats.
+const (
+	Table    Format = "table"
+	Markdown Format = "markdown"
+	JSON     Format = "json"
+	SARIF    Format = "sarif"
+)
+
+// Formats lists the formats, the default first.
+func Formats() []Format { return []Format{Table, Markdown, JSON, SARIF} }
+
+// ParseFormat parses a --format value, case-insensitively; "md" is
+// Markdown and "text" the table. The empty string is the table.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "table", "text":
+		return Table, nil
+	case "markdown", "md":
+		return Markdown, nil
+	case "json":
+		return JSON, nil
+	case "sarif":
+		return SARIF, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want table, markdown, json or sarif)", s)
+}
+
+// Options control rendering.
+type Options struct {
+	// Format is the output format; "" is Table.
+	Format Format
+	// All lists every cross-origin request with its verdict (pass
+	// included) and the time its preflight took, after the findings. JSON
+	// always includes them.
+	All bool
+	// MinSeverity hides findings below it, in every format. It is taken
+	// as given: its zero value, analyze.Info, shows everything, so that
+	// "--severity info" means what it says. DefaultMinSeverity gives the
+	// usual choice per format.
+	MinSeverity analyze.Severity
+	// ShowSecrets turns redaction off. Without it, cookie values,
+	// credentials, API keys, tokens in URLs and JWTs never reach the
+	// output.
+	ShowSecrets bool
+	// Color adds ANSI colour to the table's severity and verdict words.
+	// The caller decides (a terminal, NO_COLOR); other formats ignore it.
+	Color bool
+	// Width is the terminal width the table must fit; 0 means 100. Values
+	// below 60 are taken as 60: narrower tables cannot hold a cause.
+	Width int
+	// Version is harcors' version, for the JSON and SARIF tool information.
+	Version string
+}
+
+// defaultWidth is the table width when Options.Width is 0: wide enough for
+// the six-column layout's narrow form, narrow enough for a split terminal.
+const defaultWidth = 100
+
+// minWidth is the narrowest table we lay out.
+const minWidth = 60
+
+// Render writes results, in the order given, in opt.Format. A result whose
+// Err is set is shown with its error and with the findings of what was read
+// before it. The output is built in memory and written at once, so a format
+// error leaves w untouched.
+func Render(w io.Writer, results []*analyze.Result, opt Options) error {
+	f := opt.Format
+	if f == "" {
+		f = Table
+	}
+	var buf bytes.Buffer
+	var err error
+	switch f {
+	case Table:
+		err = renderTable(&buf, results, opt)
+	case Markdown:
+		err = renderMarkdown(&buf, results, opt)
+	case JSON:
+		err = renderJSON(&buf, results, opt)
+	case SARIF:
+		err = renderSARIF(&buf, results, opt)
+	default:
+		return fmt.Errorf("report: unknown format %q", f)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// DefaultMinSeverity is the minimum severity to show in format f when the
+// user chose none: analyze.Warning for the table and Markdown, whose
+// readers are people (info findings, such as a preflight cache that could
+// be longer, are noise there), and analyze.Info for JSON and SARIF, whose
+// readers are programs that filter for themselves.
+func DefaultMinSeverity(f Format) analyze.Severity {
+	if f == JSON || f == SARIF {
+		return analyze.Info
+	}
+	return analyze.Warning
+}
+
+// fileView is one result with its findings filtered for display.
+type fileView struct {
+	res    *analyze.Result
+	shown  []*analyze.Finding
+	hidden int // findings below the minimum severity
+}
+
+func views(results []*analyze.Result, min analyze.Severity) []fileView {
+	vs := make([]fileView, 0, len(results))
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		v := fileView{res: r}
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if f.Severity >= min {
+				v.shown = append(v.shown, f)
+			} else {
+				v.hidden++
+			}
+		}
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// severityCounts counts findings by severity.
+type severityCounts struct{ errors, warnings, infos int }
+
+func countSeverities(fs []*analyze.Finding) severityCounts {
+	var c severityCounts
+	for _, f := range fs {
+		c = addCount(c, f.Severity)
+	}
+	return c
+}
+
+func (c severityCounts) total() int { return c.errors + c.warnings + c.infos }
+
+// String is "2 errors, 1 warning" (zero counts left out, "no findings" when
+// all are zero).
+func (c severityCounts) String() string {
+	var parts []string
+	if c.errors > 0 {
+		parts = append(parts, plural(c.errors, "error", "errors"))
+	}
+	if c.warnings > 0 {
+		parts = append(parts, plural(c.warnings, "warning", "warnings"))
+	}
+	if c.infos > 0 {
+		parts = append(parts, plural(c.infos, "info", "info"))
+	}
+	if len(parts) == 0 {
+		return "no findings"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// cleaner makes strings from the HAR safe for one output: redacted, and for
+// the formats that people read raw, sanitized.
+type cleaner struct {
+	red     redactor
+	visible bool // sanitize (table, Markdown, SARIF); JSON escapes at the byte level instead
+}
+
+func newCleaner(opt Options, visible bool) cleaner {
+	return cleaner{red: redactor{show: opt.ShowSecrets}, visible: visible}
+}
+
+// text cleans free text: a cause, a message, a fix, a value, an origin.
+func (c cleaner) text(s string) string {
+	s = c.red.text(s)
+	if c.visible {
+		s = sanitize(s)
+	}
+	return s
+}
+
+// url cleans a URL.
+func (c cleaner) url(s string) string {
+	s = c.red.url(s)
+	if c.visible {
+		s = sanitize(s)
+	}
+	return s
+}
+
+// header cleans the value of header name.
+func (c cleaner) header(name, value string) string {
+	v := c.red.header(name, value)
+	if c.visible {
+		v = sanitize(v)
+	}
+	return v
+}
+
+// plain sanitizes a string that holds no secret but may come from the HAR
+// or the file system (a file name, a creator, a header name).
+func (c cleaner) plain(s string) string {
+	if c.visible {
+		return sanitize(s)
+	}
+	return s
+}
+
+// errText is the cleaned text of a reading error, whose message may quote
+// the HAR.
+func (c cleaner) errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return c.text(err.Error())
+}
+
+// stackName is the name of the stack a fix was written for, "" for the
+// generic fix.
+func stackName(s analyze.Stack) string {
+	if s == analyze.Generic {
+		return ""
+	}
+	return s.Name()
+}

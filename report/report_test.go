@@ -1,0 +1,679 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func mustRender(t *testing.T, rs []*analyze.Result, opt Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, rs, opt); err != nil {
+		t.Fatalf("Render(%s): %v", opt.Format, err)
+	}
+	return buf.String()
+}
+
+func hostile(t *testing.T, name string) *analyze.Result {
+	t.Helper()
+	return analyzeAs(t, filepath.Join("../testdata/hars/hostile", name), "testdata/hars/hostile/"+name)
+}
+
+// chromiumFixtures returns every browser-recorded HAR, or skips.
+func chromiumFixtures(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob("../testdata/hars/chromium/*.har")
+	if len(files) == 0 {
+		t.Skip("no browser-recorded fixtures in testdata/hars/chromium")
+	}
+	return files
+}
+
+// secretsInHAR are the secret values planted in hostile/secrets.har, by
+// where they sit. Each must vanish from every format without ShowSecrets.
+var secretsInHAR = map[string]string{
+	"SECRET_ACCESS_TOKEN_1":        "?access_token= in a URL",
+	"SECRET_BEARER_TOKEN_2":        "Authorization: Bearer",
+	"SECRET_COOKIE_3":              "Cookie value",
+	"SECRET_API_KEY_4":             "x-api-key header",
+	"SECRET_JWT_SIG_5":             "JWT in an unremarkable header (x-client-info)",
+	"eyJzdWIiOiJTRUNSRVRfSldUIn0":  "JWT payload",
+	"SECRET_OAUTH_CODE_6":          "?code= in a URL",
+	"SECRET_ID_TOKEN_7":            "#id_token= in a URL fragment",
+	"SECRET_SET_COOKIE_8":          "Set-Cookie value",
+	"SECRET_URL_PASSWORD_10":       "user:password@ in a redirect target",
+	"SECRET_SIG_11":                "?sig= in a redirect target",
+	"SECRET_PATH_JWT_12":           "JWT in a URL path",
+	"U0VDUkVUX1BST1hZXzEz":         "Proxy-Authorization: Basic",
+	"eyJhbGciOiJIUzI1NiJ9.eyJzdWI": "any JWT",
+}
+
+// shownWithSecrets are the secrets that some format does show once
+// ShowSecrets is on (the fragment is not kept by the analysis at all).
+var shownWithSecrets = []string{
+	"SECRET_ACCESS_TOKEN_1", "SECRET_BEARER_TOKEN_2", "SECRET_COOKIE_3", "SECRET_API_KEY_4",
+	"SECRET_JWT_SIG_5", "SECRET_OAUTH_CODE_6", "SECRET_SET_COOKIE_8", "SECRET_URL_PASSWORD_10",
+	"SECRET_SIG_11", "SECRET_PATH_JWT_12", "U0VDUkVUX1BST1hZXzEz",
+}
+
+// unescape undoes the Markdown and HTML escapes, so that a secret written
+// as "SECRET\_TOKEN" or "&lt;" is still found.
+func unescape(s string) string {
+	return html.UnescapeString(strings.ReplaceAll(s, `\`, ""))
+}
+
+func allFormatsOpts() []Options {
+	return []Options{
+		// So wide that nothing wraps: a secret split over two lines of a
+		// cell would slip past a substring search.
+		{Format: Table, Width: 100000, All: true},
+		{Format: Table, Width: 80, All: true},
+		{Format: Table, Width: 200, All: true},
+		{Format: Markdown, All: true},
+		{Format: JSON},
+		{Format: SARIF},
+	}
+}
+
+func TestSecretsNeverShown(t *testing.T) {
+	rs := []*analyze.Result{hostile(t, "secrets.har")}
+	if len(rs[0].Findings) == 0 {
+		t.Fatal("secrets.har yields no findings: the test would prove nothing")
+	}
+	for _, opt := range allFormatsOpts() {
+		out := unescape(mustRender(t, rs, opt))
+		for secret, where := range secretsInHAR {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s (width %d): secret from %s is in the output", opt.Format, opt.Width, where)
+			}
+		}
+		if !strings.Contains(out, redacted) {
+			t.Errorf("%s: no %s marker at all", opt.Format, redacted)
+		}
+	}
+	// The Markdown shows the headers, so it is where the shapes must be
+	// kept: the scheme, the cookie and parameter names.
+	md := mustRender(t, rs, Options{Format: Markdown})
+	for _, want := range []string{
+		"Bearer &lt;redacted&gt;", "sid=&lt;redacted&gt;", "theme=&lt;redacted&gt;",
+		"access\\_token=&lt;redacted&gt;", "session=&lt;redacted&gt;; Path=/; SameSite=None",
+		"Basic &lt;redacted&gt;", "| x-api-key | &lt;redacted&gt; |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	js := mustRender(t, rs, Options{Format: JSON})
+	if !strings.Contains(js, "access_token=<redacted>&page=2") {
+		t.Errorf("json does not keep the parameter name and the other parameters:\n%s", js)
+	}
+}
+
+func TestShowSecrets(t *testing.T) {
+	rs := []*analyze.Result{hostile(t, "secrets.har")}
+	var all strings.Builder
+	for _, opt := range allFormatsOpts() {
+		opt.ShowSecrets = true
+		out := unescape(mustRender(t, rs, opt))
+		if strings.Contains(out, redacted) {
+			t.Errorf("%s: redacted although ShowSecrets is set", opt.Format)
+		}
+		all.WriteString(out)
+	}
+	for _, s := range shownWithSecrets {
+		if !strings.Contains(all.String(), s) {
+			t.Errorf("with ShowSecrets, %s (%s) appears in no format", s, secretsInHAR[s])
+		}
+	}
+}
+
+var (
+	// rawDanger matches what must never reach a terminal or a report raw:
+	// C0 controls other than newline, DEL, C1 controls, bidi controls and
+	// the line/paragraph separators.
+	rawDanger = regexp.MustCompile("[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+)
+
+func TestEscapesRenderSafely(t *testing.T) {
+	r := hostile(t, "escapes.har")
+	if len(r.Findings) < 2 {
+		t.Fatalf("escapes.har yields %d findings, want at least 2", len(r.Findings))
+	}
+	rs := []*analyze.Result{r}
+	for _, opt := range allFormatsOpts() {
+		out := mustRender(t, rs, opt)
+		if m := rawDanger.FindString(out); m != "" {
+			t.Errorf("%s (width %d): raw %U in the output", opt.Format, opt.Width, []rune(m)[0])
+		}
+		if !utf8.ValidString(out) {
+			t.Errorf("%s: invalid UTF-8", opt.Format)
+		}
+	}
+
+	t.Run("table", func(t *testing.T) {
+		for _, w := range []int{80, 200} {
+			out := mustRender(t, rs, Options{Format: Table, Width: w, All: true})
+			checkTables(t, out, w)
+			if !strings.Contains(out, `\x1b]8;;`) || !strings.Contains(out, `\u202e`) {
+				t.Errorf("width %d: the escapes are not shown as visible text", w)
+			}
+		}
+	})
+
+	t.Run("markdown", func(t *testing.T) {
+		md := mustRender(t, rs, Options{Format: Markdown, All: true})
+		checkMarkdown(t, md)
+		if !strings.Contains(md, "&lt;/details&gt;") {
+			t.Error("the HAR's </details> is not shown escaped")
+		}
+	})
+}
+
+// checkTables asserts that every line fits w columns and that every row of
+// every table has as many cells as its header.
+func checkTables(t *testing.T, out string, w int) {
+	t.Helper()
+	cols := -1
+	for i, line := range strings.Split(out, "\n") {
+		if lw := width(line); lw > w {
+			t.Errorf("line %d is %d columns wide, more than %d: %q", i+1, lw, w, line)
+		}
+		switch {
+		case strings.HasPrefix(line, "┌"):
+			cols = strings.Count(line, "┬") + 1
+		case strings.HasPrefix(line, "│"):
+			if n := strings.Count(line, "│") - 1; n != cols {
+				t.Errorf("line %d has %d cells, the table %d: %q", i+1, n, cols, line)
+			}
+		case strings.HasPrefix(line, "└"):
+			cols = -1
+		}
+	}
+}
+
+var (
+	mdDetailsOpen  = "<details>"
+	mdDetailsClose = "</details>"
+	unescapedPipe  = regexp.MustCompile(`(^|[^\\])\|`)
+	mermaidEntity  = regexp.MustCompile(`#[0-9]+;`)
+)
+
+// checkMarkdown asserts the structure the escaping protects: <details>
+// and </details> only as our own lines, properly nested; every table row
+// with its header's cell count; Mermaid messages free of '#', ';' and
+// arrows of their own.
+func checkMarkdown(t *testing.T, md string) {
+	t.Helper()
+	depth, cells, inMermaid := 0, -1, false
+	for i, line := range strings.Split(md, "\n") {
+		n := i + 1
+		trimmed := strings.TrimSpace(line)
+		if strings.Contains(line, mdDetailsOpen) && trimmed != mdDetailsOpen {
+			t.Errorf("line %d: <details> inside a line: %q", n, line)
+		}
+		if strings.Contains(line, mdDetailsClose) && trimmed != mdDetailsClose {
+			t.Errorf("line %d: </details> inside a line (an escape failed): %q", n, line)
+		}
+		switch trimmed {
+		case mdDetailsOpen:
+			depth++
+		case mdDetailsClose:
+			depth--
+			if depth < 0 {
+				t.Fatalf("line %d: </details> without <details>", n)
+			}
+		}
+		if strings.HasPrefix(line, "<summary>") && (!strings.HasSuffix(line, "</summary>") || strings.Count(line, "<") != 2) {
+			t.Errorf("line %d: summary holds raw markup: %q", n, line)
+		}
+		switch {
+		case line == "```mermaid":
+			inMermaid = true
+			continue
+		case inMermaid && line == "```":
+			inMermaid = false
+			continue
+		case inMermaid:
+			msg := line
+			if _, after, ok := strings.Cut(line, ": "); ok {
+				msg = after
+			}
+			msg = mermaidEntity.ReplaceAllString(msg, "")
+			if strings.ContainsAny(msg, "#;`\"<>") && !strings.Contains(line, "<br/>") {
+				t.Errorf("line %d: raw Mermaid syntax in a message: %q", n, line)
+			}
+			if strings.Contains(strings.ReplaceAll(msg, "<br/>", ""), "<") || strings.Contains(msg, "->") {
+				t.Errorf("line %d: markup or arrow in a Mermaid message: %q", n, line)
+			}
+			continue
+		}
+		if strings.HasPrefix(line, "|") {
+			c := len(unescapedPipe.FindAllString(line, -1)) - 1
+			if cells < 0 {
+				cells = c
+			} else if c != cells {
+				t.Errorf("line %d: %d cells, the table has %d: %q", n, c, cells, line)
+			}
+		} else {
+			cells = -1
+		}
+	}
+	if depth != 0 {
+		t.Errorf("unbalanced <details>: depth %d at the end", depth)
+	}
+	if inMermaid {
+		t.Error("unterminated Mermaid block")
+	}
+}
+
+func TestTableFitsWidth(t *testing.T) {
+	files := chromiumFixtures(t)
+	var rs []*analyze.Result
+	for _, f := range files {
+		rs = append(rs, analyze.File(f, analyze.Options{}, har.Options{}))
+	}
+	for _, p := range []string{"ryanbas21__aic-typescript-mcp-sdk__localhost.har", "haralyzer__haralyzer__tests_data_cnn-chrome.har", "gdagm94__freeorbarter__localhost.har"} {
+		if _, err := os.Stat(filepath.Join(corpusDir, p)); err == nil {
+			rs = append(rs, analyze.File(filepath.Join(corpusDir, p), analyze.Options{}, har.Options{}))
+		}
+	}
+	rs = append(rs, hostile(t, "secrets.har"), hostile(t, "escapes.har"))
+	for _, w := range []int{80, 100, 140, 200} {
+		for _, color := range []bool{false, true} {
+			out := mustRender(t, rs, Options{Format: Table, Width: w, All: true, Color: color})
+			checkTables(t, out, w)
+		}
+	}
+}
+
+func TestTableColorOnlyWhenAsked(t *testing.T) {
+	rs := []*analyze.Result{hostile(t, "secrets.har")}
+	plain := mustRender(t, rs, Options{Format: Table})
+	if strings.Contains(plain, "\x1b") {
+		t.Error("colour codes without Color")
+	}
+	colored := mustRender(t, rs, Options{Format: Table, Color: true, All: true})
+	if !strings.Contains(colored, ansiRed+"error"+ansiReset) || !strings.Contains(colored, ansiYellow+"warning"+ansiReset) {
+		t.Error("severity words are not coloured with Color")
+	}
+	for _, f := range []Format{Markdown, JSON, SARIF} {
+		if strings.Contains(mustRender(t, rs, Options{Format: f, Color: true}), "\x1b") {
+			t.Errorf("%s carries colour codes", f)
+		}
+	}
+}
+
+func TestNothingToReport(t *testing.T) {
+	p := "../testdata/hars/chromium/go--simple-get-acao-star.har"
+	if _, err := os.Stat(p); err != nil {
+		t.Skip(err)
+	}
+	r := analyze.File(p, analyze.Options{}, har.Options{})
+	out := mustRender(t, []*analyze.Result{r}, Options{Format: Table})
+	if !strings.Contains(out, "no CORS failures in 1 cross-origin request (0 preflights)") {
+		t.Errorf("no one-line verdict:\n%s", out)
+	}
+	if strings.Contains(out, "┌") {
+		t.Errorf("a table for a file with nothing to report:\n%s", out)
+	}
+	all := mustRender(t, []*analyze.Result{r}, Options{Format: Table, All: true})
+	if !strings.Contains(all, "pass") {
+		t.Errorf("--all does not list the passing request:\n%s", all)
+	}
+}
+
+func TestMinSeverity(t *testing.T) {
+	rs := []*analyze.Result{hostile(t, "secrets.har")}
+	count := func(opt Options) int {
+		var doc JSONReport
+		if err := json.Unmarshal([]byte(mustRender(t, rs, opt)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return len(doc.Files[0].Findings)
+	}
+	all, errs := count(Options{Format: JSON}), count(Options{Format: JSON, MinSeverity: analyze.Error})
+	if all != len(rs[0].Findings) || errs >= all || errs == 0 {
+		t.Errorf("json: %d findings by default, %d errors only; the result has %d", all, errs, len(rs[0].Findings))
+	}
+	table := mustRender(t, rs, Options{Format: Table, Width: 200, MinSeverity: DefaultMinSeverity(Table)})
+	if strings.Contains(table, "info CORS-") {
+		t.Error("the table shows info findings at the default severity")
+	}
+	if !strings.Contains(table, "warning CORS-") {
+		t.Error("the table hides warnings at the default severity")
+	}
+	if DefaultMinSeverity(Markdown) != analyze.Warning || DefaultMinSeverity(JSON) != analyze.Info || DefaultMinSeverity(SARIF) != analyze.Info {
+		t.Error("DefaultMinSeverity")
+	}
+	if got := mustRender(t, rs, Options{Format: Table, Width: 200, MinSeverity: analyze.Error}); strings.Contains(got, "warning CORS-") {
+		t.Error("MinSeverity Error still shows warnings")
+	}
+}
+
+func TestUnreadableFile(t *testing.T) {
+	// A capture cut short: the first entry is whole, the second is not.
+	data, err := os.ReadFile("../testdata/hars/hostile/secrets.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.Index(data, []byte(`"OPTIONS"`))
+	r := analyze.Reader("cut.har", bytes.NewReader(data[:cut]), analyze.Options{}, har.Options{})
+	if r.Err == nil {
+		t.Fatal("a truncated HAR read without error")
+	}
+	rs := []*analyze.Result{r}
+	table := mustRender(t, rs, Options{Format: Table})
+	if !strings.Contains(table, "error: ") {
+		t.Errorf("the table does not show the error:\n%s", table)
+	}
+	var doc JSONReport
+	if err := json.Unmarshal([]byte(mustRender(t, rs, Options{Format: JSON})), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Files[0].Error == nil || *doc.Files[0].Error == "" {
+		t.Error("json: error is null for an unreadable file")
+	}
+	validateSARIF(t, mustRender(t, rs, Options{Format: SARIF}))
+	if md := mustRender(t, rs, Options{Format: Markdown}); !strings.Contains(md, "**Error:**") {
+		t.Errorf("markdown does not show the error:\n%s", md)
+	}
+}
+
+// The JSON contract (issue 3 §5): these keys, in this order.
+var (
+	contractTop     = []string{"schema", "version", "files"}
+	contractFile    = []string{"file", "creator", "entries", "crossOrigin", "preflights", "paired", "error", "findings", "requests"}
+	contractFinding = []string{"file", "entry", "preflight", "line", "url", "method", "origin", "rule", "title", "severity",
+		"chromium", "firefox", "message", "firefoxMessage", "value", "status", "cause", "fix", "stack",
+		"credentials", "credentialsBasis", "preflightCaptured"}
+	contractRequest = []string{"entry", "preflight", "line", "url", "method", "origin", "status", "verdict", "rule", "preflightMs"}
+)
+
+// objectKeys returns the keys of the JSON object at the start of dec, in
+// order, and the raw values.
+func objectKeys(t *testing.T, raw json.RawMessage) ([]string, map[string]json.RawMessage) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", raw)
+	}
+	var keys []string
+	vals := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+		vals[k] = v
+	}
+	return keys, vals
+}
+
+func equalKeys(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s keys:\n got %v\nwant %v", what, got, want)
+	}
+}
+
+func TestJSONContract(t *testing.T) {
+	rs := []*analyze.Result{hostile(t, "secrets.har"), hostile(t, "escapes.har")}
+	for _, f := range []string{"go--preflight-404.har", "go--simple-get-acao-star.har"} {
+		p := filepath.Join("../testdata/hars/chromium", f)
+		if _, err := os.Stat(p); err == nil {
+			rs = append(rs, analyze.File(p, analyze.Options{}, har.Options{}))
+		}
+	}
+	out := mustRender(t, rs, Options{Format: JSON, Version: "1.2.3"})
+
+	keys, top := objectKeys(t, json.RawMessage(out))
+	equalKeys(t, "top-level", keys, contractTop)
+	if string(top["schema"]) != `"harcors/v1"` || string(top["version"]) != `"1.2.3"` {
+		t.Errorf("schema %s, version %s", top["schema"], top["version"])
+	}
+	var files []json.RawMessage
+	if err := json.Unmarshal(top["files"], &files); err != nil || len(files) != len(rs) {
+		t.Fatalf("files: %v, %d of %d", err, len(files), len(rs))
+	}
+	findings, requests := 0, 0
+	for i, f := range files {
+		keys, vals := objectKeys(t, f)
+		equalKeys(t, "file", keys, contractFile)
+		if string(vals["error"]) != "null" {
+			t.Errorf("file %d: error %s, want null", i, vals["error"])
+		}
+		var fs, qs []json.RawMessage
+		if err := json.Unmarshal(vals["findings"], &fs); err != nil || fs == nil {
+			t.Fatalf("file %d: findings not an array: %s", i, vals["findings"])
+		}
+		if err := json.Unmarshal(vals["requests"], &qs); err != nil || qs == nil {
+			t.Fatalf("file %d: requests not an array: %s", i, vals["requests"])
+		}
+		for _, x := range fs {
+			keys, v := objectKeys(t, x)
+			equalKeys(t, "finding", keys, contractFinding)
+			if s := string(v["severity"]); s != `"error"` && s != `"warning"` && s != `"info"` {
+				t.Errorf("severity %s", s)
+			}
+			findings++
+		}
+		for _, x := range qs {
+			keys, _ := objectKeys(t, x)
+			equalKeys(t, "request", keys, contractRequest)
+			requests++
+		}
+	}
+	if findings == 0 || requests == 0 {
+		t.Fatalf("%d findings, %d requests: nothing was checked", findings, requests)
+	}
+
+	// A preflight-less finding has "preflight": null, a paired one the
+	// preflight's index.
+	var doc JSONReport
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var sawNull, sawIndex bool
+	for _, f := range doc.Files {
+		for _, x := range f.Findings {
+			if x.Preflight == nil {
+				sawNull = true
+			} else {
+				sawIndex = true
+			}
+		}
+	}
+	if !sawNull || !sawIndex {
+		t.Errorf("preflight: saw null %v, saw an index %v", sawNull, sawIndex)
+	}
+
+	// Round trip: decoding into the documented types and encoding again
+	// gives the same bytes (no key is lost, the order is the types').
+	var again bytes.Buffer
+	if err := writeJSON(&again, doc); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != out {
+		t.Errorf("the JSON does not round-trip through JSONReport:\n%s", firstDiff(out, again.String()))
+	}
+	// Bidi and C1 characters are \u-escaped in the bytes, yet decode back.
+	if !strings.Contains(out, `\u202e`) || strings.ContainsRune(out, '\u202e') {
+		t.Error("U+202E is not escaped in the JSON bytes")
+	}
+	if !strings.Contains(doc.Files[1].Findings[0].Value, "\u202e") {
+		t.Errorf("the decoded value lost the HAR's character: %q", doc.Files[1].Findings[0].Value)
+	}
+}
+
+func TestJSONEmpty(t *testing.T) {
+	out := mustRender(t, nil, Options{Format: JSON})
+	if !strings.Contains(out, `"files": []`) {
+		t.Errorf("no results: files must be an empty array, got\n%s", out)
+	}
+}
+
+var sarifSchemaCompiled *jsonschema.Schema
+
+func validateSARIF(t *testing.T, out string) {
+	t.Helper()
+	if sarifSchemaCompiled == nil {
+		f, err := os.Open("testdata/sarif-schema-2.1.0.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		doc, err := jsonschema.UnmarshalJSON(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		if err := c.AddResource(sarifSchema, doc); err != nil {
+			t.Fatal(err)
+		}
+		if sarifSchemaCompiled, err = c.Compile(sarifSchema); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("SARIF is not JSON: %v", err)
+	}
+	if err := sarifSchemaCompiled.Validate(inst); err != nil {
+		t.Errorf("SARIF does not validate against the 2.1.0 schema: %v", err)
+	}
+}
+
+func TestSARIF(t *testing.T) {
+	files := chromiumFixtures(t)
+	var rs []*analyze.Result
+	for _, f := range files {
+		rs = append(rs, analyzeAs(t, f, "testdata/hars/chromium/"+filepath.Base(f)))
+	}
+	rs = append(rs, hostile(t, "secrets.har"), hostile(t, "escapes.har"))
+	out := mustRender(t, rs, Options{Format: SARIF, Version: "1.2.3"})
+	validateSARIF(t, out)
+
+	var log sarifLog
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if d := run.Tool.Driver; d.Name != "harcors" || d.Version != "1.2.3" || d.InformationURI != InformationURI || len(d.Rules) != len(analyze.Rules()) {
+		t.Errorf("driver: %+v", d)
+	}
+	for i, r := range run.Tool.Driver.Rules {
+		cat := analyze.Rules()[i]
+		if r.ID != cat.ID || r.ShortDescription.Text != cat.Title || r.FullDescription.Text != cat.Doc || r.Help.Text != cat.Fix {
+			t.Errorf("rule %d does not mirror the catalogue: %+v", i, r)
+		}
+		if r.HelpURI != "https://github.com/harcors/harcors#"+strings.ToLower(cat.ID) {
+			t.Errorf("rule %s help URI %s", r.ID, r.HelpURI)
+		}
+		if r.DefaultConfiguration.Level != sarifLevel(cat.Severity) {
+			t.Errorf("rule %s level %s", r.ID, r.DefaultConfiguration.Level)
+		}
+	}
+	want := 0
+	for _, r := range rs {
+		want += len(r.Findings)
+	}
+	if len(run.Results) != want {
+		t.Errorf("%d results for %d findings", len(run.Results), want)
+	}
+	i := 0
+	for _, r := range rs {
+		for _, f := range r.Findings {
+			got := run.Results[i]
+			i++
+			loc := got.Locations[0].PhysicalLocation
+			if got.RuleID != f.Rule.ID || run.Tool.Driver.Rules[got.RuleIndex].ID != f.Rule.ID {
+				t.Errorf("result %d: rule %s (index %d), want %s", i, got.RuleID, got.RuleIndex, f.Rule.ID)
+			}
+			if loc.ArtifactLocation.URI != r.File || loc.Region == nil || loc.Region.StartLine != f.Line {
+				t.Errorf("result %d: location %+v, want %s line %d", i, loc, r.File, f.Line)
+			}
+			if got.Level != sarifLevel(f.Severity) {
+				t.Errorf("result %d: level %s for %s", i, got.Level, f.Severity)
+			}
+		}
+	}
+}
+
+func TestArtifactURI(t *testing.T) {
+	wd, _ := os.Getwd()
+	for in, want := range map[string]string{
+		"testdata/a b.har":                  "testdata/a%20b.har",
+		"./x.har":                           "x.har",
+		filepath.Join(wd, "sub", "y.har"):   "sub/y.har",
+		"../elsewhere/z.har":                "../elsewhere/z.har",
+		"/definitely/not/under/wd/z#1.har":  "file:///definitely/not/under/wd/z%231.har",
+		filepath.Join(wd, "..", "out.har"):  "file://" + filepath.ToSlash(filepath.Join(wd, "..", "out.har")),
+		"dir/with%percent.har":              "dir/with%25percent.har",
+		"dir/with:colon.har":                "dir/with:colon.har",
+		"dir/\u202eevil.har":                "dir/%E2%80%AEevil.har",
+		"dir/ünïcode.har":                   "dir/%C3%BCn%C3%AFcode.har",
+		"C:relative.har":                    "./C:relative.har",
+		"-":                                 "-",
+		"dir/question?.har":                 "dir/question%3F.har",
+		"testdata/hars/chromium/go--x.har":  "testdata/hars/chromium/go--x.har",
+		"testdata/hars/chromium//go--x.har": "testdata/hars/chromium//go--x.har",
+	} {
+		if got := artifactURI(in); got != want {
+			t.Errorf("artifactURI(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]Format{"": Table, "table": Table, "TEXT": Table, "md": Markdown, "markdown": Markdown, "json": JSON, " sarif ": SARIF} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseFormat("html"); err == nil {
+		t.Error("ParseFormat(html) succeeded")
+	}
+	if err := Render(&bytes.Buffer{}, nil, Options{Format: "html"}); err == nil {
+		t.Error("Render with an unknown format succeeded")
+	}
+}
+
+func TestSummaryAcrossFiles(t *testing.T) {
+	files := chromiumFixtures(t)
+	var rs []*analyze.Result
+	for _, f := range files {
+		rs = append(rs, analyze.File(f, analyze.Options{}, har.Options{}))
+	}
+	out := mustRender(t, rs, Options{Format: Table, Width: 120})
+	i := strings.Index(out, "\nSummary: ")
+	if i < 0 {
+		t.Fatalf("no summary after %d files", len(rs))
+	}
+	sum := out[i:]
+	for _, want := range []string{"By cause:", "By endpoint:", "By origin:", "files: http://localhost:8800 ("} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+	if one := mustRender(t, rs[:1], Options{Format: Table}); strings.Contains(one, "Summary:") {
+		t.Error("a summary for a single file")
+	}
+}

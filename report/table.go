@@ -1,0 +1,331 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/harcors/harcors/analyze"
+)
+
+// wideFrom is the width from which the findings table gives origin, cause
+// and fix columns of their own; below it, origin goes under the URL and the
+// fix under the cause, so that an 80-column table keeps readable columns.
+const wideFrom = 140
+
+// ANSI colours for the severity and verdict words. Only these words are
+// coloured: the rest of a row is data that people copy.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiGreen  = "\x1b[32m"
+	ansiBold   = "\x1b[1m"
+)
+
+// painter colours the first word of a line.
+func painter(on bool, color string) func(string) string {
+	if !on || color == "" {
+		return nil
+	}
+	return func(line string) string {
+		word, rest, _ := strings.Cut(line, " ")
+		if rest != "" || strings.HasSuffix(line, " ") {
+			rest = " " + rest
+		}
+		return color + word + ansiReset + rest
+	}
+}
+
+func severityColor(s analyze.Severity) string {
+	switch {
+	case s >= analyze.Error:
+		return ansiRed
+	case s == analyze.Warning:
+		return ansiYellow
+	}
+	return ansiCyan
+}
+
+func verdictColor(v analyze.Verdict) string {
+	switch v {
+	case analyze.Blocked:
+		return ansiRed
+	case analyze.Pass:
+		return ansiGreen
+	}
+	return ansiYellow
+}
+
+func tableWidth(opt Options) int {
+	w := opt.Width
+	if w == 0 {
+		w = defaultWidth
+	}
+	return max(w, minWidth)
+}
+
+func renderTable(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
+	c := newCleaner(opt, true)
+	w := tableWidth(opt)
+	vs := views(results, opt.MinSeverity)
+	for i, v := range vs {
+		if i > 0 {
+			buf.WriteByte('\n')
+		}
+		if err := tableFile(buf, v, c, opt, w); err != nil {
+			return err
+		}
+	}
+	if len(vs) > 1 {
+		buf.WriteByte('\n')
+		tableSummary(buf, summarize(vs, c), opt, w)
+	}
+	return nil
+}
+
+// fileHeadline is the line above a file's table: what was read and what
+// was found.
+func fileHeadline(v fileView, c cleaner) string {
+	r := v.res
+	parts := []string{c.plain(r.File)}
+	if r.Creator != "" {
+		parts = append(parts, c.plain(r.Creator))
+	}
+	parts = append(parts,
+		plural(r.Entries, "entry", "entries"),
+		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
+		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights),
+		countSeverities(v.shown).String())
+	line := strings.Join(parts, " · ")
+	if v.hidden > 0 {
+		line += fmt.Sprintf(" (%s not shown)", plural(v.hidden, "finding", "findings"))
+	}
+	return line
+}
+
+// nothingLine says, in one line, that a file has nothing to report and what
+// was checked.
+func nothingLine(v fileView) string {
+	r := v.res
+	var s string
+	switch {
+	case r.Entries == 0:
+		s = "no entries to check"
+	case r.CrossOrigin == 0:
+		s = fmt.Sprintf("no cross-origin requests among %s", plural(r.Entries, "entry", "entries"))
+	default:
+		s = fmt.Sprintf("no CORS failures in %s (%s)",
+			plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
+			plural(r.Preflights, "preflight", "preflights"))
+	}
+	return s
+}
+
+func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int) error {
+	head := fileHeadline(v, c)
+	if opt.Color {
+		// Bold the file name only: the rest is counts.
+		name := c.plain(v.res.File)
+		lines := wrap(head, w)
+		if len(lines) > 0 && strings.HasPrefix(lines[0], name) {
+			lines[0] = ansiBold + name + ansiReset + lines[0][len(name):]
+		}
+		buf.WriteString(strings.Join(lines, "\n"))
+		buf.WriteByte('\n')
+	} else {
+		wrapLine(buf, "", head, w, 0)
+	}
+	if err := v.res.Err; err != nil {
+		msg := c.errText(err)
+		if v.res.Entries > 0 {
+			msg += fmt.Sprintf(" (what follows is from the %s read before it)", plural(v.res.Entries, "entry", "entries"))
+		}
+		lead := "error: "
+		if opt.Color {
+			lead = ansiRed + "error:" + ansiReset + " "
+		}
+		wrapLine(buf, lead, msg, w, 2)
+	}
+	for _, rw := range v.res.ReadWarnings {
+		wrapLine(buf, "note: ", c.errText(rw), w, 2)
+	}
+	if len(v.shown) == 0 {
+		wrapLine(buf, "", nothingLine(v), w, 0)
+	} else if err := findingsTable(buf, v.shown, c, opt, w); err != nil {
+		return err
+	}
+	if opt.All && len(v.res.Requests) > 0 {
+		return requestsTable(buf, v.res.Requests, c, opt, w)
+	}
+	return nil
+}
+
+// urlBudget is how many columns a shortened URL may take: two or three
+// lines of its column, so the URL never dominates a row.
+func urlBudget(w int) int {
+	return min(max(w/2, 40), 80)
+}
+
+// entryCell locates a finding in the HAR: its entry index and line, and
+// in a wide table the index of its preflight.
+func entryCell(entry, line, preflight int, wide bool) cell {
+	s := fmt.Sprintf("#%d", entry)
+	switch {
+	case line > 0 && wide:
+		s += "\nline " + strconv.Itoa(line)
+	case line > 0:
+		s += "\nL" + strconv.Itoa(line)
+	}
+	if wide && preflight >= 0 && preflight != entry {
+		s += fmt.Sprintf("\npre #%d", preflight)
+	}
+	return cell{text: s}
+}
+
+func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Options, w int) error {
+	wide := w >= wideFrom
+	var cols []column
+	if wide {
+		cols = []column{
+			{header: "ENTRY", min: 8, weight: 0},
+			{header: "REQUEST", min: 20, weight: 2},
+			{header: "ORIGIN", min: 24, weight: 1},
+			{header: "CHECK", min: 18, weight: 2},
+			{header: "CAUSE", min: 20, weight: 4},
+			{header: "FIX", min: 20, weight: 4},
+		}
+	} else {
+		cols = []column{
+			{header: "ENTRY", min: 5, weight: 0},
+			{header: "REQUEST", min: 16, weight: 2},
+			{header: "CHECK", min: 16, weight: 2},
+			{header: "CAUSE AND FIX", min: 20, weight: 5},
+		}
+	}
+	rows := make([][]cell, 0, len(fs))
+	for _, f := range fs {
+		u := shortenURL(c.url(f.URL), urlBudget(w))
+		req := c.plain(f.Method) + " " + u
+		origin := c.text(f.Origin)
+		if origin == "" {
+			origin = "(no origin)"
+		}
+		check := f.Severity.String() + " " + f.Rule.ID
+		if f.Chromium != "" {
+			check += "\n" + f.Chromium
+		}
+		check += "\n" + checkText(f, c.text(f.Value))
+		if !f.PreflightCaptured {
+			check += "\n(preflight not captured)"
+		}
+		fix := c.text(f.Fix)
+		if n := stackName(f.Stack); n != "" {
+			fix = n + ": " + fix
+		}
+		checkCell := cell{text: check, paint: painter(opt.Color, severityColor(f.Severity))}
+		if wide {
+			rows = append(rows, []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req}, {text: origin}, checkCell, {text: c.text(f.Cause)}, {text: fix}})
+		} else {
+			rows = append(rows, []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req + "\nfrom " + origin}, checkCell, {text: c.text(f.Cause) + "\nFix: " + fix}})
+		}
+	}
+	return layout(buf, cols, rows, w)
+}
+
+func preflightTime(r *analyze.Request) string {
+	if r.Preflight < 0 {
+		return "-"
+	}
+	s := fmt.Sprintf("#%d", r.Preflight)
+	switch {
+	case r.PreflightTime <= 0:
+	case r.PreflightTime < 10:
+		s += fmt.Sprintf("\n%.1f ms", r.PreflightTime)
+	default:
+		s += fmt.Sprintf("\n%.0f ms", r.PreflightTime)
+	}
+	return s
+}
+
+func statusText(n int) string {
+	if n == 0 {
+		return "(none)"
+	}
+	return strconv.Itoa(n)
+}
+
+func requestsTable(buf *bytes.Buffer, rs []analyze.Request, c cleaner, opt Options, w int) error {
+	wide := w >= wideFrom
+	cols := []column{
+		{header: "ENTRY", min: 5},
+		{header: "REQUEST", min: 20, weight: 4},
+	}
+	if wide {
+		cols = append(cols, column{header: "ORIGIN", min: 12, weight: 1})
+	}
+	cols = append(cols,
+		column{header: "STATUS", min: 6},
+		column{header: "VERDICT", min: 7},
+		column{header: "RULE", min: 8},
+		column{header: "PREFLIGHT", min: 9},
+	)
+	rows := make([][]cell, 0, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		req := c.plain(r.Method) + " " + shortenURL(c.url(r.URL), urlBudget(w))
+		origin := c.text(r.Origin)
+		if !wide && origin != "" {
+			req += "\nfrom " + origin
+		}
+		row := []cell{entryCell(r.Entry, r.Line, -1, wide), {text: req}}
+		if wide {
+			row = append(row, cell{text: origin})
+		}
+		rule := r.Rule
+		if rule == "" {
+			rule = "-"
+		}
+		row = append(row,
+			cell{text: statusText(r.Status)},
+			cell{text: string(r.Verdict), paint: painter(opt.Color, verdictColor(r.Verdict))},
+			cell{text: rule},
+			cell{text: preflightTime(r)},
+		)
+		rows = append(rows, row)
+	}
+	buf.WriteString("\nEvery cross-origin request:\n")
+	return layout(buf, cols, rows, w)
+}
+
+func tableSummary(buf *bytes.Buffer, s summary, opt Options, w int) {
+	lead := "Summary: "
+	if opt.Color {
+		lead = ansiBold + "Summary:" + ansiReset + " "
+	}
+	wrapLine(buf, lead, s.headline(), w, 2)
+	section := func(name string, gs []*group, line func(g *group) string) {
+		if len(gs) == 0 {
+			return
+		}
+		buf.WriteString(name + ":\n")
+		for i, g := range gs {
+			if i == summaryLimit {
+				wrapLine(buf, "  ", fmt.Sprintf("… and %d more", len(gs)-summaryLimit), w, 4)
+				break
+			}
+			wrapLine(buf, "  ", line(g), w, 4)
+		}
+	}
+	section("By cause", s.byCause, func(g *group) string {
+		return fmt.Sprintf("%s %s: %s", plural(len(g.requests), "request", "requests"), g.where(), g.label)
+	})
+	section("By endpoint", s.byEndpoint, func(g *group) string {
+		return fmt.Sprintf("%s %s: %s (%s)", plural(len(g.requests), "request", "requests"), g.where(), g.label, g.ruleList())
+	})
+	section("By origin", s.byOrigin, func(g *group) string {
+		return fmt.Sprintf("%s %s: %s (%s)", plural(len(g.requests), "request", "requests"), g.where(), g.label, g.ruleList())
+	})
+}
