@@ -125,8 +125,3 @@ func waitPort(port int, timeout time.Duration, exited <-chan struct{}, why *erro
 	}
 	return fmt.Errorf("nothing listens on port %d after %s", port, timeout)
 }
-
-// Placeholders until each child-process stack is wired up.
-var (
-	startDjango = func(*stackEnv) (func(), error) { return nil, errors.New("not wired up yet") }
-)
