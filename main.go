@@ -1,0 +1,494 @@
+// Command harcors finds out why a browser blocked a cross-origin request,
+// from the HAR file exported in the browser's DevTools.
+//
+//	harcors capture.har
+//	harcors --format markdown capture.har > report.md
+//	harcors --fail-on warning --format sarif hars/ > harcors.sarif
+//
+// Run `harcors --help` for everything else.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/report"
+)
+
+// Exit codes, documented in --help and the README.
+const (
+	exitOK       = 0 // nothing at or above --fail-on
+	exitFindings = 1 // findings at or above --fail-on
+	exitTrouble  = 2 // usage error, or an input that could not be read (whole or in part)
+)
+
+var version = "" // set with -ldflags "-X main.version=..."; else from the module build info
+
+const usage = `harcors finds out why a browser blocked a cross-origin request, from a HAR file.
+
+Usage:
+  harcors [flags] PATH...
+
+PATH is a HAR file (.har, or gzip-compressed .har.gz; compression is detected
+from the content), a directory (searched recursively for *.har and *.har.gz),
+a glob such as 'captures/*.har', or - for standard input.
+
+For every cross-origin request harcors pairs the OPTIONS preflight with the
+request it was made for, runs the checks the browser runs, in Chromium's
+order, and reports each failure with the check that failed in the browser's
+own words, the cause on the server side, and the fix for the server stack it
+recognises.
+
+Examples:
+  # Why was my request blocked? (export the HAR from DevTools: Network panel,
+  # right-click, "Save all as HAR"; tick "Disable cache" before recording)
+  harcors capture.har
+
+  # Every cross-origin request with its verdict and preflight cost
+  harcors --all capture.har
+
+  # A report to paste into a bug tracker (secrets are redacted)
+  harcors --format markdown capture.har > cors-report.md
+
+  # CI: scan a folder of saved HARs, fail the build on any warning
+  harcors --fail-on warning --format sarif captures/ > harcors.sarif
+
+  # What does a rule mean? Which rules exist?
+  harcors --explain CORS-P02
+  harcors --rules
+
+Flags:
+`
+
+const usageTail = `
+Exit status:
+  0  nothing at or above --fail-on was found
+  1  findings at or above --fail-on (default: error, i.e. a request the browser blocked)
+  2  usage error, or an input that could not be read (whole or in part); every
+     other input is still analysed and reported
+
+Environment:
+  NO_COLOR  when set, output is never coloured
+
+Secrets (Cookie, Set-Cookie, Authorization, API keys, tokens in URLs, JWTs)
+are redacted in every format unless --show-secrets is given.
+`
+
+type options struct {
+	format          string
+	all             bool
+	failOn          string
+	severity        string
+	ignore          multi
+	showSecrets     bool
+	explain         string
+	rules           bool
+	showVersion     bool
+	color           string
+	jobs            int
+	maxDecompressed string
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, strings.Split(s, ",")...); return nil }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fset := flag.NewFlagSet("harcors", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.StringVar(&o.format, "format", "table", "output `format`: table, markdown, json or sarif")
+	fset.BoolVar(&o.all, "all", false, "also list every cross-origin request with its verdict, passes included")
+	fset.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding of this `severity` or higher is found: error, warning, info or never")
+	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json and sarif: info)")
+	fset.Var(&o.ignore, "ignore", "drop findings of `RULE` (repeatable, or comma-separated)")
+	fset.BoolVar(&o.showSecrets, "show-secrets", false, "do not redact cookies, Authorization, API keys and tokens")
+	fset.StringVar(&o.explain, "explain", "", "print the documentation of rule `ID` and exit")
+	fset.BoolVar(&o.rules, "rules", false, "list the rules and exit")
+	fset.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	fset.StringVar(&o.color, "color", "auto", "colour the table: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fset.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "read this many files at once")
+	fset.StringVar(&o.maxDecompressed, "max-decompressed", "4GiB", "refuse gzip input that expands past this `size` (e.g. 512MiB, 8GiB)")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fset.PrintDefaults()
+		fmt.Fprint(stderr, usageTail)
+	}
+
+	paths, err := parseInterleaved(fset, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitTrouble
+	}
+	switch {
+	case o.showVersion:
+		fmt.Fprintln(stdout, "harcors", versionString())
+		return exitOK
+	case o.rules:
+		for _, r := range analyze.Rules() {
+			fmt.Fprintf(stdout, "%-10s %-8s %s\n", r.ID, r.Severity, r.Title)
+		}
+		return exitOK
+	case o.explain != "":
+		r := analyze.LookupRule(o.explain)
+		if r == nil {
+			fmt.Fprintf(stderr, "harcors: no rule %q; harcors --rules lists them\n", o.explain)
+			return exitTrouble
+		}
+		fmt.Fprint(stdout, r.Explain())
+		return exitOK
+	}
+
+	ropt, aopt, sopt, failOn, err := o.settings(stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "harcors: %v\n", err)
+		return exitTrouble
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "harcors: no input: name a HAR file, a directory or - for standard input (harcors --help)")
+		return exitTrouble
+	}
+
+	inputs := discover(paths)
+	results := scan(inputs, stdin, stderr, aopt, ropt, o.jobs)
+	if err := report.Render(stdout, results, sopt); err != nil {
+		fmt.Fprintf(stderr, "harcors: %v\n", err)
+		return exitTrouble
+	}
+
+	code := exitOK
+	for _, r := range results {
+		if r.Err != nil {
+			code = exitTrouble
+		}
+		if code == exitOK && failOn != nil && r.Count(*failOn) > 0 {
+			code = exitFindings
+		}
+	}
+	return code
+}
+
+// parseInterleaved lets flags come after paths too (harcors x.har --all),
+// which the flag package alone does not.
+func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fset.Args()
+		if len(rest) == 0 {
+			return paths, nil
+		}
+		// Everything after a literal "--" is a path.
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(paths, rest...), nil
+		}
+		paths = append(paths, rest[0])
+		args = rest[1:]
+	}
+}
+
+func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, report.Options, *analyze.Severity, error) {
+	var ropt har.Options
+	var aopt analyze.Options
+	var sopt report.Options
+	f, err := report.ParseFormat(o.format)
+	if err != nil {
+		return ropt, aopt, sopt, nil, err
+	}
+	sopt.Format = f
+	sopt.All = o.all
+	sopt.ShowSecrets = o.showSecrets
+	sopt.Version = versionString()
+	sopt.MinSeverity = analyze.Warning
+	if f == report.JSON || f == report.SARIF {
+		sopt.MinSeverity = analyze.Info
+	}
+	if o.severity != "" {
+		s, err := analyze.ParseSeverity(o.severity)
+		if err != nil {
+			return ropt, aopt, sopt, nil, fmt.Errorf("--severity: %v", err)
+		}
+		sopt.MinSeverity = s
+	}
+	var failOn *analyze.Severity
+	if o.failOn != "never" {
+		s, err := analyze.ParseSeverity(o.failOn)
+		if err != nil {
+			return ropt, aopt, sopt, nil, fmt.Errorf("--fail-on: %v (or never)", err)
+		}
+		failOn = &s
+	}
+	for _, id := range o.ignore {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		r := analyze.LookupRule(id)
+		if r == nil {
+			return ropt, aopt, sopt, nil, fmt.Errorf("--ignore: no rule %q (harcors --rules lists them)", id)
+		}
+		if aopt.Ignore == nil {
+			aopt.Ignore = map[string]bool{}
+		}
+		aopt.Ignore[r.ID] = true
+	}
+	switch o.color {
+	case "always":
+		sopt.Color = true
+	case "never":
+	case "auto":
+		sopt.Color = os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+	default:
+		return ropt, aopt, sopt, nil, fmt.Errorf("--color: want auto, always or never, not %q", o.color)
+	}
+	if sopt.Color && os.Getenv("NO_COLOR") != "" {
+		sopt.Color = false
+	}
+	sopt.Width = terminalWidth()
+	n, err := parseSize(o.maxDecompressed)
+	if err != nil {
+		return ropt, aopt, sopt, nil, fmt.Errorf("--max-decompressed: %v", err)
+	}
+	ropt.MaxDecompressed = n
+	if o.jobs < 1 {
+		o.jobs = 1
+	}
+	return ropt, aopt, sopt, failOn, nil
+}
+
+// parseSize reads 512MiB, 4GiB, 100MB, 1048576.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}} {
+		if strings.HasSuffix(strings.ToUpper(t), strings.ToUpper(u.suffix)) {
+			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size (examples: 512MiB, 4GiB)", s)
+	}
+	return n * mult, nil
+}
+
+// input is one thing to read: a file, standard input, or a path that could
+// not be listed (err).
+type input struct {
+	path string
+	err  error
+}
+
+// discover expands the command-line paths into inputs, in order: each path
+// in the order given, a directory's files in lexical path order. Nothing is
+// dropped silently: a path that cannot be listed becomes an input with an
+// error.
+func discover(paths []string) []input {
+	var out []input
+	seen := map[string]bool{}
+	add := func(in input) {
+		if in.err == nil && in.path != "-" {
+			if seen[in.path] {
+				return
+			}
+			seen[in.path] = true
+		}
+		out = append(out, in)
+	}
+	for _, p := range paths {
+		if p == "-" {
+			add(input{path: "-"})
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			// Not a file: maybe a glob the shell did not expand (Windows,
+			// or quoted on purpose).
+			if matches, gerr := filepath.Glob(p); gerr == nil && len(matches) > 0 && strings.ContainsAny(p, "*?[") {
+				sort.Strings(matches)
+				for _, m := range matches {
+					for _, in := range discover([]string{m}) {
+						add(in)
+					}
+				}
+				continue
+			}
+			add(input{path: p, err: err})
+			continue
+		}
+		if !fi.IsDir() {
+			// Named explicitly: read it whatever it is (a FIFO from <(...)
+			// included).
+			add(input{path: p})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				add(input{path: path, err: err})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !isHARName(d.Name()) {
+				return nil
+			}
+			// Only regular files (or links to them) inside directories:
+			// opening a FIFO or a device found by a walk would hang or read
+			// forever. WalkDir does not follow links to directories, so a
+			// link loop cannot trap it.
+			info, err := os.Stat(path)
+			switch {
+			case err != nil:
+				add(input{path: path, err: err})
+			case !info.Mode().IsRegular():
+				add(input{path: path, err: fmt.Errorf("not a regular file (%s); name it explicitly to read it", info.Mode().Type())})
+			default:
+				add(input{path: path})
+			}
+			return nil
+		})
+		if err != nil {
+			add(input{path: p, err: err})
+		}
+	}
+	return out
+}
+
+func isHARName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".har") || strings.HasSuffix(n, ".har.gz")
+}
+
+// scan reads and analyses the inputs on jobs goroutines and returns the
+// results in input order, whatever finishes first.
+func scan(inputs []input, stdin io.Reader, stderr io.Writer, aopt analyze.Options, ropt har.Options, jobs int) []*analyze.Result {
+	results := make([]*analyze.Result, len(inputs))
+	var done atomic.Int64
+	stop := progress(stderr, len(inputs), &done)
+	defer stop()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	if jobs > len(inputs) {
+		jobs = len(inputs)
+	}
+	for range jobs {
+		wg.Go(func() {
+			for i := range work {
+				results[i] = analyzeInput(inputs[i], stdin, aopt, ropt)
+				done.Add(1)
+			}
+		})
+	}
+	for i := range inputs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return results
+}
+
+func analyzeInput(in input, stdin io.Reader, aopt analyze.Options, ropt har.Options) (res *analyze.Result) {
+	defer func() {
+		// One bad file must never take the batch down with it.
+		if p := recover(); p != nil {
+			res = &analyze.Result{File: in.path, Err: fmt.Errorf("%s: internal error: %v (please report this with the file)", in.path, p)}
+		}
+	}()
+	switch {
+	case in.err != nil:
+		return &analyze.Result{File: in.path, Err: in.err}
+	case in.path == "-":
+		return analyze.Reader("-", stdin, aopt, ropt)
+	}
+	return analyze.File(in.path, aopt, ropt)
+}
+
+// progress prints "scanned k/n files" on stderr while a long scan runs, when
+// stderr is a terminal; the returned func clears the line.
+func progress(stderr io.Writer, n int, done *atomic.Int64) func() {
+	if n < 2 || !isTerminal(stderr) {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		start := time.Now()
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		shown := false
+		for {
+			select {
+			case <-quit:
+				if shown {
+					fmt.Fprint(stderr, "\r\x1b[K")
+				}
+				return
+			case <-t.C:
+				if time.Since(start) < time.Second {
+					continue
+				}
+				shown = true
+				fmt.Fprintf(stderr, "\rharcors: scanned %d/%d files", done.Load(), n)
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// terminalWidth is $COLUMNS when set (shells export it on request), else 100.
+// harcors does not ask the terminal itself, to stay free of platform code.
+func terminalWidth() int {
+	if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c >= 40 {
+		return c
+	}
+	return 100
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
