@@ -43,7 +43,8 @@ var goldenSets = []goldenSet{
 	{
 		// Browser-recorded scenarios: a header refused by the preflight, a
 		// wildcard with credentials, a missing OPTIONS route, a clean pass,
-		// a proxy that duplicates the header, a cookie warning.
+		// a proxy that duplicates the header, warnings and an info on
+		// repeated preflights.
 		name: "chromium", dir: "../testdata/hars/chromium", show: "testdata/hars/chromium",
 		files: []string{
 			"express--allowed-headers-restricted.har",
@@ -51,7 +52,7 @@ var goldenSets = []goldenSet{
 			"go--preflight-404.har",
 			"go--simple-get-acao-star.har",
 			"nginx--proxy-duplicate-acao.har",
-			"go--cookie-samesite-none-insecure.har",
+			"go--max-age-acah-star-authorization.har",
 		},
 		formats: []string{"table", "table-200", "md", "json", "sarif"},
 	},

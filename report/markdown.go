@@ -280,7 +280,13 @@ func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c
 		}
 	}
 	if len(rows) == 0 {
-		buf.WriteString("No CORS-relevant headers recorded.\n\n")
+		if e.Response.Status <= 0 {
+			// Chrome DevTools keeps only the provisional headers of a
+			// request it blocked, without Origin.
+			buf.WriteString("No CORS-relevant headers recorded (browsers keep only provisional headers for a request they blocked).\n\n")
+		} else {
+			buf.WriteString("No CORS-relevant headers recorded.\n\n")
+		}
 		return
 	}
 	buf.WriteString("| | Header | Value |\n| --- | --- | --- |\n")
