@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything internal/record's live test needs on a fresh Debian
+# machine: Debian's Chromium, the server stacks it records against (nginx,
+# Apache, Flask + flask-cors, Django + django-cors-headers), and the Express
+# stack's npm packages from its lock file. Safe to run again: packages that
+# are already installed are not touched, and `npm ci` gives the same tree.
+#
+# apt-get may start the system's nginx and apache2 services on port 80; the
+# recorder never uses them (it runs its own copies on 127.0.0.1:8804/8805
+# from internal/record/stacks/, with their own prefixes and config files).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  chromium
+  nginx
+  apache2
+  python3-flask
+  python3-flask-cors
+  python3-django
+  python3-django-cors-headers
+)
+# The machine image ships Node.js with npm; install Debian's only if absent.
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "install-stacks: installing ${missing[*]}"
+  apt-get update
+  apt-get install -y "${missing[@]}"
+else
+  echo "install-stacks: Debian packages already installed"
+fi
+
+echo "install-stacks: npm ci in internal/record/stacks/express"
+(cd internal/record/stacks/express && npm ci --no-audit --no-fund)
+
+/usr/bin/chromium --version
