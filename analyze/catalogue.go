@@ -314,6 +314,12 @@ var (
 		Doc:      "The request was redirected, and the redirect response itself lacks a valid Access-Control-Allow-Origin. For a cross-origin request every response in the chain, redirects included, must pass the CORS check. The redirecting component (an http-to-https rule, a trailing-slash rule, a CDN, an auth gateway) has no CORS configuration.",
 		Chromium: []string{"MissingAllowOriginHeader", "AllowOriginMismatch", "WildcardOriginNotAllowed", "InvalidAllowCredentials"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Call the final URL ({location}) directly, or add CORS headers to the redirect response.",
+		Fixes: map[Stack]string{
+			Django: "Call the URL with its trailing slash ({location}), and move 'corsheaders.middleware.CorsMiddleware' above CommonMiddleware in MIDDLEWARE: APPEND_SLASH's redirect then carries the CORS headers.",
+			Flask:  "Call the URL exactly as the route is declared ({location}), or declare the route with strict_slashes=False.",
+			Nginx:  "Call {location} directly, or add the CORS headers with 'always' in the server block that returns the redirect.",
+			Apache: "Call {location} directly (mod_dir's DirectorySlash and Redirect rules answer before mod_headers' 'Header set'; 'Header always set' covers redirects).",
+		},
 		Ref: "Fetch Standard, HTTP-redirect fetch; Chromium CorsURLLoader redirect checks",
 	}
 	ruleR02 = &Rule{

@@ -50,14 +50,14 @@ func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis stri
 	}
 	fd.FirefoxMessage = firefoxMessage(fd.Firefox, msgURL, ffParam, strconv.Itoa(fd.Status))
 
-	fd.Rule, fd.Cause = a.cause(x, f)
+	fd.Stack = a.stackFor(x, at)
+	fd.Rule, fd.Cause = a.cause(x, f, fd.Stack)
 	if fd.Rule == ruleP04 || fd.Rule == ruleR03 {
 		fd.Value = redirectTarget(at.e)
 	}
 	if fd.Value == "" && (fd.Rule == ruleP01 || fd.Rule == ruleP02 || fd.Rule == ruleP03 || fd.Rule == ruleA02) {
 		fd.Value = strconv.Itoa(fd.Status)
 	}
-	fd.Stack = a.stackFor(x, at)
 	fd.Fix = fill(fd.Rule.FixFor(fd.Stack), x, fd.Value)
 	if !fd.PreflightCaptured {
 		fd.Cause += " (The preflight this request needed is not in the capture; the verdict rests on the actual response.)"
@@ -88,7 +88,7 @@ func statusText(code int) string {
 }
 
 // cause picks the rule and writes the cause, from the evidence.
-func (a *analysis) cause(x *exchange, f *failure) (*Rule, string) {
+func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 	at := f.at
 	st := at.e.Response.Status
 	acao, hasACAO := normalizedHeader(at.e.Response.Headers.Values("Access-Control-Allow-Origin"))
@@ -127,7 +127,7 @@ func (a *analysis) cause(x *exchange, f *failure) (*Rule, string) {
 		methods, _, _ := parseTokenList(at.e.Response.Headers.Values("Access-Control-Allow-Methods"))
 		list := strings.Join(methods, ", ")
 		if list == "" {
-			list = "nothing (no Access-Control-Allow-Methods)"
+			return ruleP13, fmt.Sprintf("The preflight response has no Access-Control-Allow-Methods, so only GET, HEAD and POST are allowed; %s is not.", x.method)
 		}
 		for _, m := range methods {
 			if strings.EqualFold(m, x.method) {
@@ -175,7 +175,7 @@ func (a *analysis) cause(x *exchange, f *failure) (*Rule, string) {
 	switch base {
 	case "MissingAllowOriginHeader":
 		if f.stage == stageRedirect {
-			return ruleR01, where + " carries no Access-Control-Allow-Origin; every hop of a cross-origin redirect must pass the CORS check."
+			return ruleR01, fmt.Sprintf("%s (%s) carries no Access-Control-Allow-Origin; every hop of a cross-origin redirect must pass the CORS check.", where, describeRedirect(at.url, redirectTarget(at.e)))
 		}
 		if tainted {
 			return ruleR02, fmt.Sprintf("After the cross-origin redirect from %s the browser sent Origin: null, and %s answered without Access-Control-Allow-Origin.", chainRoot(at).url, originOf(at.url))
@@ -192,7 +192,11 @@ func (a *analysis) cause(x *exchange, f *failure) (*Rule, string) {
 		if st >= 400 {
 			return ruleA02, fmt.Sprintf("The request reached the server and failed with %s; that error response carries no CORS headers, so the browser hides the real error behind a CORS message.%s", statusText(st), pre)
 		}
-		return ruleA01, fmt.Sprintf("%s (%s) carries no Access-Control-Allow-Origin: either no CORS layer runs for %s %s, or it runs and does not allow %s (some libraries, such as Express cors with an origin function, then send no CORS header at all).%s", where, statusText(st), x.method, at.url, origin, pre)
+		hint := ""
+		if stack == Express {
+			hint = " (Express cors with an origin function or list that rejects the origin sends no CORS header at all)"
+		}
+		return ruleA01, fmt.Sprintf("%s (%s) carries no Access-Control-Allow-Origin: either no CORS layer runs for %s %s, or it runs and does not allow %s%s.%s", where, statusText(st), x.method, at.url, origin, hint, pre)
 	case "WildcardOriginNotAllowed":
 		if preflight {
 			return ruleP09, "The preflight allows any origin (*), but the request is made with credentials, and then * is not allowed."
