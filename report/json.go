@@ -41,7 +41,8 @@ type JSONFile struct {
 	// Error is null, or why the file could not be read (whole or in part:
 	// the findings then cover the entries read before it).
 	Error *string `json:"error"`
-	// Findings are ordered by entry, then by severity (errors first).
+	// Findings are ordered by entry, then by severity (errors first); those
+	// below --severity (Options.MinSeverity) are left out.
 	Findings []JSONFinding `json:"findings"`
 	// Requests lists every cross-origin request with its verdict, pass
 	// included, by entry.

@@ -289,11 +289,12 @@ func TestTableFitsWidth(t *testing.T) {
 		}
 	}
 	rs = append(rs, hostile(t, "secrets.har"), hostile(t, "escapes.har"))
-	for _, w := range []int{80, 100, 140, 200} {
-		for _, color := range []bool{false, true} {
-			out := mustRender(t, rs, Options{Format: Table, Width: w, All: true, Color: color})
-			checkTables(t, out, w)
-		}
+	for _, w := range []int{60, 80, 100, 139, 140, 200} {
+		// Colour codes must not count: check the coloured table at the
+		// two widths the brief names.
+		color := w == 80 || w == 200
+		out := mustRender(t, rs, Options{Format: Table, Width: w, All: true, Color: color})
+		checkTables(t, out, w)
 	}
 }
 
