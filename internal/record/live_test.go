@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -167,21 +166,30 @@ func diffVerdict(id string, want, got Verdict) []string {
 	return d
 }
 
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
 // testWriter sends the recorder's log lines to t.Log.
 type testWriter struct{ t *testing.T }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// TestCommittedFixturesReadable needs no browser: every committed HAR, the
+// Chromium ones and the converted shapes, must be readable by the har
+// package with the entry count its verdict states.
+func TestCommittedFixturesReadable(t *testing.T) {
+	dirs := []string{committedDir}
+	shapes, _ := filepath.Glob("../../testdata/hars/shapes/*")
+	dirs = append(dirs, shapes...)
+	n := 0
+	for _, dir := range dirs {
+		hars, _ := filepath.Glob(filepath.Join(dir, "*.har"))
+		for _, h := range hars {
+			checkHAR(t, dir, strings.TrimSuffix(filepath.Base(h), ".har"))
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no committed fixtures found")
+	}
 }

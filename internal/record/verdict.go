@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"sort"
 	"strings"
 )
@@ -251,4 +254,16 @@ func containsStr(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// readJSON decodes a JSON file.
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
