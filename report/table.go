@@ -166,7 +166,7 @@ func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int) err
 // urlBudget is how many columns a shortened URL may take: two or three
 // lines of its column, so the URL never dominates a row.
 func urlBudget(w int) int {
-	return min(max(w/2, 40), 80)
+	return min(max(w*3/5, 48), 80)
 }
 
 // entryCell locates a finding in the HAR: its entry index and line, and

@@ -62,7 +62,9 @@ func wrap(s string, w int) []string {
 }
 
 // breakWord splits word so that head fits in w columns, at the last good
-// break point that leaves head at least a third of the line.
+// break point that leaves head at least a third of the line. URL structure
+// ('/', '?', '&') comes first, so that "http://127.0.0.1:8801/x" breaks
+// after "http://" rather than inside the address.
 func breakWord(word string, w int) (head, rest string) {
 	runes := []rune(word)
 	cut, cw := 0, 0
@@ -77,17 +79,24 @@ func breakWord(word string, w int) (head, rest string) {
 	if cut == 0 {
 		cut = 1 // a character wider than the column: take it anyway
 	}
-	best := 0
-	for i := cut; i > 0 && i >= cut/3; i-- {
-		if i < len(runes) && goodBreak(runes, i) {
-			best = i
-			break
+	for _, good := range []func([]rune, int) bool{urlBreak, goodBreak} {
+		for i := cut; i > 0 && i >= cut/3; i-- {
+			if i < len(runes) && good(runes, i) {
+				return string(runes[:i]), string(runes[i:])
+			}
 		}
 	}
-	if best > 0 {
-		cut = best
-	}
 	return string(runes[:cut]), string(runes[cut:])
+}
+
+// urlBreak reports whether a line may end before runes[i] at a boundary of
+// a URL's structure.
+func urlBreak(runes []rune, i int) bool {
+	switch runes[i-1] {
+	case '/', '?', '&':
+		return runes[i] != '/' // not between the slashes of "//"
+	}
+	return false
 }
 
 // goodBreak reports whether a line may end before runes[i].
