@@ -204,7 +204,30 @@ func idSegment(s string) bool {
 	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) || strings.Contains(s, redacted) {
 		return true
 	}
-	return opaqueRE.MatchString(s) && strings.ContainsAny(s, "0123456789")
+	return opaqueRE.MatchString(s) && strings.ContainsAny(s, "0123456789") && !isSlug(s)
+}
+
+// isSlug reports whether a segment reads as words ("preflight-redirect-308",
+// "user_settings_v2"): two or more all-letter parts of three letters or more.
+// Such segments name routes, not records, and must not be folded into :id.
+func isSlug(s string) bool {
+	words := 0
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '_' }) {
+		if len(part) < 3 {
+			continue
+		}
+		letters := true
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				letters = false
+				break
+			}
+		}
+		if letters {
+			words++
+		}
+	}
+	return words >= 2
 }
 
 // endpoint groups URLs by route: scheme://host plus the path with
