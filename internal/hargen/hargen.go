@@ -70,6 +70,11 @@ type Config struct {
 	Entries int
 	Mix     Mix
 	Seed    uint64
+	// BodySize is the mean length of a body-heavy response body's base64
+	// text; bodies range from 3/4 to 5/4 of it. 0 means 64 KiB. With
+	// Entries and Seed fixed, changing it changes the bodies and nothing
+	// else, which is how a benchmark shows memory flat in body size.
+	BodySize int
 }
 
 // Stats describes a written file.
@@ -233,10 +238,14 @@ func newGen(cfg Config) *gen {
 	}
 	g.pid = 40000 + g.rng.IntN(20000)
 	g.conn = 800000 + g.rng.IntN(100000)
+	if g.cfg.BodySize <= 0 {
+		g.cfg.BodySize = 64 << 10
+	}
 	if cfg.Mix == BodyHeavy {
-		// 768 KiB of random bytes: bodies are windows into it, so they
-		// differ from one another without generating 1 GiB of randomness.
-		raw := make([]byte, 768<<10)
+		// Random bytes whose base64 is at least twice the largest body:
+		// bodies are windows into it, so they differ from one another
+		// without generating 1 GiB of randomness.
+		raw := make([]byte, max(768<<10, 2*g.cfg.BodySize))
 		for i := range raw {
 			raw[i] = byte(g.rng.Uint32())
 		}
@@ -310,10 +319,11 @@ func (g *gen) wantBody() bool {
 	return g.cfg.Mix == BodyHeavy && 3*g.st.Bodies < g.st.Entries+1 && g.rng.IntN(3) != 0
 }
 
-// body returns ~64 KiB of base64 text (48 to 80 KiB) and the size it
-// decodes to.
+// body returns base64 text of BodySize on average (64 KiB: 48 to 80 KiB)
+// and the size it decodes to. It draws as many random numbers whatever
+// BodySize is, so that the rest of the file does not depend on it.
 func (g *gen) body() (string, int64) {
-	n := (48<<10 + g.rng.IntN(32<<10)) &^ 3
+	n := (g.cfg.BodySize*3/4 + g.rng.IntN(g.cfg.BodySize/2+1)) &^ 3
 	off := g.rng.IntN(len(g.pool)-n) &^ 3
 	return g.pool[off : off+n], int64(n / 4 * 3)
 }

@@ -180,6 +180,31 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestBodySize: with Entries and Seed fixed, BodySize changes the bodies
+// and nothing else.
+func TestBodySize(t *testing.T) {
+	cfg := hargen.Config{Entries: 300, Mix: hargen.BodyHeavy, Seed: 9}
+	small, st1 := write(t, cfg)
+	cfg.BodySize = 256 << 10
+	large, st4 := write(t, cfg)
+	if st1.Entries != st4.Entries || st1.Bodies != st4.Bodies || fmt.Sprint(st1.Planted) != fmt.Sprint(st4.Planted) {
+		t.Fatalf("entries differ: %+v vs %+v", st1, st4)
+	}
+	if r := float64(st4.BodyBytes) / float64(st1.BodyBytes); r < 3.5 || r > 4.5 {
+		t.Errorf("body bytes grew %.2fx for 4x BodySize", r)
+	}
+	var a, b chromeHAR
+	if json.Unmarshal(small, &a) != nil || json.Unmarshal(large, &b) != nil {
+		t.Fatal("not JSON")
+	}
+	for i := range a.Log.Entries {
+		x, y := a.Log.Entries[i], b.Log.Entries[i]
+		if x.Request.URL != y.Request.URL || len(x.Request.Headers) != len(y.Request.Headers) || x.Response.Status != y.Response.Status {
+			t.Fatalf("entry %d differs beyond its body", i)
+		}
+	}
+}
+
 // TestEntriesBound: Entries stops at the first group that reaches it.
 func TestEntriesBound(t *testing.T) {
 	_, st := write(t, hargen.Config{Entries: 100, Mix: hargen.MetadataDense})

@@ -29,6 +29,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed: the same flags write the same bytes")
 	out := flag.String("o", "-", "output file (- for standard output), or a directory with -count")
 	count := flag.Int("count", 0, "write this many files into the directory -o")
+	bodySize := flag.String("body-size", "64KiB", "mean size of a body-heavy response body (base64 text)")
 	stats := flag.Bool("stats", false, "print a JSON summary of each file to standard error")
 	flag.Parse()
 
@@ -39,7 +40,11 @@ func main() {
 	if *entries > 0 && !isFlagSet("size") {
 		n = 0
 	}
-	cfg := hargen.Config{Size: n, Entries: *entries, Mix: hargen.Mix(*mix), Seed: *seed}
+	bs, err := hargen.ParseSize(*bodySize)
+	if err != nil {
+		fail(err)
+	}
+	cfg := hargen.Config{Size: n, Entries: *entries, Mix: hargen.Mix(*mix), Seed: *seed, BodySize: int(bs)}
 	if *count <= 0 {
 		if cfg.Mix == "mixed" {
 			fail(fmt.Errorf("-mix mixed needs -count"))

@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# bench/run.sh: time harcors beside dd (the cost of reading the file), jq and
+# Node's JSON.parse (what a user would script) on generated Chrome HARs, in
+# one run on one machine, and check the targets of issue 5. bench/README.md
+# explains the method.
+#
+#   bash bench/run.sh                 # full run: ~4.5 GB of files in a temp dir, deleted at the end
+#   bash bench/run.sh --dir D --keep  # generate into D (reused next time) and keep the files
+#   bash bench/run.sh --quick         # smaller files, a smoke test of the script (targets not judged)
+#
+# Environment: RUNS (repetitions per measurement, median kept; default 3),
+# BIG, MID, DENSE, FOLDER_N, FOLDER_SIZE (file sizes), NODE, JQ, HARCORS_FLAGS.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR="" KEEP=0 QUICK=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) DIR=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --quick) QUICK=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+RUNS=${RUNS:-3}
+if [ "$QUICK" = 1 ]; then
+  BIG=${BIG:-64MiB} MID=${MID:-16MiB} DENSE=${DENSE:-16MiB} FOLDER_N=${FOLDER_N:-100} FOLDER_SIZE=${FOLDER_SIZE:-1MiB}
+else
+  BIG=${BIG:-1GiB} MID=${MID:-250MiB} DENSE=${DENSE:-100MiB} FOLDER_N=${FOLDER_N:-2000} FOLDER_SIZE=${FOLDER_SIZE:-1MiB}
+fi
+NODE=${NODE:-$(command -v node || true)}
+JQ=${JQ:-$(command -v jq || true)}
+TIME=/usr/bin/time
+if [ ! -x "$TIME" ]; then
+  echo "run.sh: GNU time is needed for peak memory: apt-get install -y time" >&2
+  exit 2
+fi
+
+if [ -z "$DIR" ]; then
+  DIR=$(mktemp -d /tmp/harcors-bench.XXXXXX)
+  [ "$KEEP" = 1 ] || trap 'rm -rf "$DIR"' EXIT
+else
+  mkdir -p "$DIR"
+fi
+BIN="$DIR/bin"
+mkdir -p "$BIN"
+
+echo "== building"
+(cd "$ROOT" && go build -o "$BIN/harcors" . && go build -o "$BIN/hargen" ./internal/hargen/cmd)
+
+# gen NAME ARGS...: generate $DIR/NAME unless it exists with the same
+# arguments (recorded beside it), and keep hargen's JSON summary.
+gen() {
+  local name=$1; shift
+  local want="$*"
+  if [ -e "$DIR/$name" ] && [ "$(cat "$DIR/$name.args" 2>/dev/null)" = "$want" ]; then
+    return
+  fi
+  rm -rf "${DIR:?}/$name"
+  "$BIN/hargen" "$@" -stats -o "$DIR/$name" 2>"$DIR/$name.stats"
+  echo "$want" >"$DIR/$name.args"
+}
+
+echo "== generating into $DIR"
+gen big.har -size "$BIG" -mix body-heavy -seed 1
+gen mid.har -size "$MID" -mix body-heavy -seed 1
+# fat.har: the entries of mid.har with bodies four times larger: the same
+# metadata in about 4x the bytes, to show memory does not grow with bodies.
+MID_ENTRIES=$(sed -n 's/.*"Entries":\([0-9]*\).*/\1/p' "$DIR/mid.har.stats")
+gen fat.har -entries "$MID_ENTRIES" -body-size 256KiB -mix body-heavy -seed 1
+gen dense.har -size "$DENSE" -mix metadata-dense -seed 1
+gen folder -size "$FOLDER_SIZE" -mix mixed -count "$FOLDER_N" -seed 1
+
+# The summaries hargen printed: entries and OPTIONS entries per file.
+stat_of() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$DIR/$1.stats" | head -1; }
+size_of() { stat -c %s "$DIR/$1"; }
+FOLDER_BYTES=$(du -sb "$DIR/folder" | cut -f1)
+
+# measure ID INPUT CMD...: run CMD RUNS times under GNU time (a single time
+# when the first run takes over 20 s), stdout to /dev/null, and record the
+# median wall time (from date, in ns: time -v rounds to 10 ms), its peak
+# RSS, CPU%, user+sys seconds and exit status in $DIR/results.
+#
+# INPUT (a file or a folder) is read just before every run, so that every
+# tool reads from the page cache, as dd's baseline does: warming once is not
+# enough where the kernel pages idle cache out within seconds (DAMON
+# reclaim on some VMs).
+# wait_quiet waits (up to QUIET_WAIT seconds, default 300) until no other
+# process competes for the CPU: the share of the last 10 s in which some
+# task waited for a CPU (/proc/pressure/cpu) under QUIET percent (default
+# 5). On a shared machine a neighbour's build otherwise halves a wall time.
+# NOISY counts the runs that started on a busy machine.
+NOISY=0
+wait_quiet() {
+  [ -r /proc/pressure/cpu ] || return 0
+  local waited=0 p
+  while :; do
+    p=$(awk '/^some/ {sub("avg10=", "", $2); print $2}' /proc/pressure/cpu)
+    if awk -v p="$p" -v q="${QUIET:-5}" 'BEGIN {exit !(p < q)}'; then return 0; fi
+    if [ "$waited" -ge "${QUIET_WAIT:-300}" ]; then
+      NOISY=$((NOISY + 1))
+      return 0
+    fi
+    sleep 2
+    waited=$((waited + 2))
+  done
+}
+
+: >"$DIR/results"
+measure() {
+  local id=$1 input=$2; shift 2
+  local walls=() rss=0 cpu="" cpus="" rc=0 err=""
+  local i
+  for ((i = 0; i < RUNS; i++)); do
+    local t0 t1
+    wait_quiet
+    if [ -d "$input" ]; then cat "$input"/* >/dev/null; else cat "$input" >/dev/null; fi
+    t0=$(date +%s%N)
+    set +e
+    "$TIME" -v -o "$DIR/time.out" "$@" >/dev/null 2>"$DIR/cmd.err"
+    rc=$?
+    set -e
+    t1=$(date +%s%N)
+    walls+=("$(( (t1 - t0) / 1000 ))")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/time.out")
+    cpu=$(awk -F': ' '/Percent of CPU this job got/ {sub("%","",$2); print $2}' "$DIR/time.out")
+    cpus=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$DIR/time.out")
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+      err=$(grep -m1 -E 'Error|error|Cannot|Killed|fatal' "$DIR/cmd.err" | cut -c1-110 || true)
+      [ -n "$err" ] || err="exit status $rc"
+      break
+    fi
+    [ "$(( (t1 - t0) / 1000000 ))" -gt 20000 ] && break
+  done
+  local median
+  median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$median" "$rss" "$cpu" "$cpus" "$rc" "$err" >>"$DIR/results"
+  printf '  %-22s %8.3f s  %7.1f MiB  %4s%% CPU  %s\n' "$id" "$(echo "$median" | awk '{print $1/1e6}')" \
+    "$(echo "$rss" | awk '{print $1/1024}')" "$cpu" "${err:+FAILS: $err}"
+}
+
+# The scripts a user would write: count the OPTIONS entries.
+JQ_PROG='[.log.entries[] | select(.request.method=="OPTIONS")] | length'
+NODE_PROG='const h = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); let n = 0; for (const e of h.log.entries) if (e.request.method === "OPTIONS") n++; console.log(n)'
+
+echo "== machine"
+echo "  $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+echo "  $(go version), node ${NODE:+$("$NODE" --version)}, ${JQ:+$("$JQ" --version)}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== correctness (untimed): every tool counts the same OPTIONS entries"
+for f in dense.har mid.har; do
+  want=$(stat_of "$f" Options)
+  got_h=$("$BIN/harcors" --format json "$DIR/$f" 2>/dev/null | grep -m1 -o '"preflights": *[0-9]*' | grep -o '[0-9]*$' || true)
+  line="  $f: generated $want OPTIONS entries; harcors counts ${got_h:-?} preflights"
+  [ -n "$JQ" ] && line+="; jq $("$JQ" "$JQ_PROG" "$DIR/$f")"
+  [ -n "$NODE" ] && line+="; node $("$NODE" -e "$NODE_PROG" "$DIR/$f")"
+  echo "$line"
+done
+
+echo "== timing (median of $RUNS, page cache warm, output to /dev/null)"
+for f in big.har mid.har fat.har dense.har; do
+  measure "dd $f" "$DIR/$f" dd if="$DIR/$f" of=/dev/null bs=1M
+  # shellcheck disable=SC2086
+  measure "harcors $f" "$DIR/$f" "$BIN/harcors" ${HARCORS_FLAGS:-} "$DIR/$f"
+done
+for f in big.har mid.har dense.har; do
+  if [ -n "$NODE" ]; then measure "node $f" "$DIR/$f" "$NODE" -e "$NODE_PROG" "$DIR/$f"; fi
+  if [ -n "$JQ" ]; then measure "jq $f" "$DIR/$f" "$JQ" "$JQ_PROG" "$DIR/$f"; fi
+done
+measure "cat folder" "$DIR/folder" sh -c "cat '$DIR'/folder/*.har"
+measure "harcors folder j1" "$DIR/folder" "$BIN/harcors" --jobs 1 "$DIR/folder"
+measure "harcors folder" "$DIR/folder" "$BIN/harcors" "$DIR/folder"
+echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg); runs started on a busy machine (CPU pressure >= ${QUIET:-5}% after ${QUIET_WAIT:-300} s of waiting): $NOISY"
+
+# ---- report ----
+R="$DIR/results"
+get() { awk -F'\t' -v id="$1" -v c="$2" '$1 == id {print $c}' "$R"; }
+failed() { [ -n "$(get "$1" 7)" ]; }
+wall() { get "$1" 2; } # microseconds
+ratio() { # ratio A B: wall(A)/wall(B), or "-" when either is missing or failed
+  local a b
+  a=$(wall "$1"); b=$(wall "$2")
+  if [ -z "$a" ] || [ -z "$b" ] || failed "$1" || failed "$2"; then echo "-"; return; fi
+  awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a/b}'
+}
+
+echo
+echo "== results"
+ROW='%-8s %-9s %8s %8s %7s %8s %7s %8s %6s %6s  %s\n'
+# shellcheck disable=SC2059
+printf "$ROW" tool file size "wall s" "MB/s" "x dd" "x node" "RSS MiB" "CPU%" "cpu s" note
+for f in big.har mid.har fat.har dense.har; do
+  size=$(size_of "$f")
+  for tool in dd harcors node jq; do
+    id="$tool $f"
+    [ -n "$(get "$id" 1)" ] || continue
+    w=$(wall "$id")
+    note=$(get "$id" 7)
+    node_ratio=$(ratio "$id" "node $f")
+    # shellcheck disable=SC2059
+    printf "$ROW" "$tool" "$f" \
+      "$(awk -v s="$size" 'BEGIN {printf "%.0f MiB", s/1048576}')" \
+      "$(awk -v w="$w" 'BEGIN {printf "%.3f", w/1e6}')" \
+      "$(awk -v s="$size" -v w="$w" 'BEGIN {printf "%.0f", s/w}')" \
+      "$(ratio "$id" "dd $f")" "$node_ratio" \
+      "$(awk -v k="$(get "$id" 3)" 'BEGIN {printf "%.1f", k/1024}')" "$(get "$id" 4)%" "$(get "$id" 5)" "${note:+fails: $note}"
+  done
+done
+for id in "cat folder" "harcors folder j1" "harcors folder"; do
+  w=$(wall "$id")
+  # shellcheck disable=SC2059
+  printf "$ROW" "${id%% *}" "folder${id##*folder}" \
+    "$(awk -v s="$FOLDER_BYTES" 'BEGIN {printf "%.0f MiB", s/1048576}')" \
+    "$(awk -v w="$w" 'BEGIN {printf "%.3f", w/1e6}')" \
+    "$(awk -v s="$FOLDER_BYTES" -v w="$w" 'BEGIN {printf "%.0f", s/w}')" \
+    "$(ratio "$id" "cat folder")" "-" "$(awk -v k="$(get "$id" 3)" 'BEGIN {printf "%.1f", k/1024}')" "$(get "$id" 4)%" "$(get "$id" 5)" ""
+done
+echo "(MiB: 2^20 bytes; MB/s: 10^6 bytes per second of wall time; x dd, x node: wall time ratios (for the folder, x cat);"
+echo " cpu s: user+sys seconds, which contention from other processes inflates less than wall time;"
+echo " folder j1: --jobs 1; folder: the default, one job per core)"
+
+echo
+echo "== targets (issue 5)"
+# verdict TEXT VALUE OP LIMIT: met when VALUE OP LIMIT; n/a when VALUE is
+# missing (a tool failed or was not installed).
+verdict() {
+  if [ -z "$2" ] || [ "$2" = "-" ]; then echo "  n/a      $1"
+  elif awk -v v="$2" -v l="$4" "BEGIN {exit !(v $3 l)}"; then echo "  met      $1"
+  else echo "  NOT MET  $1"; fi
+}
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
+if [ "$QUICK" = 1 ]; then echo "  (--quick: sizes are not the targets' sizes; verdicts are indicative)"; fi
+r=$(ratio "harcors big.har" "dd big.har")
+verdict "$BIG body-heavy: harcors/dd = $r (target <= 3)" "$r" "<=" 3
+rn=$(ratio "harcors big.har" "node big.har")
+if [ "$rn" = "-" ] && [ -n "$NODE" ]; then
+  rm=$(ratio "harcors mid.har" "node mid.har")
+  echo "  n/a      $BIG body-heavy vs Node: Node fails ($(get "node big.har" 7))"
+  verdict "  instead, $MID body-heavy: harcors/node = $rm (target <= 0.25)" "$rm" "<=" 0.25
+else
+  verdict "$BIG body-heavy: harcors/node = $rn (target <= 0.25)" "$rn" "<=" 0.25
+fi
+rss=$(get "harcors big.har" 3)
+verdict "$BIG body-heavy: peak RSS $(mib "$rss") MiB (target < 64)" "$rss" "<" 65536
+r=$(ratio "harcors dense.har" "node dense.har")
+verdict "$DENSE metadata-dense: harcors/node = $r (target <= 0.5)" "$r" "<=" 0.5
+rss=$(get "harcors dense.har" 3)
+verdict "$DENSE metadata-dense: peak RSS $(mib "$rss") MiB (target < 128)" "$rss" "<" 131072
+sp=$(ratio "harcors folder j1" "harcors folder")
+verdict "folder of $FOLDER_N x $FOLDER_SIZE: default jobs is ${sp}x the throughput of --jobs 1 (target >= 1.6)" "$sp" ">=" 1.6
+cpu=$(get "harcors folder" 4)
+verdict "folder: CPU ${cpu}% on $(nproc) cores (target: all busy, >= $(($(nproc) * 90))%)" "$cpu" ">=" "$(($(nproc) * 90))"
+# Linear in size: time per byte on the big file against the mid one.
+lin=$(awk -v a="$(wall "harcors big.har")" -v sa="$(size_of big.har)" -v b="$(wall "harcors mid.har")" -v sb="$(size_of mid.har)" 'BEGIN {printf "%.2f", (a/sa)/(b/sb)}')
+verdict "linear: time per byte on $BIG / on $MID body-heavy = ${lin} (target 0.8-1.2)" "$(awk -v l="$lin" 'BEGIN {print (l >= 0.8 && l <= 1.2)}')" "==" 1
+rb=$(get "harcors big.har" 3) rm=$(get "harcors mid.har" 3) rf=$(get "harcors fat.har" 3)
+echo "  info     peak RSS grows with entries: $MID body-heavy $(mib "$rm") MiB ($(stat_of mid.har Entries) entries), $BIG $(mib "$rb") MiB ($(stat_of big.har Entries) entries)"
+verdict "memory flat in body size: fat.har ($(awk -v s="$(size_of fat.har)" 'BEGIN {printf "%.0f", s/1048576}') MiB: mid.har's entries, 4x the bodies) $(mib "$rf") MiB vs mid.har $(mib "$rm") MiB (target: within 10% + 4 MiB)" "$rf" "<=" "$(awk -v m="$rm" 'BEGIN {print m * 1.1 + 4096}')"
+if [ "$KEEP" = 1 ]; then echo "files kept in $DIR"; fi
+exit 0
