@@ -225,3 +225,93 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// readmeExamples are the README's generated example blocks: marker name,
+// the command shown, and the arguments run to produce the output.
+var readmeExamples = []struct {
+	marker, shown string
+	args          []string
+	lines         int // keep the first lines only (0: all)
+	filter        func(string) string
+}{
+	{"example", "harcors testdata/hars/chromium/express--auth-before-cors-401.har",
+		[]string{"testdata/hars/chromium/express--auth-before-cors-401.har"}, 0, nil},
+	{"example-json", "harcors --format json testdata/hars/chromium/go--header-authorization-not-allowed.har",
+		[]string{"--format", "json", "testdata/hars/chromium/go--header-authorization-not-allowed.har"}, 0, nil},
+	{"example-markdown", "harcors --format markdown testdata/hars/chromium/nginx--add-header-404-no-always.har",
+		[]string{"--format", "markdown", "testdata/hars/chromium/nginx--add-header-404-no-always.har"}, 0, nil},
+	{"example-sarif", "harcors --format sarif testdata/hars/chromium/go--acao-trailing-slash.har",
+		[]string{"--format", "sarif", "testdata/hars/chromium/go--acao-trailing-slash.har"}, 0, sarifResults},
+	{"example-all", "harcors --all testdata/hars/chromium/go--max-age-acah-star-authorization.har",
+		[]string{"--all", "testdata/hars/chromium/go--max-age-acah-star-authorization.har"}, 0, nil},
+}
+
+// TestREADMEExamples checks that the README shows what harcors prints today;
+// go test -run TestREADMEExamples -update rewrites the blocks.
+func TestREADMEExamples(t *testing.T) {
+	t.Setenv("COLUMNS", "100")
+	t.Setenv("NO_COLOR", "1")
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	changed := false
+	for _, ex := range readmeExamples {
+		begin, end := "<!-- "+ex.marker+":begin -->\n", "<!-- "+ex.marker+":end -->"
+		i, j := strings.Index(s, begin), strings.Index(s, end)
+		if i < 0 || j < i {
+			t.Errorf("README.md lacks the %s markers", ex.marker)
+			continue
+		}
+		_, out, _ := runCLI(t, "", ex.args...)
+		if ex.filter != nil {
+			out = ex.filter(out)
+		}
+		if ex.lines > 0 {
+			ls := strings.SplitAfter(out, "\n")
+			if len(ls) > ex.lines {
+				out = strings.Join(ls[:ex.lines], "") + "...\n"
+			}
+		}
+		fence := "```"
+		if ex.marker == "example-markdown" {
+			fence = "````"
+		}
+		lang := ""
+		if strings.Contains(ex.marker, "json") || strings.Contains(ex.marker, "sarif") {
+			lang = "json"
+		}
+		gen := fence + "console\n$ " + ex.shown + "\n" + fence + "\n" + fence + lang + "\n" + out + fence + "\n"
+		if s[i+len(begin):j] == gen {
+			continue
+		}
+		if !*update {
+			t.Errorf("README.md's %s block is stale; run: go test -run TestREADMEExamples -update", ex.marker)
+			continue
+		}
+		s = s[:i+len(begin)] + gen + s[j:]
+		changed = true
+	}
+	if changed {
+		if err := os.WriteFile("README.md", []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sarifResults keeps the README's SARIF example short: the results only,
+// without the driver's copy of the whole rule catalogue.
+func sarifResults(out string) string {
+	var doc struct {
+		Runs []struct {
+			Results json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) == 0 {
+		return out
+	}
+	var b bytes.Buffer
+	json.Indent(&b, doc.Runs[0].Results, "", "  ")
+	return "// runs[0].results (runs[0].tool.driver.rules lists the whole catalogue)\n" + b.String() + "\n"
+}

@@ -77,6 +77,21 @@ func (r *Rule) FixFor(s Stack) string {
 	return r.Fix
 }
 
+// genericWords fill a fix template's placeholders with example values when
+// no request is at hand (-explain, the README, SARIF rule help): fixes are
+// mostly code, and code reads better with a concrete example than with
+// "the header".
+var genericWords = strings.NewReplacer("{origin}", "https://app.example.com", "{method}", "PUT",
+	"{header}", "X-Custom-Header", "{path}", "/api/items", "{status}", "404",
+	"{location}", "https://api.example.com/api/items/", "{value}", "VALUE")
+
+// FixText returns the fix for stack s (the generic one when the stack has
+// none) with its placeholders in general words.
+func (r *Rule) FixText(s Stack) string { return genericWords.Replace(r.FixFor(s)) }
+
+// TitleText returns the title with its placeholders in general words.
+func (r *Rule) TitleText() string { return genericWords.Replace(r.Title) }
+
 // Explain renders the rule's documentation as plain text, as
 // `harcors -explain ID` prints it.
 func (r *Rule) Explain() string {
@@ -104,8 +119,8 @@ func (r *Rule) Explain() string {
 			}
 		}
 	}
-	b.WriteString("\nFix:\n")
-	b.WriteString(indent(wrap(r.Fix, 74), "  "))
+	b.WriteString("\nFix (examples: origin https://app.example.com, PUT, X-Custom-Header):\n")
+	b.WriteString(indent(wrap(r.FixText(Generic), 74), "  "))
 	b.WriteString("\n")
 	if len(r.Fixes) > 0 {
 		stacks := make([]string, 0, len(r.Fixes))
@@ -115,7 +130,7 @@ func (r *Rule) Explain() string {
 		sort.Strings(stacks)
 		for _, s := range stacks {
 			fmt.Fprintf(&b, "\n  %s:\n", Stack(s).Name())
-			b.WriteString(indent(wrap(r.Fixes[Stack(s)], 72), "    "))
+			b.WriteString(indent(wrap(r.FixText(Stack(s)), 72), "    "))
 			b.WriteString("\n")
 		}
 	}

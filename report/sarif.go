@@ -207,7 +207,7 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 			Name:                 ruleName(r.Title),
 			ShortDescription:     sarifText{Text: r.Title},
 			FullDescription:      sarifText{Text: r.Doc},
-			Help:                 sarifText{Text: r.Fix},
+			Help:                 sarifText{Text: r.FixText(analyze.Generic)},
 			HelpURI:              HelpURI(r.ID),
 			DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(r.Severity)},
 			Properties:           sarifRuleProperty{Tags: tags, Chromium: r.Chromium, Firefox: r.Firefox},
