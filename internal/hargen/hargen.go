@@ -208,7 +208,6 @@ type gen struct {
 	// Chrome's request ids are "<renderer pid>.<n>"; connection ids grow.
 	pid, reqN, conn int
 	e               entry // scratch, reused for every entry
-	cook            []cookie
 }
 
 // saved is what restore needs to take back a group that did not fit.
