@@ -51,6 +51,7 @@ func startBrowser(parent context.Context) (*Browser, error) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("ip-address-space-overrides", "127.0.0.1:8809=public"),
 		chromedp.UserDataDir(dir),
 	}
 	actx, acancel := chromedp.NewExecAllocator(parent, opts...)
@@ -288,12 +289,29 @@ type tabResult struct {
 // preflight cache) with one tab, loads the page, runs the scenario and waits
 // until every request it started has finished or failed.
 func (b *Browser) runScenario(s *Scenario) (*tabResult, error) {
-	ctx, cancel := chromedp.NewContext(b.ctx)
+	var opts []chromedp.ContextOption
+	if len(s.Grant) > 0 {
+		opts = append(opts, chromedp.WithNewBrowserContext())
+	}
+	ctx, cancel := chromedp.NewContext(b.ctx, opts...)
 	defer cancel()
 	ctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
 	defer tcancel()
 	if err := chromedp.Do(ctx); err != nil {
 		return nil, err
+	}
+	if len(s.Grant) > 0 {
+		for _, g := range s.Grant {
+			_, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+				Permission:       &browser.PermissionDescriptor{Name: g},
+				Setting:          browser.PermissionSettingGranted,
+				Origin:           s.Page(),
+				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("grant %s: %w", g, err)
+			}
+		}
 	}
 	ev := &tabEvents{log: newRequestLog()}
 	stop := ev.subscribe(chromedp.FromContext(ctx).Target)
@@ -316,7 +334,7 @@ func (b *Browser) runScenario(s *Scenario) (*tabResult, error) {
 			return nil, fmt.Errorf("%s: %w", m, err)
 		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(pageOrigin+"/")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.Page()+"/")); err != nil {
 		return nil, fmt.Errorf("load the page: %w", err)
 	}
 	// Everything from here on belongs to the scenario.
@@ -432,7 +450,7 @@ func (b *Browser) assemble(s *Scenario, ev *tabEvents, skip map[string]bool, not
 		page = &harPage{
 			StartedDateTime: jsDateJSON(first.pseudoWallTime(start)),
 			ID:              "page_1",
-			Title:           pageOrigin + "/",
+			Title:           s.Page() + "/",
 			PageTimings:     harPageTimings{OnContentLoad: ev(l.domContent), OnLoad: ev(l.load)},
 		}
 	}

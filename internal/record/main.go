@@ -28,6 +28,7 @@ func main() {
 	list := flag.Bool("list", false, "list the scenarios and exit")
 	shapes := flag.Bool("shapes", false, "convert the recorded Chromium HARs (-out) into other exporters' shapes under -shapes-out")
 	shapesOut := flag.String("shapes-out", "../../testdata/hars/shapes", "directory for -shapes")
+	table := flag.Bool("table", false, "print the Markdown table of the recorded verdicts in -out (for README.md) and exit")
 	flag.Parse()
 
 	if err := checkScenarios(); err != nil {
@@ -37,6 +38,13 @@ func main() {
 	if *list {
 		for _, s := range allScenarios {
 			fmt.Printf("%-45s %s\n", s.ID(), s.Description)
+		}
+		return
+	}
+	if *table {
+		if err := printTable(os.Stdout, *out); err != nil {
+			fmt.Fprintln(os.Stderr, "record -table:", err)
+			os.Exit(1)
 		}
 		return
 	}

@@ -87,7 +87,7 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 	// the second API origin. Every scenario mounts its routes, even those not
 	// chosen, so that /scenarios.js and the servers are the same whatever
 	// -run says.
-	page := newGoServer("127.0.0.1:8800", "[::1]:8800")
+	page := newGoServer("127.0.0.1:8800", "[::1]:8800", "127.0.0.1:8809")
 	second := newGoServer("127.0.0.1:8808")
 	apis := map[string]*goServer{}
 	for _, st := range stacks {

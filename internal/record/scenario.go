@@ -13,6 +13,11 @@ import (
 const (
 	pageOrigin   = "http://localhost:8800"
 	secondOrigin = "http://127.0.0.1:8808"
+	// publicPageOrigin serves the same page, but Chromium is told
+	// (--ip-address-space-overrides) that it is in the public address
+	// space, so that requests from it to loopback meet Local Network
+	// Access checks, which need a public page to trigger at all.
+	publicPageOrigin = "http://127.0.0.1:8809"
 )
 
 // Stack is one server stack that answers the scenarios' API requests.
@@ -61,6 +66,22 @@ type Scenario struct {
 	// under stacks/<stack>/ instead, and leave Mount nil (or use it only for
 	// the page or the second origin).
 	Mount func(m Muxes, path string)
+	// PublicPage runs the scenario from publicPageOrigin instead of the
+	// usual page.
+	PublicPage bool
+	// Grant lists permissions (descriptor names, as in
+	// navigator.permissions.query) granted
+	// to the page's origin before it loads. Such a scenario runs in a
+	// browser context of its own, so the grant reaches no other scenario.
+	Grant []string
+}
+
+// Page is the origin of the page the scenario runs in.
+func (s *Scenario) Page() string {
+	if s.PublicPage {
+		return publicPageOrigin
+	}
+	return pageOrigin
 }
 
 // ID is the file name stem: <stack>--<scenario>.
@@ -168,7 +189,7 @@ func scenariosJS(ss []*Scenario, origins map[string]string) string {
 		u, _ := json.Marshal(api + "/" + s.Name)
 		a, _ := json.Marshal(api)
 		id, _ := json.Marshal(s.ID())
-		fmt.Fprintf(&b, "window.__scenarios[%s] = async () => {\n  const URL = %s, API = %s, PAGE = %q, SECOND = %q;\n", id, u, a, pageOrigin, secondOrigin)
+		fmt.Fprintf(&b, "window.__scenarios[%s] = async () => {\n  const URL = %s, API = %s, PAGE = %q, SECOND = %q;\n", id, u, a, s.Page(), secondOrigin)
 		for _, line := range strings.Split(strings.TrimSpace(s.JS), "\n") {
 			b.WriteString("  " + strings.TrimSpace(line) + "\n")
 		}

@@ -446,3 +446,14 @@ func authFirst(status int) http.HandlerFunc {
 		cors(w, r)
 	}
 }
+
+func init() {
+	register("go",
+		&Scenario{Name: "lna-public-page-get", PublicPage: true,
+			Description: "A page in the public address space (Chromium told so by --ip-address-space-overrides) fetches the loopback API, which allows its origin: Local Network Access applies",
+			JS:          `await f(URL)`, Mount: at(echoOK)},
+		&Scenario{Name: "lna-public-page-granted", PublicPage: true, Grant: []string{"loopback-network"},
+			Description: "The same public page with the loopback-network permission granted: the request goes out and CORS passes",
+			JS:          `await f(URL)`, Mount: at(echoOK)},
+	)
+}

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -65,7 +67,7 @@ func buildVerdict(s *Scenario, browserVersion string, l *requestLog, byID map[st
 		Stack:       s.Stack,
 		Description: s.Description,
 		Browser:     browserVersion,
-		Page:        pageOrigin + "/",
+		Page:        s.Page() + "/",
 		Requests:    []VerdictRequest{},
 	}
 	// Page-initiated requests, by issue time, and their preflights.
@@ -264,6 +266,57 @@ func readJSON(path string, v any) error {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// printTable writes one Markdown row per recorded request: what the browser
+// decided, from the verdict files in dir.
+func printTable(w io.Writer, dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.verdict.json"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	fmt.Fprintln(w, "| stack | scenario | request | blocked | corsError (failedParameter) | JS saw |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	for _, f := range files {
+		var v Verdict
+		if err := readJSON(f, &v); err != nil {
+			return err
+		}
+		for i, r := range v.Requests {
+			name := v.Scenario
+			if len(v.Requests) > 1 {
+				name = fmt.Sprintf("%s #%d", v.Scenario, i+1)
+			}
+			ce := r.CorsError
+			if r.FailedParameter != "" {
+				ce += " (" + r.FailedParameter + ")"
+			}
+			if ce == "" && r.Blocked {
+				ce = r.ErrorText
+			}
+			blocked := "no"
+			if r.Blocked {
+				blocked = "**yes**"
+			}
+			req := r.Method
+			if r.Credentials == "include" {
+				req += " +credentials"
+			}
+			if r.API == "xhr" {
+				req += " (XHR)"
+			}
+			if r.Preflights > 0 {
+				req += fmt.Sprintf(", %d preflight", r.Preflights)
+				if r.Preflights > 1 {
+					req += "s"
+				}
+			}
+			js := strings.ReplaceAll(r.JS, "|", "\\|")
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", v.Stack, name, req, blocked, ce, js)
+		}
 	}
 	return nil
 }
