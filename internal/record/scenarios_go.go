@@ -87,6 +87,8 @@ func init() {
 			JS: `await f(URL)`, Mount: at(fixed(200, acaoHdr, "*, http://localhost:8800"))},
 		&Scenario{Name: "acao-wildcard-subdomain", Description: "Access-Control-Allow-Origin: *.example.com (wildcards inside a value are not a thing)",
 			JS: `await f(URL)`, Mount: at(fixed(200, acaoHdr, "*.example.com"))},
+		&Scenario{Name: "acao-wildcard-subdomain-with-scheme", Description: "Access-Control-Allow-Origin: https://*.example.com (a wildcard pattern pasted from a config file)",
+			JS: `await f(URL)`, Mount: at(fixed(200, acaoHdr, "https://*.example.com"))},
 		&Scenario{Name: "acao-no-scheme", Description: "Access-Control-Allow-Origin without a scheme: localhost:8800",
 			JS: `await f(URL)`, Mount: at(fixed(200, acaoHdr, "localhost:8800"))},
 		&Scenario{Name: "acao-empty", Description: "Access-Control-Allow-Origin present but empty (an unset config variable)",
