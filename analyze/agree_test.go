@@ -41,7 +41,7 @@ type VerdictRequest struct {
 // browser's. It is exported to the live test in internal/record through
 // the testdata convention: the same function runs on committed fixtures
 // here and on fresh recordings there.
-func agreeWithBrowser(t *testing.T, harPath string, v *Verdict) {
+func agreeWithBrowser(t *testing.T, harPath string, v *Verdict, shape bool) {
 	t.Helper()
 	res := analyze.File(harPath, analyze.Options{}, har.Options{})
 	if res.Err != nil {
@@ -84,6 +84,11 @@ func agreeWithBrowser(t *testing.T, harPath string, v *Verdict) {
 			// unsupported scheme, mode "same-origin", a no-cors request
 			// with redirect "manual"): no HAR entry exists to judge.
 			t.Logf("%s: blocked before the network (%s); not in the HAR", where, want.CorsError)
+		case req == nil && shape:
+			// Firefox- and Safari-shaped captures of a request that failed
+			// before it had an Origin header (no preflight, provisional
+			// headers, no resource type) cannot be told from a no-cors load.
+			t.Logf("%s: not identifiable as a CORS request in this shape (%s)", where, want.CorsError)
 		case req == nil && want.Mode == "no-cors":
 			// Not a CORS request: the page asked for an opaque response.
 			t.Logf("%s: no-cors request (%s %s); outside CORS", where, want.CorsError, want.ErrorText)
@@ -91,8 +96,20 @@ func agreeWithBrowser(t *testing.T, harPath string, v *Verdict) {
 			if !sameOrigin(v.Page, want.URL) {
 				t.Errorf("%s: the browser blocked it (%s), harcors does not list it as a cross-origin request", where, want.CorsError)
 			}
+		case len(errs) == 0 && shape && want.Credentials == "include" && credentialKinds[want.CorsError]:
+			// Proxies and Firefox record no failure marker, and nothing in
+			// the capture says the request had credentials (no cookie was
+			// set for the API's host): the failure is not observable.
+			// harcors must then stay silent or warn, never claim another
+			// error.
+			t.Logf("%s: credential-dependent block (%s) not observable in this shape", where, want.CorsError)
 		case len(errs) == 0:
 			t.Errorf("%s: the browser blocked it (%s %s), harcors found no error", where, want.CorsError, want.ErrorText)
+		case len(errs) == 1 && errs[0].Rule.ID == "CORS-U01" && (shape || unobservableKinds[want.CorsError]):
+			// Playwright keeps neither preflights nor the headers of failed
+			// requests: "blocked, cause not in the capture" is the honest
+			// verdict.
+			t.Logf("%s: blocked, cause not observable in this shape (%s)", where, want.CorsError)
 		case want.CorsError != "":
 			var match *analyze.Finding
 			for i := range errs {
@@ -107,7 +124,9 @@ func agreeWithBrowser(t *testing.T, harPath string, v *Verdict) {
 			if want.FailedParameter != "" && match.Value != want.FailedParameter && match.Rule.ID != "CORS-P04" {
 				t.Errorf("%s: %s: failed parameter %q, harcors says %q", where, want.CorsError, want.FailedParameter, match.Value)
 			}
-			if len(want.Console) > 0 && !contains(want.Console, match.Message) {
+			// Other exporters do not say whether fetch() or XHR made the
+			// request, which the message names; Chromium's own HARs do.
+			if !shape && len(want.Console) > 0 && !contains(want.Console, match.Message) {
 				t.Errorf("%s: console message differs:\n browser: %s\n harcors: %s", where, strings.Join(want.Console, "\n          "), match.Message)
 			}
 		}
@@ -175,7 +194,7 @@ func TestAgreesWithChromium(t *testing.T) {
 			if _, err := os.Stat(harPath); err != nil {
 				t.Fatalf("verdict without its HAR: %v", err)
 			}
-			agreeWithBrowser(t, harPath, &v)
+			agreeWithBrowser(t, harPath, &v, strings.Contains(filepath.ToSlash(name), "shapes/"))
 		})
 	}
 }
@@ -201,3 +220,17 @@ func mustOpen(path string) *os.File {
 	}
 	return f
 }
+
+// credentialKinds are the failures that happen only because the request had
+// credentials.
+var credentialKinds = map[string]bool{
+	"WildcardOriginNotAllowed": true, "PreflightWildcardOriginNotAllowed": true,
+	"InvalidAllowCredentials": true, "PreflightInvalidAllowCredentials": true,
+	"MethodDisallowedByPreflightResponse": true, "HeaderDisallowedByPreflightResponse": true,
+}
+
+// unobservableKinds are failures that leave nothing in a HAR to tell them by
+// when the addresses do not give them away: Local Network Access sends no
+// preflight, and the fixtures fake a public page on a loopback address with
+// --ip-address-space-overrides, which a HAR does not record.
+var unobservableKinds = map[string]bool{"LocalNetworkAccessPermissionDenied": true}

@@ -345,6 +345,14 @@ var (
 		Ref:      "WICG Private Network Access",
 	}
 
+	ruleL04 = &Rule{
+		ID: "CORS-L04", Title: "Local Network Access: permission denied or not asked", Severity: Error,
+		Doc:      "A page on a public site requested a private or loopback address (a router, a printer, a service on localhost). Chromium 142 and later (Local Network Access) ask the user for permission first; the request fails when the permission is denied or dismissed, when the page is not a secure context (http), or when an iframe lacks allow=\"local-network\". No preflight is sent and the capture shows only a failed request, so harcors infers this from the addresses: a public page and a private or loopback target.",
+		Chromium: []string{"LocalNetworkAccessPermissionDenied"},
+		Fix:      "Serve the page over https and let the user grant local network access when Chromium asks; delegate the permission to iframes with allow=\"local-network\" (or loopback-network); or route the call through the page's own server instead of the user's network.",
+		Ref:      "WICG Local Network Access; Chromium LNA (kLocalNetworkAccessPermissionDenied)",
+	}
+
 	ruleN01 = &Rule{
 		ID: "CORS-N01", Title: "Request failed at the network level, not CORS", Severity: Error,
 		Doc:     "The request failed without a CORS error: the connection was refused or reset, the name did not resolve, TLS failed, or the response was empty. Users see 'Failed to fetch' and often blame CORS.",
@@ -416,7 +424,7 @@ var (
 
 var catalogue = []*Rule{
 	ruleA01, ruleA02, ruleA03, ruleA04, ruleA05, ruleA06, ruleA07, ruleA08, ruleA09,
-	ruleL02,
+	ruleL02, ruleL04,
 	ruleN01, ruleN02,
 	ruleP01, ruleP02, ruleP03, ruleP04, ruleP05, ruleP06, ruleP09,
 	ruleP11, ruleP12, ruleP13, ruleP14, ruleP15, ruleP16, ruleP17, ruleP18, ruleP19, ruleP21, ruleP22,

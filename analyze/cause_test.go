@@ -79,3 +79,22 @@ func TestSeedCauses(t *testing.T) {
 }
 
 var placeholder = regexp.MustCompile(`\{(origin|method|header|path|status|location|value)\}`)
+
+// TestLocalNetworkAccessInferred: a public page whose fetch to a loopback
+// address failed with no preflight and no response is named as Local
+// Network Access, with the console line Chromium printed in the recorded
+// LNA scenario (testdata/hars/chromium/go--lna-public-page-get.verdict.json).
+func TestLocalNetworkAccessInferred(t *testing.T) {
+	e := &har.Entry{Index: 0, Line: 3, ResourceType: "fetch", Error: "net::ERR_FAILED"}
+	e.Request.Method, e.Request.URL = "GET", "http://127.0.0.1:8801/status"
+	e.Request.Headers = har.Headers{{Name: "Referer", Value: "https://app.example.com/"}}
+	res := analyze.Analyze("x.har", &har.Log{Creator: har.Creator{Name: "WebInspector"}}, []*har.Entry{e}, analyze.Options{})
+	if len(res.Findings) != 1 || res.Findings[0].Rule.ID != "CORS-L04" {
+		t.Fatalf("findings: %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	want := "Access to fetch at 'http://127.0.0.1:8801/status' from origin 'https://app.example.com' has been blocked by CORS policy: Permission was denied for this request to access the `loopback` address space."
+	if f.Chromium != "LocalNetworkAccessPermissionDenied" || f.Message != want {
+		t.Errorf("got %s: %s", f.Chromium, f.Message)
+	}
+}

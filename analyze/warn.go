@@ -69,7 +69,13 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 	fd.Rule = ruleU01
 	fd.Severity = Error
 	fd.Value = x.observedErr
+	target := originOf(x.entry().url)
 	switch {
+	case x.pre == nil && x.req != nil && !responded(x.req.e) && addressSpace(x.origin) == spacePublic && addressSpace(target) < spacePublic:
+		fd.Rule = ruleL04
+		fd.Chromium = "LocalNetworkAccessPermissionDenied"
+		fd.Message = fmt.Sprintf("Access to %s at '%s' from origin '%s' has been blocked by CORS policy: Permission was denied for this request to access the `%s` address space.", kindOf(x), x.entry().url, x.origin, addressSpace(target))
+		fd.Cause = fmt.Sprintf("The page on %s (a public address) requested %s (%s address space), and the browser failed the request without a preflight or a response: Local Network Access refused it (permission denied or not granted, or an insecure page).", x.origin, target, addressSpace(target))
 	case x.pre == nil && x.req != nil && !responded(x.req.e) && x.needsPreflight:
 		fd.Cause = fmt.Sprintf("The browser blocked the request (%s) and the capture holds neither its preflight nor a response: the %s needed a preflight, so a failed preflight is the likely cause, but the capture does not show it.", orStatus(x), preflightReason(x))
 	case x.pre == nil && x.req != nil && !responded(x.req.e):
@@ -302,4 +308,41 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// space is an address space in Private/Local Network Access's sense, from
+// most to least private.
+type space int
+
+const (
+	spaceLoopback space = iota
+	spaceLocal
+	spacePublic
+)
+
+func (s space) String() string {
+	return [...]string{"loopback", "local", "public"}[s]
+}
+
+// addressSpace classifies an origin's host by its name or IP literal; DNS is
+// not consulted, so a public name that resolves to a private address counts
+// as public.
+func addressSpace(origin string) space {
+	_, host := splitOrigin(origin)
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return spaceLoopback
+	}
+	if strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".lan") {
+		return spaceLocal
+	}
+	ip := net.ParseIP(host)
+	switch {
+	case ip == nil:
+		return spacePublic
+	case ip.IsLoopback():
+		return spaceLoopback
+	case ip.IsPrivate() || ip.IsLinkLocalUnicast():
+		return spaceLocal
+	}
+	return spacePublic
 }
