@@ -126,6 +126,16 @@ func init() {
 				add(w, acacHdr, "true")
 				okJSON(w)
 			})},
+		&Scenario{Name: "preflight-acac-True", Description: "Credentialed PUT; the preflight echoes the origin with Access-Control-Allow-Credentials: True (capital T)",
+			JS: `await f(URL, {method: 'PUT', credentials: 'include'})`,
+			Mount: at(func(w http.ResponseWriter, r *http.Request) {
+				add(w, acaoHdr, origin(r), acacHdr, "True", acamHdr, "GET, PUT", "Vary", "Origin")
+				if r.Method == http.MethodOptions {
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				okJSON(w)
+			})},
 		&Scenario{Name: "actual-acac-missing", Description: "Credentialed PUT; the preflight has Allow-Credentials: true but the actual response does not (credentials only set in the OPTIONS handler)",
 			JS: `await f(URL, {method: 'PUT', credentials: 'include'})`,
 			Mount: at(split(func(w http.ResponseWriter, r *http.Request) {
