@@ -420,6 +420,13 @@ var (
 		Doc: "The preflight and the actual response carry different Access-Control-Allow-Origin values (or one carries none): two CORS layers (a gateway and the application, a framework and a middleware) answer the two requests with different configurations. It is fragile even when it passes.",
 		Fix: "Configure CORS in one place so that OPTIONS and the actual request get the same answer.",
 	}
+
+	ruleW07 = &Rule{
+		ID: "CORS-W07", Title: "Response body without Content-Type", Severity: Info,
+		Doc: "The response has a body but no Content-Type header. fetch() in cors mode still reads it, but every other consumer has to guess: a no-cors load of the same URL (an <img>, a <script>, fetch mode 'no-cors') goes through Opaque Response Blocking, which sniffs the body and blocks JSON and HTML; caches and proxies may transform it; and without X-Content-Type-Options: nosniff browsers may sniff it as something executable.",
+		Fix: "Send the real Content-Type (application/json; charset=utf-8 for JSON) and X-Content-Type-Options: nosniff.",
+		Ref: "Fetch Standard, Opaque Response Blocking; MIME Sniffing Standard",
+	}
 )
 
 var catalogue = []*Rule{
@@ -430,5 +437,5 @@ var catalogue = []*Rule{
 	ruleP11, ruleP12, ruleP13, ruleP14, ruleP15, ruleP16, ruleP17, ruleP18, ruleP19, ruleP21, ruleP22,
 	ruleR01, ruleR02, ruleR03,
 	ruleU01,
-	ruleW01, ruleW02, ruleW03, ruleW04, ruleW05, ruleW06,
+	ruleW01, ruleW02, ruleW03, ruleW04, ruleW05, ruleW06, ruleW07,
 }

@@ -5,6 +5,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/harcors/harcors/har"
 )
 
 // netFinding reports a request that failed at the network level or was
@@ -121,6 +123,9 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 			}
 		}
 		a.cookieWarnings(x, cred, basis)
+		if x.req.e.Response.Status/100 == 2 && !h.Has("Content-Type") && bodyLength(x.req.e) > 0 {
+			a.add(x, ruleW07, Info, "", "", "", fmt.Sprintf("The %s response has a %d-byte body and no Content-Type header.", statusText(x.req.e.Response.Status), bodyLength(x.req.e)), cred, basis)
+		}
 		if ok && (acao == "*" || acao == x.origin) {
 			a.exposeWarning(x, cred, basis)
 		}
@@ -345,4 +350,18 @@ func addressSpace(origin string) space {
 		return spaceLocal
 	}
 	return spacePublic
+}
+
+// bodyLength is the response body's size as the exporter recorded it, else
+// its Content-Length; 0 when neither says.
+func bodyLength(e *har.Entry) int64 {
+	if e.Response.Content.Size > 0 {
+		return e.Response.Content.Size
+	}
+	if v, ok := e.Response.Headers.Get("Content-Length"); ok {
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 0
 }
