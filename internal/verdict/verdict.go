@@ -1,0 +1,236 @@
+// Package verdict reads the browser's verdict files that internal/record
+// writes beside each recorded HAR, and checks harcors' analysis against
+// them. The analyzer's tests run the check over the committed fixtures; the
+// recorder's live test runs it again over fresh recordings, so both judge by
+// the same rules.
+package verdict
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+)
+
+// Verdict is what the browser itself reported about a scenario. Every field
+// comes from the DevTools protocol (loadingFailed, Log, Audits) or from what
+// the page's JavaScript saw; nothing is inferred from headers. It is the
+// ground truth the analyzer's tests compare against.
+type Verdict struct {
+	Scenario    string `json:"scenario"`
+	Stack       string `json:"stack"`
+	Description string `json:"description"`
+	Browser     string `json:"browser"`
+	Page        string `json:"page"`
+	// HAREntries is the number of entries in the HAR beside this file:
+	// the page's requests, their redirect hops and their preflights.
+	HAREntries int       `json:"harEntries"`
+	Requests   []Request `json:"requests"`
+	// PageIssues holds DevTools issues that name no request (deprecation
+	// issues, for one) when the scenario made more than one request, so they
+	// cannot be pinned on one. With a single request they go on it.
+	PageIssues []string `json:"pageIssues,omitempty"`
+}
+
+// Request is one page-initiated request (never a preflight).
+type Request struct {
+	URL         string `json:"url"`
+	Method      string `json:"method"`
+	API         string `json:"api"` // "fetch" or "xhr"
+	Mode        string `json:"mode"`
+	Credentials string `json:"credentials"` // fetch credentials mode; XHR: "include" when withCredentials
+	// Blocked is true when the browser failed the request
+	// (Network.loadingFailed), or, for a request the renderer refused before
+	// it reached the network, when there was no network request at all.
+	Blocked         bool   `json:"blocked"`
+	CorsError       string `json:"corsError"`       // loadingFailed.corsErrorStatus.corsError
+	FailedParameter string `json:"failedParameter"` // loadingFailed.corsErrorStatus.failedParameter
+	ErrorText       string `json:"errorText"`       // loadingFailed.errorText
+	// Status is the last HTTP status the network service saw for the
+	// request (0 when it was never sent), Preflights the number of
+	// preflight requests the browser sent for it, and FinalURL the URL of
+	// the last hop when the request was redirected.
+	Status     int    `json:"status"`
+	Preflights int    `json:"preflights"`
+	FinalURL   string `json:"finalUrl,omitempty"`
+	// BlockedSetCookies lists the Set-Cookie lines the browser refused,
+	// with its reasons (responseReceivedExtraInfo.blockedCookies): the
+	// sanitized HAR drops Set-Cookie, so this is the only trace of them.
+	BlockedSetCookies []string `json:"blockedSetCookies,omitempty"`
+	Console           []string `json:"console"`
+	Issues            []string `json:"issues"`
+	JS                string   `json:"js"` // what fetch/XHR gave the page
+}
+
+// Load reads a verdict file.
+func Load(path string) (*Verdict, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var v Verdict
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &v, nil
+}
+
+// Check runs harcors on the HAR at harPath and compares its verdict on every
+// request with the browser's. It returns the disagreements (empty when
+// harcors agrees) and notes on requests the capture cannot show.
+//
+// For the browser's own HARs (shape false) the check is strict: every
+// blocked request needs an error finding whose Chromium name, failed
+// parameter and console message equal the browser's, and no allowed request
+// may get an error finding. For the shapes of other exporters (shape true),
+// what the exporter does not record (the credentials mode, whether fetch or
+// XHR made the request, preflights and headers in Playwright's case) may
+// leave a failure unobservable; harcors must then say "not observable" or
+// stay silent, and never claim a different error.
+func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
+	res := analyze.File(harPath, analyze.Options{}, har.Options{})
+	if res.Err != nil {
+		return []string{fmt.Sprintf("reading %s: %v", harPath, res.Err)}, nil
+	}
+	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
+	seen := map[string]int{}
+	for _, want := range v.Requests {
+		key := want.URL + " " + strings.ToUpper(want.Method)
+		nth := seen[key]
+		seen[key]++
+		url := want.URL
+		if want.FinalURL != "" {
+			// Redirected: the browser judged the last hop, which is its
+			// own entry in the HAR.
+			url = want.FinalURL
+		}
+		req := nthRequest(res, url, want.Method, nth)
+		var errs []analyze.Finding
+		if req != nil {
+			for _, f := range res.Findings {
+				if f.Entry == req.Entry && f.Severity == analyze.Error {
+					errs = append(errs, f)
+				}
+			}
+		}
+		where := want.Method + " " + want.URL
+		if nth > 0 {
+			where += fmt.Sprintf(" (#%d)", nth+1)
+		}
+		switch {
+		case !want.Blocked:
+			for _, f := range errs {
+				bad("%s: the browser allowed it, harcors says %s (%s): %s", where, f.Rule.ID, f.Chromium, f.Cause)
+			}
+			if req != nil && req.Verdict == analyze.Blocked {
+				bad("%s: the browser allowed it, harcors' verdict is blocked", where)
+			}
+		case req == nil && !inHAR(harPath, want.URL):
+			// Blocked in the renderer before any network activity (an
+			// unsupported scheme, mode "same-origin", a no-cors request
+			// with redirect "manual"): no HAR entry exists to judge.
+			note("%s: blocked before the network (%s); not in the HAR", where, want.CorsError)
+		case req == nil && shape:
+			// Firefox- and Safari-shaped captures of a request that failed
+			// before it had an Origin header (no preflight, provisional
+			// headers, no resource type) cannot be told from a no-cors load.
+			note("%s: not identifiable as a CORS request in this shape (%s)", where, want.CorsError)
+		case req == nil && want.Mode == "no-cors":
+			// Not a CORS request: the page asked for an opaque response.
+			note("%s: no-cors request (%s %s); outside CORS", where, want.CorsError, want.ErrorText)
+		case req == nil:
+			bad("%s: the browser blocked it (%s), harcors does not list it as a cross-origin request", where, want.CorsError)
+		case len(errs) == 0 && shape && want.Credentials == "include" && credentialKinds[want.CorsError]:
+			// Proxies and Firefox record no failure marker, and nothing in
+			// the capture says the request had credentials (no cookie was
+			// set for the API's host): the failure is not observable.
+			note("%s: credential-dependent block (%s) not observable in this shape", where, want.CorsError)
+		case len(errs) == 0:
+			bad("%s: the browser blocked it (%s %s), harcors found no error", where, want.CorsError, want.ErrorText)
+		case len(errs) == 1 && errs[0].Rule.ID == "CORS-U01" && (shape || unobservableKinds[want.CorsError]):
+			// Playwright keeps neither preflights nor the headers of failed
+			// requests: "blocked, cause not in the capture" is the honest
+			// verdict.
+			note("%s: blocked, cause not observable (%s)", where, want.CorsError)
+		case want.CorsError != "":
+			var match *analyze.Finding
+			for i := range errs {
+				if errs[i].Chromium == want.CorsError {
+					match = &errs[i]
+				}
+			}
+			if match == nil {
+				bad("%s: the browser says %s (%q), harcors says %s (%s)", where, want.CorsError, want.FailedParameter, errs[0].Chromium, errs[0].Rule.ID)
+				continue
+			}
+			if want.FailedParameter != "" && match.Value != want.FailedParameter && match.Rule.ID != "CORS-P04" {
+				bad("%s: %s: failed parameter %q, harcors says %q", where, want.CorsError, want.FailedParameter, match.Value)
+			}
+			// Other exporters do not say whether fetch() or XHR made the
+			// request, which the message names; Chromium's own HARs do.
+			if !shape && len(want.Console) > 0 && !contains(want.Console, match.Message) {
+				bad("%s: console message differs:\n browser: %s\n harcors: %s", where, strings.Join(want.Console, "\n          "), match.Message)
+			}
+		}
+	}
+	return problems, notes
+}
+
+// credentialKinds are the failures that happen only because the request had
+// credentials.
+var credentialKinds = map[string]bool{
+	"WildcardOriginNotAllowed": true, "PreflightWildcardOriginNotAllowed": true,
+	"InvalidAllowCredentials": true, "PreflightInvalidAllowCredentials": true,
+	"MethodDisallowedByPreflightResponse": true, "HeaderDisallowedByPreflightResponse": true,
+}
+
+// unobservableKinds are failures that leave nothing in a HAR to tell them by
+// when the addresses do not give them away: Local Network Access sends no
+// preflight, and the fixtures fake a public page on a loopback address with
+// --ip-address-space-overrides, which a HAR does not record.
+var unobservableKinds = map[string]bool{"LocalNetworkAccessPermissionDenied": true}
+
+func nthRequest(res *analyze.Result, url, method string, nth int) *analyze.Request {
+	for i := range res.Requests {
+		r := &res.Requests[i]
+		if r.URL == url && strings.EqualFold(r.Method, method) {
+			if nth == 0 {
+				return r
+			}
+			nth--
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// inHAR reports whether any entry of the HAR has the URL.
+func inHAR(path, url string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, entries, err := har.ReadAll(f, har.Options{})
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.Request.URL == url {
+			return true
+		}
+	}
+	return false
+}
