@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/verdict"
 )
 
 // committedDir holds the fixtures this test checks the browser against.
@@ -45,8 +46,25 @@ func TestLive(t *testing.T) {
 	for _, id := range sum.Files {
 		recorded[id] = true
 		checkHAR(t, out, id)
+		checkAgreement(t, out, id)
 	}
 	compareVerdicts(t, out, recorded)
+}
+
+// checkAgreement runs harcors on a freshly recorded HAR and compares its
+// verdicts with what the live browser just reported, by the same rules as
+// the analyzer's test over the committed fixtures.
+func checkAgreement(t *testing.T, dir, id string) {
+	t.Helper()
+	v, err := verdict.Load(filepath.Join(dir, id+".verdict.json"))
+	if err != nil {
+		t.Errorf("%s: %v", id, err)
+		return
+	}
+	problems, _ := verdict.Check(filepath.Join(dir, id+".har"), v, false)
+	for _, p := range problems {
+		t.Errorf("%s: harcors disagrees with the live browser: %s", id, p)
+	}
 }
 
 // checkHAR reads one produced HAR with the har package and checks its entry

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/harcors/harcors/internal/verdict"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,55 +11,13 @@ import (
 	"strings"
 )
 
-// Verdict is what the browser itself reported about a scenario. Every field
-// comes from the DevTools protocol (loadingFailed, Log, Audits) or from what
-// the page's JavaScript saw; nothing is inferred from headers. It is the
-// ground truth the analyzer's tests compare against.
-type Verdict struct {
-	Scenario    string `json:"scenario"`
-	Stack       string `json:"stack"`
-	Description string `json:"description"`
-	Browser     string `json:"browser"`
-	Page        string `json:"page"`
-	// HAREntries is the number of entries in the HAR beside this file:
-	// the page's requests, their redirect hops and their preflights.
-	HAREntries int              `json:"harEntries"`
-	Requests   []VerdictRequest `json:"requests"`
-	// PageIssues holds DevTools issues that name no request (deprecation
-	// issues, for one) when the scenario made more than one request, so they
-	// cannot be pinned on one. With a single request they go on it.
-	PageIssues []string `json:"pageIssues,omitempty"`
-}
-
-// VerdictRequest is one page-initiated request (never a preflight).
-type VerdictRequest struct {
-	URL         string `json:"url"`
-	Method      string `json:"method"`
-	API         string `json:"api"` // "fetch" or "xhr"
-	Mode        string `json:"mode"`
-	Credentials string `json:"credentials"` // fetch credentials mode; XHR: "include" when withCredentials
-	// Blocked is true when the browser failed the request
-	// (Network.loadingFailed), or, for a request the renderer refused before
-	// it reached the network, when there was no network request at all.
-	Blocked         bool   `json:"blocked"`
-	CorsError       string `json:"corsError"`       // loadingFailed.corsErrorStatus.corsError
-	FailedParameter string `json:"failedParameter"` // loadingFailed.corsErrorStatus.failedParameter
-	ErrorText       string `json:"errorText"`       // loadingFailed.errorText
-	// Status is the last HTTP status the network service saw for the
-	// request (0 when it was never sent), Preflights the number of
-	// preflight requests the browser sent for it, and FinalURL the URL of
-	// the last hop when the request was redirected.
-	Status     int    `json:"status"`
-	Preflights int    `json:"preflights"`
-	FinalURL   string `json:"finalUrl,omitempty"`
-	// BlockedSetCookies lists the Set-Cookie lines the browser refused,
-	// with its reasons (responseReceivedExtraInfo.blockedCookies): the
-	// sanitized HAR drops Set-Cookie, so this is the only trace of them.
-	BlockedSetCookies []string `json:"blockedSetCookies,omitempty"`
-	Console           []string `json:"console"`
-	Issues            []string `json:"issues"`
-	JS                string   `json:"js"` // what fetch/XHR gave the page
-}
+// Verdict and VerdictRequest are the verdict file's format, owned by
+// internal/verdict so that the analyzer's tests and this recorder read and
+// write the same thing.
+type (
+	Verdict        = verdict.Verdict
+	VerdictRequest = verdict.Request
+)
 
 func buildVerdict(s *Scenario, browserVersion string, l *requestLog, byID map[string][]*netRequest,
 	skip map[string]bool, notes []note, console []consoleLine, issues []issueLine) Verdict {
