@@ -136,7 +136,11 @@ func summarize(vs []fileView, c cleaner) summary {
 				// W01's value is the origin, which its own grouping shows.
 				label += " (" + truncate(val, 60) + ")"
 			}
-			label += " on " + ep
+			// Causes group by host, not path: one misconfigured server
+			// shows as one line however many routes it serves ("37 requests
+			// in 12 files: ... on https://api.example.com"); the endpoint
+			// grouping below keeps the paths.
+			label += " on " + hostOf(ep)
 			causes.get(label, label).add(f, file)
 			endpoints.get(ep, ep).add(f, file)
 			o := c.text(f.Origin)
