@@ -160,7 +160,13 @@ func matchGroup(pre, req []*node) {
 			}
 			if compatible(c, x.n) {
 				c.partner, x.n.partner = x.n, c
-				*wait = append((*wait)[:i:i], (*wait)[i+1:]...)
+				// Remove c by moving the i older ones up a slot:
+				// O(i), not a copy of the whole queue, which made
+				// n follow-ups listed before their n preflights
+				// quadratic.
+				w := *wait
+				copy(w[1:i+1], w[:i])
+				*wait = w[1:]
 				matched = true
 				break
 			}
