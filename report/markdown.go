@@ -268,16 +268,29 @@ func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c
 	fmt.Fprintf(buf, "**%s** (entry %d, line %d): %s %s → **%s**\n\n", label, e.Index, e.Line,
 		mdEscape(c.plain(e.Request.Method)), mdEscape(c.url(e.Request.URL)), mdEscape(c.text(statusLine(e))))
 	requested := requestedHeaders(pre)
+	// Every finding on an entry repeats its headers, so a crafted entry
+	// with thousands of Set-Cookie headers (one finding each) would make
+	// the report quadratic in them: past maxExchangeRows, stop.
 	var rows []string
+	more := false
 	for _, h := range e.Request.Headers {
 		if !har.IsPseudo(h.Name) && relevantRequest(h.Name, requested) {
+			if more = len(rows) == maxExchangeRows; more {
+				break
+			}
 			rows = append(rows, fmt.Sprintf("| → | %s | %s |", mdEscape(c.plain(h.Name)), mdEscape(c.header(h.Name, h.Value))))
 		}
 	}
 	for _, h := range e.Response.Headers {
-		if !har.IsPseudo(h.Name) && relevantResponse(h.Name) {
+		if !more && !har.IsPseudo(h.Name) && relevantResponse(h.Name) {
+			if more = len(rows) == maxExchangeRows; more {
+				break
+			}
 			rows = append(rows, fmt.Sprintf("| ← | %s | %s |", mdEscape(c.plain(h.Name)), mdEscape(c.header(h.Name, h.Value))))
 		}
+	}
+	if more {
+		rows = append(rows, "| | … | more headers not shown |")
 	}
 	if len(rows) == 0 {
 		if e.Response.Status <= 0 {
@@ -293,6 +306,10 @@ func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c
 	buf.WriteString(strings.Join(rows, "\n"))
 	buf.WriteString("\n\n")
 }
+
+// maxExchangeRows bounds the header rows shown for one entry of a finding;
+// real exchanges have a dozen relevant headers at most.
+const maxExchangeRows = 50
 
 // preflightStage reports whether a finding's failing step is the
 // preflight's response.

@@ -1,0 +1,41 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+)
+
+// TestMarkdownHeaderRowsBounded renders a crafted capture whose response
+// sets 2,000 cookies without SameSite: one finding each, and every finding
+// shows the exchange's headers. Without a bound on the rows, the Markdown
+// report held 2,000 × 2,000 header rows (180 MB; 10 such entries made a
+// 10 MB HAR render for hours).
+func TestMarkdownHeaderRowsBounded(t *testing.T) {
+	const n = 2000
+	var hs []string
+	for i := range n {
+		hs = append(hs, fmt.Sprintf(`{"name":"Set-Cookie","value":"c%d=v"}`, i))
+	}
+	doc := `{"log":{"entries":[{"request":{"method":"GET","url":"https://api.example.com/x","headers":[{"name":"Origin","value":"https://app.example.org"}]},` +
+		`"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.example.org"},` + strings.Join(hs, ",") + `]}}]}}`
+	res := analyze.Reader("cookies.har", strings.NewReader(doc), analyze.Options{}, har.Options{})
+	if res.Err != nil || len(res.Findings) < n {
+		t.Fatalf("%d findings, error %v; want one per cookie", len(res.Findings), res.Err)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, []*analyze.Result{res}, Options{Format: Markdown, MinSeverity: analyze.Info}); err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Count(buf.String(), "\n| ← | Set-Cookie |")
+	if per := rows / len(res.Findings); per > maxExchangeRows {
+		t.Errorf("%d Set-Cookie rows for %d findings (%d MB of Markdown): want at most %d per finding", rows, len(res.Findings), buf.Len()>>20, maxExchangeRows)
+	}
+	if !strings.Contains(buf.String(), "more headers not shown") {
+		t.Errorf("the report does not say that headers were left out")
+	}
+}
