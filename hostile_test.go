@@ -882,3 +882,114 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// TestMemoryPerEntry measures what the analysis of one file holds: the
+// reader keeps every entry's headers (never bodies) until the analysis is
+// done, so memory grows with the number of entries and their headers. It
+// streams N copies of the entries of a recorded Chrome capture, and of
+// header-dense crafted entries, and logs the heap retained per entry and
+// the peak; the README's "Limits and guarantees" quotes these numbers.
+func TestMemoryPerEntry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses 100,000 entries")
+	}
+	full, err := os.ReadFile(filepath.Join("testdata", "hars", "chromium", "go--max-age-zero.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Log struct{ Entries []json.RawMessage }
+	}
+	if err := json.Unmarshal(full, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var chrome []byte
+	for _, e := range doc.Log.Entries {
+		var b bytes.Buffer
+		json.Compact(&b, e)
+		chrome = append(append(chrome, b.Bytes()...), ',')
+	}
+	// A crafted entry: 1,000 request and 1,000 response headers, every
+	// name and value distinct so that nothing is shared.
+	dense := func(i int) []byte {
+		var b bytes.Buffer
+		fmt.Fprintf(&b, `{"request":{"method":"PUT","url":"http://127.0.0.1:8801/d%d","headers":[`, i)
+		for j := range 1000 {
+			fmt.Fprintf(&b, `{"name":"x-h%d-%d","value":"value-%08d-%08d"},`, i, j, i, j)
+		}
+		b.WriteString(`{"name":"Origin","value":"http://localhost:8800"}]},"response":{"status":200,"headers":[`)
+		for j := range 1000 {
+			fmt.Fprintf(&b, `{"name":"x-r%d-%d","value":"value-%08d-%08d"},`, i, j, i, j)
+		}
+		b.WriteString(`{"name":"Access-Control-Allow-Origin","value":"*"}]}},`)
+		return b.Bytes()
+	}
+	cases := []struct {
+		name    string
+		entries int
+		body    func() io.Reader
+		perMax  uint64 // peak heap per entry
+	}{
+		{"recorded Chrome entries", 100_000, func() io.Reader {
+			return &cycleReader{unit: chrome, n: 100_000 / len(doc.Log.Entries)}
+		}, 8 << 10},
+		{"empty entries", 1_000_000, func() io.Reader {
+			return &cycleReader{unit: []byte("{},"), n: 1_000_000}
+		}, 2 << 10},
+		{"2,000 distinct headers per entry", 1_000, func() io.Reader {
+			rs := make([]io.Reader, 1000)
+			for i := range rs {
+				rs[i] = bytes.NewReader(dense(i))
+			}
+			return io.MultiReader(rs...)
+		}, 1 << 20},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			input := func() *countReader {
+				return &countReader{r: io.MultiReader(strings.NewReader(harHead), c.body(), strings.NewReader(`{}]}}`))}
+			}
+			// What the reader's entries hold: read them all, as the
+			// analysis does, and measure the live heap.
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			base := ms.HeapAlloc
+			in := input()
+			_, entries, err := har.ReadAll(in, har.Options{})
+			if err != nil || len(entries) < c.entries {
+				t.Fatalf("%d entries, error %v", len(entries), err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			held := (ms.HeapAlloc - min(base, ms.HeapAlloc)) / uint64(len(entries))
+			runtime.KeepAlive(entries)
+			entries = nil
+
+			// The whole analysis: the peak of the heap in use.
+			var res *analyze.Result
+			use := measureHeap(func() { res = analyze.Reader("mem.har", input(), analyze.Options{}, har.Options{}) })
+			if res.Err != nil || res.Entries < c.entries {
+				t.Fatalf("%d entries, error %v", res.Entries, res.Err)
+			}
+			per := use.peak / uint64(res.Entries)
+			t.Logf("%d entries, %.1f MiB of HAR: entries hold %d bytes each; analysis %s (%d bytes per entry, %.2f per HAR byte)",
+				res.Entries, float64(in.n)/(1<<20), held, use, per, float64(use.peak)/float64(in.n))
+			if per > c.perMax {
+				t.Errorf("peak heap %d bytes per entry, want at most %d", per, c.perMax)
+			}
+		})
+	}
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
