@@ -932,10 +932,10 @@ func TestMemoryPerEntry(t *testing.T) {
 	}{
 		{"recorded Chrome entries", 100_000, func() io.Reader {
 			return &cycleReader{unit: chrome, n: 100_000 / len(doc.Log.Entries)}
-		}, 8 << 10},
+		}, 12 << 10},
 		{"empty entries", 1_000_000, func() io.Reader {
 			return &cycleReader{unit: []byte("{},"), n: 1_000_000}
-		}, 2 << 10},
+		}, 3 << 10},
 		{"2,000 distinct headers per entry", 1_000, func() io.Reader {
 			rs := make([]io.Reader, 1000)
 			for i := range rs {
