@@ -287,9 +287,7 @@ func (a *analysis) maskedCause(x *exchange, p *node) string {
 	if !isSafelistedMethod(x.method) {
 		asked = append(asked, "the method "+x.method)
 	}
-	for _, n := range x.unsafe {
-		asked = append(asked, n)
-	}
+	asked = append(asked, x.unsafe...)
 	likely := ""
 	if len(x.unsafe) > 0 {
 		likely = x.unsafe[0]

@@ -6,7 +6,6 @@ package analyze
 
 import (
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -312,20 +311,4 @@ func parsesAsURL(v string) bool {
 		return false
 	}
 	return !strings.ContainsAny(host, " #%<>^|")
-}
-
-// sortedLower returns the names lower-cased, de-duplicated and sorted: the
-// form of Access-Control-Request-Headers that browsers send.
-func sortedLower(names []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range names {
-		n = strings.ToLower(n)
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
