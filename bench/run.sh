@@ -136,7 +136,9 @@ measure() {
       cpu=$(awk -F': ' '/Percent of CPU this job got/ {sub("%","",$2); print $2}' "$DIR/time.out")
       cpus=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$DIR/time.out")
     fi
-    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+    # harcors exits 1 when it finds errors, as it must here; for any
+    # other tool (Node throws: exit 1) a non-zero status is a failure.
+    if [ "$rc" -ne 0 ] && ! { [ "$rc" -eq 1 ] && [ "${id%% *}" = harcors ]; }; then
       err=$(grep -m1 -E 'Error|error|Cannot|Killed|fatal' "$DIR/cmd.err" | cut -c1-110 || true)
       [ -n "$err" ] || err="exit status $rc"
       break
@@ -179,9 +181,24 @@ for f in big.har mid.har dense.har; do
   if [ -n "$NODE" ]; then measure "node $f" "$DIR/$f" "$NODE" -e "$NODE_PROG" "$DIR/$f"; fi
   if [ -n "$JQ" ]; then measure "jq $f" "$DIR/$f" "$JQ" "$JQ_PROG" "$DIR/$f"; fi
 done
+# Control for the folder's speed-up: can this machine, now, run two
+# CPU-bound processes at once? Two sha256sum of mid.har side by side
+# against one; 2.0 is two free cores. Other tenants can take a core away
+# for minutes, and then no program can show a parallel speed-up.
+capacity() {
+  local t0 t1 t2
+  cat "$DIR/mid.har" >/dev/null
+  t0=$(date +%s%N); sha256sum "$DIR/mid.har" >/dev/null; t1=$(date +%s%N)
+  sha256sum "$DIR/mid.har" >/dev/null & sha256sum "$DIR/mid.har" >/dev/null & wait
+  t2=$(date +%s%N)
+  awk -v a="$((t1 - t0))" -v b="$((t2 - t1))" 'BEGIN {printf "%.2f", 2*a/b}'
+}
+CAP_BEFORE=$(capacity)
 measure "cat folder" "$DIR/folder" sh -c "cat '$DIR'/folder/*.har"
 measure "harcors folder j1" "$DIR/folder" "$BIN/harcors" --jobs 1 "$DIR/folder"
 measure "harcors folder" "$DIR/folder" "$BIN/harcors" "$DIR/folder"
+CAP_AFTER=$(capacity)
+echo "  parallel capacity (2 x sha256sum vs 1; 2.00 = two free cores): ${CAP_BEFORE}x before the folder runs, ${CAP_AFTER}x after"
 echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg); runs started on a busy machine (CPU pressure >= ${QUIET:-5}% after ${QUIET_WAIT:-60} s of waiting): $NOISY of $TOTAL"
 
 # ---- report ----
@@ -261,6 +278,9 @@ verdict "$DENSE metadata-dense: harcors/node = $r (target <= 0.5)" "$r" "<=" 0.5
 rss=$(get "harcors dense.har" 3)
 verdict "$DENSE metadata-dense: peak RSS $(mib "$rss") MiB (target < 128)" "$rss" "<" 131072
 sp=$(ratio "harcors folder j1" "harcors folder")
+if awk -v a="$CAP_BEFORE" -v b="$CAP_AFTER" 'BEGIN {exit !(a < 1.8 || b < 1.8)}'; then
+  echo "  (the machine could not run two processes at full speed during the folder runs: capacity ${CAP_BEFORE}x/${CAP_AFTER}x; the two folder verdicts below measure the neighbours as much as harcors)"
+fi
 verdict "folder of $FOLDER_N x $FOLDER_SIZE: default jobs is ${sp}x the throughput of --jobs 1 (target >= 1.6)" "$sp" ">=" 1.6
 cpu=$(get "harcors folder" 4)
 verdict "folder: CPU ${cpu}% on $(nproc) cores (target: all busy, >= $(($(nproc) * 90))%)" "$cpu" ">=" "$(($(nproc) * 90))"
