@@ -16,8 +16,9 @@ import (
 )
 
 // Verdict is what the browser itself reported about a scenario. Every field
-// comes from the DevTools protocol (loadingFailed, Log, Audits) or from what
-// the page's JavaScript saw; nothing is inferred from headers. It is the
+// comes from the DevTools protocol (loadingFailed, Log, Audits), from
+// Firefox's WebDriver BiDi events and console service, or from what the
+// page's JavaScript saw; nothing is inferred from headers. It is the
 // ground truth the analyzer's tests compare against.
 type Verdict struct {
 	Scenario    string `json:"scenario"`
@@ -45,10 +46,21 @@ type Request struct {
 	// Blocked is true when the browser failed the request
 	// (Network.loadingFailed), or, for a request the renderer refused before
 	// it reached the network, when there was no network request at all.
-	Blocked         bool   `json:"blocked"`
-	CorsError       string `json:"corsError"`       // loadingFailed.corsErrorStatus.corsError
+	// Firefox reports network.responseCompleted for a response that then
+	// fails the CORS check (the check sits above the channel BiDi watches),
+	// so in a Firefox recording Blocked means the page's fetch() rejected or
+	// its XHR fired error, or BiDi reported network.fetchError.
+	Blocked   bool   `json:"blocked"`
+	CorsError string `json:"corsError"` // loadingFailed.corsErrorStatus.corsError
+	// FirefoxError is, in a Firefox recording, the security.properties key
+	// of the first "Cross-Origin Request Blocked" console line Firefox
+	// printed about the request (CORSMissingAllowOrigin2,
+	// CORSPreflightDidNotSucceed3...), mapped by the installed Firefox's
+	// own message table; the lines themselves are in Console. Empty for
+	// Chromium recordings, which set CorsError instead.
+	FirefoxError    string `json:"firefoxError,omitempty"`
 	FailedParameter string `json:"failedParameter"` // loadingFailed.corsErrorStatus.failedParameter
-	ErrorText       string `json:"errorText"`       // loadingFailed.errorText
+	ErrorText       string `json:"errorText"`       // loadingFailed.errorText; Firefox: network.fetchError's errorText
 	// Status is the last HTTP status the network service saw for the
 	// request (0 when it was never sent), Preflights the number of
 	// preflight requests the browser sent for it, and FinalURL the URL of
@@ -61,8 +73,13 @@ type Request struct {
 	// sanitized HAR drops Set-Cookie, so this is the only trace of them.
 	BlockedSetCookies []string `json:"blockedSetCookies,omitempty"`
 	Console           []string `json:"console"`
-	Issues            []string `json:"issues"`
-	JS                string   `json:"js"` // what fetch/XHR gave the page
+	// BrowserConsole holds, in a Firefox recording, the CORS messages
+	// Firefox logged about the request without the page's window, so that
+	// only the Browser Console shows them and the page's console (Console)
+	// does not: the Authorization/"*" deprecation warning, for one.
+	BrowserConsole []string `json:"browserConsole,omitempty"`
+	Issues         []string `json:"issues"`
+	JS             string   `json:"js"` // what fetch/XHR gave the page
 }
 
 // Load reads a verdict file.
@@ -178,6 +195,143 @@ func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
 		}
 	}
 	return problems, notes
+}
+
+// CheckFirefox runs harcors on a HAR that Firefox recorded (in the shape
+// of its DevTools export) and compares it with Firefox's own verdict.
+//
+// Firefox's HAR has no failure marker, so harcors judges from the headers
+// alone. Every request Firefox blocked needs an error finding whose Firefox
+// key is the one Firefox printed (FirefoxError) and whose FirefoxMessage is
+// the console line itself, URL, parameter and status code included; an
+// allowed request must get no error. Where the capture cannot hold the
+// cause, harcors must say so ("not observable", CORS-U01) or stay silent,
+// and that is a note: a request refused before it reached the network has
+// no HAR entry, and a failure that depends on the credentials mode cannot
+// be seen when no cookie went out.
+func CheckFirefox(harPath string, v *Verdict) (problems, notes []string) {
+	res := analyze.File(harPath, analyze.Options{}, har.Options{})
+	if res.Err != nil {
+		return []string{fmt.Sprintf("reading %s: %v", harPath, res.Err)}, nil
+	}
+	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
+	seen := map[string]int{}
+	for _, want := range v.Requests {
+		key := want.URL + " " + strings.ToUpper(want.Method)
+		nth := seen[key]
+		seen[key]++
+		url := want.URL
+		if want.FinalURL != "" {
+			url = want.FinalURL
+		}
+		req := nthRequest(res, url, want.Method, nth)
+		var errs []analyze.Finding
+		if req != nil {
+			for _, f := range res.Findings {
+				if f.Entry == req.Entry && f.Severity == analyze.Error {
+					errs = append(errs, f)
+				}
+			}
+		}
+		where := want.Method + " " + want.URL
+		if nth > 0 {
+			where += fmt.Sprintf(" (#%d)", nth+1)
+		}
+		line := firefoxLine(want)
+		switch {
+		case !want.Blocked:
+			for _, f := range errs {
+				bad("%s: Firefox allowed it, harcors says %s (%s): %s", where, f.Rule.ID, f.Firefox, f.Cause)
+			}
+			if req != nil && req.Verdict == analyze.Blocked {
+				bad("%s: Firefox allowed it, harcors' verdict is blocked", where)
+			}
+		case req == nil && !inHAR(harPath, want.URL):
+			note("%s: blocked before the network (%s); not in the HAR", where, orNone(want.FirefoxError))
+		case req == nil && want.Mode == "no-cors":
+			note("%s: no-cors request (%s %s); outside CORS", where, orNone(want.FirefoxError), want.ErrorText)
+		case req == nil:
+			bad("%s: Firefox blocked it (%s), harcors does not list it as a cross-origin request", where, orNone(want.FirefoxError))
+		case len(errs) == 0 && want.Credentials == "include" && firefoxCredentialKeys[want.FirefoxError] && !sentCookies(harPath, url):
+			// Firefox's HAR keeps cookies, but none went out here (a
+			// cross-site cookie refused, or none set): nothing in the
+			// capture says the request had credentials.
+			note("%s: credential-dependent block (%s) not observable without a cookie in the capture", where, want.FirefoxError)
+		case len(errs) == 0:
+			bad("%s: Firefox blocked it (%s), harcors found no error", where, orNone(want.FirefoxError))
+		case len(errs) == 1 && errs[0].Rule.ID == "CORS-U01":
+			note("%s: blocked, cause not observable (%s)", where, orNone(want.FirefoxError))
+		case want.FirefoxError == "":
+			// Blocked without a CORS console line (Firefox fails some
+			// requests silently, such as a redirect to a URL with
+			// credentials): harcors must not put words in Firefox's mouth.
+			for _, f := range errs {
+				if f.FirefoxMessage != "" {
+					bad("%s: Firefox printed no CORS message, harcors says it prints %s: %s", where, f.Firefox, f.FirefoxMessage)
+				}
+			}
+		default:
+			var match *analyze.Finding
+			for i := range errs {
+				if errs[i].Firefox == want.FirefoxError {
+					match = &errs[i]
+				}
+			}
+			if match == nil {
+				bad("%s: Firefox says %s (%q), harcors says %s (%s)", where, want.FirefoxError, line, orNone(errs[0].Firefox), errs[0].Rule.ID)
+				continue
+			}
+			if line != "" && match.FirefoxMessage != line {
+				bad("%s: Firefox's console message differs:\n firefox: %s\n harcors: %s", where, line, match.FirefoxMessage)
+			}
+		}
+	}
+	return problems, notes
+}
+
+// firefoxLine is the console line that carries the request's FirefoxError:
+// the first "Cross-Origin Request Blocked" line about it.
+func firefoxLine(r Request) string {
+	for _, l := range r.Console {
+		if strings.HasPrefix(l, "Cross-Origin Request Blocked:") {
+			return l
+		}
+	}
+	return ""
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no CORS message"
+	}
+	return s
+}
+
+// firefoxCredentialKeys are Firefox's failures that happen only because
+// the request had credentials.
+var firefoxCredentialKeys = map[string]bool{
+	"CORSNotSupportingCredentials": true, "CORSMissingAllowCredentials": true,
+	"CORSMethodNotFound": true, "CORSMissingAllowHeaderFromPreflight2": true,
+}
+
+// sentCookies reports whether the entry for url in the HAR sent a cookie.
+func sentCookies(path, url string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, entries, err := har.ReadAll(f, har.Options{})
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.Request.URL == url && (e.Request.Headers.Has("Cookie") || len(e.Request.Cookies) > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // credentialKinds are the failures that happen only because the request had
