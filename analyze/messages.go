@@ -95,44 +95,60 @@ func chromiumMessage(corsError, kind, url, firstURL, origin, param string) strin
 	return b.String()
 }
 
-// Firefox's messages (dom/locales/en-US/chrome/security/security.properties):
-// "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the
-// remote resource at {url}. (Reason: {reason})." with the reasons below;
-// {v} is the parameter, {s} the status code.
-var firefoxReasons = map[string]string{
-	"CORSDidNotSucceed2":                   "CORS request did not succeed). Status code: {s}",
-	"CORSExternalRedirectNotAllowed":       "CORS request external redirect not allowed",
-	"CORSRequestNotHttp":                   "CORS request not http",
-	"CORSMissingAllowOrigin2":              "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {s}",
-	"CORSMultipleAllowOriginNotAllowed":    "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed",
-	"CORSAllowOriginNotMatchingOrigin":     "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{v}’",
-	"CORSNotSupportingCredentials":         "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’",
-	"CORSMethodNotFound":                   "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
-	"CORSMissingAllowCredentials":          "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’",
-	"CORSPreflightDidNotSucceed3":          "CORS preflight response did not succeed). Status code: {s}",
-	"CORSInvalidAllowMethod":               "invalid token ‘{v}’ in CORS header ‘Access-Control-Allow-Methods’",
-	"CORSInvalidAllowHeader":               "invalid token ‘{v}’ in CORS header ‘Access-Control-Allow-Headers’",
-	"CORSMissingAllowHeaderFromPreflight2": "header ‘{v}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
+// Firefox's CORS console messages, verbatim from Firefox 153's
+// dom/locales/en-US/chrome/security/security.properties (as shipped in
+// omni.ja) with %1$S written {url} and %2$S written {v} (a value) or {s}
+// (a status code). The reason's closing parenthesis comes before
+// "Status code" in the messages that have one: "(Reason: CORS header
+// ‘Access-Control-Allow-Origin’ missing). Status code: 404." is what
+// Firefox prints (recorded in testdata/hars/firefox).
+var firefoxTemplates = map[string]string{
+	"CORSDisabled":                         "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS disabled).",
+	"CORSDidNotSucceed2":                   "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS request did not succeed). Status code: {s}.",
+	"CORSOriginHeaderNotAdded":             "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS header ‘Origin’ cannot be added).",
+	"CORSExternalRedirectNotAllowed":       "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS request external redirect not allowed).",
+	"CORSRequestNotHttp":                   "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS request not http).",
+	"CORSMissingAllowOrigin2":              "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: {s}.",
+	"CORSMultipleAllowOriginNotAllowed":    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed).",
+	"CORSAllowOriginNotMatchingOrigin":     "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘{v}’).",
+	"CORSNotSupportingCredentials":         "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘{url}’. (Reason: Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’).",
+	"CORSMethodNotFound":                   "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: Did not find method in CORS header ‘Access-Control-Allow-Methods’).",
+	"CORSMissingAllowCredentials":          "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).",
+	"CORSPreflightDidNotSucceed3":          "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: CORS preflight response did not succeed). Status code: {s}.",
+	"CORSInvalidAllowMethod":               "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: invalid token ‘{v}’ in CORS header ‘Access-Control-Allow-Methods’).",
+	"CORSInvalidAllowHeader":               "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: invalid token ‘{v}’ in CORS header ‘Access-Control-Allow-Headers’).",
+	"CORSMissingAllowHeaderFromPreflight2": "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: header ‘{v}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).",
 }
 
 // firefoxMessage reconstructs Firefox's console line for key.
+//
+// CORSDidNotSucceed2 names the status of the channel that failed, which in
+// every case harcors reports has no response (a preflight that got none;
+// the hop after a redirect to a URL with credentials, which Firefox never
+// opens), so Firefox prints "(null)" there, as recorded.
 func firefoxMessage(key, url, param, status string) string {
-	r, ok := firefoxReasons[key]
+	t, ok := firefoxTemplates[key]
 	if !ok {
 		return ""
 	}
-	r = strings.NewReplacer("{v}", param, "{s}", status).Replace(r)
-	if key == "CORSNotSupportingCredentials" {
-		// This one message quotes the URL.
-		return "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ‘" + url + "’. (Reason: " + r + ")."
+	if key == "CORSDidNotSucceed2" {
+		status = "(null)"
 	}
-	return "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + url + ". (Reason: " + r + ")."
+	return strings.NewReplacer("{url}", url, "{v}", param, "{s}", status).Replace(t)
 }
 
 // firefoxKeyFor maps a Chromium CorsError to the Firefox key for the same
 // failure. Firefox tells a single comma-joined ACAO line (a mismatch to it)
 // from several ACAO lines (multiple), which Chromium does not; lines is the
-// number of Access-Control-Allow-Origin header lines.
+// number of Access-Control-Allow-Origin header lines of the response that
+// failed.
+//
+// A redirected preflight: Firefox runs its ACAO check on the 3xx response
+// before it refuses the redirect (recorded: a 307 without ACAO gives
+// CORSMissingAllowOrigin2 "Status code: 307", a 308 with ACAO
+// CORSExternalRedirectNotAllowed), where Chromium always says
+// PreflightDisallowedRedirect. A redirect to a URL with credentials is
+// CORSDidNotSucceed2: the new channel is refused before it is opened.
 func firefoxKeyFor(corsError string, acaoLines int) string {
 	base := strings.TrimPrefix(corsError, "Preflight")
 	switch base {
@@ -152,7 +168,15 @@ func firefoxKeyFor(corsError string, acaoLines int) string {
 	case "InvalidStatus":
 		return "CORSPreflightDidNotSucceed3"
 	case "DisallowedRedirect":
+		switch {
+		case acaoLines == 0:
+			return "CORSMissingAllowOrigin2"
+		case acaoLines > 1:
+			return "CORSMultipleAllowOriginNotAllowed"
+		}
 		return "CORSExternalRedirectNotAllowed"
+	case "RedirectContainsCredentials":
+		return "CORSDidNotSucceed2"
 	case "InvalidAllowMethodsPreflightResponse":
 		return "CORSInvalidAllowMethod"
 	case "InvalidAllowHeadersPreflightResponse":
