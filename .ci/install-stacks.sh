@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything internal/record's live test needs on a fresh Debian
-# machine: Debian's Chromium, the server stacks it records against (nginx,
+# Installs everything internal/record's live tests need on a fresh Debian
+# machine: Debian's Chromium and Firefox ESR (TestLive, TestLiveFirefox; the
+# recorder drives Firefox over its built-in WebDriver BiDi, so no
+# geckodriver), the server stacks it records against (nginx,
 # Apache, Flask + flask-cors, Django + django-cors-headers), and the Express
 # stack's npm packages from its lock file. Safe to run again: packages that
 # are already installed are not touched, and `npm ci` gives the same tree.
@@ -14,6 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   chromium
+  firefox-esr
   nginx
   apache2
   python3-flask
@@ -43,3 +46,4 @@ echo "install-stacks: npm ci in internal/record/stacks/express"
 (cd internal/record/stacks/express && npm ci --no-audit --no-fund)
 
 /usr/bin/chromium --version
+/usr/bin/firefox-esr --version

@@ -281,7 +281,7 @@ type note struct {
 
 // tabResult is everything recorded for one scenario.
 type tabResult struct {
-	HAR     harFile
+	HAR     any // harFile for Chromium; the Firefox export's ordered JSON
 	Verdict Verdict
 }
 

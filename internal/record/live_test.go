@@ -16,8 +16,12 @@ import (
 	"github.com/harcors/harcors/internal/verdict"
 )
 
-// committedDir holds the fixtures this test checks the browser against.
-const committedDir = "../../testdata/hars/chromium"
+// committedDir holds the fixtures TestLive checks Chromium against, and
+// committedFirefoxDir those TestLiveFirefox checks Firefox against.
+const (
+	committedDir        = "../../testdata/hars/chromium"
+	committedFirefoxDir = "../../testdata/hars/firefox"
+)
 
 // TestLive records every scenario again with the real browser and checks
 // that (1) the harcors HAR reader reads every produced file with the right
@@ -48,7 +52,91 @@ func TestLive(t *testing.T) {
 		checkHAR(t, out, id)
 		checkAgreement(t, out, id)
 	}
-	compareVerdicts(t, out, recorded)
+	compareVerdicts(t, out, committedDir, recorded, diffVerdict)
+}
+
+// TestLiveFirefox records every scenario again with Firefox ESR (over
+// WebDriver BiDi) and checks that harcors' HAR reader reads every file with
+// the right entry count, that harcors agrees with what Firefox just
+// reported (its key and console line), and that Firefox still gives the
+// committed verdicts: per request the same blocked, firefoxError and CORS
+// console line.
+func TestLiveFirefox(t *testing.T) {
+	if _, err := os.Stat(firefoxPath); err != nil {
+		if inCI() {
+			t.Fatalf("CI=true but no Firefox at %s: run .ci/install-stacks.sh", firefoxPath)
+		}
+		t.Skipf("no Firefox at %s (apt-get install firefox-esr); set CI=true to make this a failure", firefoxPath)
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	start := time.Now()
+	sum, err := Record(ctx, Options{Out: out, Parallel: 4, Log: testWriter{t}, Browser: "firefox"})
+	if err != nil {
+		t.Fatalf("recording failed: %v", err)
+	}
+	t.Logf("recorded %d scenarios (%d skipped) with %s in %s", sum.Recorded, sum.Skipped, sum.Browser, time.Since(start).Round(time.Second))
+	recorded := map[string]bool{}
+	for _, id := range sum.Files {
+		recorded[id] = true
+		checkHAR(t, out, id)
+		checkFirefoxAgreement(t, out, id)
+	}
+	compareVerdicts(t, out, committedFirefoxDir, recorded, diffFirefoxVerdict)
+}
+
+// checkFirefoxAgreement runs harcors on a fresh Firefox HAR and compares
+// its verdicts with what Firefox just reported, by the rules of the
+// analyzer's test over the committed Firefox fixtures.
+func checkFirefoxAgreement(t *testing.T, dir, id string) {
+	t.Helper()
+	v, err := verdict.Load(filepath.Join(dir, id+".verdict.json"))
+	if err != nil {
+		t.Errorf("%s: %v", id, err)
+		return
+	}
+	problems, _ := verdict.CheckFirefox(filepath.Join(dir, id+".har"), v)
+	for _, p := range problems {
+		t.Errorf("%s: harcors disagrees with the live Firefox: %s", id, p)
+	}
+}
+
+// diffFirefoxVerdict lists the differences that matter in a Firefox
+// verdict: the requests and, per request, blocked, firefoxError and the
+// CORS console line (which holds the URL, the value and the status code).
+func diffFirefoxVerdict(id string, want, got Verdict) []string {
+	var d []string
+	if len(want.Requests) != len(got.Requests) {
+		return []string{fmt.Sprintf("%s: %d requests committed, %d now", id, len(want.Requests), len(got.Requests))}
+	}
+	for i := range want.Requests {
+		w, g := want.Requests[i], got.Requests[i]
+		where := fmt.Sprintf("%s request %d (%s %s)", id, i+1, w.Method, w.URL)
+		if w.URL != g.URL || w.Method != g.Method {
+			d = append(d, fmt.Sprintf("%s: now %s %s", where, g.Method, g.URL))
+			continue
+		}
+		if w.Blocked != g.Blocked {
+			d = append(d, fmt.Sprintf("%s: blocked was %v, now %v (%s)", where, w.Blocked, g.Blocked, g.JS))
+		}
+		if w.FirefoxError != g.FirefoxError {
+			d = append(d, fmt.Sprintf("%s: firefoxError was %q, now %q", where, w.FirefoxError, g.FirefoxError))
+		}
+		if wl, gl := corsLine(w.Console), corsLine(g.Console); wl != gl {
+			d = append(d, fmt.Sprintf("%s: console line was %q, now %q", where, wl, gl))
+		}
+	}
+	return d
+}
+
+func corsLine(lines []string) string {
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Cross-Origin Request Blocked:") {
+			return l
+		}
+	}
+	return ""
 }
 
 // checkAgreement runs harcors on a freshly recorded HAR and compares its
@@ -103,15 +191,16 @@ func checkHAR(t *testing.T, dir, id string) {
 	}
 }
 
-// compareVerdicts compares the fresh verdicts with the committed ones.
-func compareVerdicts(t *testing.T, fresh string, recorded map[string]bool) {
+// compareVerdicts compares the fresh verdicts with the committed ones in
+// dir, with diff saying what differs in one scenario.
+func compareVerdicts(t *testing.T, fresh, dir string, recorded map[string]bool, diff func(id string, want, got Verdict) []string) {
 	t.Helper()
-	committed, err := filepath.Glob(filepath.Join(committedDir, "*.verdict.json"))
+	committed, err := filepath.Glob(filepath.Join(dir, "*.verdict.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(committed) == 0 {
-		t.Fatalf("no committed verdicts under %s", committedDir)
+		t.Fatalf("no committed verdicts under %s", dir)
 	}
 	var diffs []string
 	seen := map[string]bool{}
@@ -134,17 +223,17 @@ func compareVerdicts(t *testing.T, fresh string, recorded map[string]bool) {
 			diffs = append(diffs, fmt.Sprintf("%s: %v", id, err))
 			continue
 		}
-		diffs = append(diffs, diffVerdict(id, want, got)...)
+		diffs = append(diffs, diff(id, want, got)...)
 	}
 	for id := range recorded {
 		if !seen[id] {
-			diffs = append(diffs, fmt.Sprintf("%s: recorded, but not committed (run: cd internal/record && go run .)", id))
+			diffs = append(diffs, fmt.Sprintf("%s: recorded, but not committed (re-record into %s)", id, dir))
 		}
 	}
 	if len(diffs) > 0 {
 		sort.Strings(diffs)
-		t.Errorf("Chromium's verdicts differ from the committed fixtures (%d):\n  %s\nIf Chromium changed, re-record with `cd internal/record && go run .` and review the diff.",
-			len(diffs), strings.Join(diffs, "\n  "))
+		t.Errorf("the browser's verdicts differ from the committed fixtures in %s (%d):\n  %s\nIf the browser changed, re-record (cd internal/record && go run . [-browser firefox]) and review the diff.",
+			dir, len(diffs), strings.Join(diffs, "\n  "))
 	}
 }
 
@@ -196,7 +285,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // Chromium ones and the converted shapes, must be readable by the har
 // package with the entry count its verdict states.
 func TestCommittedFixturesReadable(t *testing.T) {
-	dirs := []string{committedDir}
+	dirs := []string{committedDir, committedFirefoxDir}
 	shapes, _ := filepath.Glob("../../testdata/hars/shapes/*")
 	dirs = append(dirs, shapes...)
 	n := 0

@@ -1,12 +1,14 @@
-// Command record re-records the Chromium HAR fixtures of harcors.
+// Command record re-records the browser HAR fixtures of harcors.
 //
 // It starts the scenario servers on fixed loopback ports, drives Debian's
-// headless Chromium through the DevTools protocol, and writes for every
-// scenario the HAR as Chrome DevTools exports it (sanitized) and, beside it,
-// the browser's own verdict. The browser is the judge: no expected result in
-// the fixtures is written by hand.
+// headless Chromium through the DevTools protocol (or Debian's Firefox ESR
+// through WebDriver BiDi), and writes for every scenario the HAR as the
+// browser's DevTools export it and, beside it, the browser's own verdict.
+// The browser is the judge: no expected result in the fixtures is written
+// by hand.
 //
 //	cd internal/record && go run . -out ../../testdata/hars/chromium
+//	cd internal/record && go run . -browser firefox -out ../../testdata/hars/firefox
 //
 // See README.md in this directory.
 package main
@@ -22,7 +24,8 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "../../testdata/hars/chromium", "directory for <stack>--<scenario>.har and .verdict.json")
+	out := flag.String("out", "", "directory for <stack>--<scenario>.har and .verdict.json (default ../../testdata/hars/<browser>)")
+	browserName := flag.String("browser", "chromium", "chromium (Debian's /usr/bin/chromium, DevTools protocol) or firefox (Debian's firefox-esr, WebDriver BiDi)")
 	run := flag.String("run", "", "record only the scenarios whose <stack>--<name> matches this regexp")
 	parallel := flag.Int("parallel", 4, "scenarios recorded at the same time (one tab each)")
 	list := flag.Bool("list", false, "list the scenarios and exit")
@@ -30,6 +33,9 @@ func main() {
 	shapesOut := flag.String("shapes-out", "../../testdata/hars/shapes", "directory for -shapes")
 	table := flag.Bool("table", false, "print the Markdown table of the recorded verdicts in -out (for README.md) and exit")
 	flag.Parse()
+	if *out == "" {
+		*out = "../../testdata/hars/" + *browserName
+	}
 
 	if err := checkScenarios(); err != nil {
 		fmt.Fprintln(os.Stderr, "record:", err)
@@ -68,7 +74,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
-	sum, err := Record(ctx, Options{Out: *out, Match: re, Parallel: *parallel, Log: os.Stdout})
+	sum, err := Record(ctx, Options{Out: *out, Match: re, Parallel: *parallel, Log: os.Stdout, Browser: *browserName})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "record:", err)
 		os.Exit(1)

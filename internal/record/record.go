@@ -20,6 +20,27 @@ type Options struct {
 	Match    *regexp.Regexp // nil: every scenario
 	Parallel int            // tabs at once
 	Log      io.Writer
+	// Browser is "chromium" (the default) or "firefox".
+	Browser string
+}
+
+// recorder is one running browser that records scenarios.
+type recorder interface {
+	// name is what the verdicts' browser field says ("Chromium 156.0...",
+	// "Firefox 153.7.0").
+	name() string
+	run(ctx context.Context, s *Scenario) (*tabResult, error)
+	Close()
+}
+
+func (b *Browser) name() string { return b.Version }
+
+func (b *Browser) run(_ context.Context, s *Scenario) (*tabResult, error) { return b.runScenario(s) }
+
+func (f *Firefox) name() string { return "Firefox " + f.Version }
+
+func (f *Firefox) run(ctx context.Context, s *Scenario) (*tabResult, error) {
+	return f.runScenario(ctx, s)
 }
 
 // Summary of a recording run.
@@ -46,8 +67,18 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 			fmt.Fprintf(opts.Log, format+"\n", args...)
 		}
 	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		return sum, fmt.Errorf("no Chromium at %s (apt-get install chromium): %w", chromiumPath, err)
+	firefox := opts.Browser == "firefox"
+	switch opts.Browser {
+	case "", "chromium":
+		if _, err := os.Stat(chromiumPath); err != nil {
+			return sum, fmt.Errorf("no Chromium at %s (apt-get install chromium): %w", chromiumPath, err)
+		}
+	case "firefox":
+		if _, err := os.Stat(firefoxPath); err != nil {
+			return sum, fmt.Errorf("no Firefox at %s (apt-get install firefox-esr): %w", firefoxPath, err)
+		}
+	default:
+		return sum, fmt.Errorf("unknown browser %q (chromium or firefox)", opts.Browser)
 	}
 	root, err := recordDir()
 	if err != nil {
@@ -74,6 +105,11 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 			continue
 		}
 		if !usable[s.Stack] {
+			sum.Skipped++
+			continue
+		}
+		if firefox && s.ChromiumOnly != "" {
+			logf("skip %s in Firefox: %s", s.ID(), s.ChromiumOnly)
 			sum.Skipped++
 			continue
 		}
@@ -165,13 +201,18 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 		defer stopStack()
 	}
 
-	b, err := startBrowser(ctx)
+	var b recorder
+	if firefox {
+		b, err = startFirefox(ctx)
+	} else {
+		b, err = startBrowser(ctx)
+	}
 	if err != nil {
 		return sum, err
 	}
 	defer b.Close()
-	sum.Browser = b.Version
-	logf("recording %d scenarios with %s", len(chosen), b.Version)
+	sum.Browser = b.name()
+	logf("recording %d scenarios with %s", len(chosen), sum.Browser)
 
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return sum, err
@@ -197,7 +238,7 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 				// closes while attaching); one retry keeps a run from
 				// failing on that alone.
 				for try := 0; try < 2; try++ {
-					if res, err = b.runScenario(s); err == nil {
+					if res, err = b.run(ctx, s); err == nil {
 						break
 					}
 				}
@@ -243,8 +284,8 @@ func summarize(v Verdict) string {
 	for _, r := range v.Requests {
 		s := "pass"
 		if r.Blocked {
-			s = "BLOCKED " + r.CorsError
-			if r.CorsError == "" {
+			s = "BLOCKED " + r.CorsError + r.FirefoxError
+			if r.CorsError+r.FirefoxError == "" {
 				s = "BLOCKED " + r.ErrorText
 			}
 		}

@@ -74,6 +74,10 @@ type Scenario struct {
 	// to the page's origin before it loads. Such a scenario runs in a
 	// browser context of its own, so the grant reaches no other scenario.
 	Grant []string
+	// ChromiumOnly, when set, says why the scenario means nothing in
+	// Firefox (a Chromium-only feature or switch); the Firefox recorder
+	// skips it with that reason.
+	ChromiumOnly string
 }
 
 // Page is the origin of the page the scenario runs in.

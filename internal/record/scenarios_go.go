@@ -459,12 +459,16 @@ func authFirst(status int) http.HandlerFunc {
 	}
 }
 
+// lnaChromiumOnly is why the Local Network Access scenarios are not
+// recorded in Firefox.
+const lnaChromiumOnly = "Local Network Access needs a page Chromium is told is public (--ip-address-space-overrides) and Chromium's loopback-network permission; Firefox has neither"
+
 func init() {
 	register("go",
-		&Scenario{Name: "lna-public-page-get", PublicPage: true,
+		&Scenario{Name: "lna-public-page-get", PublicPage: true, ChromiumOnly: lnaChromiumOnly,
 			Description: "A page in the public address space (Chromium told so by --ip-address-space-overrides) fetches the loopback API, which allows its origin: Local Network Access applies",
 			JS:          `await f(URL)`, Mount: at(echoOK)},
-		&Scenario{Name: "lna-public-page-granted", PublicPage: true, Grant: []string{"loopback-network"},
+		&Scenario{Name: "lna-public-page-granted", PublicPage: true, Grant: []string{"loopback-network"}, ChromiumOnly: lnaChromiumOnly,
 			Description: "The same public page with the loopback-network permission granted: the request goes out and CORS passes",
 			JS:          `await f(URL)`, Mount: at(echoOK)},
 	)

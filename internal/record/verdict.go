@@ -237,7 +237,7 @@ func printTable(w io.Writer, dir string) error {
 		return err
 	}
 	sort.Strings(files)
-	fmt.Fprintln(w, "| stack | scenario | request | blocked | corsError (failedParameter) | JS saw |")
+	fmt.Fprintln(w, "| stack | scenario | request | blocked | corsError (failedParameter) or firefoxError | JS saw |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	for _, f := range files {
 		var v Verdict
@@ -250,6 +250,9 @@ func printTable(w io.Writer, dir string) error {
 				name = fmt.Sprintf("%s #%d", v.Scenario, i+1)
 			}
 			ce := r.CorsError
+			if ce == "" {
+				ce = r.FirefoxError
+			}
 			if r.FailedParameter != "" {
 				ce += " (" + r.FailedParameter + ")"
 			}
