@@ -82,6 +82,7 @@ func icon(s analyze.Severity) string {
 
 func renderMarkdown(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
 	c := newCleaner(opt, true)
+	c.exchanges = map[exchangeKey]string{}
 	vs := views(results, opt.MinSeverity)
 	title := "## CORS report"
 	if opt.Version != "" {
@@ -263,22 +264,46 @@ func statusLine(e *har.Entry) string {
 	return s
 }
 
+// exchangeKey identifies a rendered exchange table.
+type exchangeKey struct {
+	label  string
+	e, pre *har.Entry
+}
+
 // mdExchange writes one entry's request line, status and relevant headers.
+// Every finding on an entry shows them, so a crafted entry with thousands
+// of Set-Cookie headers (one finding each) would make the report quadratic
+// in them: each table is rendered once, with at most maxExchangeRows rows
+// of values cut to maxExchangeValue columns, and then reused.
 func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c cleaner) {
+	key := exchangeKey{label, e, pre}
+	if s, ok := c.exchanges[key]; ok {
+		buf.WriteString(s)
+		return
+	}
+	var b bytes.Buffer
+	writeExchange(&b, label, e, pre, c)
+	if c.exchanges != nil {
+		c.exchanges[key] = b.String()
+	}
+	buf.Write(b.Bytes())
+}
+
+func writeExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c cleaner) {
 	fmt.Fprintf(buf, "**%s** (entry %d, line %d): %s %s → **%s**\n\n", label, e.Index, e.Line,
 		mdEscape(c.plain(e.Request.Method)), mdEscape(c.url(e.Request.URL)), mdEscape(c.text(statusLine(e))))
 	requested := requestedHeaders(pre)
-	// Every finding on an entry repeats its headers, so a crafted entry
-	// with thousands of Set-Cookie headers (one finding each) would make
-	// the report quadratic in them: past maxExchangeRows, stop.
 	var rows []string
 	more := false
+	cell := func(h har.Header) string {
+		return mdEscape(truncate(c.header(h.Name, h.Value), maxExchangeValue))
+	}
 	for _, h := range e.Request.Headers {
 		if !har.IsPseudo(h.Name) && relevantRequest(h.Name, requested) {
 			if more = len(rows) == maxExchangeRows; more {
 				break
 			}
-			rows = append(rows, fmt.Sprintf("| → | %s | %s |", mdEscape(c.plain(h.Name)), mdEscape(c.header(h.Name, h.Value))))
+			rows = append(rows, fmt.Sprintf("| → | %s | %s |", mdEscape(c.plain(h.Name)), cell(h)))
 		}
 	}
 	for _, h := range e.Response.Headers {
@@ -286,7 +311,7 @@ func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c
 			if more = len(rows) == maxExchangeRows; more {
 				break
 			}
-			rows = append(rows, fmt.Sprintf("| ← | %s | %s |", mdEscape(c.plain(h.Name)), mdEscape(c.header(h.Name, h.Value))))
+			rows = append(rows, fmt.Sprintf("| ← | %s | %s |", mdEscape(c.plain(h.Name)), cell(h)))
 		}
 	}
 	if more {
@@ -307,9 +332,13 @@ func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c
 	buf.WriteString("\n\n")
 }
 
-// maxExchangeRows bounds the header rows shown for one entry of a finding;
-// real exchanges have a dozen relevant headers at most.
-const maxExchangeRows = 50
+// maxExchangeRows bounds the header rows shown for one entry of a finding,
+// and maxExchangeValue the columns of a value: real exchanges have a dozen
+// relevant headers at most, with values of a line or two.
+const (
+	maxExchangeRows  = 50
+	maxExchangeValue = 300
+)
 
 // preflightStage reports whether a finding's failing step is the
 // preflight's response.

@@ -196,6 +196,10 @@ func plural(n int, one, many string) string {
 type cleaner struct {
 	red     redactor
 	visible bool // sanitize (table, Markdown, SARIF); JSON escapes at the byte level instead
+	// exchanges holds the Markdown tables of exchanges already rendered:
+	// every finding on an entry repeats its exchange, and a crafted entry
+	// can carry thousands of findings. nil outside Markdown.
+	exchanges map[exchangeKey]string
 }
 
 func newCleaner(opt Options, visible bool) cleaner {
