@@ -174,7 +174,7 @@ var (
 	ruleP04 = &Rule{
 		ID: "CORS-P04", Title: "Preflight redirected", Severity: Error,
 		Doc:      "The preflight was answered with a redirect. Browsers do not follow redirects for preflights. Typical causes: the page calls http:// and the server redirects to https://, or the URL lacks (or has) a trailing slash that the framework adds (Django APPEND_SLASH, Flask strict_slashes, Laravel), or a login or www redirect catches OPTIONS.",
-		Chromium: []string{"PreflightDisallowedRedirect"}, Firefox: []string{"CORSExternalRedirectNotAllowed"},
+		Chromium: []string{"PreflightDisallowedRedirect"}, Firefox: []string{"CORSExternalRedirectNotAllowed", "CORSMissingAllowOrigin2"},
 		Fix: "Call the final URL directly ({location}) and keep OPTIONS out of redirect rules.",
 		Fixes: map[Stack]string{
 			Django: "Call the URL with its trailing slash ({location}); APPEND_SLASH redirects every method, OPTIONS included. Keep CorsMiddleware above CommonMiddleware.",
@@ -285,7 +285,7 @@ var (
 	}
 	ruleP18 = &Rule{
 		ID: "CORS-P18", Title: "Authorization allowed only through '*' in Access-Control-Allow-Headers", Severity: Warning,
-		Doc: "The request sends Authorization and the preflight allows headers with '*' only. The Fetch Standard says '*' never covers Authorization; Chromium and Firefox still let it through and print a deprecation warning ('Authorization will not be covered by the wildcard symbol (*)...'), Safari lets it through silently. It will break when browsers enforce the rule. Chromium also re-sends this preflight on every request, since a cached '*' never covers Authorization.",
+		Doc: "The request sends Authorization and the preflight allows headers with '*' only. The Fetch Standard says '*' never covers Authorization; Chromium and Firefox still let it through: Chromium reports a deprecation issue ('Authorization will not be covered by the wildcard symbol (*)...'), Firefox writes a warning to the Browser Console only (not the page's console), Safari says nothing. It will break when browsers enforce the rule. Chromium also re-sends this preflight on every request, since a cached '*' never covers Authorization.",
 		Fix: "List Authorization explicitly: Access-Control-Allow-Headers: *, Authorization (or the full list of headers).",
 		Ref: "Fetch Standard, CORS-non-wildcard request-header name; Chromium CorsNonWildcardRequestHeadersSupport",
 	}
@@ -298,7 +298,7 @@ var (
 	}
 	ruleP21 = &Rule{
 		ID: "CORS-P21", Title: "Preflights repeated: Access-Control-Max-Age missing or capped", Severity: Info,
-		Doc: "Without Access-Control-Max-Age the browser caches a preflight for 5 seconds, so a page that calls the same URL regularly pays a preflight round trip almost every time. Browsers also cap the value: Chrome at 7200 s, Firefox at 86400 s, Safari at 600 s.",
+		Doc: "Without Access-Control-Max-Age the browser caches a preflight for 5 seconds, so a page that calls the same URL regularly pays a preflight round trip almost every time. Browsers also cap the value: Chrome at 7200 s, Firefox at 86400 s, Safari at 600 s. (Firefox 153 was seen sending a new preflight for each request even within Max-Age, so its users pay the round trip regardless.)",
 		Fix: "Send Access-Control-Max-Age: 7200 (Chrome's cap) on preflight responses, or make the requests simple (no custom headers, a form Content-Type) so they need no preflight.",
 		Ref: "Fetch Standard, CORS-preflight cache; Chromium preflight_result.cc (kMaxTimeout)",
 	}
@@ -332,7 +332,7 @@ var (
 	ruleR03 = &Rule{
 		ID: "CORS-R03", Title: "Redirect to a URL with a user name and password", Severity: Error,
 		Doc:      "A redirect's Location holds credentials (https://user:pass@host/...). Browsers refuse to follow such a redirect for a CORS request.",
-		Chromium: []string{"RedirectContainsCredentials"},
+		Chromium: []string{"RedirectContainsCredentials"}, Firefox: []string{"CORSDidNotSucceed2"},
 		Fix:      "Remove the user-info part from the redirect target; send credentials in a header instead.",
 		Ref:      "Fetch Standard, HTTP-redirect fetch step 8",
 	}
