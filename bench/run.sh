@@ -4,12 +4,13 @@
 # one run on one machine, and check the targets of issue 5. bench/README.md
 # explains the method.
 #
-#   bash bench/run.sh                 # full run: ~4.5 GB of files in a temp dir, deleted at the end
+#   bash bench/run.sh                 # full run: ~4.2 GB of files in a temp dir, deleted at the end
 #   bash bench/run.sh --dir D --keep  # generate into D (reused next time) and keep the files
 #   bash bench/run.sh --quick         # smaller files, a smoke test of the script (targets not judged)
 #
 # Environment: RUNS (repetitions per measurement, the best kept; default 5),
-# BIG, MID, DENSE, FOLDER_N, FOLDER_SIZE (file sizes), NODE, JQ, HARCORS_FLAGS.
+# QUIET, QUIET_WAIT (see wait_quiet), BIG, MID, DENSE, FOLDER_N, FOLDER_SIZE
+# (file sizes), NODE, JQ, HARCORS_FLAGS.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
     --dir) DIR=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --quick) QUICK=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
