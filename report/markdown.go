@@ -264,10 +264,13 @@ func statusLine(e *har.Entry) string {
 	return s
 }
 
-// exchangeKey identifies a rendered exchange table.
+// exchangeKey identifies a rendered exchange table (label, e, pre) or a
+// diagram line (label, and the header list by its first element and length).
 type exchangeKey struct {
 	label  string
 	e, pre *har.Entry
+	first  *har.Header
+	n      int
 }
 
 // mdExchange writes one entry's request line, status and relevant headers.
@@ -276,7 +279,7 @@ type exchangeKey struct {
 // in them: each table is rendered once, with at most maxExchangeRows rows
 // of values cut to maxExchangeValue columns, and then reused.
 func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c cleaner) {
-	key := exchangeKey{label, e, pre}
+	key := exchangeKey{label: label, e: e, pre: pre}
 	if s, ok := c.exchanges[key]; ok {
 		buf.WriteString(s)
 		return
@@ -376,6 +379,23 @@ var diagramRequestHeaders = []string{"Origin", "Access-Control-Request-Method", 
 var diagramResponseHeaders = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Location"}
 
 func diagramMessage(first string, hs har.Headers, names []string, c cleaner) string {
+	// Like the exchange tables, a diagram line is the same for every
+	// finding on an entry: make it once (see mdExchange).
+	var key exchangeKey
+	if len(hs) > 0 && c.exchanges != nil {
+		key = exchangeKey{label: "diagram\x00" + first + "\x00" + strings.Join(names, "\x00"), first: &hs[0], n: len(hs)}
+		if s, ok := c.exchanges[key]; ok {
+			return s
+		}
+	}
+	s := makeDiagramMessage(first, hs, names, c)
+	if key.first != nil {
+		c.exchanges[key] = s
+	}
+	return s
+}
+
+func makeDiagramMessage(first string, hs har.Headers, names []string, c cleaner) string {
 	parts := []string{mermaidEscape(first)}
 	for _, n := range names {
 		if v, ok := hs.Get(n); ok {
