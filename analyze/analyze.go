@@ -13,6 +13,7 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/harcors/harcors/har"
 )
@@ -166,6 +167,8 @@ func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 func read(name string, r *har.Reader, opt Options) *Result {
 	var entries []*har.Entry
 	var rerr error
+	total := 0
+	stacks := map[string]Stack{}
 	for {
 		e, err := r.Next()
 		if err != nil {
@@ -174,9 +177,18 @@ func read(name string, r *har.Reader, opt Options) *Result {
 			}
 			break
 		}
-		entries = append(entries, e)
+		total++
+		noteStack(stacks, e)
+		// Memory grows with the entries kept until the end, and most
+		// entries of a real capture (documents, images, scripts, same-origin
+		// calls) can never be part of a CORS exchange: keep only the rest,
+		// once their server's fingerprint is noted.
+		if mayMatter(e) {
+			entries = append(entries, e)
+		}
 	}
-	res := Analyze(name, r.Log(), entries, opt)
+	res := analyze(name, r.Log(), entries, opt, stacks)
+	res.Entries = total
 	res.Err = rerr
 	for _, w := range r.Warnings() {
 		res.ReadWarnings = append(res.ReadWarnings, w)
@@ -186,10 +198,35 @@ func read(name string, r *har.Reader, opt Options) *Result {
 
 // Analyze analyses entries already read. log may be nil.
 func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
+	return analyze(name, log, entries, opt, nil)
+}
+
+// mayMatter reports whether an entry can take part in a CORS exchange: a
+// preflight, a redirect hop, or a request the browser made in cors mode to
+// another origin. Without Sec-Fetch-Mode (older browsers, proxies that drop
+// it) nothing can be ruled out.
+func mayMatter(e *har.Entry) bool {
+	if strings.EqualFold(e.Request.Method, "OPTIONS") || isRedirectStatus(e.Response.Status) {
+		return true
+	}
+	mode, ok := e.Request.Headers.Get("Sec-Fetch-Mode")
+	if !ok {
+		return true
+	}
+	if !strings.EqualFold(strings.TrimSpace(mode), "cors") {
+		return false
+	}
+	site, ok := e.Request.Headers.Get("Sec-Fetch-Site")
+	return !ok || !strings.EqualFold(strings.TrimSpace(site), "same-origin")
+}
+
+// analyze runs the analysis; stacks, when not nil, holds the server
+// fingerprints already taken from every entry read (some of them not kept).
+func analyze(name string, log *har.Log, entries []*har.Entry, opt Options, stacks map[string]Stack) *Result {
 	if log == nil {
 		log = &har.Log{}
 	}
-	a := newAnalysis(name, log, entries)
+	a := newAnalysis(name, log, entries, stacks)
 	a.run()
 	res := &Result{
 		File:        name,

@@ -333,8 +333,8 @@ var (
 		ID: "CORS-R03", Title: "Redirect to a URL with a user name and password", Severity: Error,
 		Doc:      "A redirect's Location holds credentials (https://user:pass@host/...). Browsers refuse to follow such a redirect for a CORS request.",
 		Chromium: []string{"RedirectContainsCredentials"}, Firefox: []string{"CORSDidNotSucceed2"},
-		Fix:      "Remove the user-info part from the redirect target; send credentials in a header instead.",
-		Ref:      "Fetch Standard, HTTP-redirect fetch step 8",
+		Fix: "Remove the user-info part from the redirect target; send credentials in a header instead.",
+		Ref: "Fetch Standard, HTTP-redirect fetch step 8",
 	}
 
 	ruleL02 = &Rule{

@@ -42,13 +42,19 @@ type analysis struct {
 	preflightsByKey                 map[string][]*node
 }
 
-func newAnalysis(file string, log *har.Log, entries []*har.Entry) *analysis {
+func newAnalysis(file string, log *har.Log, entries []*har.Entry, stacks map[string]Stack) *analysis {
 	a := &analysis{
 		file: file, log: log,
 		recordsErrors:   exportersThatRecordFailures[log.Creator.Name],
 		pageOrigins:     map[string]string{},
-		hostStack:       map[string]Stack{},
+		hostStack:       stacks,
 		preflightsByKey: map[string][]*node{},
+	}
+	if stacks == nil {
+		a.hostStack = map[string]Stack{}
+		for _, e := range entries {
+			noteStack(a.hostStack, e)
+		}
 	}
 	for _, p := range log.Pages {
 		if o := originOf(p.Title); o != "" {
@@ -57,16 +63,25 @@ func newAnalysis(file string, log *har.Log, entries []*har.Entry) *analysis {
 	}
 	a.nodes = make([]*node, len(entries))
 	for i, e := range entries {
-		n := newNode(e)
-		a.nodes[i] = n
-		if responded(e) {
-			ct, _ := e.Response.Headers.Get("Content-Type")
-			if s := fingerprint(e.Response.Headers, ct, e.Response.Content.Size); s != Generic && a.hostStack[n.target] == "" {
-				a.hostStack[n.target] = s
-			}
-		}
+		a.nodes[i] = newNode(e)
 	}
 	return a
+}
+
+// noteStack records the server stack an entry's response gives away, for
+// its origin, unless one was seen first.
+func noteStack(stacks map[string]Stack, e *har.Entry) {
+	if !responded(e) {
+		return
+	}
+	target := originOf(stripFragment(e.Request.URL))
+	if stacks[target] != "" {
+		return
+	}
+	ct, _ := e.Response.Headers.Get("Content-Type")
+	if s := fingerprint(e.Response.Headers, ct, e.Response.Content.Size); s != Generic {
+		stacks[target] = s
+	}
 }
 
 func (a *analysis) run() {
