@@ -158,6 +158,17 @@ func checkPipeline(t *testing.T, data []byte, every bool) {
 			checkOutput(t, fmt.Sprintf("%s all=%v secrets=%v", format, all, secrets), format, buf.Bytes(), res)
 		}
 	}
+	// Several files add the cross-file summary (causes grouped by host,
+	// endpoints, origins) to the table and Markdown.
+	two := *res
+	two.File = "other.har"
+	for _, format := range []report.Format{report.Table, report.Markdown} {
+		var buf bytes.Buffer
+		if err := report.Render(&buf, []*analyze.Result{res, &two}, report.Options{Format: format, MinSeverity: analyze.Info}); err != nil {
+			t.Fatalf("%s, two files: %v", format, err)
+		}
+		checkOutput(t, string(format)+", two files", format, buf.Bytes(), res)
+	}
 	if d := time.Since(start); d > pipelineBudget {
 		t.Fatalf("%d bytes took %v through the pipeline (budget %v)", len(data), d, pipelineBudget)
 	}
