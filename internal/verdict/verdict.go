@@ -114,30 +114,7 @@ func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
 	}
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
-	seen := map[string]int{}
-	for _, want := range v.Requests {
-		key := want.URL + " " + strings.ToUpper(want.Method)
-		nth := seen[key]
-		seen[key]++
-		url := want.URL
-		if want.FinalURL != "" {
-			// Redirected: the browser judged the last hop, which is its
-			// own entry in the HAR.
-			url = want.FinalURL
-		}
-		req := nthRequest(res, url, want.Method, nth)
-		var errs []analyze.Finding
-		if req != nil {
-			for _, f := range res.Findings {
-				if f.Entry == req.Entry && f.Severity == analyze.Error {
-					errs = append(errs, f)
-				}
-			}
-		}
-		where := want.Method + " " + want.URL
-		if nth > 0 {
-			where += fmt.Sprintf(" (#%d)", nth+1)
-		}
+	eachRequest(res, v, func(want Request, url, where string, req *analyze.Request, errs []analyze.Finding) {
 		switch {
 		case !want.Blocked:
 			for _, f := range errs {
@@ -182,7 +159,7 @@ func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
 			}
 			if match == nil {
 				bad("%s: the browser says %s (%q), harcors says %s (%s)", where, want.CorsError, want.FailedParameter, errs[0].Chromium, errs[0].Rule.ID)
-				continue
+				return
 			}
 			if want.FailedParameter != "" && match.Value != want.FailedParameter && match.Rule.ID != "CORS-P04" {
 				bad("%s: %s: failed parameter %q, harcors says %q", where, want.CorsError, want.FailedParameter, match.Value)
@@ -193,7 +170,7 @@ func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
 				bad("%s: console message differs:\n browser: %s\n harcors: %s", where, strings.Join(want.Console, "\n          "), match.Message)
 			}
 		}
-	}
+	})
 	return problems, notes
 }
 
@@ -216,28 +193,7 @@ func CheckFirefox(harPath string, v *Verdict) (problems, notes []string) {
 	}
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
-	seen := map[string]int{}
-	for _, want := range v.Requests {
-		key := want.URL + " " + strings.ToUpper(want.Method)
-		nth := seen[key]
-		seen[key]++
-		url := want.URL
-		if want.FinalURL != "" {
-			url = want.FinalURL
-		}
-		req := nthRequest(res, url, want.Method, nth)
-		var errs []analyze.Finding
-		if req != nil {
-			for _, f := range res.Findings {
-				if f.Entry == req.Entry && f.Severity == analyze.Error {
-					errs = append(errs, f)
-				}
-			}
-		}
-		where := want.Method + " " + want.URL
-		if nth > 0 {
-			where += fmt.Sprintf(" (#%d)", nth+1)
-		}
+	eachRequest(res, v, func(want Request, url, where string, req *analyze.Request, errs []analyze.Finding) {
 		line := firefoxLine(want)
 		switch {
 		case !want.Blocked:
@@ -280,13 +236,13 @@ func CheckFirefox(harPath string, v *Verdict) (problems, notes []string) {
 			}
 			if match == nil {
 				bad("%s: Firefox says %s (%q), harcors says %s (%s)", where, want.FirefoxError, line, orNone(errs[0].Firefox), errs[0].Rule.ID)
-				continue
+				return
 			}
 			if line != "" && match.FirefoxMessage != line {
 				bad("%s: Firefox's console message differs:\n firefox: %s\n harcors: %s", where, line, match.FirefoxMessage)
 			}
 		}
-	}
+	})
 	return problems, notes
 }
 
@@ -387,4 +343,36 @@ func inHAR(path, url string) bool {
 		}
 	}
 	return false
+}
+
+// eachRequest calls judge for every request of the verdict, in order, with
+// the URL harcors should list it under (the last hop of a redirect, which
+// the browser judged), a name for messages, harcors' listing of it (nil when
+// it lists none) and its error findings. Identical requests are matched one
+// to one, in order.
+func eachRequest(res *analyze.Result, v *Verdict, judge func(want Request, url, where string, req *analyze.Request, errs []analyze.Finding)) {
+	seen := map[string]int{}
+	for _, want := range v.Requests {
+		key := want.URL + " " + strings.ToUpper(want.Method)
+		nth := seen[key]
+		seen[key]++
+		url := want.URL
+		if want.FinalURL != "" {
+			url = want.FinalURL
+		}
+		req := nthRequest(res, url, want.Method, nth)
+		var errs []analyze.Finding
+		if req != nil {
+			for _, f := range res.Findings {
+				if f.Entry == req.Entry && f.Severity == analyze.Error {
+					errs = append(errs, f)
+				}
+			}
+		}
+		where := want.Method + " " + want.URL
+		if nth > 0 {
+			where += fmt.Sprintf(" (#%d)", nth+1)
+		}
+		judge(want, url, where, req, errs)
+	}
 }
