@@ -320,21 +320,18 @@ func (r *netRequest) applyExtraResponse(e *evResponseReceivedExtraInfo) {
 
 // requestLog holds every event of one tab, grouped by protocol request id.
 type requestLog struct {
-	willBeSent   map[string][]*evRequestWillBeSent
-	reqExtra     map[string][]*evRequestWillBeSentExtraInfo
-	respExtra    map[string][]*evResponseReceivedExtraInfo
-	response     map[string]*evResponseReceived
-	data         map[string][]*evDataReceived
-	fromCache    map[string]bool
-	finished     map[string]*evLoadingFinished
-	failed       map[string]*evLoadingFailed
-	order        []string // request ids in order of their first requestWillBeSent
-	domContent   float64
-	load         float64
-	documentID   string
-	documentURL  string
-	webkitVer    string
-	pageStartReq *netRequest
+	willBeSent map[string][]*evRequestWillBeSent
+	reqExtra   map[string][]*evRequestWillBeSentExtraInfo
+	respExtra  map[string][]*evResponseReceivedExtraInfo
+	response   map[string]*evResponseReceived
+	data       map[string][]*evDataReceived
+	fromCache  map[string]bool
+	finished   map[string]*evLoadingFinished
+	failed     map[string]*evLoadingFailed
+	order      []string // request ids in order of their first requestWillBeSent
+	domContent float64
+	load       float64
+	documentID string
 }
 
 func newRequestLog() *requestLog {
