@@ -323,8 +323,15 @@ func discover(paths []string) []input {
 		}
 		out = append(out, in)
 	}
+	stdinSeen := false
 	for _, p := range paths {
 		if p == "-" {
+			if stdinSeen {
+				// Both would read the same stream.
+				add(input{path: "-", err: errors.New("standard input named more than once")})
+				continue
+			}
+			stdinSeen = true
 			add(input{path: "-"})
 			continue
 		}
@@ -350,6 +357,7 @@ func discover(paths []string) []input {
 			add(input{path: p})
 			continue
 		}
+		before := len(out)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				add(input{path: path, err: err})
@@ -378,6 +386,11 @@ func discover(paths []string) []input {
 		})
 		if err != nil {
 			add(input{path: p, err: err})
+		}
+		if len(out) == before {
+			// A folder scanned in CI that holds no HAR (captures saved as
+			// .json, a wrong path) must not pass silently.
+			add(input{path: p, err: errors.New("no *.har or *.har.gz files in this directory")})
 		}
 	}
 	return out

@@ -315,3 +315,15 @@ func sarifResults(out string) string {
 	json.Indent(&b, doc.Runs[0].Results, "", "  ")
 	return "// runs[0].results (runs[0].tool.driver.rules lists the whole catalogue)\n" + b.String() + "\n"
 }
+
+func TestNothingPassesSilently(t *testing.T) {
+	empty := t.TempDir()
+	if code, out, _ := runCLI(t, "", "--format", "json", empty); code != exitTrouble || !strings.Contains(out, "no *.har") {
+		t.Errorf("empty directory: exit %d, output %s", code, out)
+	}
+	data, _ := os.ReadFile(blockedHAR)
+	code, out, _ := runCLI(t, string(data), "--format", "json", "-", "-")
+	if code != exitTrouble || !strings.Contains(out, "standard input named more than once") {
+		t.Errorf("- twice: exit %d, output %s", code, out)
+	}
+}

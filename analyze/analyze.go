@@ -11,6 +11,7 @@ package analyze
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -192,6 +193,9 @@ func read(name string, r *har.Reader, opt Options) *Result {
 	res.Err = rerr
 	for _, w := range r.Warnings() {
 		res.ReadWarnings = append(res.ReadWarnings, w)
+	}
+	if n := r.DroppedWarnings(); n > 0 {
+		res.ReadWarnings = append(res.ReadWarnings, fmt.Errorf("%s: %d more warnings not shown", name, n))
 	}
 	return res
 }

@@ -92,7 +92,9 @@ func needsSanitize(s string) bool {
 func jsonSafe(data []byte) []byte {
 	clean := true
 	for _, r := range string(data) {
-		if r >= 0x80 && dangerous(r) {
+		// DEL can only stand inside a string in encoded JSON, where
+		// encoding/json leaves it raw; escape it like the rest.
+		if r == 0x7f || r >= 0x80 && dangerous(r) {
 			clean = false
 			break
 		}
@@ -103,7 +105,7 @@ func jsonSafe(data []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(data) + 32)
 	for _, r := range string(data) {
-		if r < 0x80 || !dangerous(r) {
+		if r < 0x7f || r >= 0x80 && !dangerous(r) {
 			b.WriteRune(r)
 			continue
 		}
