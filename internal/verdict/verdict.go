@@ -273,21 +273,9 @@ var firefoxCredentialKeys = map[string]bool{
 
 // sentCookies reports whether the entry for url in the HAR sent a cookie.
 func sentCookies(path, url string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	_, entries, err := har.ReadAll(f, har.Options{})
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if e.Request.URL == url && (e.Request.Headers.Has("Cookie") || len(e.Request.Cookies) > 0) {
-			return true
-		}
-	}
-	return false
+	return anyEntry(path, func(e *har.Entry) bool {
+		return e.Request.URL == url && (e.Request.Headers.Has("Cookie") || len(e.Request.Cookies) > 0)
+	})
 }
 
 // credentialKinds are the failures that happen only because the request had
@@ -328,6 +316,11 @@ func contains(list []string, s string) bool {
 
 // inHAR reports whether any entry of the HAR has the URL.
 func inHAR(path, url string) bool {
+	return anyEntry(path, func(e *har.Entry) bool { return e.Request.URL == url })
+}
+
+// anyEntry reports whether an entry of the HAR at path satisfies ok.
+func anyEntry(path string, ok func(*har.Entry) bool) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		return false
@@ -338,7 +331,7 @@ func inHAR(path, url string) bool {
 		return false
 	}
 	for _, e := range entries {
-		if e.Request.URL == url {
+		if ok(e) {
 			return true
 		}
 	}
