@@ -24,32 +24,9 @@ func TestAgreesWithChromium(t *testing.T) {
 	}
 	more, _ := filepath.Glob(filepath.Join(root, "shapes", "*", "*.verdict.json"))
 	verdicts = append(verdicts, more...)
-	if len(verdicts) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no recorded scenarios under testdata/hars")
-		}
-		t.Skip("no recorded scenarios under testdata/hars yet")
-	}
-	for _, vf := range verdicts {
-		harPath := strings.TrimSuffix(vf, ".verdict.json") + ".har"
-		name, _ := filepath.Rel(root, harPath)
-		t.Run(name, func(t *testing.T) {
-			v, err := verdict.Load(vf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := os.Stat(harPath); err != nil {
-				t.Fatalf("verdict without its HAR: %v", err)
-			}
-			problems, notes := verdict.Check(harPath, v, strings.HasPrefix(filepath.ToSlash(name), "shapes/"))
-			for _, n := range notes {
-				t.Log(n)
-			}
-			for _, p := range problems {
-				t.Error(p)
-			}
-		})
-	}
+	runAgreement(t, root, verdicts, "no recorded scenarios under testdata/hars", func(harPath, name string, v *verdict.Verdict) ([]string, []string) {
+		return verdict.Check(harPath, v, strings.HasPrefix(filepath.ToSlash(name), "shapes/"))
+	})
 }
 
 // TestAgreesWithFirefox runs harcors on every scenario recorded with
@@ -59,11 +36,20 @@ func TestAgreesWithChromium(t *testing.T) {
 func TestAgreesWithFirefox(t *testing.T) {
 	root := filepath.Join("..", "testdata", "hars")
 	verdicts, _ := filepath.Glob(filepath.Join(root, "firefox", "*.verdict.json"))
+	runAgreement(t, root, verdicts, "no Firefox recordings under testdata/hars/firefox", func(harPath, _ string, v *verdict.Verdict) ([]string, []string) {
+		return verdict.CheckFirefox(harPath, v)
+	})
+}
+
+// runAgreement runs check as a subtest for every verdict file and its HAR,
+// logging the notes and failing on the problems. With no verdict files it
+// skips, except under CI=true, where it fails with missing.
+func runAgreement(t *testing.T, root string, verdicts []string, missing string, check func(harPath, name string, v *verdict.Verdict) (problems, notes []string)) {
 	if len(verdicts) == 0 {
 		if os.Getenv("CI") == "true" {
-			t.Fatal("no Firefox recordings under testdata/hars/firefox")
+			t.Fatal(missing)
 		}
-		t.Skip("no Firefox recordings under testdata/hars/firefox yet")
+		t.Skip(missing + " yet")
 	}
 	for _, vf := range verdicts {
 		harPath := strings.TrimSuffix(vf, ".verdict.json") + ".har"
@@ -76,7 +62,7 @@ func TestAgreesWithFirefox(t *testing.T) {
 			if _, err := os.Stat(harPath); err != nil {
 				t.Fatalf("verdict without its HAR: %v", err)
 			}
-			problems, notes := verdict.CheckFirefox(harPath, v)
+			problems, notes := check(harPath, name, v)
 			for _, n := range notes {
 				t.Log(n)
 			}
