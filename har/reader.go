@@ -388,16 +388,9 @@ func (r *Reader) walkTop(first bool) (found bool, err error) {
 			}
 			continue
 		}
-		c, ok := s.peek()
-		if !ok {
-			return false, r.fail(s.eofErr(), "log")
+		if err := r.openRequired("log", `"log"`, '{', "an object"); err != nil {
+			return false, err
 		}
-		if c != '{' {
-			return false, r.fail(s.errHere("not a HAR file: \"log\" is "+kindName(c)+", not an object"), "log")
-		}
-		s.pos++
-		s.depth++
-		r.push("log")
 		r.logSeen = true
 		if found, err := r.walkLog(true); found || err != nil {
 			return found, err
@@ -435,16 +428,9 @@ func (r *Reader) walkLog(first bool) (found bool, err error) {
 				err = r.skipWarn("entries", "a second \"entries\" member; ignored")
 				break
 			}
-			c, ok := s.peek()
-			if !ok {
-				return false, r.fail(s.eofErr(), "entries")
+			if err := r.openRequired("entries", "log.entries", '[', "an array"); err != nil {
+				return false, err
 			}
-			if c != '[' {
-				return false, r.fail(s.errHere("not a HAR file: log.entries is "+kindName(c)+", not an array"), "entries")
-			}
-			s.pos++
-			s.depth++
-			r.push("entries")
 			r.entSeen = true
 			return true, nil
 		default:
@@ -680,4 +666,21 @@ func (in *interner) get(b []byte) string {
 	str := string(b)
 	*slot = str
 	return str
+}
+
+// openRequired steps into the object or array that a HAR must have at this
+// point (log, log.entries): anything else means the file is not a HAR.
+func (r *Reader) openRequired(name, label string, open byte, want string) error {
+	s := &r.s
+	c, ok := s.peek()
+	if !ok {
+		return r.fail(s.eofErr(), name)
+	}
+	if c != open {
+		return r.fail(s.errHere("not a HAR file: "+label+" is "+kindName(c)+", not "+want), name)
+	}
+	s.pos++
+	s.depth++
+	r.push(name)
+	return nil
 }
