@@ -108,28 +108,16 @@ func checkFirefoxAgreement(t *testing.T, dir, id string) {
 // verdict: the requests and, per request, blocked, firefoxError and the
 // CORS console line (which holds the URL, the value and the status code).
 func diffFirefoxVerdict(id string, want, got Verdict) []string {
-	var d []string
-	if len(want.Requests) != len(got.Requests) {
-		return []string{fmt.Sprintf("%s: %d requests committed, %d now", id, len(want.Requests), len(got.Requests))}
-	}
-	for i := range want.Requests {
-		w, g := want.Requests[i], got.Requests[i]
-		where := fmt.Sprintf("%s request %d (%s %s)", id, i+1, w.Method, w.URL)
-		if w.URL != g.URL || w.Method != g.Method {
-			d = append(d, fmt.Sprintf("%s: now %s %s", where, g.Method, g.URL))
-			continue
-		}
-		if w.Blocked != g.Blocked {
-			d = append(d, fmt.Sprintf("%s: blocked was %v, now %v (%s)", where, w.Blocked, g.Blocked, g.JS))
-		}
+	return diffRequests(id, want, got, func(w, g VerdictRequest) []string {
+		var d []string
 		if w.FirefoxError != g.FirefoxError {
-			d = append(d, fmt.Sprintf("%s: firefoxError was %q, now %q", where, w.FirefoxError, g.FirefoxError))
+			d = append(d, fmt.Sprintf("firefoxError was %q, now %q", w.FirefoxError, g.FirefoxError))
 		}
 		if wl, gl := corsLine(w.Console), corsLine(g.Console); wl != gl {
-			d = append(d, fmt.Sprintf("%s: console line was %q, now %q", where, wl, gl))
+			d = append(d, fmt.Sprintf("console line was %q, now %q", wl, gl))
 		}
-	}
-	return d
+		return d
+	})
 }
 
 func corsLine(lines []string) string {
@@ -251,10 +239,26 @@ func stackRecorded(recorded map[string]bool, stack string) bool {
 // diffVerdict lists the differences that matter: the requests and, per
 // request, blocked, corsError and failedParameter.
 func diffVerdict(id string, want, got Verdict) []string {
-	var d []string
+	return diffRequests(id, want, got, func(w, g VerdictRequest) []string {
+		var d []string
+		if w.CorsError != g.CorsError {
+			d = append(d, fmt.Sprintf("corsError was %q, now %q", w.CorsError, g.CorsError))
+		}
+		if w.FailedParameter != g.FailedParameter {
+			d = append(d, fmt.Sprintf("failedParameter was %q, now %q", w.FailedParameter, g.FailedParameter))
+		}
+		return d
+	})
+}
+
+// diffRequests compares two verdicts request by request: the same requests
+// in the same order, the same blocked, and what the browser-specific fields
+// compares.
+func diffRequests(id string, want, got Verdict, fields func(w, g VerdictRequest) []string) []string {
 	if len(want.Requests) != len(got.Requests) {
 		return []string{fmt.Sprintf("%s: %d requests committed, %d now", id, len(want.Requests), len(got.Requests))}
 	}
+	var d []string
 	for i := range want.Requests {
 		w, g := want.Requests[i], got.Requests[i]
 		where := fmt.Sprintf("%s request %d (%s %s)", id, i+1, w.Method, w.URL)
@@ -265,11 +269,8 @@ func diffVerdict(id string, want, got Verdict) []string {
 		if w.Blocked != g.Blocked {
 			d = append(d, fmt.Sprintf("%s: blocked was %v, now %v (%s)", where, w.Blocked, g.Blocked, g.JS))
 		}
-		if w.CorsError != g.CorsError {
-			d = append(d, fmt.Sprintf("%s: corsError was %q, now %q", where, w.CorsError, g.CorsError))
-		}
-		if w.FailedParameter != g.FailedParameter {
-			d = append(d, fmt.Sprintf("%s: failedParameter was %q, now %q", where, w.FailedParameter, g.FailedParameter))
+		for _, x := range fields(w, g) {
+			d = append(d, where+": "+x)
 		}
 	}
 	return d
