@@ -2,7 +2,9 @@ package har
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -173,6 +175,9 @@ func (s *scanner) peek() (c byte, ok bool) {
 				s.pos++
 				s.line++
 				s.lineStart = s.offset()
+				// Pretty-printed JSON indents every line: skip the
+				// run of spaces 8 bytes at a time.
+				s.pos = skipSpaces(s.buf[:s.end], s.pos)
 			default:
 				return c, true
 			}
@@ -181,6 +186,22 @@ func (s *scanner) peek() (c byte, ok bool) {
 			return 0, false
 		}
 	}
+}
+
+// spaces8 is eight ' ' bytes read as one little-endian word.
+const spaces8 = 0x2020202020202020
+
+// skipSpaces returns the index of the first byte of b at or after i that
+// is not ' ', looking at whole words only: it stops at most 7 bytes short
+// of the end of b, and peek's byte loop does the rest.
+func skipSpaces(b []byte, i int) int {
+	for i+8 <= len(b) {
+		if w := binary.LittleEndian.Uint64(b[i:]) ^ spaces8; w != 0 {
+			return i + bits.TrailingZeros64(w)/8
+		}
+		i += 8
+	}
+	return i
 }
 
 // readByte consumes one byte, whitespace or not.
