@@ -309,17 +309,14 @@ func (s *scanner) skipEscape() error {
 // true.
 func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
 	// Fast path: the whole string is in the buffer, with no escape and
-	// valid UTF-8 (nearly every header name and value).
+	// valid UTF-8 (nearly every key, header name and value).
 	b := s.buf[s.pos:s.end]
-	if q := bytes.IndexByte(b, '"'); q >= 0 {
-		b = b[:q]
-		if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
-			s.pos += q + 1
-			if len(b) > limit {
-				return nil, true, nil
-			}
-			return b, false, nil
+	if q := plainString(b); q >= 0 {
+		s.pos += q + 1
+		if q > limit {
+			return nil, true, nil
 		}
+		return b[:q], false, nil
 	}
 	dst := s.str[:0]
 	for {
@@ -363,6 +360,71 @@ func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
 			return dst, false, nil
 		}
 	}
+}
+
+// Words of eight equal bytes, for plainString.
+const (
+	ones8       = 0x0101010101010101
+	highs8      = 0x8080808080808080
+	quotes8     = 0x2222222222222222
+	backslashes = 0x5c5c5c5c5c5c5c5c
+)
+
+// plainWords is how many bytes plainString examines a word at a time
+// before handing over to bytes.IndexByte: most keys and header values are
+// shorter, and for them the call (and utf8.Valid's) costs more than the
+// search; past it, IndexByte's vector loop wins.
+const plainWords = 64
+
+// plainString returns the index in b of the quote that ends a string
+// whose opening quote came just before b, when the string needs no
+// decoding: no escape before that quote, and valid UTF-8. Otherwise, or if
+// b holds no quote, it returns -1 and readString takes its slow path.
+//
+// It reads b eight bytes at a time, marks bytes equal to '"' or '\\' with
+// the "has a zero byte" trick ((v-0x01..) &^ v & 0x80.., whose lowest set
+// bit is exactly the first zero byte of v), and ORs the bytes before the
+// end so that utf8.Valid runs only when one of them is not ASCII.
+func plainString(b []byte) int {
+	var high uint64 // OR of the words before the end
+	i := 0
+	for ; i+8 <= len(b) && i < plainWords; i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, e := w^quotes8, w^backslashes
+		t := ((q - ones8) &^ q) | ((e - ones8) &^ e)
+		if t &= highs8; t != 0 {
+			n := bits.TrailingZeros64(t) / 8
+			end := i + n
+			if b[end] != '"' {
+				return -1 // an escape
+			}
+			high |= w & (1<<(8*n) - 1)
+			if high&highs8 != 0 && !utf8.Valid(b[:end]) {
+				return -1
+			}
+			return end
+		}
+		high |= w
+	}
+	// A long string, or the end of the buffer is near.
+	q := bytes.IndexByte(b[i:], '"')
+	if q < 0 {
+		return -1
+	}
+	end := i + q
+	if bytes.IndexByte(b[i:end], '\\') >= 0 {
+		return -1
+	}
+	// b[:i] is ASCII unless high says otherwise, so only the rest needs
+	// checking then.
+	from := i
+	if high&highs8 != 0 {
+		from = 0
+	}
+	if !utf8.Valid(b[from:end]) {
+		return -1
+	}
+	return end
 }
 
 // escape decodes one escape sequence whose backslash has been consumed and

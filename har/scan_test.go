@@ -2,7 +2,9 @@ package har
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -55,6 +57,79 @@ func TestWhitespacePositions(t *testing.T) {
 			if es[0].Offset != int64(at) || es[0].Line != strings.Count(src[:at], "\n")+1 {
 				t.Fatalf("indent %d/%d: entry at byte %d line %d, want byte %d line %d",
 					k, n, es[0].Offset, es[0].Line, at, strings.Count(src[:at], "\n")+1)
+			}
+		}
+	}
+}
+
+// TestStringDecoding compares the decoding of header values and keys with
+// encoding/json's, for strings of every length up to 150 mixing ASCII,
+// multi-byte UTF-8, invalid bytes and escapes, read in chunks of several
+// sizes: readString has a word-at-a-time fast path for plain strings and a
+// slow path for the rest, and both must give what encoding/json gives.
+func TestStringDecoding(t *testing.T) {
+	pieces := []string{"a", "Z", "0", " ", "/", "é", "€", "😀", "\xff", "\xc3", "\xed\xa0\x80",
+		`\"`, `\\`, `\/`, `\n`, `\t`, `\u0041`, `\u00e9`, `\ud83d\ude00`, `\ud800`, `\udc00x`, "\x7f"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var values []string
+	for n := 0; n <= 150; n++ {
+		for range 4 {
+			var b strings.Builder
+			for b.Len() < n {
+				// Mostly ASCII, as real values are.
+				if rng.IntN(4) > 0 {
+					b.WriteByte(byte('a' + rng.IntN(26)))
+				} else {
+					b.WriteString(pieces[rng.IntN(len(pieces))])
+				}
+			}
+			values = append(values, b.String())
+		}
+		x := strings.Repeat("x", n)
+		values = append(values, x, x+"é", "é"+x, "\xff"+x, x+"\xc3", x+`\"`, `\"`+x)
+	}
+	var src strings.Builder
+	src.WriteString(`{"log": {"entries": [{"request": {"headers": [`)
+	for i, v := range values {
+		if i > 0 {
+			src.WriteString(",\n")
+		}
+		// The key is written with an escape now and then; it must
+		// still match.
+		key := `"value"`
+		if i%5 == 0 {
+			key = `"val\u0075e"`
+		}
+		src.WriteString(`{"name": "h", ` + key + `: "` + v + `"}`)
+	}
+	src.WriteString("]}}]}}")
+	var want []struct{ Value string }
+	var doc struct {
+		Log struct {
+			Entries []struct {
+				Request struct {
+					Headers []struct{ Value string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(src.String()), &doc); err != nil {
+		// Raw control bytes are not JSON; encoding/json rejects them.
+		t.Fatal(err)
+	}
+	want = doc.Log.Entries[0].Request.Headers
+	for _, chunk := range []int{1, 7, 8, 13, 64, 1 << 20} {
+		_, es, err := ReadAll(chunkReader{strings.NewReader(src.String()), chunk}, Options{})
+		if err != nil || len(es) != 1 {
+			t.Fatalf("chunks of %d: %d entries, %v", chunk, len(es), err)
+		}
+		got := es[0].Request.Headers
+		if len(got) != len(want) {
+			t.Fatalf("chunks of %d: %d headers, want %d", chunk, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Value != want[i].Value {
+				t.Fatalf("chunks of %d: value %d %q read as %q, want %q", chunk, i, values[i], got[i].Value, want[i].Value)
 			}
 		}
 	}
