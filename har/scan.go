@@ -661,7 +661,8 @@ func (s *scanner) skipScalar(c byte) error {
 // nextKey reads the next member key of an object whose '{' has been
 // consumed, and the ':' after it. first says that no member has been read
 // yet. ok is false, and the '}' consumed, at the end of the object. A key
-// longer than maxKeyLen comes back as longKey.
+// longer than maxKeyLen comes back as longKey. The key is valid until the
+// next call on s.
 func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
 	c, got := s.peek()
 	if !got {
@@ -693,6 +694,12 @@ func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
 	}
 	if over {
 		key = longKey
+	}
+	// The ':' nearly always follows the key at once: then nothing can
+	// move the buffer before the caller has looked at the key.
+	if s.pos < s.end && s.buf[s.pos] == ':' {
+		s.pos++
+		return key, true, nil
 	}
 	// key may point into buf, which the peek below can refill: copy it.
 	s.key = append(s.key[:0], key...)
