@@ -3,6 +3,7 @@ module github.com/harcors/harcors
 go 1.26
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 )

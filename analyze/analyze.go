@@ -142,34 +142,63 @@ type Result struct {
 type Options struct {
 	// Ignore holds rule IDs whose findings are dropped.
 	Ignore map[string]bool
+	// NoRequests leaves Result.Requests empty, for reports that do not list
+	// every request: a capture's passing requests then cost no memory.
+	NoRequests bool
 }
 
 // File reads and analyses the HAR at path ("-" is standard input).
+//
+// The analysis is streamed: entries are judged as soon as nothing later in
+// the file can change their verdict, and forgotten unless they have a
+// finding, so memory stays flat however many entries the file holds. Files
+// whose entries are far out of time order, or whose log metadata comes after
+// the entries (Fiddler writes creator last), are read a second time and
+// analysed whole; the result is the same either way.
 func File(path string, opt Options, ropt har.Options) *Result {
 	ropt.Name = path
-	r, err := har.Open(path, ropt)
-	if err != nil {
-		return &Result{File: path, Err: err}
+	stream := path != "-"
+	for {
+		r, err := har.Open(path, ropt)
+		if err != nil {
+			return &Result{File: path, Err: err}
+		}
+		res, again := read(path, r, opt, stream)
+		r.Close()
+		if !again {
+			return res
+		}
+		stream = false
 	}
-	defer r.Close()
-	return read(path, r, opt)
 }
 
-// Reader reads and analyses one HAR from r; name is used in messages.
+// Reader reads and analyses one HAR from r; name is used in messages. The
+// input cannot be read twice, so the analysis holds every entry that may
+// matter until the end.
 func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	ropt.Name = name
 	r, err := har.NewReader(rd, ropt)
 	if err != nil {
 		return &Result{File: name, Err: err}
 	}
-	return read(name, r, opt)
+	res, _ := read(name, r, opt, false)
+	return res
 }
 
-func read(name string, r *har.Reader, opt Options) *Result {
-	var entries []*har.Entry
+// afterEntry, when set (by tests), is called after each entry read.
+var afterEntry func(a *analysis, entries int)
+
+// read analyses what r yields. With stream set it may give up half way, when
+// the file turns out not to be streamable, and report again: the caller
+// then reads the file anew without stream.
+func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, again bool) {
 	var rerr error
 	total := 0
-	stacks := map[string]Stack{}
+	a := newAnalysis(name, r.Log(), nil)
+	a.noRequests = opt.NoRequests
+	if stream {
+		a.stream = newStreamer(a)
+	}
 	for {
 		e, err := r.Next()
 		if err != nil {
@@ -179,16 +208,25 @@ func read(name string, r *har.Reader, opt Options) *Result {
 			break
 		}
 		total++
-		noteStack(stacks, e)
-		// Memory grows with the entries kept until the end, and most
-		// entries of a real capture (documents, images, scripts, same-origin
-		// calls) can never be part of a CORS exchange: keep only the rest,
-		// once their server's fingerprint is noted.
+		noteStack(a.hostStack, e)
+		// Most entries of a real capture (documents, images, scripts,
+		// same-origin calls) can never be part of a CORS exchange: only the
+		// rest go on, once their server's fingerprint is noted.
 		if mayMatter(e) {
-			entries = append(entries, e)
+			a.take(e)
+			if a.stream != nil && a.stream.restart {
+				return nil, true
+			}
+		}
+		if afterEntry != nil {
+			afterEntry(a, total)
 		}
 	}
-	res := analyze(name, r.Log(), entries, opt, stacks)
+	a.finish()
+	if a.stream != nil && a.stream.restart {
+		return nil, true
+	}
+	res = a.result(opt)
 	res.Entries = total
 	res.Err = rerr
 	for _, w := range r.Warnings() {
@@ -197,12 +235,23 @@ func read(name string, r *har.Reader, opt Options) *Result {
 	if n := r.DroppedWarnings(); n > 0 {
 		res.ReadWarnings = append(res.ReadWarnings, fmt.Errorf("%s: %d more warnings not shown", name, n))
 	}
-	return res
+	return res, false
 }
 
 // Analyze analyses entries already read. log may be nil.
 func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
-	return analyze(name, log, entries, opt, nil)
+	a := newAnalysis(name, log, nil)
+	a.noRequests = opt.NoRequests
+	for _, e := range entries {
+		noteStack(a.hostStack, e)
+	}
+	for _, e := range entries {
+		a.take(e)
+	}
+	a.finish()
+	res := a.result(opt)
+	res.Entries = len(entries)
+	return res
 }
 
 // mayMatter reports whether an entry can take part in a CORS exchange: a
@@ -224,19 +273,12 @@ func mayMatter(e *har.Entry) bool {
 	return !ok || !strings.EqualFold(strings.TrimSpace(site), "same-origin")
 }
 
-// analyze runs the analysis; stacks, when not nil, holds the server
-// fingerprints already taken from every entry read (some of them not kept).
-func analyze(name string, log *har.Log, entries []*har.Entry, opt Options, stacks map[string]Stack) *Result {
-	if log == nil {
-		log = &har.Log{}
-	}
-	a := newAnalysis(name, log, entries, stacks)
-	a.run()
+// result collects the findings, in file order, and the requests.
+func (a *analysis) result(opt Options) *Result {
 	res := &Result{
-		File:        name,
-		Creator:     log.Creator.String(),
-		Browser:     log.Browser.String(),
-		Entries:     len(entries),
+		File:        a.file,
+		Creator:     a.log.Creator.String(),
+		Browser:     a.log.Browser.String(),
 		CrossOrigin: a.crossOrigin,
 		Preflights:  a.preflights,
 		Paired:      a.paired,

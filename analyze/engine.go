@@ -31,7 +31,6 @@ var exportersThatRecordFailures = map[string]bool{
 type analysis struct {
 	file          string
 	log           *har.Log
-	nodes         []*node
 	recordsErrors bool
 	pageOrigins   map[string]string // page id -> origin of its title URL
 	hostStack     map[string]Stack  // target origin -> stack seen on any of its responses
@@ -39,33 +38,36 @@ type analysis struct {
 	crossOrigin, preflights, paired int
 	findings                        []Finding
 	requests                        []Request
-	preflightsByKey                 map[string][]*node
+	noRequests                      bool               // Options.NoRequests
+	maxAge                          map[string]*ageKey // origin + " " + URL -> its preflights
+
+	links linker
+	// nodes holds every node until the end, when the analysis is not
+	// streamed; stream holds the streaming state when it is (stream.go).
+	nodes  []*node
+	stream *streamer
 }
 
-func newAnalysis(file string, log *har.Log, entries []*har.Entry, stacks map[string]Stack) *analysis {
-	a := &analysis{
-		file: file, log: log,
-		recordsErrors:   exportersThatRecordFailures[log.Creator.Name],
-		pageOrigins:     map[string]string{},
-		hostStack:       stacks,
-		preflightsByKey: map[string][]*node{},
+func newAnalysis(file string, log *har.Log, stacks map[string]Stack) *analysis {
+	if log == nil {
+		log = &har.Log{}
 	}
 	if stacks == nil {
-		a.hostStack = map[string]Stack{}
-		for _, e := range entries {
-			noteStack(a.hostStack, e)
-		}
+		stacks = map[string]Stack{}
 	}
-	for _, p := range log.Pages {
+	return &analysis{file: file, log: log, hostStack: stacks, maxAge: map[string]*ageKey{}}
+}
+
+// prepare takes from the log what judging depends on: whether the exporter
+// records failures, and the origins of the pages.
+func (a *analysis) prepare() {
+	a.recordsErrors = exportersThatRecordFailures[a.log.Creator.Name]
+	a.pageOrigins = map[string]string{}
+	for _, p := range a.log.Pages {
 		if o := originOf(p.Title); o != "" {
 			a.pageOrigins[p.ID] = o
 		}
 	}
-	a.nodes = make([]*node, len(entries))
-	for i, e := range entries {
-		a.nodes[i] = newNode(e)
-	}
-	return a
 }
 
 // noteStack records the server stack an entry's response gives away, for
@@ -84,34 +86,63 @@ func noteStack(stacks map[string]Stack, e *har.Entry) {
 	}
 }
 
-func (a *analysis) run() {
-	pair(a.nodes)
-	linkRedirects(a.nodes)
-	for _, n := range a.nodes {
-		if n.preflight {
-			a.preflights++
-			if n.partner != nil {
-				a.paired++
-			}
-			k := n.origin + " " + n.url
-			a.preflightsByKey[k] = append(a.preflightsByKey[k], n)
+// take takes the next entry in file order.
+func (a *analysis) take(e *har.Entry) {
+	n := newNode(e)
+	a.links.add(n)
+	a.noteMaxAge(n)
+	if a.stream != nil {
+		a.stream.push(n)
+		return
+	}
+	a.nodes = append(a.nodes, n)
+}
+
+// finish analyses what take has not: everything, unless streamed.
+func (a *analysis) finish() {
+	if a.stream != nil {
+		a.stream.finish()
+		if a.stream != nil && a.stream.restart {
+			return
 		}
 	}
-	for _, n := range a.nodes {
-		var x *exchange
-		switch {
-		case n.preflight && n.partner == nil:
-			x = a.exchangeFor(nil, n)
-		case !n.preflight:
-			x = a.exchangeFor(n, n.partner)
+	if a.stream == nil {
+		a.prepare()
+		pair(a.nodes)
+		for _, n := range a.nodes {
+			a.countPreflight(n)
 		}
-		if x == nil {
-			continue
+		for _, n := range a.nodes {
+			if x := a.exchangeOf(n); x != nil {
+				a.crossOrigin++
+				a.judge(x)
+			}
 		}
-		a.crossOrigin++
-		a.judge(x)
 	}
 	a.maxAgeFindings()
+}
+
+func (a *analysis) countPreflight(n *node) {
+	if n.preflight {
+		a.preflights++
+		if n.partner != nil {
+			a.paired++
+		}
+	}
+}
+
+// exchangeOf returns the exchange a node stands for, once its pairing is
+// decided: a request with its preflight, or a preflight whose request the
+// capture lacks. It returns nil for a paired preflight (its request stands
+// for the pair) and for a request that is not a cross-origin CORS request.
+func (a *analysis) exchangeOf(n *node) *exchange {
+	switch {
+	case n.preflight && n.partner == nil:
+		return a.exchangeFor(nil, n)
+	case !n.preflight:
+		return a.exchangeFor(n, n.partner)
+	}
+	return nil
 }
 
 // exchangeFor builds the exchange for a follow-up req (nil when only the
@@ -381,7 +412,9 @@ func (a *analysis) judge(x *exchange) {
 	if x.needsPreflight && x.pre == nil && (fd == nil || fd.Severity < Error) && x.req != nil {
 		a.add(x, ruleP22, Info, "", "", "", "The request needed a preflight ("+preflightReason(x)+") but the capture has none: it was answered from the browser's preflight cache or the exporter left it out.", cred, basis)
 	}
-	a.requests = append(a.requests, req)
+	if !a.noRequests {
+		a.requests = append(a.requests, req)
+	}
 	a.warnings(x, cred, basis)
 }
 

@@ -22,6 +22,9 @@ type node struct {
 	partner   *node
 	// prev is the redirect hop that led to this entry, when there was one.
 	prev *node
+	// settled: its pairing is decided (the streaming analysis judges only
+	// settled nodes).
+	settled bool
 }
 
 func (n *node) when() time.Time { return n.e.Started }
@@ -77,38 +80,61 @@ func newNode(e *har.Entry) *node {
 // time and matched first-come first-served inside a time window, which pairs
 // parallel identical requests one to one and stays O(n log n) when a capture
 // holds thousands of preflights to one URL.
+//
+// pair works on a whole capture at once; the streaming analysis feeds the
+// same groups one node at a time, in time order, which gives the same pairs.
 func pair(nodes []*node) {
-	type key struct{ url, method string }
-	groups := map[key]*struct{ pre, req []*node }{}
-	var order []key
-	get := func(k key) *struct{ pre, req []*node } {
-		g := groups[k]
-		if g == nil {
-			g = &struct{ pre, req []*node }{}
-			groups[k] = g
-			order = append(order, k)
-		}
-		return g
-	}
+	groups := map[pairKey][]*node{}
+	var order []pairKey
 	for _, n := range nodes {
-		if n.preflight {
-			if n.acrm == "" {
-				continue
-			}
-			g := get(key{n.url, strings.ToUpper(n.acrm)})
-			g.pre = append(g.pre, n)
-		} else {
-			g := get(key{n.url, n.method})
-			g.req = append(g.req, n)
-		}
-	}
-	for _, k := range order {
-		g := groups[k]
-		if len(g.pre) == 0 || len(g.req) == 0 {
+		k, ok := n.pairKey()
+		if !ok {
 			continue
 		}
-		matchGroup(g.pre, g.req)
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], n)
 	}
+	for _, k := range order {
+		evs := groups[k]
+		sortEvents(evs)
+		var g group
+		for _, n := range evs {
+			g.feed(n, nil)
+		}
+	}
+}
+
+// pairKey is what a preflight and its follow-up have in common: the URL and
+// the method (the preflight's Access-Control-Request-Method).
+type pairKey struct{ url, method string }
+
+// pairKey returns the node's group; ok is false for a preflight without
+// Access-Control-Request-Method, which pairs with nothing.
+func (n *node) pairKey() (k pairKey, ok bool) {
+	if !n.preflight {
+		return pairKey{n.url, n.method}, true
+	}
+	if n.acrm == "" {
+		return pairKey{}, false
+	}
+	return pairKey{n.url, strings.ToUpper(n.acrm)}, true
+}
+
+// sortEvents puts one group's nodes in the order they are matched: by start
+// time, then by file position. Entries without a time sort by file position;
+// Chrome writes a blocked follow-up right before its preflight, so file order
+// is a fair proxy.
+func sortEvents(evs []*node) {
+	sort.SliceStable(evs, func(i, j int) bool { return before(evs[i], evs[j]) })
+}
+
+func before(a, b *node) bool {
+	if !a.when().IsZero() && !b.when().IsZero() && !a.when().Equal(b.when()) {
+		return a.when().Before(b.when())
+	}
+	return a.e.Index < b.e.Index
 }
 
 // pairWindow bounds how far apart in time a preflight and its follow-up may
@@ -119,69 +145,93 @@ const pairWindow = 30 * time.Second
 // maxPairScan bounds how many waiting candidates one entry is compared with.
 const maxPairScan = 64
 
-func matchGroup(pre, req []*node) {
-	type ev struct {
-		n   *node
-		pre bool
+// group holds the nodes of one pairKey that wait for a partner, oldest
+// first.
+type group struct{ waitPre, waitReq []*node }
+
+// feed matches x, the group's next node in time order, with the oldest
+// compatible node of the other kind still waiting, or makes it wait. settle,
+// when not nil, is told of every node whose pairing is decided: both nodes
+// of a match, and the nodes dropped because they are too old to match x or
+// anything after it.
+func (g *group) feed(x *node, settle func(*node)) {
+	wait, other := &g.waitReq, &g.waitPre
+	if !x.preflight {
+		wait, other = &g.waitPre, &g.waitReq
 	}
-	evs := make([]ev, 0, len(pre)+len(req))
-	for _, p := range pre {
-		evs = append(evs, ev{p, true})
+	// Drop waiting nodes that are too old to be partners.
+	for len(*wait) > 0 && tooFar((*wait)[0], x) {
+		if settle != nil {
+			settle((*wait)[0])
+		}
+		*wait = (*wait)[1:]
 	}
-	for _, r := range req {
-		evs = append(evs, ev{r, false})
-	}
-	// Entries without a time sort by file position; Chrome writes a blocked
-	// follow-up right before its preflight, so file order is a fair proxy.
-	sort.SliceStable(evs, func(i, j int) bool {
-		a, b := evs[i].n, evs[j].n
-		if !a.when().IsZero() && !b.when().IsZero() && !a.when().Equal(b.when()) {
-			return a.when().Before(b.when())
+	for i, c := range *wait {
+		// Look at the oldest few only: a crafted capture with thousands
+		// of incompatible waiting entries must not make this quadratic.
+		if i == maxPairScan {
+			break
 		}
-		return a.e.Index < b.e.Index
-	})
-	var waitPre, waitReq []*node
-	for _, x := range evs {
-		wait := &waitReq
-		other := &waitPre
-		if !x.pre {
-			wait, other = &waitPre, &waitReq
-		}
-		// Drop waiting nodes that are too old to be partners.
-		for len(*wait) > 0 && tooFar((*wait)[0], x.n) {
-			*wait = (*wait)[1:]
-		}
-		matched := false
-		for i, c := range *wait {
-			// Look at the oldest few only: a crafted capture with thousands
-			// of incompatible waiting entries must not make this quadratic.
-			if i == maxPairScan {
-				break
+		if compatible(c, x) {
+			c.partner, x.partner = x, c
+			// Remove c by moving the i older ones up a slot: O(i), not a
+			// copy of the whole queue, which made n follow-ups listed
+			// before their n preflights quadratic.
+			w := *wait
+			copy(w[1:i+1], w[:i])
+			w[0] = nil
+			*wait = w[1:]
+			if settle != nil {
+				settle(c)
+				settle(x)
 			}
-			if compatible(c, x.n) {
-				c.partner, x.n.partner = x.n, c
-				// Remove c by moving the i older ones up a slot:
-				// O(i), not a copy of the whole queue, which made
-				// n follow-ups listed before their n preflights
-				// quadratic.
-				w := *wait
-				copy(w[1:i+1], w[:i])
-				*wait = w[1:]
-				matched = true
-				break
-			}
+			return
 		}
-		if !matched {
-			*other = append(*other, x.n)
+	}
+	*other = append(*other, x)
+}
+
+// expire settles the waiting nodes that no node starting at t or later can
+// match: those feed would drop first. Nodes are fed in time order, so the
+// streaming analysis calls it with the time of the last node fed to free
+// what it holds; the pairs are the same either way.
+func (g *group) expire(t time.Time, settle func(*node)) {
+	for _, q := range []*[]*node{&g.waitPre, &g.waitReq} {
+		for len(*q) > 0 && tooFarAt((*q)[0], t) {
+			settle((*q)[0])
+			(*q)[0] = nil
+			*q = (*q)[1:]
 		}
 	}
 }
 
+// end settles every node still waiting: nothing more will come.
+func (g *group) end(settle func(*node)) {
+	for _, n := range g.waitPre {
+		settle(n)
+	}
+	for _, n := range g.waitReq {
+		settle(n)
+	}
+	g.waitPre, g.waitReq = nil, nil
+}
+
+func (g *group) empty() bool { return len(g.waitPre) == 0 && len(g.waitReq) == 0 }
+
 func tooFar(a, b *node) bool {
-	if a.when().IsZero() || b.when().IsZero() {
+	if b.when().IsZero() {
 		return false
 	}
-	d := b.when().Sub(a.when())
+	return tooFarAt(a, b.when())
+}
+
+// tooFarAt reports whether a started too long before or after t to be the
+// partner of a node starting at t.
+func tooFarAt(a *node, t time.Time) bool {
+	if a.when().IsZero() || t.IsZero() {
+		return false
+	}
+	d := t.Sub(a.when())
 	if d < 0 {
 		d = -d
 	}
@@ -231,35 +281,42 @@ func pageHeaders(e *har.Entry) []hdr {
 // it: the nearest later entry whose URL is the hop's redirectURL (or
 // Location).
 func linkRedirects(nodes []*node) {
-	byURL := map[string][]*node{}
+	var l linker
 	for _, n := range nodes {
-		if !n.preflight {
-			byURL[n.url] = append(byURL[n.url], n)
+		l.add(n)
+	}
+}
+
+// linker links redirects as entries come, in file order. A hop waits under
+// its target URL until an entry with that URL comes; an entry takes the
+// oldest hop waiting for it. That is the nearest later entry for every hop,
+// one entry per hop, however many redirects point at one URL.
+type linker struct {
+	hops map[string][]*node
+}
+
+func (l *linker) add(n *node) {
+	if n.preflight {
+		return
+	}
+	if w := l.hops[n.url]; len(w) > 0 {
+		n.prev = w[0]
+		w[0] = nil
+		if len(w) == 1 {
+			delete(l.hops, n.url)
+		} else {
+			l.hops[n.url] = w[1:]
 		}
 	}
-	// Nodes are in file order, so each URL's candidates can be consumed
-	// with a cursor that only moves forward: linear however many
-	// redirects point at one URL.
-	cursor := map[string]int{}
-	for _, n := range nodes {
-		if n.preflight || !isRedirectStatus(n.e.Response.Status) {
-			continue
-		}
-		loc := redirectTarget(n.e)
-		if loc == "" {
-			continue
+	if !isRedirectStatus(n.e.Response.Status) {
+		return
+	}
+	if loc := redirectTarget(n.e); loc != "" {
+		if l.hops == nil {
+			l.hops = map[string][]*node{}
 		}
 		k := stripFragment(loc)
-		list := byURL[k]
-		i := cursor[k]
-		for i < len(list) && (list[i].e.Index <= n.e.Index || list[i].prev != nil) {
-			i++
-		}
-		if i < len(list) {
-			list[i].prev = n
-			i++
-		}
-		cursor[k] = i
+		l.hops[k] = append(l.hops[k], n)
 	}
 }
 

@@ -255,20 +255,58 @@ const (
 	safariMaxAgeCap  = 600
 )
 
+// ageKey is what maxAgeFindings needs of the preflights to one URL from one
+// origin: how many, their total time, and the last in file order (nil when
+// it cannot lead to a finding, so that a capture of a million distinct URLs
+// does not hold a million entries).
+type ageKey struct {
+	count int
+	total float64
+	last  *node
+}
+
+// noteMaxAge counts a preflight, in file order, for maxAgeFindings.
+func (a *analysis) noteMaxAge(n *node) {
+	if !n.preflight {
+		return
+	}
+	k := n.origin + " " + n.url
+	ak := a.maxAge[k]
+	if ak == nil {
+		ak = &ageKey{}
+		a.maxAge[k] = ak
+	}
+	ak.count++
+	if n.e.Time > 0 {
+		ak.total += n.e.Time
+	}
+	ak.last = n
+	if !responded(n.e) || n.e.Response.Status/100 != 2 || n.origin == "" {
+		ak.last = nil
+	} else if ak.count < 2 && !maxAgeOverCap(n) {
+		ak.last = nil
+	}
+}
+
+// maxAgeOverCap reports whether a preflight asked for a longer cache than
+// browsers grant, which is worth a finding even for a single preflight.
+func maxAgeOverCap(n *node) bool {
+	raw, has := n.e.Response.Headers.Get("Access-Control-Max-Age")
+	age, err := strconv.Atoi(strings.TrimSpace(raw))
+	return has && err == nil && age > chromeMaxAgeCap
+}
+
 // maxAgeFindings reports, once per origin and URL, preflights that a longer
 // Access-Control-Max-Age would have saved, with what they cost here.
 func (a *analysis) maxAgeFindings() {
-	for _, ps := range a.preflightsByKey {
-		last := ps[len(ps)-1]
-		if !responded(last.e) || last.e.Response.Status/100 != 2 {
+	for _, ak := range a.maxAge {
+		last := ak.last
+		if last == nil {
 			continue
 		}
 		x := &exchange{pre: last, req: last.partner, origin: last.origin, method: last.acrm, unsafe: last.acrh, needsPreflight: true}
 		if last.partner != nil {
 			x.method = last.partner.e.Request.Method
-		}
-		if x.origin == "" {
-			continue
 		}
 		raw, has := last.e.Response.Headers.Get("Access-Control-Max-Age")
 		age, err := strconv.Atoi(strings.TrimSpace(raw))
@@ -276,15 +314,10 @@ func (a *analysis) maxAgeFindings() {
 			a.add(x, ruleP21, Info, raw, "", "", fmt.Sprintf("Access-Control-Max-Age is %d s; browsers cap it (Chrome %d s, Firefox %d s, Safari %d s), so preflights repeat sooner than the server intends.", age, chromeMaxAgeCap, firefoxMaxAgeCap, safariMaxAgeCap), CredUnknown, "")
 			continue
 		}
-		if len(ps) < 2 {
+		if ak.count < 2 {
 			continue
 		}
-		total := 0.0
-		for _, p := range ps {
-			if p.e.Time > 0 {
-				total += p.e.Time
-			}
-		}
+		total := ak.total
 		var why string
 		switch {
 		case !has:
@@ -302,7 +335,7 @@ func (a *analysis) maxAgeFindings() {
 		if !has {
 			value = "absent"
 		}
-		a.add(x, ruleP21, Info, value, "", "", fmt.Sprintf("%d preflights to %s from %s cost %.0f ms in this capture: %s.%s", len(ps), last.url, last.origin, total, why, auth), CredUnknown, "")
+		a.add(x, ruleP21, Info, value, "", "", fmt.Sprintf("%d preflights to %s from %s cost %.0f ms in this capture: %s.%s", ak.count, last.url, last.origin, total, why, auth), CredUnknown, "")
 	}
 }
 

@@ -1,0 +1,216 @@
+package analyze
+
+import (
+	"container/heap"
+	"slices"
+	"time"
+)
+
+// The streaming analysis judges each exchange as soon as nothing later in
+// the file can change its verdict, then forgets its entries (unless it has
+// a finding), so memory is bounded by the entries of a short stretch of
+// capture time, not by the size of the file.
+//
+// What can change a verdict later in the file, and how it is handled:
+//   - pairing: nodes are fed to their pairing group in time order, through a
+//     reorder buffer; a node is settled when it is matched or when it is too
+//     old to match anything that can still come (group.expire). Pairs are
+//     those of the whole-file pair.
+//   - redirects link to the next entry with the target URL, in file order:
+//     the linker does it as entries come, before the reorder buffer.
+//   - the server stack of an origin is the first recognised in the file, and
+//     only the text of findings depends on it: an exchange with findings is
+//     judged again at the end, when every stack is known.
+//   - log.creator and log.pages: taken when the first entry comes; a file
+//     that has no creator by then, or whose pages change later, is not
+//     streamed.
+//   - an entry that starts before one already released (far out of time
+//     order, or without a start time) would have paired differently.
+// In the last two cases the streamer gives up: before it has released
+// anything it falls back to holding every entry; after, it sets restart,
+// and File reads the file again without streaming.
+
+// Limits of the reorder buffer: entries wait until one starting more than
+// streamSlack later has been read, or until more than streamPending wait.
+// Browsers write entries in start order within a second or so (1.1 s at
+// most in the public corpus); tests lower both to stream as hard as they can.
+var (
+	streamSlack   = 10 * time.Second
+	streamPending = 4096
+)
+
+// sweepEvery is how many released nodes pass between two sweeps of the
+// pairing groups for nodes too old to match (group.expire).
+const sweepEvery = 256
+
+type streamer struct {
+	a *analysis
+	// restart: the file cannot be streamed and must be read again.
+	restart bool
+
+	started  bool // the first node came, and prepare ran
+	creator  string
+	pages    int
+	pending  nodeHeap // the reorder buffer
+	newest   time.Time
+	released int
+	last     time.Time // start of the last node released
+
+	groups  map[pairKey]*group
+	settled []*node // settled, not yet judged
+	blocked []*node // settled, waiting for an earlier hop of their redirect chain
+	// deferred are exchanges with findings, judged again at the end.
+	deferred []*exchange
+}
+
+func newStreamer(a *analysis) *streamer {
+	return &streamer{a: a, groups: map[pairKey]*group{}}
+}
+
+// push takes the next node in file order.
+func (s *streamer) push(n *node) {
+	a := s.a
+	if !s.started {
+		s.started = true
+		if a.log.Creator.Name == "" {
+			s.giveUp()
+			a.nodes = append(a.nodes, n)
+			return
+		}
+		s.creator, s.pages = a.log.Creator.Name, len(a.log.Pages)
+		a.prepare()
+	}
+	t := n.when()
+	if t.IsZero() || (s.released > 0 && t.Before(s.last)) {
+		s.giveUp()
+		if a.stream == nil {
+			a.nodes = append(a.nodes, n)
+		}
+		return
+	}
+	if t.After(s.newest) {
+		s.newest = t
+	}
+	heap.Push(&s.pending, n)
+	for s.pending.Len() > 0 && (s.pending.Len() > streamPending || s.newest.Sub(s.pending[0].when()) > streamSlack) {
+		s.release(heap.Pop(&s.pending).(*node))
+	}
+}
+
+// giveUp stops streaming: the nodes waiting in the reorder buffer become
+// the analysis' nodes, in file order, when none was released yet;
+// otherwise the file must be read again.
+func (s *streamer) giveUp() {
+	if s.released > 0 {
+		s.restart = true
+		return
+	}
+	nodes := []*node(s.pending)
+	slices.SortFunc(nodes, func(x, y *node) int { return x.e.Index - y.e.Index })
+	s.a.nodes = append(s.a.nodes, nodes...)
+	s.pending = nil
+	s.a.stream = nil
+}
+
+// release feeds the oldest node to its pairing group.
+func (s *streamer) release(n *node) {
+	s.released++
+	s.last = n.when()
+	if k, ok := n.pairKey(); ok {
+		g := s.groups[k]
+		if g == nil {
+			g = &group{}
+			s.groups[k] = g
+		}
+		g.feed(n, s.settle)
+		if g.empty() {
+			delete(s.groups, k)
+		}
+	} else {
+		s.settle(n)
+	}
+	if s.released%sweepEvery == 0 {
+		for k, g := range s.groups {
+			g.expire(s.last, s.settle)
+			if g.empty() {
+				delete(s.groups, k)
+			}
+		}
+	}
+	s.judge()
+}
+
+func (s *streamer) settle(n *node) {
+	n.settled = true
+	s.a.countPreflight(n)
+	s.settled = append(s.settled, n)
+}
+
+// judge judges the settled nodes whose redirect chain is settled too.
+func (s *streamer) judge() {
+	if len(s.settled) == 0 {
+		return
+	}
+	if len(s.blocked) > 0 {
+		s.settled = append(s.settled, s.blocked...)
+		s.blocked = s.blocked[:0]
+	}
+	for i, n := range s.settled {
+		s.settled[i] = nil
+		if !chainRoot(n).settled {
+			s.blocked = append(s.blocked, n)
+			continue
+		}
+		x := s.a.exchangeOf(n)
+		if x == nil {
+			continue
+		}
+		a := s.a
+		a.crossOrigin++
+		nf, nr := len(a.findings), len(a.requests)
+		a.judge(x)
+		if len(a.findings) > nf {
+			clear(a.findings[nf:])
+			a.findings, a.requests = a.findings[:nf], a.requests[:nr]
+			s.deferred = append(s.deferred, x)
+		}
+	}
+	s.settled = s.settled[:0]
+}
+
+// finish releases and settles everything, then judges the exchanges with
+// findings again, now that every server stack is known.
+func (s *streamer) finish() {
+	a := s.a
+	if a.log.Creator.Name != s.creator || len(a.log.Pages) != s.pages {
+		s.giveUp()
+		return
+	}
+	for s.pending.Len() > 0 {
+		s.release(heap.Pop(&s.pending).(*node))
+	}
+	for k, g := range s.groups {
+		g.end(s.settle)
+		delete(s.groups, k)
+	}
+	s.judge()
+	for _, x := range s.deferred {
+		a.judge(x)
+	}
+}
+
+// nodeHeap orders nodes by start time, then file position: the order in
+// which pair feeds each group.
+type nodeHeap []*node
+
+func (h nodeHeap) Len() int           { return len(h) }
+func (h nodeHeap) Less(i, j int) bool { return before(h[i], h[j]) }
+func (h nodeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *nodeHeap) Push(x any)        { *h = append(*h, x.(*node)) }
+func (h *nodeHeap) Pop() any {
+	old := *h
+	n := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return n
+}
