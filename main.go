@@ -221,6 +221,8 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 	}
 	sopt.Format = f
 	sopt.All = o.all
+	// Only JSON and --all list every request; the others need findings only.
+	aopt.NoRequests = !o.all && f != report.JSON
 	sopt.ShowSecrets = o.showSecrets
 	sopt.Version = versionString()
 	sopt.MinSeverity = analyze.Warning
