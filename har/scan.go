@@ -637,6 +637,13 @@ func (s *scanner) word(prefix []byte, w string) ([]byte, error) {
 			return nil, s.errFound(w, c)
 		}
 	}
+	// Build the text in the number scratch: appending to a nil prefix
+	// would allocate for every null, true and false, and leave s.num a
+	// 4-byte buffer for readNumber to outgrow (a third of a metadata-dense
+	// read's allocations).
+	if prefix == nil {
+		prefix = s.num[:0]
+	}
 	num := append(prefix, w...)
 	s.num = num[:0]
 	return num, nil
