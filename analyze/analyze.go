@@ -191,37 +191,57 @@ var afterEntry func(a *analysis, entries int)
 // read analyses what r yields. With stream set it may give up half way, when
 // the file turns out not to be streamable, and report again: the caller
 // then reads the file anew without stream.
+//
+// Reading and analysing run side by side: a goroutine reads entries and
+// hands them over in batches, so that on two cores the analysis costs
+// little more than the reading.
 func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, again bool) {
 	var rerr error
 	total := 0
-	a := newAnalysis(name, r.Log(), nil)
+	a := newAnalysis(name, &har.Log{}, nil)
 	a.noRequests = opt.NoRequests
 	if stream {
 		a.stream = newStreamer(a)
 	}
-	for {
-		e, err := r.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				rerr = err
-			}
-			break
-		}
-		total++
-		noteStack(a.hostStack, e)
-		// Most entries of a real capture (documents, images, scripts,
-		// same-origin calls) can never be part of a CORS exchange: only the
-		// rest go on, once their server's fingerprint is noted.
-		if mayMatter(e) {
-			a.take(e)
-			if a.stream != nil && a.stream.restart {
-				return nil, true
-			}
-		}
-		if afterEntry != nil {
-			afterEntry(a, total)
+	batches := make(chan batch, 4)
+	done := make(chan struct{})
+	go produce(r, batches, done)
+	// stop tells the reading goroutine to stop and waits until it has, so
+	// that the caller may close r.
+	stop := func() {
+		close(done)
+		for range batches {
 		}
 	}
+	for b := range batches {
+		if b.log != nil {
+			a.log = b.log
+		}
+		for _, e := range b.entries {
+			total++
+			noteStack(a.hostStack, e)
+			// Most entries of a real capture (documents, images, scripts,
+			// same-origin calls) can never be part of a CORS exchange:
+			// only the rest go on, once their server's fingerprint is
+			// noted.
+			if mayMatter(e) {
+				a.take(e)
+				if a.stream != nil && a.stream.restart {
+					stop()
+					return nil, true
+				}
+			}
+			if afterEntry != nil {
+				afterEntry(a, total)
+			}
+		}
+		if b.err != nil && !errors.Is(b.err, io.EOF) {
+			rerr = b.err
+		}
+	}
+	// The goroutine is done with r: the log is complete (some exporters
+	// write creator or pages after the entries).
+	a.log = r.Log()
 	a.finish()
 	if a.stream != nil && a.stream.restart {
 		return nil, true
@@ -236,6 +256,54 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 		res.ReadWarnings = append(res.ReadWarnings, fmt.Errorf("%s: %d more warnings not shown", name, n))
 	}
 	return res, false
+}
+
+// batch is a run of entries handed from the reading goroutine to the
+// analysis.
+type batch struct {
+	entries []*har.Entry
+	// log is a copy of the log metadata read so far, when it changed since
+	// the last batch: the reader keeps writing its own.
+	log *har.Log
+	// err ends the last batch: io.EOF or the reading error.
+	err error
+}
+
+// batchSize is the number of entries in a batch: enough to make the
+// hand-over cheap, few enough to keep memory small.
+const batchSize = 64
+
+// produce reads r's entries into batches until the end, an error, or done.
+func produce(r *har.Reader, out chan<- batch, done <-chan struct{}) {
+	defer close(out)
+	creator, pages := "", -1
+	b := batch{entries: make([]*har.Entry, 0, batchSize)}
+	for {
+		e, err := r.Next()
+		if err != nil {
+			b.err = err
+		} else {
+			b.entries = append(b.entries, e)
+		}
+		if err == nil && len(b.entries) < batchSize {
+			continue
+		}
+		if l := r.Log(); l.Creator.Name != creator || len(l.Pages) != pages {
+			creator, pages = l.Creator.Name, len(l.Pages)
+			cp := *l
+			cp.Pages = append([]har.Page(nil), l.Pages...)
+			b.log = &cp
+		}
+		select {
+		case out <- b:
+		case <-done:
+			return
+		}
+		if err != nil {
+			return
+		}
+		b = batch{entries: make([]*har.Entry, 0, batchSize)}
+	}
 }
 
 // Analyze analyses entries already read. log may be nil.
