@@ -8,17 +8,24 @@ import "strconv"
 // matters for a benchmark: whitespace is a fifth of a real export's
 // metadata bytes, and the reader has to skip it.
 //
+// With compact set it writes the same members with no whitespace at all,
+// as JSON.stringify(har) does: the layout of the metadata-dense mix.
+//
 // jw never fails and never allocates beyond growing b, so the generator's
 // memory stays flat whatever size it writes.
 type jw struct {
-	b     []byte
-	depth int
+	b       []byte
+	depth   int
+	compact bool
 	// empty is true right after a container was opened, before its first
 	// member: the next member needs no comma, and closing writes "[]".
 	empty bool
 }
 
 func (w *jw) newline() {
+	if w.compact {
+		return
+	}
 	w.b = append(w.b, '\n')
 	for range w.depth {
 		w.b = append(w.b, ' ', ' ')
@@ -38,6 +45,10 @@ func (w *jw) next() {
 func (w *jw) key(k string) {
 	w.next()
 	w.b = appendString(w.b, k)
+	if w.compact {
+		w.b = append(w.b, ':')
+		return
+	}
 	w.b = append(w.b, ':', ' ')
 }
 
