@@ -12,6 +12,16 @@
 // failures are planted and counted in Stats.Planted so that tests can check
 // the analysis finds exactly them.
 //
+// That is the body-heavy mix, pretty-printed as DevTools writes it: ~7 KB
+// of metadata an entry. The metadata-dense mix packs ~143,000 entries into
+// 100 MiB (~730 bytes each; issue 5 asks for ~150k per 100 MB): compact
+// JSON, every member HAR 1.2 requires but few of Chrome's own, and the
+// short header lists of a minimal request. It keeps what the analysis
+// reads: preflights written after their follow-ups with their _initiator,
+// cross-origin requests with Origin, Sec-Fetch-Mode and the
+// Access-Control-* response headers, blocked requests with _error and
+// provisional headers, and the same planted failures. See MetadataDense.
+//
 // Output is streamed: one group of entries (a request, or a follow-up with
 // its preflight) is built in a buffer and written, so memory stays flat
 // however large the file. Output is a pure function of Config.
@@ -38,9 +48,33 @@ const (
 	// JSON postData of up to 16 KiB. Most bytes are body bytes, which a
 	// header-only reader should skip at memory speed.
 	BodyHeavy Mix = "body-heavy"
-	// MetadataDense: no response bodies, postData of at most a few hundred
-	// bytes. Every byte is headers, timings and initiators: the reader's
-	// and the analysis' worst case per byte.
+	// MetadataDense: no response bodies, postData of a few dozen bytes on
+	// writes; every byte is metadata, in entries little larger than the
+	// members HAR requires: ~730 bytes an entry, ~143,000 entries per
+	// 100 MiB (issue 5: "~150k entries per 100 MB"). Many entries per byte
+	// is the worst case for what a reader spends per entry.
+	//
+	// Entries are written compact, as JSON.stringify(har) without
+	// indentation writes them (exporters that do not pretty-print,
+	// minified re-saves). Each has every member HAR 1.2 requires (cache,
+	// cookies and queryString arrays, sizes, redirectURL, timings send,
+	// wait and receive) and, of Chrome's own, _resourceType, a preflight's
+	// _initiator {type "preflight", url, requestId} and a failed request's
+	// _error: no call-frame stacks, pageref, _priority, _transferSize or
+	// connection ids. Header lists are a minimal request's, one to five a
+	// side: Sec-Fetch-Mode on every request sent; Origin, and Cookie or
+	// Content-Type where the request has them, on CORS requests;
+	// Access-Control-Request-* on preflights; Content-Type, Vary: Origin
+	// and the Access-Control-* headers on responses; provisional headers
+	// (Referer and those the page set) on requests Chrome never sent.
+	// Times are kept to the microsecond.
+	//
+	// HAR's required members alone take ~500 bytes of an entry, so a CORS
+	// exchange does not fit in ~700: most requests are same-origin loads
+	// (70 % of groups here, 43 % in the body-heavy mix), and about 38 % of
+	// the entries are CORS requests and preflights (11 % preflights). With
+	// the body-heavy mix's proportions the same entries come to ~127,000
+	// per 100 MiB. The planted failures keep their rate per group.
 	MetadataDense Mix = "metadata-dense"
 )
 
@@ -97,8 +131,12 @@ type Stats struct {
 	Planted map[string]int
 }
 
-// The pretty-printed frame around the entries, as Chrome writes it.
-const tail = "\n    ]\n  }\n}"
+// The end of the frame around the entries: pretty-printed as Chrome writes
+// it, or compact (the metadata-dense mix).
+const (
+	tail        = "\n    ]\n  }\n}"
+	compactTail = "]}}"
+)
 
 // Write writes one HAR to w.
 func Write(w io.Writer, cfg Config) (Stats, error) {
@@ -111,6 +149,10 @@ func Write(w io.Writer, cfg Config) (Stats, error) {
 	g := newGen(cfg)
 	bw := bufio.NewWriterSize(w, 256<<10)
 	head := g.head()
+	tail := tail
+	if g.j.compact {
+		tail = compactTail
+	}
 	if cfg.Size > 0 && int64(len(head)+len(tail)) > cfg.Size {
 		return Stats{}, fmt.Errorf("hargen: size %d is too small for a HAR (the frame alone is %d bytes)", cfg.Size, len(head)+len(tail))
 	}
@@ -188,12 +230,14 @@ const (
 	kHeaderNotAllowed             // PlantHeaderNotAllowed
 )
 
-// weights are per mille. Failures are rare, as in a real session: a few in
-// a thousand requests.
-var weights = [...]struct {
+type weight struct {
 	k kind
 	w int
-}{
+}
+
+// weights are per mille. Failures are rare, as in a real session: a few in
+// a thousand requests.
+var weights = []weight{
 	{kStatic, 430}, {kFont, 40}, {kSimpleGet, 250}, {kPreflighted, 250},
 	{kBlockedSimple, 12}, {kPreflight404, 9}, {kHeaderNotAllowed, 9},
 }
@@ -240,6 +284,7 @@ func newGen(cfg Config) *gen {
 	if g.cfg.BodySize <= 0 {
 		g.cfg.BodySize = 64 << 10
 	}
+	g.j.compact = cfg.Mix == MetadataDense
 	if cfg.Mix == BodyHeavy {
 		// Random bytes whose base64 is at least twice the largest body:
 		// bodies are windows into it, so they differ from one another
@@ -280,9 +325,9 @@ func (g *gen) head() []byte {
 	return out
 }
 
-func (g *gen) pick() kind {
+func (g *gen) pick(ws []weight) kind {
 	n := g.rng.IntN(1000)
-	for _, x := range weights {
+	for _, x := range ws {
 		if n < x.w {
 			return x.k
 		}
@@ -294,7 +339,11 @@ func (g *gen) pick() kind {
 // group writes the next group of entries and advances the clock.
 func (g *gen) group() {
 	g.now = g.now.Add(time.Duration(5+g.rng.IntN(400)) * time.Millisecond)
-	switch g.pick() {
+	if g.cfg.Mix == MetadataDense {
+		g.denseGroup()
+		return
+	}
+	switch g.pick(weights) {
 	case kStatic:
 		g.static()
 	case kFont:
