@@ -52,10 +52,13 @@ echo "== building"
 (cd "$ROOT" && go build -o "$BIN/harcors" . && go build -o "$BIN/hargen" ./internal/hargen/cmd)
 
 # gen NAME ARGS...: generate $DIR/NAME unless it exists with the same
-# arguments (recorded beside it), and keep hargen's JSON summary.
+# arguments and the same generator source (recorded beside it), and keep
+# hargen's JSON summary. A file written by another version of hargen is
+# written again: the same flags can give other bytes.
+GEN_SRC=$(find "$ROOT/internal/hargen" -name '*.go' ! -name '*_test.go' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 gen() {
   local name=$1; shift
-  local want="$*"
+  local want="$* (hargen $GEN_SRC)"
   if [ -e "$DIR/$name" ] && [ "$(cat "$DIR/$name.args" 2>/dev/null)" = "$want" ]; then
     return
   fi
