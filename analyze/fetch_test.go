@@ -1,6 +1,10 @@
 package analyze
 
 import (
+	"os"
+	"path/filepath"
+
+	"github.com/harcors/harcors/har"
 	"slices"
 	"testing"
 )
@@ -136,4 +140,54 @@ func TestNearMiss(t *testing.T) {
 			t.Errorf("nearMiss(%q, %q) = %v, want %v", c.acao, c.origin, ok, c.ok)
 		}
 	}
+}
+
+// TestFastOrigin: the fast path of originOf gives what url.Parse gives, on
+// tricky URLs and on every request URL of the fixtures and the corpus.
+func TestFastOrigin(t *testing.T) {
+	urls := []string{
+		"https://a.example.com/x", "http://a.example.com:80/x", "https://a.example.com:443", "https://a:8443/p?q#f",
+		"http://127.0.0.1:8801/go/x", "https://A.example.com/", "https://a.example.com:/x", "https://:8080/",
+		"https:///x", "https://a.example.com/%zz", "https://a.example.com/\x7f", "https://u:p@a.example.com/",
+		"https://[::1]:8443/", "https://a.example.com:0443/", "https://a.example.com:99999/", "https://a..b/",
+		"https://a.example.com#frag", "https://a.example.com?q", "https://a.example.com:8a/", "https://a.example.com:1:2/",
+		"https://a_b.example.com/", "http://localhost", "https://x.com/a b", "https://x.com/\x00",
+	}
+	roots := []string{filepath.Join("..", "testdata", "hars", "chromium"), filepath.Join("..", "testdata", "hars", "firefox"), filepath.Join("..", "..", "shared", "corpus", "public-hars")}
+	for _, root := range roots {
+		files, _ := filepath.Glob(filepath.Join(root, "*.har"))
+		for _, f := range files {
+			_, entries, err := har.ReadAll(mustOpen(t, f), har.Options{})
+			if err != nil {
+				continue
+			}
+			for _, e := range entries {
+				urls = append(urls, e.Request.URL, stripFragment(e.Request.URL))
+			}
+		}
+	}
+	fast := 0
+	for _, u := range urls {
+		got, ok := fastOrigin(u)
+		if !ok {
+			continue
+		}
+		fast++
+		if want := parsedOrigin(u); got != want {
+			t.Errorf("fastOrigin(%q) = %q, url.Parse gives %q", u, got, want)
+		}
+	}
+	if fast < len(urls)/2 {
+		t.Errorf("the fast path took only %d of %d URLs", fast, len(urls))
+	}
+}
+
+func mustOpen(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
