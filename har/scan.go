@@ -229,28 +229,7 @@ func (s *scanner) skipString() error {
 		b := s.buf[s.pos:s.end]
 		i := 0
 		for {
-			// Find the next '"' or '\\' from i: by hand over a few
-			// bytes, because in JSON-in-JSON bodies the next escape is
-			// rarely further, then with IndexByte, which wins on long
-			// runs (base64) but costs a call each time.
-			j := -1
-			near := min(i+16, len(b))
-			for k := i; k < near; k++ {
-				if c := b[k]; c == '"' || c == '\\' {
-					j = k
-					break
-				}
-			}
-			if j < 0 && near < len(b) {
-				rest := b[near:]
-				if q := bytes.IndexByte(rest, '"'); q >= 0 {
-					rest = rest[:q]
-					j = near + q
-				}
-				if bs := bytes.IndexByte(rest, '\\'); bs >= 0 {
-					j = near + bs
-				}
-			}
+			j := quoteOrEscape(b, i)
 			if j < 0 {
 				s.pos = s.end
 				break
@@ -282,6 +261,32 @@ func (s *scanner) skipString() error {
 			i = j + n
 		}
 	}
+}
+
+// quoteOrEscape returns the index of the first '"' or '\\' in b at or
+// after i, or -1. It looks at the first 32 bytes a word at a time (see
+// plainString), because keys, short values and the stretches between
+// escapes in JSON-in-JSON bodies end there, and a call to IndexByte costs
+// more than that; past them IndexByte, which wins on long runs (base64).
+func quoteOrEscape(b []byte, i int) int {
+	for n := 0; n < 4 && i+8 <= len(b); n++ {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, e := w^quotes8, w^backslashes
+		if t := ((q-ones8)&^q | (e-ones8)&^e) & highs8; t != 0 {
+			return i + bits.TrailingZeros64(t)/8
+		}
+		i += 8
+	}
+	rest := b[i:]
+	j := -1
+	if q := bytes.IndexByte(rest, '"'); q >= 0 {
+		rest = rest[:q]
+		j = i + q
+	}
+	if bs := bytes.IndexByte(rest, '\\'); bs >= 0 {
+		j = i + bs
+	}
+	return j
 }
 
 // skipEscape checks one escape sequence whose backslash has been consumed.
