@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -688,6 +689,74 @@ func TestEndpointKeepsSlugs(t *testing.T) {
 	} {
 		if got := endpoint(in); got != want {
 			t.Errorf("endpoint(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestLayoutChunked: a table drawn in 2 to 5 chunks and joined is the same,
+// byte for byte, as the table drawn whole, whatever the rows hold (several
+// lines, empty cells, colour, wide characters).
+func TestLayoutChunked(t *testing.T) {
+	cols := []column{{header: "ENTRY", min: 5}, {header: "REQUEST", min: 16, weight: 2}, {header: "CHECK AND CAUSE", min: 20, weight: 5}}
+	var rows [][]cell
+	for i := range 700 {
+		text := strings.Repeat("word ", i%37) + "https://api.example.com/v1/items/" + strconv.Itoa(i) + "?x=1"
+		if i%5 == 0 {
+			text = "日本語のテキスト " + text
+		}
+		r := []cell{{text: strconv.Itoa(i)}, {text: text}, {text: "error CORS-P01\nPreflight 404", paint: painter(i%2 == 0, "\x1b[31m")}}
+		if i%7 == 0 {
+			r = r[:2] // a missing cell
+		}
+		rows = append(rows, r)
+	}
+	for _, total := range []int{60, 100, 200} {
+		ws := sizeColumns(cols, rows, total)
+		widths := make([]int, len(cols))
+		hdr := make([]any, len(cols))
+		for i, c := range cols {
+			hdr[i] = fitted(wrap(c.header, ws[i]), nil, &widths[i])
+		}
+		cells := make([][]any, len(rows))
+		for ri, r := range rows {
+			cells[ri] = make([]any, len(cols))
+			for i := range cols {
+				cells[ri][i] = ""
+				if i < len(r) {
+					cells[ri][i] = fitted(wrap(r[i].text, ws[i]), r[i].paint, &widths[i])
+				}
+			}
+		}
+		var whole bytes.Buffer
+		if err := drawTable(&whole, widths, hdr, cells); err != nil {
+			t.Fatal(err)
+		}
+		for n := 2; n <= 5; n++ {
+			outs := make([]bytes.Buffer, n)
+			for k := range n {
+				h := hdr
+				if k > 0 {
+					h = nil
+				}
+				if err := drawTable(&outs[k], widths, h, cells[k*len(cells)/n:(k+1)*len(cells)/n]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var joined bytes.Buffer
+			if err := joinTables(&joined, outs); err != nil {
+				t.Fatal(err)
+			}
+			if joined.String() != whole.String() {
+				t.Errorf("width %d, %d chunks: the joined table differs from the whole one", total, n)
+			}
+		}
+		// layout itself, which chunks by GOMAXPROCS.
+		var got bytes.Buffer
+		if err := layout(&got, cols, rows, total); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != whole.String() {
+			t.Errorf("width %d: layout differs from the whole table", total)
 		}
 	}
 }
