@@ -78,6 +78,10 @@ func FuzzRead(f *testing.F) {
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("one byte at a time differs:\n%+v\n%+v", a, b)
 		}
+		// So must reading ahead in a goroutine (as Open does).
+		if c := collectAhead(bytes.NewReader(data)); !reflect.DeepEqual(a, c) {
+			t.Fatalf("reading ahead differs:\n%+v\n%+v", a, c)
+		}
 	})
 }
 
@@ -128,8 +132,13 @@ type collected struct {
 	Err     error
 }
 
-func collect(rd io.Reader) collected {
-	r, err := NewReader(rd, Options{Name: "fuzz.har"})
+func collect(rd io.Reader) collected { return collectFrom(rd, false) }
+
+// collectAhead is collect with the read-ahead goroutine that Open uses.
+func collectAhead(rd io.Reader) collected { return collectFrom(rd, true) }
+
+func collectFrom(rd io.Reader, ahead bool) collected {
+	r, err := newReader(rd, Options{Name: "fuzz.har"}, ahead)
 	if err != nil {
 		return collected{Err: err}
 	}

@@ -29,6 +29,8 @@ type Reader struct {
 	closer io.Closer
 	// format is "gzip" or "zlib" when the input was compressed.
 	format string
+	// readAhead says to read the input in a goroutine (Open does).
+	readAhead bool
 
 	state     readState
 	jsonp     bool // the HAR is wrapped in onInputData(...) (harviewer .harp)
@@ -75,8 +77,15 @@ type seg struct {
 // zip archive, a damaged gzip header) are returned here as *Error, as is
 // damage in log's metadata before the entries.
 func NewReader(rd io.Reader, opt Options) (*Reader, error) {
-	r := &Reader{opt: opt}
+	return newReader(rd, opt, false)
+}
+
+// newReader is NewReader, reading ahead in a goroutine if ahead is set.
+// On an error the goroutine is stopped; the caller closes the input.
+func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
+	r := &Reader{opt: opt, readAhead: ahead}
 	if err := r.start(rd); err != nil {
+		r.stopAhead()
 		return nil, err
 	}
 	return r, nil
@@ -84,6 +93,11 @@ func NewReader(rd io.Reader, opt Options) (*Reader, error) {
 
 // Open opens the file at path ("-" for standard input) and returns a Reader
 // whose Close closes it. Options.Name defaults to path.
+//
+// A file of 4 MiB or more, or standard input, is read ahead in a
+// goroutine, up to 1 MiB past the entry being decoded, so that reading (and
+// decompressing) runs on another core while the entries are parsed. The
+// goroutine ends at the end of the input, at the first error, or at Close.
 func Open(path string, opt Options) (*Reader, error) {
 	if opt.Name == "" {
 		opt.Name = path
@@ -99,7 +113,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		}
 		closer = f
 	}
-	r, err := NewReader(f, opt)
+	r, err := newReader(f, opt, readAheadFile(f))
 	if err != nil {
 		if closer != nil {
 			closer.Close()
@@ -110,6 +124,27 @@ func Open(path string, opt Options) (*Reader, error) {
 	return r, nil
 }
 
+// aheadMinSize is the smallest regular file that Open reads ahead. Below
+// it the goroutine and its buffers cost more than the reading they would
+// overlap: in a folder of 1 MiB captures read two at a time, reading
+// ahead made the whole scan 7% slower.
+// (A variable so that tests can read small files ahead.)
+var aheadMinSize int64 = 4 << 20
+
+// readAheadFile says whether Open reads f ahead: when it is a large
+// regular file, or a pipe or terminal, whose size is unknown.
+func readAheadFile(f *os.File) bool {
+	fi, err := f.Stat()
+	return err != nil || !fi.Mode().IsRegular() || fi.Size() >= aheadMinSize
+}
+
+// stopAhead tells the read-ahead goroutine, if any, to end.
+func (r *Reader) stopAhead() {
+	if a := r.s.ahead; a != nil {
+		a.stop()
+	}
+}
+
 // Close closes the file opened by Open (it does nothing for a Reader made
 // by NewReader) and releases the buffer. Next returns an error afterwards.
 func (r *Reader) Close() error {
@@ -118,12 +153,21 @@ func (r *Reader) Close() error {
 		r.state = stateDone
 	}
 	r.s.buf, r.s.str, r.s.fix = nil, nil, nil
+	r.stopAhead()
 	c := r.closer
 	r.closer = nil
-	if c != nil {
-		return c.Close()
+	if c == nil {
+		// Standard input stays open, so a Read in progress may not
+		// return for a while: the goroutine ends after it.
+		return nil
 	}
-	return nil
+	err := c.Close()
+	if a := r.s.ahead; a != nil {
+		// With the file closed, its Read in progress returns soon;
+		// nothing reads the file after Close.
+		<-a.exited
+	}
+	return err
 }
 
 // ReadAll reads every entry. On an error it returns the metadata and the
@@ -208,6 +252,7 @@ func (r *Reader) stop(err error) error {
 	}
 	r.err = err
 	r.state = stateDone
+	r.stopAhead()
 	return err
 }
 
@@ -257,7 +302,7 @@ func (r *Reader) start(src io.Reader) error {
 	}
 
 	s := &r.s
-	s.init(in)
+	s.init(in, r.readAhead)
 	s.readErr = r.readErrMsg
 	r.intern.seed = maphash.MakeSeed()
 	r.firstElem = true
@@ -269,7 +314,7 @@ func (r *Reader) start(src io.Reader) error {
 		// Fiddler 4 and files re-saved by Windows editors start with a
 		// BOM. Offsets are counted after it, as Entry.Offset says.
 		s.pos += 3
-		s.base = -3
+		s.base -= 3 // offset 0 is the byte after the BOM
 		s.lineStart = 0
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}), bytes.HasPrefix(b, []byte{0xff, 0xfe}):
 		return r.wholeFile("not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")

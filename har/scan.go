@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -59,12 +60,20 @@ type scanner struct {
 	// depth is the number of containers the decoder has entered; skipValue
 	// adds its own to enforce MaxDepth.
 	depth int
+
+	// ahead, when set, reads the input in a goroutine (see readAhead);
+	// buf is then one of its buffers, or nil before the first fill.
+	ahead *readAhead
 }
 
-func (s *scanner) init(rd io.Reader) {
+func (s *scanner) init(rd io.Reader, ahead bool) {
 	s.rd = rd
-	s.buf = make([]byte, minBufSize)
 	s.line = 1
+	if ahead {
+		s.startAhead()
+		return
+	}
+	s.buf = make([]byte, minBufSize)
 }
 
 // fill makes more input available, keeping buf[pos:end] (moved to the front
@@ -72,6 +81,9 @@ func (s *scanner) init(rd io.Reader) {
 func (s *scanner) fill() bool {
 	if s.rerr != nil {
 		return false
+	}
+	if s.ahead != nil {
+		return s.fillAhead()
 	}
 	if s.filled && len(s.buf) < bufSize {
 		nb := make([]byte, 2*len(s.buf))
@@ -99,6 +111,39 @@ func (s *scanner) fill() bool {
 	}
 	s.rerr = io.ErrNoProgress
 	return false
+}
+
+// fillAhead is fill with a read-ahead: the next chunk the goroutine has
+// read becomes buf, the unread bytes of the old buf (a token cut by the
+// chunk's edge: at most the 6 bytes of a \u escape) copied into the room
+// kept before its data, and the old buf goes back to the goroutine.
+func (s *scanner) fillAhead() bool {
+	a := s.ahead
+	c := <-a.full
+	s.rerr = c.err // consumed after c's data, as fill does
+	n := len(c.buf) - aheadRoom
+	if n == 0 {
+		a.recycle(c.buf)
+		return false
+	}
+	left := s.buf[s.pos:s.end]
+	nb, start := c.buf, aheadRoom-len(left)
+	if start < 0 {
+		// More left over than the room holds: no caller asks for
+		// that much, but stay correct if one does.
+		nb = make([]byte, len(left)+n)
+		copy(nb[len(left):], c.buf[aheadRoom:])
+		a.recycle(c.buf)
+		start = 0
+	}
+	copy(nb[start:], left)
+	if s.buf != nil {
+		a.recycle(s.buf)
+	}
+	// nb[start] is the byte that was at buf[pos].
+	s.base += int64(s.pos - start)
+	s.buf, s.pos, s.end = nb, start, len(nb)
+	return true
 }
 
 // ensure tries to make n bytes available at buf[pos:]; it reports whether
@@ -855,4 +900,120 @@ func (s *scanner) skipKey() error {
 	}
 	s.pos++
 	return nil
+}
+
+// readAhead reads the input in a goroutine, into a few buffers handed to
+// the scanner in order, so that reading (a read(2) copying from the page
+// cache, or gzip decompression) runs on another core while the scanner
+// parses the previous buffer. The scanner parses the buffers in place, so
+// nothing is copied twice.
+type readAhead struct {
+	full chan chunk    // filled buffers, in input order
+	free chan []byte   // buffers the scanner is done with
+	done chan struct{} // closed by stop
+	// exited is closed when the goroutine has returned.
+	exited   chan struct{}
+	stopOnce sync.Once
+}
+
+// chunk is one buffer of input: its data at buf[aheadRoom:], and the
+// error (io.EOF at the end) that the Reads filling it ended with.
+type chunk struct {
+	buf []byte
+	err error
+}
+
+const (
+	// aheadBufs buffers of up to bufSize: one being parsed, one being
+	// read, two ready. More does not help: the scanner either keeps up
+	// or it does not.
+	aheadBufs = 4
+	// aheadRoom is the room before each buffer's data for the bytes
+	// that the scanner has not consumed from the previous one.
+	aheadRoom = 64
+)
+
+// startAhead starts reading s.rd ahead.
+func (s *scanner) startAhead() {
+	a := &readAhead{
+		full:   make(chan chunk, aheadBufs),
+		free:   make(chan []byte, aheadBufs),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	s.ahead = a
+	go a.run(s.rd)
+}
+
+// run is the goroutine: it fills buffers until the input ends, fails or
+// stop is called. Buffers grow from minBufSize to bufSize as they fill,
+// as the scanner's own buffer does, so that small files stay cheap.
+func (a *readAhead) run(rd io.Reader) {
+	defer close(a.exited)
+	size, made := minBufSize, 0
+	for {
+		var b []byte
+		select {
+		case b = <-a.free:
+		case <-a.done:
+			return
+		default:
+			if made < aheadBufs {
+				made++
+			} else {
+				select {
+				case b = <-a.free:
+				case <-a.done:
+					return
+				}
+			}
+		}
+		if cap(b) < aheadRoom+size {
+			b = make([]byte, aheadRoom+size)
+		}
+		b = b[:cap(b)]
+		n, err := readSome(rd, b[aheadRoom:])
+		if n == len(b)-aheadRoom && size < bufSize {
+			size *= 2
+		}
+		select {
+		case a.full <- chunk{b[:aheadRoom+n], err}:
+		case <-a.done:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// readSome reads into p as fill does: the first Read that returns data or
+// an error ends it, and 100 Reads in a row that return neither give
+// io.ErrNoProgress. It does not wait for p to be full: standard input may
+// be a pipe whose writer waits for harcors, and a file's Read fills p
+// anyway.
+func readSome(rd io.Reader, p []byte) (int, error) {
+	for range 100 {
+		n, err := rd.Read(p)
+		if n > 0 || err != nil {
+			return n, err
+		}
+	}
+	return 0, io.ErrNoProgress
+}
+
+// recycle gives a buffer back to the goroutine. free has room for every
+// buffer, so this never blocks.
+func (a *readAhead) recycle(b []byte) {
+	select {
+	case a.free <- b:
+	default:
+	}
+}
+
+// stop ends the goroutine: at once if it is waiting for a buffer or for
+// the scanner, after its current Read otherwise. Calling it again does
+// nothing.
+func (a *readAhead) stop() {
+	a.stopOnce.Do(func() { close(a.done) })
 }

@@ -1,0 +1,259 @@
+package har
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+// TestReadAheadSame reads inputs of several chunks (the read-ahead's
+// buffers grow from 16 KiB to 256 KiB) with and without the read-ahead
+// goroutine, in whole and one-byte Reads, and with Open: entries,
+// warnings and errors (their offsets, lines and columns included) must be
+// the same, whole or cut anywhere, plain or gzip, damaged or not.
+func TestReadAheadSame(t *testing.T) {
+	big := []byte(genHAR(60, 3, 64<<10)) // about 1.4 MiB, 20 bodies
+	broken := bytes.Clone(big)
+	broken[len(broken)*3/4] = '#' // a syntax error three quarters in
+	gz := gzipBytesF(big)
+	damaged := bytes.Clone(gz)
+	damaged[len(damaged)/2] ^= 0x55
+	inputs := map[string][]byte{
+		"whole":        big,
+		"broken":       broken,
+		"gzip":         gz,
+		"gzip damaged": damaged,
+		"gzip cut":     gz[:len(gz)*2/3],
+		"BOM":          append([]byte("\xef\xbb\xbf"), big[:100<<10]...),
+		"small":        []byte(har(`{}`, `{"request":{"url":"http://a/"}}`)),
+		"empty":        nil,
+	}
+	for _, cut := range []int{1, 100, 16 << 10, 16<<10 + 3, 48 << 10, 300 << 10, len(big) - 1} {
+		inputs["cut at "+itoa(cut)] = big[:cut]
+	}
+	dir := t.TempDir()
+	defer func(n int64) { aheadMinSize = n }(aheadMinSize)
+	aheadMinSize = 0 // Open reads every file ahead
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) {
+			want := collect(bytes.NewReader(data))
+			if got := collectAhead(bytes.NewReader(data)); !reflect.DeepEqual(got, want) {
+				t.Fatalf("reading ahead: %v; without: %v", summary(got), summary(want))
+			}
+			if got := collectAhead(iotest.OneByteReader(bytes.NewReader(data))); !reflect.DeepEqual(got, want) {
+				t.Fatalf("reading ahead one byte at a time: %v; without: %v", summary(got), summary(want))
+			}
+			path := filepath.Join(dir, "fuzz.har")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := collectOpen(t, path); !reflect.DeepEqual(got, want) {
+				t.Fatalf("Open: %v; NewReader: %v", summary(got), summary(want))
+			}
+		})
+	}
+}
+
+func itoa(n int) string { return renderPath([]seg{{"", n}}, "") }
+
+// collectOpen is collect for a file read with Open.
+func collectOpen(t *testing.T, path string) collected {
+	t.Helper()
+	r, err := Open(path, Options{Name: "fuzz.har"})
+	if err != nil {
+		return collected{Err: err}
+	}
+	defer r.Close()
+	var c collected
+	for {
+		e, err := r.Next()
+		if err != nil {
+			if err != io.EOF {
+				c.Err = err
+			}
+			break
+		}
+		c.Entries = append(c.Entries, e)
+	}
+	c.Log, c.Warns = r.Log(), r.Warnings()
+	return c
+}
+
+func summary(c collected) string {
+	return itoa(len(c.Entries)) + " entries, " + itoa(len(c.Warns)) + " warnings, error " + errString(c.Err)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	return err.Error()
+}
+
+// TestReadAheadError checks that a read error is delivered after the data
+// read before it, and only then, however the Reads are cut.
+func TestReadAheadError(t *testing.T) {
+	boom := errors.New("connection reset")
+	src := `{"log":{"entries":[{},{},{"request":`
+	for _, rd := range []io.Reader{
+		&failingReader{[]byte(src), boom},
+		iotest.OneByteReader(&failingReader{[]byte(src), boom}),
+		iotest.DataErrReader(&failingReader{[]byte(src), boom}),
+	} {
+		c := collectAhead(rd)
+		var e *Error
+		if len(c.Entries) != 2 || !errors.As(c.Err, &e) || e.Msg != "read error: connection reset" || !errors.Is(e, boom) {
+			t.Errorf("%s", summary(c))
+		}
+	}
+	// A reader that returns nothing forever gives up as fill does.
+	c := collectAhead(io.MultiReader(strings.NewReader(`{"log":{"entries":[{},`), zeroReader{}))
+	if len(c.Entries) != 1 || !errors.Is(c.Err, io.ErrNoProgress) {
+		t.Errorf("%s", summary(c))
+	}
+}
+
+// zeroReader returns 0, nil forever.
+type zeroReader struct{}
+
+func (zeroReader) Read([]byte) (int, error) { return 0, nil }
+
+// waitGoroutines waits up to 5 s for the number of goroutines to fall to n.
+func waitGoroutines(t *testing.T, n int, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d goroutines, want %d", what, runtime.NumGoroutine(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestReadAheadStops checks that the goroutine ends with Close before the
+// end of the file, and after an error without Close.
+func TestReadAheadStops(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.har")
+	big := []byte(genHAR(200, 3, 64<<10)) // about 4.5 MiB: more than the buffers hold
+	if err := os.WriteFile(path, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := runtime.NumGoroutine()
+
+	r, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.s.ahead == nil {
+		t.Fatalf("a %d-byte file is not read ahead", len(big))
+	}
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Close waits for the goroutine when it closed the file.
+	if n := runtime.NumGoroutine(); n > base {
+		t.Errorf("after Close: %d goroutines, want %d", n, base)
+	}
+	if _, err := r.Next(); err == nil || !errors.Is(err, os.ErrClosed) {
+		t.Errorf("Next after Close: %v", err)
+	}
+
+	broken := bytes.Clone(big)
+	broken[300] = '#'
+	if err := os.WriteFile(path, broken, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err = Open(path, Options{})
+	if err == nil {
+		for err == nil {
+			_, err = r.Next()
+		}
+		waitGoroutines(t, base, "after an error, without Close")
+		r.Close()
+	}
+	if err == nil || err == io.EOF {
+		t.Fatalf("no error reading a broken file")
+	}
+}
+
+// TestReadAheadStdin reads standard input through Open("-"), and checks
+// that Close does not wait for a Read that standard input may never end.
+func TestReadAheadStdin(t *testing.T) {
+	stdin := os.Stdin
+	defer func() { os.Stdin = stdin }()
+	base := runtime.NumGoroutine()
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdin = pr
+	src := har(`{}`, `{"request":{"url":"http://a/"}}`)
+	go func(w *os.File) {
+		w.Write([]byte(src))
+		w.Close()
+	}(pw)
+	got := collectOpen(t, "-")
+	if want := collect(strings.NewReader(src)); !reflect.DeepEqual(got, want) {
+		t.Errorf("stdin: %v; want %v", summary(got), summary(want))
+	}
+	pr.Close()
+	waitGoroutines(t, base, "after reading stdin to the end")
+
+	pr, pw, err = os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	os.Stdin = pr
+	pw.Write([]byte(`{"log": {"entries": [{}, `))
+	r, err := Open("-", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.s.ahead == nil {
+		t.Fatal("standard input is not read ahead")
+	}
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { r.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close waits for standard input")
+	}
+	// The goroutine ends once its Read returns.
+	pw.Close()
+	waitGoroutines(t, base, "after standard input ended")
+}
+
+// TestReadAheadSmallFile checks that Open reads a small file without the
+// goroutine (it would cost more than it saves).
+func TestReadAheadSmallFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.har")
+	if err := writeFile(path, har(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.s.ahead != nil {
+		t.Error("a small file is read ahead")
+	}
+}
