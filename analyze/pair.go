@@ -277,17 +277,9 @@ func pageHeaders(e *har.Entry) []hdr {
 	return hs
 }
 
-// linkRedirects links each entry that a redirect led to with the hop before
-// it: the nearest later entry whose URL is the hop's redirectURL (or
-// Location).
-func linkRedirects(nodes []*node) {
-	var l linker
-	for _, n := range nodes {
-		l.add(n)
-	}
-}
-
-// linker links redirects as entries come, in file order. A hop waits under
+// linker links each entry that a redirect led to with the hop before it:
+// the nearest later entry whose URL is the hop's redirectURL (or Location).
+// It takes entries in file order. A hop waits under
 // its target URL until an entry with that URL comes; an entry takes the
 // oldest hop waiting for it. That is the nearest later entry for every hop,
 // one entry per hop, however many redirects point at one URL.

@@ -200,4 +200,3 @@ func maxOf(a, b uint64) uint64 {
 	}
 	return b
 }
-
