@@ -139,7 +139,7 @@ func waitGoroutines(t *testing.T, n int, what string) {
 }
 
 // TestReadAheadStops checks that the goroutine ends with Close before the
-// end of the file, and after an error without Close.
+// end of the file, with a failed Open, and after an error without Close.
 func TestReadAheadStops(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.har")
@@ -168,6 +168,20 @@ func TestReadAheadStops(t *testing.T) {
 	}
 	if _, err := r.Next(); err == nil || !errors.Is(err, os.ErrClosed) {
 		t.Errorf("Next after Close: %v", err)
+	}
+
+	// A large file that is not a HAR: Open fails and leaves nothing
+	// running.
+	// It fails at the first byte, the goroutine still reading.
+	notHAR := append([]byte(`[`), bytes.Repeat([]byte("1,"), 3<<20)...)
+	if err := os.WriteFile(path, append(notHAR, `1]`...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path, Options{}); err == nil {
+		t.Fatal("no error opening a file that is not a HAR")
+	}
+	if n := runtime.NumGoroutine(); n > base {
+		t.Errorf("after a failed Open: %d goroutines, want %d", n, base)
 	}
 
 	broken := bytes.Clone(big)

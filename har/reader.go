@@ -77,16 +77,21 @@ type seg struct {
 // zip archive, a damaged gzip header) are returned here as *Error, as is
 // damage in log's metadata before the entries.
 func NewReader(rd io.Reader, opt Options) (*Reader, error) {
-	return newReader(rd, opt, false)
+	r, err := newReader(rd, opt, false)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
-// newReader is NewReader, reading ahead in a goroutine if ahead is set.
-// On an error the goroutine is stopped; the caller closes the input.
+// newReader is NewReader, reading ahead in a goroutine if ahead is set. On
+// an error it returns the Reader too, its goroutine told to stop, so that
+// Open can wait for it after closing the file.
 func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
 	r := &Reader{opt: opt, readAhead: ahead}
 	if err := r.start(rd); err != nil {
 		r.stopAhead()
-		return nil, err
+		return r, err
 	}
 	return r, nil
 }
@@ -117,6 +122,7 @@ func Open(path string, opt Options) (*Reader, error) {
 	if err != nil {
 		if closer != nil {
 			closer.Close()
+			r.waitAhead()
 		}
 		return nil, err
 	}
@@ -145,6 +151,15 @@ func (r *Reader) stopAhead() {
 	}
 }
 
+// waitAhead waits for the read-ahead goroutine, if any, to end once told
+// to. Only for a file that has been closed: its Read in progress then
+// returns soon, and nothing reads the file after Close.
+func (r *Reader) waitAhead() {
+	if a := r.s.ahead; a != nil {
+		<-a.exited
+	}
+}
+
 // Close closes the file opened by Open (it does nothing for a Reader made
 // by NewReader) and releases the buffer. Next returns an error afterwards.
 func (r *Reader) Close() error {
@@ -162,11 +177,7 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	err := c.Close()
-	if a := r.s.ahead; a != nil {
-		// With the file closed, its Read in progress returns soon;
-		// nothing reads the file after Close.
-		<-a.exited
-	}
+	r.waitAhead()
 	return err
 }
 
