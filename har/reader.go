@@ -14,9 +14,9 @@ import (
 )
 
 // Reader reads a HAR file one entry at a time. It holds one read buffer
-// (16 KiB growing to at most 256 KiB), the metadata of log and the entry
-// being read; bodies and unknown fields are skipped without being held, so
-// memory does not grow with the file. Entries returned by Next belong to
+// (16 KiB growing to at most 256 KiB; four when Open reads ahead), the
+// metadata of log and the entry being read; bodies and unknown fields are
+// skipped without being held, so memory does not grow with the file. Entries returned by Next belong to
 // the caller. A Reader is not safe for concurrent use.
 //
 // Leading and trailing NUL bytes are ignored (Firebug pads files with
