@@ -278,41 +278,8 @@ func (g *gen) writeDense(e *entry) {
 	j.obj("cache")
 	j.end()
 
-	j.obj("request")
-	j.str("method", e.method)
-	j.str("url", e.url)
-	j.str("httpVersion", e.reqHTTP)
-	headers(j, "headers", e.reqHeaders)
-	headers(j, "queryString", e.query)
-	cookies(j, e.reqCookies)
-	j.int("headersSize", e.reqHeadersSize)
-	j.int("bodySize", e.reqBodySize)
-	if e.postMime != "" {
-		j.obj("postData")
-		j.str("mimeType", e.postMime)
-		j.str("text", e.postText)
-		j.end()
-		g.st.PostData++
-		g.st.BodyBytes += int64(len(e.postText))
-	}
-	j.end()
-
-	j.obj("response")
-	j.int("status", int64(e.status))
-	j.str("statusText", e.statusText)
-	j.str("httpVersion", e.respHTTP)
-	headers(j, "headers", e.respHeaders)
-	cookies(j, e.respCookies)
-	j.obj("content")
-	j.int("size", e.size)
-	j.str("mimeType", e.mime)
-	if e.compression >= 0 {
-		j.int("compression", e.compression)
-	}
-	j.end()
-	j.str("redirectURL", "")
-	j.int("headersSize", e.respHeadersSize)
-	j.int("bodySize", e.respBodySize)
+	g.request(j, e)
+	g.responseHead(j, e)
 	if e.errText != "" {
 		j.str("_error", e.errText)
 	}

@@ -129,6 +129,26 @@ func (g *gen) write(e *entry) {
 	}
 	j.str("pageref", "page_1")
 
+	g.request(j, e)
+	g.responseHead(j, e)
+	j.int("_transferSize", e.transfer)
+	if e.errText == "" {
+		j.null("_error")
+	} else {
+		j.str("_error", e.errText)
+	}
+	j.bool("_fetchedViaServiceWorker", false)
+	j.end()
+
+	j.str("serverIPAddress", e.serverIP)
+	j.str("startedDateTime", g.stamp(e.started))
+	j.float("time", e.time)
+	g.timings(e)
+	j.end()
+}
+
+// request writes the request object: the same members in both mixes.
+func (g *gen) request(j *jw, e *entry) {
 	j.obj("request")
 	j.str("method", e.method)
 	j.str("url", e.url)
@@ -147,7 +167,11 @@ func (g *gen) write(e *entry) {
 		g.st.BodyBytes += int64(len(e.postText))
 	}
 	j.end()
+}
 
+// responseHead opens the response object and writes its members up to
+// bodySize; the caller adds its mix's own members and closes it.
+func (g *gen) responseHead(j *jw, e *entry) {
 	j.obj("response")
 	j.int("status", int64(e.status))
 	j.str("statusText", e.statusText)
@@ -170,20 +194,6 @@ func (g *gen) write(e *entry) {
 	j.str("redirectURL", "")
 	j.int("headersSize", e.respHeadersSize)
 	j.int("bodySize", e.respBodySize)
-	j.int("_transferSize", e.transfer)
-	if e.errText == "" {
-		j.null("_error")
-	} else {
-		j.str("_error", e.errText)
-	}
-	j.bool("_fetchedViaServiceWorker", false)
-	j.end()
-
-	j.str("serverIPAddress", e.serverIP)
-	j.str("startedDateTime", g.stamp(e.started))
-	j.float("time", e.time)
-	g.timings(e)
-	j.end()
 }
 
 func headers(j *jw, key string, hs []hdr) {
