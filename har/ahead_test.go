@@ -72,19 +72,7 @@ func collectOpen(t *testing.T, path string) collected {
 		return collected{Err: err}
 	}
 	defer r.Close()
-	var c collected
-	for {
-		e, err := r.Next()
-		if err != nil {
-			if err != io.EOF {
-				c.Err = err
-			}
-			break
-		}
-		c.Entries = append(c.Entries, e)
-	}
-	c.Log, c.Warns = r.Log(), r.Warnings()
-	return c
+	return drain(r)
 }
 
 func summary(c collected) string {

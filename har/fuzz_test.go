@@ -142,6 +142,11 @@ func collectFrom(rd io.Reader, ahead bool) collected {
 	if err != nil {
 		return collected{Err: err}
 	}
+	return drain(r)
+}
+
+// drain reads every entry of r, then its log and warnings.
+func drain(r *Reader) collected {
 	var c collected
 	for {
 		e, err := r.Next()
