@@ -171,21 +171,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitTrouble
 	}
 
-	inputs := discover(paths)
-	results := scan(inputs, stdin, stderr, aopt, ropt, o.jobs)
-	if err := report.Render(stdout, results, sopt); err != nil {
+	rw, err := report.NewWriter(stdout, sopt)
+	if err != nil {
 		fmt.Fprintf(stderr, "harcors: %v\n", err)
 		return exitTrouble
 	}
-
 	code := exitOK
-	for _, r := range results {
+	var werr error
+	scan(discover(paths), stdin, stderr, aopt, ropt, o.jobs, func(r *analyze.Result) {
 		if r.Err != nil {
 			code = exitTrouble
 		}
 		if code == exitOK && failOn != nil && r.Count(*failOn) > 0 {
 			code = exitFindings
 		}
+		if werr == nil {
+			werr = rw.Add(r)
+		}
+	})
+	if werr == nil {
+		werr = rw.Close()
+	}
+	if werr != nil {
+		fmt.Fprintf(stderr, "harcors: %v\n", werr)
+		return exitTrouble
 	}
 	return code
 }
@@ -403,32 +412,47 @@ func isHARName(name string) bool {
 	return strings.HasSuffix(n, ".har") || strings.HasSuffix(n, ".har.gz")
 }
 
-// scan reads and analyses the inputs on jobs goroutines and returns the
-// results in input order, whatever finishes first.
-func scan(inputs []input, stdin io.Reader, stderr io.Writer, aopt analyze.Options, ropt har.Options, jobs int) []*analyze.Result {
-	results := make([]*analyze.Result, len(inputs))
+// scan reads and analyses the inputs on jobs goroutines and hands each
+// result to emit, on the calling goroutine, in input order, whatever
+// finishes first. Emitting (drawing a table) thus overlaps the reading of
+// the next files, and a result is dropped once emitted. At most window
+// results wait to be emitted, so that a slow file early in a folder does
+// not make the scan hold the results of every file after it.
+func scan(inputs []input, stdin io.Reader, stderr io.Writer, aopt analyze.Options, ropt har.Options, jobs int, emit func(*analyze.Result)) {
 	var done atomic.Int64
 	stop := progress(stderr, len(inputs), &done)
 	defer stop()
-	work := make(chan int)
-	var wg sync.WaitGroup
-	if jobs > len(inputs) {
-		jobs = len(inputs)
+	jobs = max(min(jobs, len(inputs)), 1)
+	window := 4 * jobs
+	ready := make([]chan *analyze.Result, len(inputs))
+	for i := range ready {
+		ready[i] = make(chan *analyze.Result, 1)
 	}
+	work := make(chan int)
+	slots := make(chan struct{}, window)
+	go func() {
+		for i := range inputs {
+			slots <- struct{}{}
+			work <- i
+		}
+		close(work)
+	}()
+	var wg sync.WaitGroup
 	for range jobs {
 		wg.Go(func() {
 			for i := range work {
-				results[i] = analyzeInput(inputs[i], stdin, aopt, ropt)
+				ready[i] <- analyzeInput(inputs[i], stdin, aopt, ropt)
 				done.Add(1)
 			}
 		})
 	}
 	for i := range inputs {
-		work <- i
+		r := <-ready[i]
+		ready[i] = nil
+		emit(r)
+		<-slots
 	}
-	close(work)
 	wg.Wait()
-	return results
 }
 
 func analyzeInput(in input, stdin io.Reader, aopt analyze.Options, ropt har.Options) (res *analyze.Result) {

@@ -86,27 +86,19 @@ const minWidth = 60
 // Render writes results, in the order given, in opt.Format. A result whose
 // Err is set is shown with its error and with the findings of what was read
 // before it. The output is built in memory and written at once, so a format
-// error leaves w untouched.
+// error leaves w untouched; Writer writes a table file by file instead.
 func Render(w io.Writer, results []*analyze.Result, opt Options) error {
-	f := opt.Format
-	if f == "" {
-		f = Table
-	}
 	var buf bytes.Buffer
-	var err error
-	switch f {
-	case Table:
-		err = renderTable(&buf, results, opt)
-	case Markdown:
-		err = renderMarkdown(&buf, results, opt)
-	case JSON:
-		err = renderJSON(&buf, results, opt)
-	case SARIF:
-		err = renderSARIF(&buf, results, opt)
-	default:
-		return fmt.Errorf("report: unknown format %q", f)
-	}
+	rw, err := NewWriter(&buf, opt)
 	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if err := rw.Add(r); err != nil {
+			return err
+		}
+	}
+	if err := rw.Close(); err != nil {
 		return err
 	}
 	_, err = w.Write(buf.Bytes())
@@ -135,21 +127,25 @@ type fileView struct {
 func views(results []*analyze.Result, min analyze.Severity) []fileView {
 	vs := make([]fileView, 0, len(results))
 	for _, r := range results {
-		if r == nil {
-			continue
+		if r != nil {
+			vs = append(vs, view(r, min))
 		}
-		v := fileView{res: r}
-		for i := range r.Findings {
-			f := &r.Findings[i]
-			if f.Severity >= min {
-				v.shown = append(v.shown, f)
-			} else {
-				v.hidden++
-			}
-		}
-		vs = append(vs, v)
 	}
 	return vs
+}
+
+// view filters r's findings for display.
+func view(r *analyze.Result, min analyze.Severity) fileView {
+	v := fileView{res: r}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Severity >= min {
+			v.shown = append(v.shown, f)
+		} else {
+			v.hidden++
+		}
+	}
+	return v
 }
 
 // severityCounts counts findings by severity.

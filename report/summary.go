@@ -113,45 +113,64 @@ type summary struct {
 }
 
 func summarize(vs []fileView, c cleaner) summary {
-	var s summary
-	var causes, endpoints, origins grouping
-	all := map[reqKey]bool{}
+	var b summaryBuilder
 	for _, v := range vs {
-		s.files++
-		switch {
-		case v.res.Err != nil:
-			s.unreadable++
-		case len(v.shown) > 0:
-			s.withFindings++
-		default:
-			s.clean++
-		}
-		file := c.plain(v.res.File)
-		for _, f := range v.shown {
-			s.counts = addCount(s.counts, f.Severity)
-			all[reqKey{file, f.Entry}] = true
-			ep := endpoint(c.url(f.URL))
-			label := f.Rule.ID + " " + f.Rule.Title
-			if val := c.text(f.Value); val != "" && f.Rule.ID != "CORS-W01" {
-				// W01's value is the origin, which its own grouping shows.
-				label += " (" + truncate(val, 60) + ")"
-			}
-			// Causes group by host, not path: one misconfigured server
-			// shows as one line however many routes it serves ("37 requests
-			// in 12 files: ... on https://api.example.com"); the endpoint
-			// grouping below keeps the paths.
-			label += " on " + hostOf(ep)
-			causes.get(label, label).add(f, file)
-			endpoints.get(ep, ep).add(f, file)
-			o := c.text(f.Origin)
-			if o == "" {
-				o = "(no origin)"
-			}
-			origins.get(o, o).add(f, file)
-		}
+		b.add(v, c)
 	}
-	s.requests = len(all)
-	s.byCause, s.byEndpoint, s.byOrigin = causes.sorted(), endpoints.sorted(), origins.sorted()
+	return b.done()
+}
+
+// summaryBuilder builds the summary one file at a time, so that a Writer
+// need not hold the files' results.
+type summaryBuilder struct {
+	s                          summary
+	causes, endpoints, origins grouping
+	all                        map[reqKey]bool
+}
+
+func (b *summaryBuilder) add(v fileView, c cleaner) {
+	s := &b.s
+	s.files++
+	switch {
+	case v.res.Err != nil:
+		s.unreadable++
+	case len(v.shown) > 0:
+		s.withFindings++
+	default:
+		s.clean++
+	}
+	if b.all == nil {
+		b.all = map[reqKey]bool{}
+	}
+	file := c.plain(v.res.File)
+	for _, f := range v.shown {
+		s.counts = addCount(s.counts, f.Severity)
+		b.all[reqKey{file, f.Entry}] = true
+		ep := endpoint(c.url(f.URL))
+		label := f.Rule.ID + " " + f.Rule.Title
+		if val := c.text(f.Value); val != "" && f.Rule.ID != "CORS-W01" {
+			// W01's value is the origin, which its own grouping shows.
+			label += " (" + truncate(val, 60) + ")"
+		}
+		// Causes group by host, not path: one misconfigured server
+		// shows as one line however many routes it serves ("37 requests
+		// in 12 files: ... on https://api.example.com"); the endpoint
+		// grouping below keeps the paths.
+		label += " on " + hostOf(ep)
+		b.causes.get(label, label).add(f, file)
+		b.endpoints.get(ep, ep).add(f, file)
+		o := c.text(f.Origin)
+		if o == "" {
+			o = "(no origin)"
+		}
+		b.origins.get(o, o).add(f, file)
+	}
+}
+
+func (b *summaryBuilder) done() summary {
+	s := b.s
+	s.requests = len(b.all)
+	s.byCause, s.byEndpoint, s.byOrigin = b.causes.sorted(), b.endpoints.sorted(), b.origins.sorted()
 	return s
 }
 

@@ -67,25 +67,6 @@ func tableWidth(opt Options) int {
 	return max(w, minWidth)
 }
 
-func renderTable(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
-	c := newCleaner(opt, true)
-	w := tableWidth(opt)
-	vs := views(results, opt.MinSeverity)
-	for i, v := range vs {
-		if i > 0 {
-			buf.WriteByte('\n')
-		}
-		if err := tableFile(buf, v, c, opt, w); err != nil {
-			return err
-		}
-	}
-	if len(vs) > 1 {
-		buf.WriteByte('\n')
-		tableSummary(buf, summarize(vs, c), opt, w)
-	}
-	return nil
-}
-
 // fileHeadline is the line above a file's table: what was read and what
 // was found.
 func fileHeadline(v fileView, c cleaner) string {
