@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/placeholder"
 )
 
 // outcome is what the capture says the browser did with a request.
@@ -521,8 +522,8 @@ func fill(s string, x *exchange, value string) string {
 	if origin == "" || origin == "null" {
 		origin = "the page's origin"
 	}
-	return strings.NewReplacer("{origin}", origin, "{method}", x.method, "{header}", header,
-		"{path}", path, "{status}", status, "{location}", location, "{value}", value).Replace(s)
+	return placeholder.Fill(s, "{origin}", origin, "{method}", x.method, "{header}", header,
+		"{path}", path, "{status}", status, "{location}", location, "{value}", value)
 }
 
 func itoa(n int) string {

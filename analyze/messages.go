@@ -1,6 +1,10 @@
 package analyze
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/harcors/harcors/internal/placeholder"
+)
 
 // Chromium's console message for a CORS failure is
 //
@@ -134,7 +138,7 @@ func firefoxMessage(key, url, param, status string) string {
 	if key == "CORSDidNotSucceed2" {
 		status = "(null)"
 	}
-	return strings.NewReplacer("{url}", url, "{v}", param, "{s}", status).Replace(t)
+	return placeholder.Fill(t, "{url}", url, "{v}", param, "{s}", status)
 }
 
 // firefoxKeyFor maps a Chromium CorsError to the Firefox key for the same

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/placeholder"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
@@ -54,7 +55,7 @@ func checkText(f *analyze.Finding, value string) string {
 	if f.Status != 0 {
 		status = strconv.Itoa(f.Status)
 	}
-	return strings.NewReplacer("{v}", value, "{s}", status).Replace(form)
+	return placeholder.Fill(form, "{v}", value, "{s}", status)
 }
 
 // width is the display width of s as the table library measures it (East
