@@ -2,6 +2,8 @@ package analyze
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -75,4 +77,34 @@ func BenchmarkPairChrome(b *testing.B) {
 		pair(nodes)
 	}
 	perEntry(b, len(entries), &m0)
+}
+
+// BenchmarkStream is what the command runs on a file: read and analyse
+// it streamed (entries judged as their pairing settles), reading and
+// analysing on two goroutines. Its ns/entry minus har's BenchmarkRead is
+// what the analysis adds; allocs/entry include the reader's.
+func BenchmarkStream(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "gen.har")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := hargen.Write(f, hargen.Config{Entries: 20000, Mix: hargen.MetadataDense, Seed: 1})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Bytes)
+	b.ReportAllocs()
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for b.Loop() {
+		res := File(path, Options{NoRequests: true}, har.Options{})
+		if res.Err != nil || res.Entries != 20000 {
+			b.Fatalf("%d entries, error %v", res.Entries, res.Err)
+		}
+	}
+	perEntry(b, 20000, &m0)
 }
