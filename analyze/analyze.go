@@ -325,8 +325,18 @@ func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Resu
 // mayMatter reports whether an entry can take part in a CORS exchange: a
 // preflight, a redirect hop, or a request the browser made in cors mode to
 // another origin. Without Sec-Fetch-Mode (older browsers, proxies that drop
-// it) nothing can be ruled out.
+// it) nothing can be ruled out. Nor can it for an entry whose URL is
+// missing or not a string but that carries an Origin header (a preflight
+// is still judged by its response); without either, the entry cannot be
+// paired or checked. Dropping those keeps a file of a million "{}"
+// entries, which has no start times and so cannot be streamed, from being
+// held whole.
 func mayMatter(e *har.Entry) bool {
+	if e.Request.URL == "" {
+		if _, ok := e.Request.Headers.Get("Origin"); !ok {
+			return false
+		}
+	}
 	if strings.EqualFold(e.Request.Method, "OPTIONS") || isRedirectStatus(e.Response.Status) {
 		return true
 	}

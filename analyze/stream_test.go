@@ -200,3 +200,41 @@ func maxOf(a, b uint64) uint64 {
 	}
 	return b
 }
+
+// TestEmptyEntriesNotHeld: entries with neither a URL nor an Origin header
+// (a crafted file of "{}" entries, 3 bytes each) cannot take part in any
+// exchange and are not held, although such a file, without start times,
+// is analysed whole.
+func TestEmptyEntriesNotHeld(t *testing.T) {
+	heap := func(n int) uint64 {
+		var b strings.Builder
+		b.WriteString(`{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("{}")
+		}
+		b.WriteString("]}}")
+		var max uint64
+		afterEntry = func(_ *analysis, i int) {
+			if i%(n/4) == 0 {
+				runtime.GC()
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				max = maxOf(max, m.HeapAlloc)
+			}
+		}
+		defer func() { afterEntry = nil }()
+		res := Reader("empty.har", strings.NewReader(b.String()), Options{NoRequests: true}, har.Options{})
+		if res.Err != nil || res.Entries != n {
+			t.Fatalf("%d entries, error %v", res.Entries, res.Err)
+		}
+		return max
+	}
+	small, large := heap(20000), heap(200000)
+	// Held, 180,000 more entries would take over 100 MiB.
+	if large > small+8<<20 {
+		t.Errorf("live heap grew from %.1f to %.1f MiB for 180,000 more empty entries", float64(small)/(1<<20), float64(large)/(1<<20))
+	}
+}
