@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/hargen"
@@ -107,4 +108,26 @@ func BenchmarkStream(b *testing.B) {
 		}
 	}
 	perEntry(b, 20000, &m0)
+}
+
+// BenchmarkManyHeaders is one cross-origin response with 10,000 Set-Cookie
+// headers, each a warning: the cost must grow with the headers, not with
+// headers times findings (the server fingerprint used to be recomputed,
+// by scanning every header, for each finding: 5.7 s).
+func BenchmarkManyHeaders(b *testing.B) {
+	e := &har.Entry{Started: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Time: 1}
+	e.Request.Method, e.Request.URL = "GET", "https://api.example.com/x"
+	e.Request.Headers = har.Headers{{Name: "Origin", Value: "https://app.example.com"}, {Name: "Sec-Fetch-Mode", Value: "cors"}}
+	e.Response.Status = 200
+	for i := range 10000 {
+		e.Response.Headers = append(e.Response.Headers, har.Header{Name: "Set-Cookie", Value: "c" + itoa(i) + "=v; SameSite=None"})
+	}
+	log := &har.Log{Creator: har.Creator{Name: "WebInspector"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		res := Analyze("cookies.har", log, []*har.Entry{e}, Options{})
+		if len(res.Findings) < 10000 {
+			b.Fatalf("%d findings, want a warning per cookie", len(res.Findings))
+		}
+	}
 }

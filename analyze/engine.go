@@ -477,8 +477,7 @@ func (a *analysis) stackFor(x *exchange, at *node) Stack {
 		if n == nil || !responded(n.e) {
 			continue
 		}
-		ct, _ := n.e.Response.Headers.Get("Content-Type")
-		if s := fingerprint(n.e.Response.Headers, ct, n.e.Response.Content.Size); s != Generic {
+		if s := n.stack(); s != Generic {
 			return s
 		}
 	}

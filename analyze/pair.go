@@ -25,9 +25,23 @@ type node struct {
 	// settled: its pairing is decided (the streaming analysis judges only
 	// settled nodes).
 	settled bool
+	// fp is the fingerprint of the response, once fpDone (see stack).
+	fp     Stack
+	fpDone bool
 }
 
 func (n *node) when() time.Time { return n.e.Started }
+
+// stack is the fingerprint of n's response, computed once: every finding
+// on an exchange asks for it, and a response can carry thousands of
+// headers (and so of cookie warnings), each lookup a scan of them all.
+func (n *node) stack() Stack {
+	if !n.fpDone {
+		ct, _ := n.e.Response.Headers.Get("Content-Type")
+		n.fp, n.fpDone = fingerprint(n.e.Response.Headers, ct, n.e.Response.Content.Size), true
+	}
+	return n.fp
+}
 
 // isPreflight: an OPTIONS request with Access-Control-Request-Method, or one
 // that Chrome marked as a preflight. An OPTIONS without either is an API
