@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"io"
 	"path/filepath"
 	"testing"
@@ -27,6 +28,56 @@ func BenchmarkRender(b *testing.B) {
 				if err := Render(io.Discard, rs, Options{Format: f, Width: 100, All: true}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkFindingsTable draws one findings table of a few thousand rows,
+// the shape of a dense capture (every fixture's findings, repeated), at the
+// default width and with colour, and reports the cost per row. cpu-µs/row
+// is the CPU the process used (every goroutine, the GC too): on a machine
+// shared with other work it varies less than the wall-clock µs/row. Run it
+// with -cpu 1 for the cost on one core, as the tables are drawn in chunks
+// on several.
+func BenchmarkFindingsTable(b *testing.B) {
+	files, _ := filepath.Glob("../testdata/hars/chromium/*.har")
+	var fs []*analyze.Finding
+	for _, f := range files {
+		r := analyze.File(f, analyze.Options{}, har.Options{})
+		for i := range r.Findings {
+			fs = append(fs, &r.Findings[i])
+		}
+	}
+	if len(fs) == 0 {
+		b.Skip("no fixtures")
+	}
+	const rows = 4000
+	for len(fs) < rows {
+		fs = append(fs, fs...)
+	}
+	fs = fs[:rows]
+	for _, bc := range []struct {
+		name string
+		opt  Options
+	}{
+		{"plain", Options{Width: 100}},
+		{"color-200", Options{Width: 200, Color: true}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var buf bytes.Buffer
+			c := newCleaner(bc.opt, true)
+			cpu0, cpuOK := cpuTime()
+			for b.Loop() {
+				buf.Reset()
+				if err := findingsTable(&buf, fs, c, bc.opt, tableWidth(bc.opt)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows)/1e3, "µs/row")
+			if cpu1, ok := cpuTime(); ok && cpuOK {
+				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N*rows)/1e3, "cpu-µs/row")
 			}
 		})
 	}
