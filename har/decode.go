@@ -362,8 +362,12 @@ func (r *Reader) readHeaders() (Headers, error) {
 			return nil, r.fail(s.errHere("more than 10000 elements in one headers list (MaxListLen)"), "")
 		}
 		c, _ := s.peek()
-		r.pushIdx(i)
 		var h Header
+		if c == '{' && r.quickHeader(&h) {
+			hs = append(hs, h)
+			continue
+		}
+		r.pushIdx(i)
 		switch c {
 		case '{':
 			s.pos++
@@ -755,6 +759,9 @@ func (r *Reader) scalar(field string, limit int) (text []byte, isString, isScala
 // (statusText 200, a numeric pageref or requestId) keeps its text; null
 // gives "".
 func (r *Reader) strField(field string) (string, error) {
+	if b, ok := r.s.quickString(); ok {
+		return r.intern.get(b), nil
+	}
 	b, _, isScalar, err := r.scalar(field, MaxStringLen)
 	if err != nil {
 		return "", err
@@ -835,6 +842,9 @@ func (r *Reader) floatField(field string, def float64) (float64, error) {
 // numeric reads a number leniently for intField and floatField; ok is false
 // for "unknown" (null, "", "null") and for values it warned about.
 func (r *Reader) numeric(field, want string) (f float64, ok bool, err error) {
+	if f, ok := r.s.quickNumber(); ok {
+		return f, true, nil
+	}
 	m := r.s.mark()
 	b, isString, isScalar, err := r.scalar(field, MaxStringLen)
 	if err != nil {

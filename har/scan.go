@@ -721,6 +721,12 @@ func (s *scanner) skipScalar(c byte) error {
 // longer than maxKeyLen comes back as longKey. The key is valid until the
 // next call on s.
 func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
+	switch key, st := s.quickKey(first); st {
+	case quickKey:
+		return key, true, nil
+	case quickEnd:
+		return nil, false, nil
+	}
 	c, got := s.peek()
 	if !got {
 		return nil, false, s.eofErr()
