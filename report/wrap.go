@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -212,11 +213,12 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 
 // layout renders a table that fits total columns.
 //
-// The table library costs about 130 µs a row, which a capture with thousands
-// of findings turns into the larger part of a run. So a long table is drawn
-// in chunks, side by side, each a table of its own with the same fixed column
-// widths, and the chunks are joined where their borders meet: the output is
-// the same as one table's (TestLayoutChunked).
+// A capture with thousands of findings makes drawing a large part of a run
+// (the table library cost about 130 µs a row, 15 since drawTable hands it
+// a row as one line). So a long table is drawn in chunks, side by side,
+// each a table of its own with the same fixed column widths, and the chunks
+// are joined where their borders meet: the output is the same as one
+// table's (TestLayoutChunked).
 func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
 	ws := sizeColumns(cols, rows, total)
 	widths := make([]int, len(cols))
@@ -279,18 +281,32 @@ func chunks(n int) int {
 
 // drawTable draws one table, with the header when hdr is not nil, its
 // columns widths[i] wide plus padding.
+//
+// The library does its bookkeeping line by line: for every printed line it
+// builds maps of cell contexts (this line's, the one before and the one
+// after), and its renderer measures every cell three or four times through
+// a width cache behind a mutex. A row of ten lines paid that ten times,
+// about 120 µs a row. So each row reaches it as a single line, its cells'
+// lines joined by lineSep, and rowRenderer prints the lines: the library
+// still sequences the table (borders, header, separators between rows), at
+// one line's cost a row.
 func drawTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) error {
 	pc := tw.NewMapper[int, int]()
 	for i, w := range widths {
 		pc.Set(i, w+2) // one space of padding on each side
 	}
+	bp := renderer.NewBlueprint(tw.Rendition{
+		Symbols: tw.NewSymbols(tw.StyleLight),
+		Settings: tw.Settings{
+			Separators: tw.Separators{BetweenRows: tw.On},
+		},
+	})
+	r := &rowRenderer{Blueprint: bp, widths: widths, bar: bp.Config().Symbols.Column()}
 	t := tablewriter.NewTable(buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols: tw.NewSymbols(tw.StyleLight),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenRows: tw.On},
-			},
-		})),
+		tablewriter.WithRenderer(r),
+		// The default, which joinLines relies on.
+		tablewriter.WithTrimSpace(tw.On),
+		tablewriter.WithTrimTab(tw.On),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
@@ -306,11 +322,140 @@ func drawTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) error 
 		t.Header(hdr...)
 	}
 	for _, c := range cells {
-		if err := t.Append(c...); err != nil {
+		var err error
+		var row []string
+		if row, r.joined = joinLines(c); r.joined {
+			err = t.Append(row)
+		} else {
+			err = t.Append(c...)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return t.Close()
+}
+
+// lineSep stands for a line break inside a cell handed to the library as
+// one line. It is a control character: sanitize escapes every one that
+// comes from a HAR, and joinLines leaves a row that holds one as it is.
+const lineSep = "\x1e"
+
+// joinLines returns cells' text with their line breaks as lineSep. The
+// library trims a cell before it splits it into lines, so the text is
+// trimmed first as it would be, and the library's own trimming then finds
+// nothing to do. It says false for a row where a cell holds lineSep or is
+// not a string: that row goes as it came, and the library breaks its lines
+// itself.
+func joinLines(cells []any) ([]string, bool) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		s, ok := c.(string)
+		if !ok || strings.Contains(s, lineSep) {
+			return nil, false
+		}
+		row[i] = strings.ReplaceAll(strings.TrimSpace(s), "\n", lineSep)
+	}
+	return row, true
+}
+
+// rowRenderer is the library's Blueprint renderer, but for a row: it prints
+// one line for each line of the row's tallest cell (lines joined by
+// lineSep, see drawTable), each cell left-aligned with a space of padding
+// either side and the column separator between, as Blueprint does with the
+// Rendition drawTable gives it. Borders, the header and the separators
+// between rows are Blueprint's own.
+type rowRenderer struct {
+	*renderer.Blueprint
+	widths []int  // content width of each column, without the padding
+	bar    string // the column separator
+	joined bool   // the row being appended has its lines joined by lineSep
+	w      io.Writer
+	// Reused from row to row: the line being printed, each cell's lines,
+	// the width of each cell's text on the line.
+	line  []byte
+	lines [][]string
+	cw    []int
+}
+
+func (r *rowRenderer) Start(w io.Writer) error {
+	r.w = w
+	return r.Blueprint.Start(w)
+}
+
+func (r *rowRenderer) Row(row []string, ctx tw.Formatting) {
+	if len(row) != len(r.widths) {
+		r.Blueprint.Row(row, ctx)
+		return
+	}
+	r.lines = r.lines[:0]
+	n := 1
+	for _, c := range row {
+		ls := []string{c}
+		if r.joined {
+			ls = strings.Split(c, lineSep)
+		}
+		n = max(n, len(ls))
+		r.lines = append(r.lines, ls)
+	}
+	r.cw = append(r.cw[:0], r.widths...) // as many as columns
+	for k := range n {
+		fits := true
+		for i, ls := range r.lines {
+			r.cw[i] = 0
+			if k < len(ls) {
+				r.cw[i] = cellWidth(ls[k])
+			}
+			fits = fits && r.cw[i] <= r.widths[i]
+		}
+		if !fits {
+			r.blueprintLine(k, ctx)
+			continue
+		}
+		b := append(r.line[:0], r.bar...)
+		for i, ls := range r.lines {
+			b = append(b, ' ')
+			if k < len(ls) {
+				b = append(b, ls[k]...)
+			}
+			for range r.widths[i] + 1 - r.cw[i] {
+				b = append(b, ' ')
+			}
+			b = append(b, r.bar...)
+		}
+		b = append(b, '\n')
+		r.line = b
+		r.w.Write(b)
+	}
+}
+
+// blueprintLine has Blueprint print line k of the row, for a line too wide
+// for its column (which Blueprint truncates): layout never makes one.
+func (r *rowRenderer) blueprintLine(k int, ctx tw.Formatting) {
+	cur := make(map[int]tw.CellContext, len(r.lines))
+	line := make([]string, len(r.lines))
+	for i, ls := range r.lines {
+		c := ctx.Row.Current[i]
+		c.Data = ""
+		if k < len(ls) {
+			c.Data = ls[k]
+		}
+		cur[i], line[i] = c, c.Data
+	}
+	ctx.Row.Current = cur
+	r.Blueprint.Row(line, ctx)
+}
+
+// cellWidth is width(s). The library's width goes through a cache behind a
+// mutex, whose look-up costs more than counting: printable ASCII, most of
+// a table's text, is one column a byte, and only the rest is measured.
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return width(s)
+		}
+	}
+	return len(s)
 }
 
 // joinTables joins tables drawn in chunks into one: the first keeps its top
