@@ -42,7 +42,7 @@ func wrap(s string, w int) []string {
 			line, lw = "", 0
 		}
 		for _, word := range words {
-			ww := width(word)
+			ww := cellWidth(word)
 			switch {
 			case lw > 0 && lw+1+ww <= w:
 				line += " " + word
@@ -54,7 +54,7 @@ func wrap(s string, w int) []string {
 			for ww > w {
 				head, rest := breakWord(word, w)
 				out = append(out, head)
-				word, ww = rest, width(rest)
+				word, ww = rest, cellWidth(rest)
 			}
 			line, lw = word, ww
 		}
@@ -73,7 +73,7 @@ func breakWord(word string, w int) (head, rest string) {
 	runes := []rune(word)
 	cut, cw := 0, 0
 	for cut < len(runes) {
-		rw := width(string(runes[cut]))
+		rw := cellWidth(string(runes[cut]))
 		if cw+rw > w {
 			break
 		}
@@ -139,7 +139,7 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 	avail := total - (3*n + 1)
 	natural := make([]int, n)
 	for i, c := range cols {
-		natural[i] = width(c.header)
+		natural[i] = cellWidth(c.header)
 	}
 	for _, r := range rows {
 		for i := range cols {
@@ -147,7 +147,7 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 				continue
 			}
 			for _, p := range strings.Split(r[i].text, "\n") {
-				if pw := width(p); pw > natural[i] {
+				if pw := cellWidth(p); pw > natural[i] {
 					natural[i] = pw
 				}
 			}
@@ -157,8 +157,8 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 	sum := 0
 	for i, c := range cols {
 		ws[i] = min(c.min, natural[i])
-		if ws[i] < width(c.header) {
-			ws[i] = width(c.header)
+		if ws[i] < cellWidth(c.header) {
+			ws[i] = cellWidth(c.header)
 		}
 		sum += ws[i]
 	}
@@ -262,7 +262,7 @@ func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
 // fitted joins a cell's lines, paints the first, and widens *w to the widest.
 func fitted(lines []string, paint func(string) string, w *int) string {
 	for _, l := range lines {
-		*w = max(*w, width(l))
+		*w = max(*w, cellWidth(l))
 	}
 	if paint != nil && len(lines) > 0 {
 		lines[0] = paint(lines[0])
