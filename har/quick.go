@@ -274,3 +274,219 @@ func (s *scanner) quickNumber() (f float64, ok bool) {
 	s.commit(i, &l)
 	return f, true
 }
+
+// quickSkip skips the object or array whose '{' or '[' is at s.pos, when
+// all of it lies in the buffer, it nests at most 64 levels (and not past
+// MaxDepth counting the open levels outside it) and it holds only what
+// skipValue accepts without a message: no NaN or Infinity, no damage. It
+// keeps its stack of levels in the bits of a word and goes through the
+// bytes with a local index, where skipValue calls peek and skipString for
+// every token. It reports false, having consumed nothing, otherwise; it
+// then does not try again before the end of the current buffer, so that a
+// container that does not fit is not scanned once for each of its levels.
+func (s *scanner) quickSkip(open int) bool {
+	b := s.buf[:s.end]
+	if s.base+int64(s.pos) < s.quickFrom {
+		return false
+	}
+	var l lines
+	i := s.pos
+	var stack uint64 // bit 0 is the innermost level: 1 for an object
+	n := 0           // levels open
+value:
+	for {
+		// A value starts at b[i], after whitespace.
+		if i < len(b) && b[i] <= ' ' {
+			i = l.ws(b, i)
+		}
+		if i >= len(b) {
+			break
+		}
+		ok := false
+		switch c := b[i]; c {
+		case '{', '[':
+			if n == 64 || open+n+1 > MaxDepth {
+				break value
+			}
+			n++
+			stack <<= 1
+			if c == '{' {
+				stack |= 1
+			}
+			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = l.ws(b, i)
+			}
+			if i >= len(b) {
+				break value
+			}
+			switch {
+			case c == '{' && b[i] == '}', c == '[' && b[i] == ']':
+				i++
+				n--
+				stack >>= 1
+				ok = true
+			case c == '{':
+				if i, ok = skipMember(b, i, &l); !ok {
+					break value
+				}
+				continue value
+			default:
+				continue value
+			}
+		case '"':
+			i, ok = skipPlain(b, i+1)
+		case 't':
+			i, ok = skipWord(b, i, "true")
+		case 'f':
+			i, ok = skipWord(b, i, "false")
+		case 'n':
+			i, ok = skipWord(b, i, "null")
+		default:
+			i, ok = skipNumber(b, i)
+		}
+		if !ok {
+			break
+		}
+		// A value is complete: close levels until one has another
+		// element.
+		for {
+			if n == 0 {
+				s.commit(i, &l)
+				return true
+			}
+			if i < len(b) && b[i] <= ' ' {
+				i = l.ws(b, i)
+			}
+			if i >= len(b) {
+				break value
+			}
+			obj := stack&1 == 1
+			switch c := b[i]; {
+			case c == ',':
+				i++
+				if obj {
+					if i, ok = skipMember(b, i, &l); !ok {
+						break value
+					}
+				}
+				continue value
+			case obj && c == '}', !obj && c == ']':
+				i++
+				n--
+				stack >>= 1
+			default:
+				break value
+			}
+		}
+	}
+	s.quickFrom = s.base + int64(len(b))
+	return false
+}
+
+// skipMember skips an object key (its opening quote at b[i], after
+// whitespace) and the ':' after it, for quickSkip; ok is false when they
+// are not whole in b or not well-formed.
+func skipMember(b []byte, i int, l *lines) (int, bool) {
+	if i < len(b) && b[i] <= ' ' {
+		i = l.ws(b, i)
+	}
+	if i >= len(b) || b[i] != '"' {
+		return i, false
+	}
+	i, ok := skipPlain(b, i+1)
+	if !ok {
+		return i, false
+	}
+	if i < len(b) && b[i] <= ' ' {
+		i = l.ws(b, i)
+	}
+	if i >= len(b) || b[i] != ':' {
+		return i, false
+	}
+	return i + 1, true
+}
+
+// skipPlain skips the rest of a string whose opening quote came before
+// b[i], checking its escapes as skipString does; ok is false when the
+// string does not end in b or has a bad escape.
+func skipPlain(b []byte, i int) (int, bool) {
+	for {
+		j := quoteOrEscape(b, i)
+		if j < 0 {
+			return len(b), false
+		}
+		if b[j] == '"' {
+			return j + 1, true
+		}
+		if j+1 >= len(b) {
+			return j, false
+		}
+		switch b[j+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			i = j + 2
+		case 'u':
+			if j+6 > len(b) || hexRune(b[j+2:j+6]) < 0 {
+				return j, false
+			}
+			i = j + 6
+		default:
+			return j, false
+		}
+	}
+}
+
+// skipWord skips the literal w at b[i] for quickSkip.
+func skipWord(b []byte, i int, w string) (int, bool) {
+	if len(b)-i >= len(w) && string(b[i:i+len(w)]) == w {
+		return i + len(w), true
+	}
+	return i, false
+}
+
+// skipNumber skips a number at b[i] for quickSkip, by the JSON grammar
+// that readNumber follows (without NaN and Infinity); ok is false unless
+// a byte that cannot continue the number follows it in b.
+func skipNumber(b []byte, i int) (int, bool) {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(b):
+		return i, false
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		i = digitsEnd(b, i+1)
+	default:
+		return i, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digitsEnd(b, i+1)
+		if j == i+1 {
+			return j, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digitsEnd(b, i)
+		if j == i {
+			return j, false
+		}
+		i = j
+	}
+	return i, i < len(b)
+}
+
+// digitsEnd returns the index of the first byte at or after i in b that is
+// not a digit.
+func digitsEnd(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}

@@ -61,6 +61,10 @@ type scanner struct {
 	// adds its own to enforce MaxDepth.
 	depth int
 
+	// quickFrom is the offset before which quickSkip does not try
+	// again after failing.
+	quickFrom int64
+
 	// ahead, when set, reads the input in a goroutine (see readAhead);
 	// buf is then one of its buffers, or nil before the first fill.
 	ahead *readAhead
@@ -820,6 +824,9 @@ value:
 				return err
 			}
 		case '{', '[':
+			if s.quickSkip(s.depth + len(stack)) {
+				break
+			}
 			if s.depth+len(stack)+1 > MaxDepth {
 				return s.errHere(errDepth)
 			}
