@@ -5,9 +5,10 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/binary"
 	"errors"
-	"hash/maphash"
 	"io"
+	"math/bits"
 	"os"
 	"strconv"
 	"time"
@@ -315,7 +316,6 @@ func (r *Reader) start(src io.Reader) error {
 	s := &r.s
 	s.init(in, r.readAhead)
 	s.readErr = r.readErrMsg
-	r.intern.seed = maphash.MakeSeed()
 	r.firstElem = true
 
 	s.ensure(3)
@@ -699,12 +699,12 @@ func renderPath(path []seg, field string) string {
 // map: lookups cost one hash, memory is fixed, and a slot taken by a
 // one-off value is simply overwritten by the next one.
 type interner struct {
-	seed  maphash.Seed
 	slots [internSlots]string
 }
 
 const (
-	internSlots  = 4096
+	internBits   = 12
+	internSlots  = 1 << internBits
 	maxInternLen = 128
 )
 
@@ -715,13 +715,38 @@ func (in *interner) get(b []byte) string {
 	if len(b) > maxInternLen {
 		return string(b)
 	}
-	slot := &in.slots[maphash.Bytes(in.seed, b)&(internSlots-1)]
+	slot := &in.slots[internHash(b)]
 	if *slot == string(b) {
 		return *slot
 	}
 	str := string(b)
 	*slot = str
 	return str
+}
+
+// internHash picks the slot of b, which is not empty, from its length and
+// its first, middle and last eight bytes: a few instructions, where
+// hash/maphash cost a call and a pass over every byte. Strings alike in
+// those bytes share a slot, which costs an allocation when both repeat,
+// never a wrong string, since get compares the whole text. Nor can a
+// crafted file make it cost more than an allocation per string, which
+// one-off values cost anyway, so it needs no random seed.
+func internHash(b []byte) uint64 {
+	n := len(b)
+	var h uint64
+	switch {
+	case n >= 8:
+		h = binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 29)
+		if n > 16 {
+			h ^= bits.RotateLeft64(binary.LittleEndian.Uint64(b[n/2-4:]), 47)
+		}
+	case n >= 4:
+		h = uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
+	default:
+		h = uint64(b[0]) | uint64(b[n/2])<<8 | uint64(b[n-1])<<16
+	}
+	h = (h ^ uint64(n)) * 0x9e3779b97f4a7c15
+	return h >> (64 - internBits)
 }
 
 // openRequired steps into the object or array that a HAR must have at this
