@@ -809,6 +809,30 @@ const errDepth = "JSON nested deeper than 512 levels (MaxDepth)"
 // cannot overflow the goroutine stack, and it checks the structure (commas,
 // colons, brackets) so that damage inside a skipped value is still found.
 func (s *scanner) skipValue() error {
+	// Most skipped values are scalars or small containers whole in the
+	// buffer: take them without setting up the stack.
+	if c, ok := s.peek(); ok {
+		b := s.buf[:s.end]
+		switch {
+		case c == '{' || c == '[':
+			if s.quickSkip(s.depth) {
+				return nil
+			}
+		case c == '-' || c >= '0' && c <= '9':
+			if i, ok := skipNumber(b, s.pos); ok {
+				s.pos = i
+				return nil
+			}
+		case c == '"':
+			s.pos++
+			return s.skipString()
+		}
+	}
+	return s.skipSlow()
+}
+
+// skipSlow is skipValue token by token.
+func (s *scanner) skipSlow() error {
 	stack := s.stack[:0]
 	defer func() { s.stack = stack[:0] }()
 value:
