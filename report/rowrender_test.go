@@ -44,11 +44,12 @@ func blueprintTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) e
 	return t.Close()
 }
 
-// TestRowRenderer: drawTable, which hands the library each row as one line
-// and prints the row's lines itself, draws what the library's renderer
-// draws line by line, byte for byte, including for the rows layout never
-// makes: lines too wide for their column, a cell holding lineSep, text with
-// spaces or line breaks at either end, tabs, a cell that is not a string.
+// TestRowRenderer: drawTable, which hands the library each row as one line,
+// prints the row's lines itself and reprints border and separator lines it
+// has seen, draws what the library's renderer draws line by line, byte for
+// byte, including for the rows layout never makes: lines too wide for their
+// column, a cell holding lineSep, text with spaces or line breaks at either
+// end, tabs, a cell that is not a string.
 func TestRowRenderer(t *testing.T) {
 	hdr := []any{"ENTRY", "REQUEST", "CAUSE\nAND FIX"}
 	rows := [][]any{

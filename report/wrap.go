@@ -376,11 +376,84 @@ type rowRenderer struct {
 	line  []byte
 	lines [][]string
 	cw    []int
+	// The border and separator lines already printed, and the one being
+	// printed by Blueprint when rec is not nil.
+	seen map[lineKey]string
+	rec  []byte
 }
 
 func (r *rowRenderer) Start(w io.Writer) error {
 	r.w = w
-	return r.Blueprint.Start(w)
+	return r.Blueprint.Start(r) // Blueprint writes through r.Write
+}
+
+// Write writes what Blueprint prints to the table, recording it for Line.
+func (r *rowRenderer) Write(p []byte) (int, error) {
+	if r.rec != nil {
+		r.rec = append(r.rec, p...)
+	}
+	return r.w.Write(p)
+}
+
+// lineKey is what a border or separator line drawn by Blueprint depends
+// on, in a table whose columns keep their widths and no cell is merged.
+type lineKey struct {
+	level                tw.Level
+	loc                  tw.Location
+	pos                  tw.Position
+	footer, prev, noPrev bool
+}
+
+// Line prints a border or a separator line. Blueprint builds one junction
+// and segment at a time, which cost as much as the rest of a row. But in our
+// tables (fixed widths, no merged cells) a line depends only on where it is
+// (lineKey; the Junction code reads nothing else), so each distinct line is
+// built once and printed again after that.
+func (r *rowRenderer) Line(ctx tw.Formatting) {
+	key, ok := r.lineKey(ctx)
+	if !ok {
+		r.Blueprint.Line(ctx)
+		return
+	}
+	if s, ok := r.seen[key]; ok {
+		io.WriteString(r.w, s)
+		return
+	}
+	r.rec = []byte{}
+	r.Blueprint.Line(ctx)
+	if r.seen == nil {
+		r.seen = make(map[lineKey]string)
+	}
+	r.seen[key], r.rec = string(r.rec), nil
+}
+
+// lineKey returns the key of the line ctx describes, or false when it is
+// one that is not reused: columns not of their fixed widths, merged cells.
+func (r *rowRenderer) lineKey(ctx tw.Formatting) (lineKey, bool) {
+	ws := ctx.Row.Widths
+	if ws.Len() != len(r.widths) {
+		return lineKey{}, false
+	}
+	for i, w := range r.widths {
+		if ws.Get(i) != w+2 {
+			return lineKey{}, false
+		}
+	}
+	for _, cells := range []map[int]tw.CellContext{ctx.Row.Current, ctx.Row.Previous, ctx.Row.Next} {
+		for _, c := range cells {
+			if c.Merge != (tw.MergeState{}) {
+				return lineKey{}, false
+			}
+		}
+	}
+	return lineKey{
+		level:  ctx.Level,
+		loc:    ctx.Row.Location,
+		pos:    ctx.Row.Position,
+		footer: ctx.HasFooter,
+		prev:   ctx.Row.Previous != nil,
+		noPrev: len(ctx.Row.Previous) == 0,
+	}, true
 }
 
 func (r *rowRenderer) Row(row []string, ctx tw.Formatting) {
