@@ -1,6 +1,9 @@
 package har
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // This file holds quick paths for the shapes that make up most of a HAR:
 // a header object {"name": "...", "value": "..."}, a member key. Each works
@@ -107,7 +110,22 @@ func (r *Reader) quickHeader(h *Header) bool {
 		i++
 		q := plainString(b[i:])
 		if q < 0 || q > MaxStringLen {
-			return false
+			// Chrome escapes the quotes in sec-ch-ua and etag
+			// values: decode simple escapes into scratch.
+			var text []byte
+			var ok bool
+			scratch := &s.qname
+			if dst == &value {
+				scratch = &s.qvalue
+			}
+			if text, i, ok = unescape(b, i, (*scratch)[:0]); !ok {
+				return false
+			}
+			*dst = text
+			if cap(text) <= 64<<10 {
+				*scratch = text // kept for the next one
+			}
+			continue
 		}
 		*dst = b[i : i+q]
 		i += q + 1
@@ -489,4 +507,45 @@ func digitsEnd(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// unescape decodes the string whose opening quote came before b[i] into
+// dst, for the quick paths, when it is whole in b, holds only the
+// one-character escapes (\" \\ \/ \b \f \n \r \t), is valid UTF-8 and is
+// no longer than MaxStringLen: readString would decode it to the same
+// text. It returns the text and the index past the closing quote; ok is
+// false otherwise.
+func unescape(b []byte, i int, dst []byte) (text []byte, end int, ok bool) {
+	for {
+		j := quoteOrEscape(b, i)
+		if j < 0 || j+1 >= len(b) {
+			return nil, 0, false
+		}
+		dst = append(dst, b[i:j]...)
+		if b[j] == '"' {
+			if len(dst) > MaxStringLen || !utf8.Valid(dst) {
+				return nil, 0, false
+			}
+			return dst, j + 1, true
+		}
+		var c byte
+		switch e := b[j+1]; e {
+		case '"', '\\', '/':
+			c = e
+		case 'b':
+			c = '\b'
+		case 'f':
+			c = '\f'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		default:
+			return nil, 0, false
+		}
+		dst = append(dst, c)
+		i = j + 2
+	}
 }

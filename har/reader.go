@@ -169,6 +169,7 @@ func (r *Reader) Close() error {
 		r.state = stateDone
 	}
 	r.s.buf, r.s.str, r.s.fix = nil, nil, nil
+	r.s.qname, r.s.qvalue = nil, nil
 	r.stopAhead()
 	c := r.closer
 	r.closer = nil

@@ -52,11 +52,13 @@ type scanner struct {
 	// (decompression errors read better with their own wording).
 	readErr func(error) string
 
-	str   []byte // scratch for decoded strings
-	key   []byte // the last key read by nextKey
-	fix   []byte // scratch for repairing invalid UTF-8
-	num   []byte // scratch for number text
-	stack []byte // skipValue's stack of open containers
+	str []byte // scratch for decoded strings
+	key []byte // the last key read by nextKey
+	fix []byte // scratch for repairing invalid UTF-8
+	// qname and qvalue are quickHeader's scratch for decoding.
+	qname, qvalue []byte
+	num           []byte // scratch for number text
+	stack         []byte // skipValue's stack of open containers
 	// depth is the number of containers the decoder has entered; skipValue
 	// adds its own to enforce MaxDepth.
 	depth int
