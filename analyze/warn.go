@@ -103,10 +103,49 @@ func orStatus(x *exchange) string {
 // interestingResponseHeaders are headers that scripts commonly read and that
 // are not CORS-safelisted response headers, so they need
 // Access-Control-Expose-Headers.
-var interestingResponseHeaders = []string{
+var interestingResponseHeaders = [...]string{
 	"content-disposition", "location", "link", "x-total-count", "x-total", "x-request-id",
 	"x-correlation-id", "x-next-cursor", "x-page", "x-per-page", "x-pagination", "x-ratelimit-remaining",
 	"x-ratelimit-limit", "x-ratelimit-reset", "retry-after", "x-csrf-token", "x-auth-token",
+}
+
+// interestingPos maps each of interestingResponseHeaders to its position.
+var interestingPos = func() map[string]int {
+	m := make(map[string]int, len(interestingResponseHeaders))
+	for i, n := range interestingResponseHeaders {
+		m[n] = i
+	}
+	return m
+}()
+
+// interestingIndex is the position in interestingResponseHeaders of the
+// header called name, compared as Headers.Get compares (strings.EqualFold),
+// or -1. An ASCII name is lower-cased on the stack and looked up; any other
+// (a hostile HAR's "ſ" folds to "s") is compared with each.
+func interestingIndex(name string) int {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return -1 // no name this long folds to one of them (at most 21 bytes)
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 0x80 {
+			for j, n := range interestingResponseHeaders {
+				if strings.EqualFold(name, n) {
+					return j
+				}
+			}
+			return -1
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	if i, ok := interestingPos[string(buf[:len(name)])]; ok {
+		return i
+	}
+	return -1
 }
 
 // warnings records what bites without blocking.
@@ -163,8 +202,12 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 }
 
 func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
+	cookies := x.req.e.Response.Headers.Values("Set-Cookie")
+	if len(cookies) == 0 {
+		return // most responses: spare the site comparison
+	}
 	crossSite := !sameSite(x.origin, originOf(x.req.url))
-	for _, sc := range x.req.e.Response.Headers.Values("Set-Cookie") {
+	for _, sc := range cookies {
 		name, attrs := parseSetCookie(sc)
 		ss, hasSS := attrs["samesite"]
 		_, secure := attrs["secure"]
@@ -227,6 +270,18 @@ func registrable(host string) string {
 
 func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
 	h := x.req.e.Response.Headers
+	// One pass over the headers finds the interesting ones (most responses
+	// carry none), instead of a search of them all per interesting name.
+	var present [len(interestingResponseHeaders)]bool
+	some := false
+	for _, hd := range h {
+		if i := interestingIndex(hd.Name); i >= 0 {
+			present[i], some = true, true
+		}
+	}
+	if !some {
+		return
+	}
 	exposed := map[string]bool{}
 	for _, v := range h.Values("Access-Control-Expose-Headers") {
 		for _, n := range strings.Split(v, ",") {
@@ -237,8 +292,8 @@ func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
 		return
 	}
 	var missing []string
-	for _, n := range interestingResponseHeaders {
-		if h.Has(n) && !exposed[n] {
+	for i, n := range interestingResponseHeaders {
+		if present[i] && !exposed[n] {
 			missing = append(missing, n)
 		}
 	}
