@@ -6,30 +6,12 @@ import (
 	"testing"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // blueprintTable draws a table as drawTable did before rowRenderer: the
 // library's own renderer, every line of a cell handed over as a line.
 func blueprintTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) error {
-	pc := tw.NewMapper[int, int]()
-	for i, w := range widths {
-		pc.Set(i, w+2)
-	}
-	t := tablewriter.NewTable(buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols:  tw.NewSymbols(tw.StyleLight),
-			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.On}},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithStreaming(tw.StreamConfig{Enable: true}),
-		tablewriter.WithWidths(tw.CellWidth{PerColumn: pc}),
-	)
+	t := tablewriter.NewTable(buf, append(tableOptions(widths), tablewriter.WithRenderer(newBlueprint()))...)
 	if err := t.Start(); err != nil {
 		return err
 	}

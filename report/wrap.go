@@ -279,6 +279,36 @@ func chunks(n int) int {
 	return max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
 }
 
+// newBlueprint is the library's renderer in our style: light lines, a
+// separator between rows.
+func newBlueprint() *renderer.Blueprint {
+	return renderer.NewBlueprint(tw.Rendition{
+		Symbols: tw.NewSymbols(tw.StyleLight),
+		Settings: tw.Settings{
+			Separators: tw.Separators{BetweenRows: tw.On},
+		},
+	})
+}
+
+// tableOptions lays a table out as layout has already decided: columns
+// widths[i] wide plus one space of padding on each side, cells left as
+// they are (no wrapping, no header formatting), streamed.
+func tableOptions(widths []int) []tablewriter.Option {
+	pc := tw.NewMapper[int, int]()
+	for i, w := range widths {
+		pc.Set(i, w+2)
+	}
+	return []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithStreaming(tw.StreamConfig{Enable: true}),
+		tablewriter.WithWidths(tw.CellWidth{PerColumn: pc}),
+	}
+}
+
 // drawTable draws one table, with the header when hdr is not nil, its
 // columns widths[i] wide plus padding.
 //
@@ -291,30 +321,14 @@ func chunks(n int) int {
 // still sequences the table (borders, header, separators between rows), at
 // one line's cost a row.
 func drawTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) error {
-	pc := tw.NewMapper[int, int]()
-	for i, w := range widths {
-		pc.Set(i, w+2) // one space of padding on each side
-	}
-	bp := renderer.NewBlueprint(tw.Rendition{
-		Symbols: tw.NewSymbols(tw.StyleLight),
-		Settings: tw.Settings{
-			Separators: tw.Separators{BetweenRows: tw.On},
-		},
-	})
+	bp := newBlueprint()
 	r := &rowRenderer{Blueprint: bp, widths: widths, bar: bp.Config().Symbols.Column()}
-	t := tablewriter.NewTable(buf,
+	t := tablewriter.NewTable(buf, append(tableOptions(widths),
 		tablewriter.WithRenderer(r),
 		// The default, which joinLines relies on.
 		tablewriter.WithTrimSpace(tw.On),
 		tablewriter.WithTrimTab(tw.On),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithStreaming(tw.StreamConfig{Enable: true}),
-		tablewriter.WithWidths(tw.CellWidth{PerColumn: pc}),
-	)
+	)...)
 	if err := t.Start(); err != nil {
 		return err
 	}
