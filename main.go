@@ -449,7 +449,7 @@ func scan(inputs []input, stdin io.Reader, stderr io.Writer, aopt analyze.Option
 	for range jobs {
 		wg.Go(func() {
 			for i := range work {
-				ready[i] <- analyzeInput(inputs[i], stdin, aopt, ropt)
+				ready[i] <- analyzeOne(inputs[i], stdin, aopt, ropt)
 				done.Add(1)
 			}
 		})
@@ -462,6 +462,9 @@ func scan(inputs []input, stdin io.Reader, stderr io.Writer, aopt analyze.Option
 	}
 	wg.Wait()
 }
+
+// analyzeOne is analyzeInput, replaced by tests that watch scan.
+var analyzeOne = analyzeInput
 
 func analyzeInput(in input, stdin io.Reader, aopt analyze.Options, ropt har.Options) (res *analyze.Result) {
 	defer func() {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
@@ -40,5 +42,40 @@ func TestScanEmitsInInputOrder(t *testing.T) {
 				t.Fatalf("jobs %d: result %d is %s, want %s", jobs, i, got[i], in.path)
 			}
 		}
+	}
+}
+
+// TestScanHoldsAFewResults: while the first result is slow to be emitted
+// (a long table being drawn), the jobs run at most 4 x jobs inputs ahead
+// of it, so a folder's results are not all held at once.
+func TestScanHoldsAFewResults(t *testing.T) {
+	defer func(f func(input, io.Reader, analyze.Options, har.Options) *analyze.Result) { analyzeOne = f }(analyzeOne)
+	var started, emitted, ahead atomic.Int64
+	analyzeOne = func(in input, _ io.Reader, _ analyze.Options, _ har.Options) *analyze.Result {
+		n := started.Add(1) - emitted.Load()
+		for {
+			m := ahead.Load()
+			if n <= m || ahead.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		return &analyze.Result{File: in.path}
+	}
+	inputs := make([]input, 200)
+	for i := range inputs {
+		inputs[i] = input{path: fmt.Sprintf("%d.har", i)}
+	}
+	const jobs = 3
+	scan(inputs, nil, io.Discard, analyze.Options{}, har.Options{}, jobs, func(r *analyze.Result) {
+		if r.File == "0.har" {
+			time.Sleep(50 * time.Millisecond) // every other input could finish meanwhile
+		}
+		emitted.Add(1)
+	})
+	if got := ahead.Load(); got > 4*jobs {
+		t.Errorf("%d inputs analysed ahead of the results emitted, want at most %d", got, 4*jobs)
+	}
+	if emitted.Load() != int64(len(inputs)) {
+		t.Errorf("%d results emitted for %d inputs", emitted.Load(), len(inputs))
 	}
 }
