@@ -711,39 +711,14 @@ func TestLayoutChunked(t *testing.T) {
 		rows = append(rows, r)
 	}
 	for _, total := range []int{60, 100, 200} {
-		ws := sizeColumns(cols, rows, total)
-		widths := make([]int, len(cols))
-		hdr := make([]any, len(cols))
-		for i, c := range cols {
-			hdr[i] = fitted(wrap(c.header, ws[i]), nil, &widths[i])
-		}
-		cells := make([][]any, len(rows))
-		for ri, r := range rows {
-			cells[ri] = make([]any, len(cols))
-			for i := range cols {
-				cells[ri][i] = ""
-				if i < len(r) {
-					cells[ri][i] = fitted(wrap(r[i].text, ws[i]), r[i].paint, &widths[i])
-				}
-			}
-		}
+		widths, hdr, cells := fit(cols, rows, total)
 		var whole bytes.Buffer
 		if err := drawTable(&whole, widths, hdr, cells); err != nil {
 			t.Fatal(err)
 		}
 		for n := 2; n <= 5; n++ {
-			outs := make([]bytes.Buffer, n)
-			for k := range n {
-				h := hdr
-				if k > 0 {
-					h = nil
-				}
-				if err := drawTable(&outs[k], widths, h, cells[k*len(cells)/n:(k+1)*len(cells)/n]); err != nil {
-					t.Fatal(err)
-				}
-			}
 			var joined bytes.Buffer
-			if err := joinTables(&joined, outs); err != nil {
+			if err := drawChunked(&joined, widths, hdr, cells, n); err != nil {
 				t.Fatal(err)
 			}
 			if joined.String() != whole.String() {

@@ -220,13 +220,20 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 // widths, and the chunks are joined where their borders meet: the output is
 // the same as one table's (TestLayoutChunked).
 func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
+	widths, hdr, cells := fit(cols, rows, total)
+	return drawChunked(buf, widths, hdr, cells, chunks(len(rows)))
+}
+
+// fit sizes the columns for total and wraps the header and the cells to
+// them; widths are what the wrapped text takes.
+func fit(cols []column, rows [][]cell, total int) (widths []int, hdr []any, cells [][]any) {
 	ws := sizeColumns(cols, rows, total)
-	widths := make([]int, len(cols))
-	hdr := make([]any, len(cols))
+	widths = make([]int, len(cols))
+	hdr = make([]any, len(cols))
 	for i, c := range cols {
 		hdr[i] = fitted(wrap(c.header, ws[i]), nil, &widths[i])
 	}
-	cells := make([][]any, len(rows))
+	cells = make([][]any, len(rows))
 	for ri, r := range rows {
 		cells[ri] = make([]any, len(cols))
 		for i := range cols {
@@ -237,7 +244,12 @@ func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
 			cells[ri][i] = fitted(wrap(r[i].text, ws[i]), r[i].paint, &widths[i])
 		}
 	}
-	n := chunks(len(rows))
+	return widths, hdr, cells
+}
+
+// drawChunked draws the table as n tables of consecutive rows, side by
+// side, and joins them (n == 1: the table whole).
+func drawChunked(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any, n int) error {
 	if n == 1 {
 		return drawTable(buf, widths, hdr, cells)
 	}
