@@ -75,16 +75,8 @@ func TestStringDecoding(t *testing.T) {
 	var values []string
 	for n := 0; n <= 150; n++ {
 		for range 4 {
-			var b strings.Builder
-			for b.Len() < n {
-				// Mostly ASCII, as real values are.
-				if rng.IntN(4) > 0 {
-					b.WriteByte(byte('a' + rng.IntN(26)))
-				} else {
-					b.WriteString(pieces[rng.IntN(len(pieces))])
-				}
-			}
-			values = append(values, b.String())
+			// Mostly ASCII, as real values are.
+			values = append(values, randomText(rng, n, pieces, 4))
 		}
 		x := strings.Repeat("x", n)
 		values = append(values, x, x+"é", "é"+x, "\xff"+x, x+"\xc3", x+`\"`, `\"`+x)
@@ -147,15 +139,7 @@ func TestSkipString(t *testing.T) {
 	for n := 0; n <= 100; n++ {
 		x := strings.Repeat("y", n)
 		values = append(values, x, x+`\"`+x, x+`\u004`, x+`\q`+x)
-		var b strings.Builder
-		for b.Len() < n {
-			if rng.IntN(3) > 0 {
-				b.WriteByte(byte('a' + rng.IntN(26)))
-			} else {
-				b.WriteString(pieces[rng.IntN(len(pieces))])
-			}
-		}
-		values = append(values, b.String())
+		values = append(values, randomText(rng, n, pieces, 3))
 	}
 	for i, v := range values {
 		src := `{"log": {"entries": [{"response": {"content": {"text": "` + v + `", "size": 1}}}]}}`
@@ -172,4 +156,18 @@ func TestSkipString(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomText is at least n bytes of lower-case letters mixed with pieces:
+// a piece one time in ascii, a letter otherwise.
+func randomText(rng *rand.Rand, n int, pieces []string, ascii int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		if rng.IntN(ascii) > 0 {
+			b.WriteByte(byte('a' + rng.IntN(26)))
+		} else {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+	}
+	return b.String()
 }
