@@ -12,14 +12,26 @@ import (
 	"github.com/harcors/harcors/internal/hargen"
 )
 
-// benchEntries reads a generated Chrome HAR of n entries once, so that the
-// benchmarks below time the analysis alone. Both mixes have the same
-// entries; bodies are never held (har.Options.Bodies is off), so the
-// analysis sees the same thing either way and one mix is enough.
+// benchEntries reads a generated Chrome HAR of n entries of the
+// metadata-dense mix once, so that the benchmarks below time the analysis
+// alone.
 func benchEntries(b *testing.B, n int) (*har.Log, []*har.Entry, int64) {
+	return benchMix(b, n, hargen.MetadataDense)
+}
+
+// benchMix reads a generated Chrome HAR of n entries of mix once. Bodies
+// are never held (har.Options.Bodies is off), but the mixes differ in
+// what the analysis sees: metadata-dense entries carry one to five headers
+// a side, body-heavy ones the 18 to 25 of a real Chrome capture (client
+// hints, Sec-Fetch-*, caching and security headers).
+func benchMix(b *testing.B, n int, mix hargen.Mix) (*har.Log, []*har.Entry, int64) {
 	b.Helper()
 	var buf bytes.Buffer
-	st, err := hargen.Write(&buf, hargen.Config{Entries: n, Mix: hargen.MetadataDense, Seed: 1})
+	cfg := hargen.Config{Entries: n, Mix: mix, Seed: 1}
+	if mix == hargen.BodyHeavy {
+		cfg.BodySize = 64 // the analysis never reads them
+	}
+	st, err := hargen.Write(&buf, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,6 +70,21 @@ func BenchmarkAnalyze(b *testing.B) {
 			perEntry(b, len(entries), &m0)
 		})
 	}
+}
+
+// BenchmarkAnalyzeChrome is BenchmarkAnalyze over body-heavy entries,
+// whose header lists are those of a real Chrome capture: what the command
+// spends analysing a file exported from DevTools.
+func BenchmarkAnalyzeChrome(b *testing.B) {
+	log, entries, size := benchMix(b, 20000, hargen.BodyHeavy)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for b.Loop() {
+		Analyze("gen.har", log, entries, Options{})
+	}
+	perEntry(b, len(entries), &m0)
 }
 
 // BenchmarkPairChrome pairs the preflights of a realistic capture (a fifth
