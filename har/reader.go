@@ -17,8 +17,10 @@ import (
 // Reader reads a HAR file one entry at a time. It holds one read buffer
 // (16 KiB growing to at most 256 KiB; four when Open reads ahead), the
 // metadata of log and the entry being read; bodies and unknown fields are
-// skipped without being held, so memory does not grow with the file. Entries returned by Next belong to
-// the caller. A Reader is not safe for concurrent use.
+// skipped without being held, so memory does not grow with the file. A
+// large file that Open reads in pieces on several cores also holds the
+// entries of the few pieces read ahead (see split.go). Entries returned by
+// Next belong to the caller. A Reader is not safe for concurrent use.
 //
 // Leading and trailing NUL bytes are ignored (Firebug pads files with
 // them); so is whitespace. Line and column numbers count lines in the
@@ -52,6 +54,15 @@ type Reader struct {
 	cookies []Cookie // scratch for a cookie list being read
 	intern  interner
 	zones   map[int]*time.Location
+
+	// Reading in pieces (split.go): splitAt is the file while it may
+	// still be split, sp the splitter once it is.
+	bom        bool // the file starts with a UTF-8 BOM
+	splitAt    *os.File
+	splitSize  int64
+	splitTries int
+	prevEnd    int64 // offset just past the last entry read
+	sp         *splitter
 }
 
 type readState uint8
@@ -104,6 +115,11 @@ func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
 // goroutine, up to 1 MiB past the entry being decoded, so that reading (and
 // decompressing) runs on another core while the entries are parsed. The
 // goroutine ends at the end of the input, at the first error, or at Close.
+//
+// An uncompressed file of 64 MiB or more is read in pieces of 4 MiB by one
+// goroutine per core (GOMAXPROCS), their entries handed out in order; what
+// Next returns, warnings and errors included, is what reading it from
+// start to end gives (see split.go for how).
 func Open(path string, opt Options) (*Reader, error) {
 	if opt.Name == "" {
 		opt.Name = path
@@ -128,6 +144,9 @@ func Open(path string, opt Options) (*Reader, error) {
 		return nil, err
 	}
 	r.closer = closer
+	if closer != nil {
+		r.splitFile(f)
+	}
 	return r, nil
 }
 
@@ -171,6 +190,10 @@ func (r *Reader) Close() error {
 	r.s.buf, r.s.str, r.s.fix = nil, nil, nil
 	r.s.qname, r.s.qvalue = nil, nil
 	r.stopAhead()
+	if r.sp != nil {
+		r.sp.wait()
+		r.sp = nil
+	}
 	c := r.closer
 	r.closer = nil
 	if c == nil {
@@ -228,6 +251,11 @@ func (r *Reader) Next() (*Entry, error) {
 	if r.state == stateDone {
 		return nil, r.err
 	}
+	if r.sp != nil && r.sp.phase == splitPieces {
+		if e := r.fromPieces(); e != nil {
+			return e, nil
+		}
+	}
 	s := &r.s
 	for {
 		ok, err := s.nextElem(r.firstElem)
@@ -238,9 +266,19 @@ func (r *Reader) Next() (*Entry, error) {
 		if !ok {
 			return nil, r.stop(r.finish())
 		}
+		c, _ := s.peek() // nextElem has seen a byte
+		switch {
+		case r.sp != nil && r.sp.phase == splitHead && s.offset() >= r.sp.pieces[1].lo:
+			r.handOver()
+			if e := r.fromPieces(); e != nil {
+				return e, nil
+			}
+			continue
+		case r.splitAt != nil && c == '{' && r.index > 0:
+			r.learnSplit()
+		}
 		i := r.index
 		r.index++
-		c, _ := s.peek() // nextElem has seen a byte
 		if c != '{' {
 			r.pushIdx(i)
 			err := r.skipWarn("", "expected an entry object, found "+kindName(c)+"; skipped")
@@ -254,6 +292,7 @@ func (r *Reader) Next() (*Entry, error) {
 		if err := r.readEntry(e); err != nil {
 			return nil, r.stop(err)
 		}
+		r.prevEnd = s.offset()
 		return e, nil
 	}
 }
@@ -266,6 +305,9 @@ func (r *Reader) stop(err error) error {
 	r.err = err
 	r.state = stateDone
 	r.stopAhead()
+	if r.sp != nil {
+		r.sp.stop()
+	}
 	return err
 }
 
@@ -327,6 +369,7 @@ func (r *Reader) start(src io.Reader) error {
 		// BOM. Offsets are counted after it, as Entry.Offset says.
 		s.pos += 3
 		s.base -= 3 // offset 0 is the byte after the BOM
+		r.bom = true
 		s.lineStart = 0
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}), bytes.HasPrefix(b, []byte{0xff, 0xfe}):
 		return r.wholeFile("not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")

@@ -1,0 +1,451 @@
+package har
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// This file reads the entries of one large file on several cores.
+//
+// Entries are independent objects, one after another, so pieces of a file
+// could be parsed at once if each piece knew where its first entry starts.
+// It cannot know without reading everything before it, so it guesses and
+// the guess is checked:
+//
+//   - The Reader reads the head of the file itself, and learns from its
+//     first two entries the bytes that separate one entry from the next
+//     (",\n      " in a file saved by DevTools, "," in a compact one).
+//   - Past the head, the file is cut into pieces of splitChunk bytes. A
+//     worker takes a piece, looks for the first '{' in it that follows '}'
+//     and that separator and opens an object whose first key an entry can
+//     have, and reads entries from there as the Reader would, until one
+//     starts in the next piece.
+//   - The Reader takes the pieces in order. It knows, from the previous
+//     piece, where the next entry really starts: a piece whose guess is
+//     that offset is right (it was read exactly as the Reader would have
+//     read it), and its entries are handed out. A piece whose guess is
+//     wrong, or in which anything at all went wrong (an error, a warning,
+//     an element that is not an object), ends the parallel reading: the
+//     Reader goes back to that offset and reads the rest of the file
+//     itself, so that every message is the one sequential reading gives.
+//
+// The output is therefore the same whatever the guesses; they only decide
+// how much runs in parallel. Inside a JSON string a '"' is always escaped,
+// so a body that holds JSON cannot contain the separator followed by an
+// object key, and a guess is wrong only on files whose entries are not
+// separated alike.
+
+// splitMinSize is the smallest file read in pieces, and splitChunk the size
+// of a piece: large enough that finding a piece's first entry costs
+// nothing beside reading it, small enough that the pieces read ahead of the
+// one being handed out (splitAhead per worker) hold few entries: a 4 MiB
+// piece of a metadata-dense capture holds ~6,000. (Variables so that tests
+// can split small files.)
+var (
+	splitMinSize int64 = 64 << 20
+	splitChunk   int64 = 4 << 20
+)
+
+// splitAhead is how many pieces per worker may be read ahead of the one
+// being handed out.
+const splitAhead = 2
+
+// A splitter's phases.
+const (
+	splitHead = iota
+	splitPieces
+	splitOver
+)
+
+// splitProbes is how many false starts a worker tries in a piece before it
+// gives up on the piece (which the Reader then reads itself): each costs a
+// read of the file, and a crafted file could hold one every few bytes.
+const splitProbes = 8
+
+// splitLearn is how many entries the Reader looks at to learn the
+// separator before it gives up splitting.
+const splitLearn = 16
+
+// splitter reads the pieces of one file and hands their entries to the
+// Reader that made it.
+type splitter struct {
+	f    io.ReaderAt
+	size int64
+	opt  Options
+	// pat is '}', the separator and '{': what precedes an entry's '{'.
+	pat   []byte
+	depth int   // scanner depth inside log.entries
+	path  []seg // path of log.entries
+
+	pieces []piece
+	next   atomic.Int64  // the next piece for a worker
+	tokens chan struct{} // one per piece being read or waiting to be taken
+	quit   chan struct{}
+	once   sync.Once
+	wg     sync.WaitGroup
+
+	// The Reader's side. phase is splitHead while the Reader reads the
+	// first piece, splitPieces while it hands out the others' entries,
+	// splitOver once it reads on by itself. x is the offset at which the next element of
+	// log.entries starts, known for sure; line, lineStart and index are
+	// the scanner's line, line start and entry index there.
+	phase     int
+	taken     int // pieces taken
+	x         int64
+	line      int
+	lineStart int64
+	index     int
+	// ents are the entries of the piece being handed out; lineOff and
+	// idxOff turn their piece-relative Line and Index into the file's.
+	ents    []*Entry
+	lineOff int
+	idxOff  int
+	last    bool // the piece being handed out ends log.entries
+	// used counts the pieces whose entries were handed out (for tests).
+	used int
+}
+
+// piece is one part of the file, [lo, hi), and what a worker found in it.
+// done is closed when the worker is finished with it.
+type piece struct {
+	lo, hi int64
+	done   chan struct{}
+
+	ok bool // entries were read from start to end without any problem
+	// start is the offset of the first entry's '{', -1 when no entry
+	// seemed to start in [lo, hi); end the offset at which the element
+	// after the last entry read starts, or of log.entries' ']' when
+	// closed.
+	start, end int64
+	closed     bool
+	entries    []*Entry
+	count      int // elements read (the entries)
+	// lines is the number of newlines between start and end; lineStart
+	// the offset at which the last of them ends.
+	lines     int
+	lineStart int64
+}
+
+// splitFile marks r, just opened on f, as a candidate for reading in
+// pieces: a regular file of splitMinSize or more, not compressed, without
+// a BOM (so that offsets in the text are offsets in the file), whose bodies
+// are skipped (pieces read ahead hold their entries), on a machine with
+// more than one core.
+func (r *Reader) splitFile(f *os.File) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < splitMinSize ||
+		r.format != "" || r.bom || r.opt.Bodies || runtime.GOMAXPROCS(0) < 2 {
+		return
+	}
+	r.splitAt, r.splitSize = f, fi.Size()
+}
+
+// learnSplit is called by Next when the element at the scanner's position
+// is an entry ('{') that follows another, which ended at r.prevEnd. The
+// bytes between the two are the separator; when they are at hand and are
+// a ',' in whitespace, the rest of the file is cut into pieces and workers
+// start reading them.
+func (r *Reader) learnSplit() {
+	s := &r.s
+	r.splitTries++
+	if r.splitTries > splitLearn {
+		r.splitAt = nil
+		return
+	}
+	from := r.prevEnd - s.base
+	if from < 0 || from > int64(s.pos) {
+		return // the separator is not in the buffer any more; try the next
+	}
+	sep := s.buf[from:s.pos]
+	if len(sep) > 64 || bytes.Count(sep, []byte{','}) != 1 || len(bytes.TrimLeft(sep, " \t\r\n,")) != 0 {
+		r.splitAt = nil
+		return
+	}
+	start := s.offset()
+	n := (r.splitSize - start) / splitChunk
+	if n < 2 {
+		r.splitAt = nil
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	sp := &splitter{
+		f:      r.splitAt,
+		size:   r.splitSize,
+		opt:    r.opt,
+		pat:    append(append([]byte{'}'}, sep...), '{'),
+		depth:  s.depth,
+		path:   append([]seg(nil), r.path...),
+		pieces: make([]piece, n),
+		tokens: make(chan struct{}, workers*splitAhead),
+		quit:   make(chan struct{}),
+	}
+	// Piece 0 is the head, read by r; pieces 1..n-1 by the workers (the
+	// last one to the end of the file).
+	for k := range sp.pieces {
+		p := &sp.pieces[k]
+		p.lo, p.hi = start+int64(k)*splitChunk, start+int64(k+1)*splitChunk
+		p.done = make(chan struct{})
+	}
+	sp.pieces[n-1].hi = r.splitSize
+	sp.taken = 1
+	sp.next.Store(1)
+	sp.wg.Add(workers)
+	for range workers {
+		go sp.work()
+	}
+	r.sp = sp
+	r.splitAt = nil
+}
+
+// handOver is called by Next when the element at the scanner's position
+// starts in the second piece: r stops reading and hands out the pieces'
+// entries from there.
+func (r *Reader) handOver() {
+	s := &r.s
+	sp := r.sp
+	sp.phase = splitPieces
+	sp.x, sp.line, sp.lineStart, sp.index = s.offset(), s.line, s.lineStart, r.index
+	if a := s.ahead; a != nil {
+		a.stop()
+		<-a.exited
+		s.ahead = nil
+	}
+	s.buf = nil
+}
+
+// fromPieces returns the next entry the pieces hold, or nil when they hold
+// no more: the Reader has then been moved to where they end (or to where
+// the first piece that could not be used begins) and reads on by itself.
+func (r *Reader) fromPieces() *Entry {
+	sp := r.sp
+	for {
+		if len(sp.ents) > 0 {
+			e := sp.ents[0]
+			sp.ents[0] = nil
+			sp.ents = sp.ents[1:]
+			e.Line += sp.lineOff
+			e.Index += sp.idxOff
+			return e
+		}
+		if sp.last || sp.taken == len(sp.pieces) {
+			break
+		}
+		p := &sp.pieces[sp.taken]
+		<-p.done
+		sp.taken++
+		<-sp.tokens
+		if sp.x >= p.hi {
+			// The entry that started before this piece runs past its
+			// end: whatever the worker found is inside it.
+			continue
+		}
+		if !p.ok || p.start != sp.x {
+			break
+		}
+		sp.ents, p.entries = p.entries, nil
+		sp.used++
+		sp.lineOff, sp.idxOff = sp.line-1, sp.index
+		sp.x, sp.index = p.end, sp.index+p.count
+		sp.line += p.lines
+		if p.lines > 0 {
+			sp.lineStart = p.lineStart
+		}
+		sp.last = p.closed
+	}
+	r.resume()
+	return nil
+}
+
+// resume ends the parallel reading and moves the Reader to sp.x, which
+// holds the next element of log.entries or its ']'.
+func (r *Reader) resume() {
+	sp := r.sp
+	sp.phase = splitOver
+	sp.stop()
+	s := &r.s
+	rest := sp.size - sp.x
+	s.init(io.NewSectionReader(sp.f, sp.x, 1<<62), rest >= aheadMinSize)
+	s.base, s.pos, s.end, s.rerr, s.filled = sp.x, 0, 0, nil, false
+	s.line, s.lineStart = sp.line, sp.lineStart
+	r.index = sp.index
+	// The ',' before sp.x has been consumed: read the element there as
+	// the first of the array. A ']' there ends the array either way.
+	r.firstElem = true
+}
+
+// stop tells the workers to end.
+func (sp *splitter) stop() {
+	sp.once.Do(func() { close(sp.quit) })
+}
+
+// wait stops the workers and waits for them: they read the file, so the
+// file must not be closed before.
+func (sp *splitter) wait() {
+	sp.stop()
+	sp.wg.Wait()
+}
+
+// work reads pieces until there are none left or stop is called. A token
+// is taken before the piece, so that the pieces read or being read are
+// always the ones right after those the Reader has taken, the first of
+// which it waits for.
+func (sp *splitter) work() {
+	defer sp.wg.Done()
+	w := &Reader{opt: sp.opt}
+	w.s.buf = make([]byte, bufSize)
+	for {
+		select {
+		case sp.tokens <- struct{}{}:
+		case <-sp.quit:
+			return
+		}
+		k := int(sp.next.Add(1) - 1)
+		if k >= len(sp.pieces) {
+			return // the token stays taken: nothing is left to read
+		}
+		p := &sp.pieces[k]
+		sp.read(w, p)
+		close(p.done)
+	}
+}
+
+// read finds the first entry of p and reads entries from it until one
+// starts at or past p.hi, the array ends, or something is amiss.
+func (sp *splitter) read(w *Reader, p *piece) {
+	p.start = -1
+	from := p.lo - int64(len(sp.pat)-1)
+	for range splitProbes {
+		c := sp.find(w, from, p.hi)
+		if c < 0 {
+			return
+		}
+		if sp.readFrom(w, p, c) {
+			return
+		}
+		// Not an entry after all: look further.
+		from = c - int64(len(sp.pat)-2)
+	}
+}
+
+// find positions w's scanner on the first '{' at or after from+len(pat)-1
+// and before hi that ends an occurrence of sp.pat and opens an object
+// whose first key an entry may have, and returns its offset; -1 if none.
+func (sp *splitter) find(w *Reader, from, hi int64) int64 {
+	s := &w.s
+	s.rd = io.NewSectionReader(sp.f, from, 1<<62)
+	s.base, s.pos, s.end, s.rerr, s.filled = from, 0, 0, nil, false
+	keep := len(sp.pat) - 1
+	for {
+		j := bytes.Index(s.buf[s.pos:s.end], sp.pat)
+		if j < 0 {
+			// A match whose '{' would be past what was read starts in
+			// the last keep bytes: keep them.
+			if s.base+int64(s.end) >= hi {
+				return -1
+			}
+			s.pos = max(s.pos, s.end-keep)
+			if !s.fill() {
+				return -1
+			}
+			continue
+		}
+		at := s.pos + j + keep // the '{'
+		if s.base+int64(at) >= hi {
+			return -1
+		}
+		if s.end-at < maxKeyLen+16 && s.rerr == nil {
+			// Too near the end of the buffer to read the key: read
+			// more, keeping the match, and look at it again.
+			s.pos += j
+			s.fill()
+			continue
+		}
+		if entryKey(s.buf[at+1 : s.end]) {
+			s.pos = at
+			return s.base + int64(at)
+		}
+		s.pos += j + 1
+	}
+}
+
+// entryKey reports whether b, which follows a '{', starts with whitespace
+// and a key that an entry may have: one of HAR's, or a custom one ('_').
+// Header, cookie, timing and call frame objects begin with other keys, so
+// few false starts reach readFrom.
+func entryKey(b []byte) bool {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	if i >= len(b) || b[i] != '"' {
+		return false
+	}
+	b = b[i+1:]
+	q := bytes.IndexByte(b, '"')
+	if q < 0 {
+		return false
+	}
+	switch string(b[:q]) {
+	case "startedDateTime", "time", "request", "response", "cache", "timings",
+		"pageref", "serverIPAddress", "connection", "comment":
+		return true
+	}
+	return q > 0 && b[0] == '_'
+}
+
+// readFrom reads p's entries from its first, at offset c where w's scanner
+// is. It reports false when the first element turns out not to be an
+// entry (p is then untouched), true when p is done with (p.ok says
+// whether it can be used).
+func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
+	s := &w.s
+	s.line, s.lineStart = 1, c
+	s.depth = sp.depth
+	w.path = append(w.path[:0], sp.path...)
+	w.warns, w.dropped = nil, 0
+	var ents []*Entry
+	for first := true; ; first = false {
+		if !first && len(ents)%64 == 0 {
+			select {
+			case <-sp.quit:
+				return true
+			default:
+			}
+		}
+		ok, err := s.nextElem(first)
+		if err != nil {
+			return !first
+		}
+		if !ok {
+			if first {
+				return false
+			}
+			p.closed = true
+			p.end = s.offset() - 1
+			break
+		}
+		ch, _ := s.peek()
+		if !first && s.offset() >= p.hi {
+			p.end = s.offset()
+			break
+		}
+		if ch != '{' {
+			return !first
+		}
+		e := &Entry{Index: len(ents), Line: s.line, Offset: s.offset()}
+		if err := w.readEntry(e); err != nil || len(w.warns) > 0 || w.dropped > 0 {
+			return !first
+		}
+		if first && (e.Request.Method == "" || e.Request.URL == "") {
+			return false
+		}
+		ents = append(ents, e)
+	}
+	p.ok, p.start, p.entries, p.count = true, c, ents, len(ents)
+	p.lines, p.lineStart = s.line-1, s.lineStart
+	return true
+}

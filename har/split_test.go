@@ -1,0 +1,186 @@
+package har
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/harcors/harcors/internal/hargen"
+)
+
+// splitRead reads the file at path with Open, in pieces of chunk bytes when
+// chunk > 0 and sequentially otherwise, and returns what it read and how
+// many pieces were used (0 when the file was not split).
+func splitRead(t testing.TB, path string, chunk int64) (collected, int) {
+	t.Helper()
+	defer func(min, size int64) { splitMinSize, splitChunk = min, size }(splitMinSize, splitChunk)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	splitMinSize, splitChunk = 1<<62, 1
+	if chunk > 0 {
+		splitMinSize, splitChunk = 0, chunk
+	}
+	r, err := Open(path, Options{Name: "x.har"})
+	if err != nil {
+		return collected{Err: err}, 0
+	}
+	c := drain(r)
+	used := 0
+	if r.sp != nil {
+		used = r.sp.used
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return c, used
+}
+
+// checkSplit reads path sequentially and in pieces of each size, and fails
+// unless every read gives the same entries, log, warnings and error. It
+// returns the pieces used by each split read.
+func checkSplit(t *testing.T, path string, chunks ...int64) []int {
+	t.Helper()
+	want, _ := splitRead(t, path, 0)
+	var used []int
+	for _, chunk := range chunks {
+		got, n := splitRead(t, path, chunk)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s in pieces of %d bytes: %s", filepath.Base(path), chunk, diffCollected(got, want))
+		}
+		used = append(used, n)
+	}
+	return used
+}
+
+// diffCollected says where two reads first differ.
+func diffCollected(got, want collected) string {
+	if !reflect.DeepEqual(got.Err, want.Err) {
+		return fmt.Sprintf("error %v, want %v", got.Err, want.Err)
+	}
+	if !reflect.DeepEqual(got.Warns, want.Warns) {
+		return fmt.Sprintf("warnings %v, want %v", got.Warns, want.Warns)
+	}
+	if len(got.Entries) != len(want.Entries) {
+		return fmt.Sprintf("%d entries, want %d", len(got.Entries), len(want.Entries))
+	}
+	for i := range got.Entries {
+		if !reflect.DeepEqual(got.Entries[i], want.Entries[i]) {
+			return fmt.Sprintf("entry %d:\n%+v\nwant\n%+v", i, got.Entries[i], want.Entries[i])
+		}
+	}
+	return fmt.Sprintf("log %+v, want %+v", got.Log, want.Log)
+}
+
+func writeTemp(t testing.TB, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "x.har")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func genBytes(t testing.TB, cfg hargen.Config) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := hargen.Write(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestSplitGenerated reads generated captures of both shapes (DevTools'
+// pretty-printed one and a compact one) in pieces of several sizes, and
+// checks that the pieces are used, not just read and thrown away.
+func TestSplitGenerated(t *testing.T) {
+	for _, cfg := range []hargen.Config{
+		{Entries: 300, Mix: hargen.BodyHeavy, BodySize: 2048, Seed: 3},
+		{Entries: 3000, Mix: hargen.MetadataDense, Seed: 4},
+	} {
+		data := genBytes(t, cfg)
+		path := writeTemp(t, data)
+		chunks := []int64{1 << 10, 7 << 10, 64 << 10}
+		used := checkSplit(t, path, chunks...)
+		for i, n := range used {
+			// A piece inside a body holds no entry start: at most one
+			// piece per entry can be used.
+			pieces := min(int64(len(data))/chunks[i], int64(cfg.Entries))
+			if int64(n) < pieces/2 {
+				t.Errorf("%v, pieces of %d bytes: %d of ~%d pieces used", cfg.Mix, chunks[i], n, pieces)
+			}
+		}
+	}
+}
+
+// TestSplitCorpus reads every public capture and fixture in small pieces.
+func TestSplitCorpus(t *testing.T) {
+	files := corpusFiles(t)
+	fixtures, _ := filepath.Glob(filepath.Join("..", "testdata", "hars", "*", "*.har"))
+	for _, path := range append(files, fixtures...) {
+		checkSplit(t, path, 512, 4<<10)
+	}
+}
+
+// TestSplitFalseStarts builds captures in which objects nested inside
+// entries look like entries where a piece begins (a request with a method
+// and a URL, after the separator), entries that are not objects, damaged
+// values and truncations, and checks that reading in pieces of every size
+// from 40 to 600 bytes gives what sequential reading gives.
+func TestSplitFalseStarts(t *testing.T) {
+	entry := func(i int) string {
+		return fmt.Sprintf(`{"startedDateTime":"2025-01-01T00:00:%02d.000Z","request":{"method":"GET","url":"http://a.test/%d","headers":[{"name":"origin","value":"http://b.test"}]},`+
+			`"response":{"status":200,"headers":[]},"_x":[{"a":1},{"request":{"method":"PUT","url":"http://fake.test/"}},{"_y":2}]}`, i%60, i)
+	}
+	var es []string
+	for i := range 40 {
+		es = append(es, entry(i))
+	}
+	compact := har(es...)
+	pretty := strings.ReplaceAll(compact, "},{", "},\n      {")
+	cases := map[string]string{
+		"compact":   compact,
+		"pretty":    pretty,
+		"null":      strings.Replace(compact, entry(20), "null", 1),
+		"warning":   strings.Replace(compact, `"status":200`, `"status":"x"`, 7),
+		"damaged":   strings.Replace(compact, entry(25), entry(25)[:40]+"}", 1),
+		"truncated": compact[:len(compact)*2/3],
+		"mixed":     strings.Replace(pretty, "},\n      {", "},{", 5),
+		"trailing":  strings.Replace(compact, "}]}", "},]}", 1),
+		// Objects that an entry's first key opens but that hold no
+		// request: every start a worker finds is false.
+		"no request": har(slices.Repeat([]string{`{"_a":1}`}, 300)...),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := writeTemp(t, []byte(data))
+			var chunks []int64
+			for n := int64(40); n <= 600; n += 7 {
+				chunks = append(chunks, n)
+			}
+			checkSplit(t, path, chunks...)
+		})
+	}
+}
+
+// FuzzSplit compares reading in pieces with sequential reading on
+// arbitrary input.
+func FuzzSplit(f *testing.F) {
+	f.Add([]byte(har(`{"request":{"method":"GET","url":"http://a/"}}`, `{"request":{"method":"GET","url":"http://b/"}}`, `{"_a":[{"request":{"method":"X","url":"y"}}]}`)), uint16(30))
+	f.Add(genBytes(f, hargen.Config{Entries: 4, Mix: hargen.MetadataDense, Seed: 1}), uint16(200))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
+		if chunk < 16 || len(data) > 1<<20 {
+			return
+		}
+		path := writeTemp(t, data)
+		want, _ := splitRead(t, path, 0)
+		got, _ := splitRead(t, path, int64(chunk))
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("in pieces of %d bytes: %s", chunk, diffCollected(got, want))
+		}
+	})
+}
