@@ -116,7 +116,7 @@ func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
 // decompressing) runs on another core while the entries are parsed. The
 // goroutine ends at the end of the input, at the first error, or at Close.
 //
-// An uncompressed file of 64 MiB or more is read in pieces of 4 MiB by one
+// An uncompressed file of 64 MiB or more is read in pieces of 2 MiB by one
 // goroutine per core (GOMAXPROCS), their entries handed out in order; what
 // Next returns, warnings and errors included, is what reading it from
 // start to end gives (see split.go for how).
