@@ -191,7 +191,7 @@ func (r *Reader) readRequest(q *Request) error {
 			// (WebPageTest)... it is noise, not validated.
 			q.HTTPVersion, err = r.strField("httpVersion")
 		case "headers":
-			q.Headers, err = r.readHeaders()
+			q.Headers, err = r.readHeaders(0)
 		case "cookies":
 			q.Cookies, err = r.readCookies()
 		case "bodySize":
@@ -269,7 +269,7 @@ func (r *Reader) readResponse(e *Entry) error {
 		case "httpVersion":
 			p.HTTPVersion, err = r.strField("httpVersion")
 		case "headers":
-			p.Headers, err = r.readHeaders()
+			p.Headers, err = r.readHeaders(1)
 		case "cookies":
 			p.Cookies, err = r.readCookies()
 		case "redirectURL":
@@ -343,8 +343,9 @@ func (r *Reader) readContent(c *Content) error {
 
 // readHeaders reads a headers list. Elements are {name, value} objects or,
 // in Slack's exports, [name, value] arrays. Names keep their case and
-// repeated names stay separate, in order.
-func (r *Reader) readHeaders() (Headers, error) {
+// repeated names stay separate, in order. kind is 0 for request headers, 1
+// for response headers: each has its own quickHeader cache.
+func (r *Reader) readHeaders(kind int) (Headers, error) {
 	if ok, err := r.enter("headers", '[', "an array"); !ok {
 		return nil, err
 	}
@@ -363,7 +364,7 @@ func (r *Reader) readHeaders() (Headers, error) {
 		}
 		c, _ := s.peek()
 		var h Header
-		if c == '{' && r.quickHeader(&h) {
+		if c == '{' && r.quickHeader(&h, kind) {
 			hs = append(hs, h)
 			continue
 		}

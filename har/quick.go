@@ -2,6 +2,8 @@ package har
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -50,15 +52,232 @@ func (s *scanner) commit(i int, l *lines) {
 }
 
 // quickHeader reads a header object whose '{' is next, when it lies whole
-// in the buffer and holds only "name" and "value" members whose values are
-// strings that need no decoding. Otherwise it consumes nothing and
-// reports false.
-func (r *Reader) quickHeader(h *Header) bool {
+// in the buffer and holds only "name" and "value" members, in that order
+// or not, whose values are strings that need no decoding or only
+// one-character escapes. Otherwise it consumes nothing and reports false.
+// kind is 0 for a request header, 1 for a response header.
+//
+// Chrome writes most headers alike in every entry, in every entry the same
+// layout. So a header whose text after the '{' starts as the layout says
+// (hdrLayout) is looked up in a cache of the headers read before (hdrCache):
+// when the cached text is there byte for byte, the header is the cached
+// one, with no string searched, checked or interned; when only its name
+// is, the value alone is read. The text compared was read before by the
+// paths below, so it reads the same again.
+func (r *Reader) quickHeader(h *Header, kind int) bool {
+	s := &r.s
+	b := s.buf[:s.end]
+	start := s.pos + 1
+	if hl := &s.hl; hl.ok && len(b)-start >= len(hl.open)+hdrKeyLen && bytes.HasPrefix(b[start:], hl.open) {
+		if s.hc == nil {
+			s.hc = new(hdrCache)
+		}
+		bk := &s.hc[hdrBucket(b[start+len(hl.open):], kind)]
+		for w := range bk.ways {
+			sl := &bk.ways[w]
+			if sl.nameEnd == 0 || !bytes.HasPrefix(b[start:], sl.text[:sl.nameEnd]) {
+				continue
+			}
+			bk.victim = 1 - w
+			if sl.full && bytes.HasPrefix(b[start+sl.nameEnd:], sl.text[sl.nameEnd:]) {
+				h.Name, h.Value = sl.name, sl.value
+				s.commit(start+len(sl.text), &lines{sl.nText.n, start + sl.nText.last})
+				return true
+			}
+			return r.layoutHeader(h, sl, true) || r.anyHeader(h)
+		}
+		sl := &bk.ways[bk.victim]
+		bk.victim = 1 - bk.victim
+		return r.layoutHeader(h, sl, false) || r.anyHeader(h)
+	}
+	return r.anyHeader(h)
+}
+
+// hdrKeyLen is how many bytes of a header's name (and of what follows
+// it, if it is shorter) pick its bucket in hdrCache: enough to tell the
+// access-control-allow-* headers apart.
+const hdrKeyLen = 24
+
+// hdrBucket picks the bucket of a header of the given kind whose name
+// starts b, from its first hdrKeyLen bytes.
+func hdrBucket(b []byte, kind int) int {
+	h := binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[8:]), 21) ^
+		bits.RotateLeft64(binary.LittleEndian.Uint64(b[16:]), 42) ^ uint64(kind)
+	return int((h * 0x9e3779b97f4a7c15) >> (64 - hdrBucketBits))
+}
+
+// maxSlotText is the longest header text (from after '{' through '}')
+// that a hdrSlot keeps; longer values (cookies, tokens) vary anyway.
+const maxSlotText = 256
+
+const hdrBucketBits = 7
+
+// hdrCache holds the headers quickHeader read last, two ways a bucket.
+type hdrCache [1 << hdrBucketBits]struct {
+	ways   [2]hdrSlot
+	victim int // the way to fill next: not the last one used
+}
+
+// hdrSlot is a header read before, and its text.
+type hdrSlot struct {
+	// text is the header object's text after its '{': through its '}'
+	// when full, else through the value's opening quote (nameEnd bytes).
+	// nameEnd is 0 when the slot is empty.
+	text        []byte
+	nameEnd     int
+	full        bool
+	name, value string
+	// nName and nText are the newlines in text[:nameEnd] and text.
+	nName, nText nls
+}
+
+// nls is the number of newlines in a piece of text, and the index just
+// past the last one (meaningful when n > 0).
+type nls struct{ n, last int }
+
+func nlsOf(b []byte) nls {
+	var x nls
+	for i, c := range b {
+		if c == '\n' {
+			x.n++
+			x.last = i + 1
+		}
+	}
+	return x
+}
+
+// add counts x, found at b[at:], into l.
+func (l *lines) add(x nls, at int) {
+	if x.n > 0 {
+		l.n += x.n
+		l.end = at + x.last
+	}
+}
+
+// hdrLayout is the text around the strings of a header object whose name
+// comes first, as the last header read by anyHeader had it: open from
+// after '{' through the name's opening quote, mid from the name's closing
+// quote through the value's opening one, close from the value's closing
+// quote through '}'. In a file saved by DevTools they are
+// `\n      "name": "`, `",\n      "value": "` and `"\n    }`.
+type hdrLayout struct {
+	ok               bool
+	open, mid, close []byte
+	nOpen, nMid      nls
+	nClose           nls
+}
+
+// maxLayoutLen bounds each piece of a hdrLayout.
+const maxLayoutLen = 64
+
+// layoutHeader is quickHeader for a header laid out as s.hl says, whose
+// open text is known to follow the '{'; its name is sl's when known. It
+// leaves the header in sl.
+func (r *Reader) layoutHeader(h *Header, sl *hdrSlot, known bool) bool {
+	s := &r.s
+	b := s.buf[:s.end]
+	hl := &s.hl
+	start := s.pos + 1
+	var l lines
+	var nameB []byte
+	var nName nls
+	j := start
+	if known {
+		j += sl.nameEnd
+		l.add(sl.nName, start)
+	} else {
+		j += len(hl.open)
+		q := plainString(b[j:])
+		if q < 0 || q > MaxStringLen {
+			return false
+		}
+		nameB = b[j : j+q]
+		j += q
+		if !bytes.HasPrefix(b[j:], hl.mid) {
+			return false
+		}
+		l.add(hl.nOpen, start)
+		l.add(hl.nMid, j)
+		j += len(hl.mid)
+		nName = l.since(start)
+	}
+	valueAt := j
+	var valueB []byte
+	if q := plainString(b[j:]); q >= 0 && q <= MaxStringLen {
+		valueB = b[j : j+q]
+		j += q
+	} else {
+		text, end, ok := unescape(b, j, s.qvalue[:0])
+		if !ok {
+			return false
+		}
+		if cap(text) <= 64<<10 {
+			s.qvalue = text
+		}
+		valueB = text
+		j = end - 1
+	}
+	if !bytes.HasPrefix(b[j:], hl.close) {
+		return false
+	}
+	l.add(hl.nClose, j)
+	j += len(hl.close)
+	h.Value = r.intern.get(valueB)
+	if known {
+		h.Name = sl.name
+		sl.fill(b[start:j], h, -1, nls{}, l.since(start))
+	} else {
+		h.Name = r.intern.get(nameB)
+		sl.fill(b[start:j], h, valueAt-start, nName, l.since(start))
+	}
+	s.commit(j, &l)
+	return true
+}
+
+// fill makes the slot, if not nil, hold h, whose text after '{' is text,
+// with the newlines in nText. nameEnd is the length of its part through
+// the value's opening quote, whose newlines are nName, or -1 to keep the
+// slot's (its name matched).
+func (sl *hdrSlot) fill(text []byte, h *Header, nameEnd int, nName, nText nls) {
+	if nameEnd >= 0 {
+		if nameEnd > maxSlotText {
+			sl.nameEnd, sl.full = 0, false
+			return
+		}
+		sl.nameEnd = nameEnd
+		sl.name = h.Name
+		sl.nName = nName
+	}
+	n := sl.nameEnd
+	if len(text) <= maxSlotText {
+		n = len(text)
+	}
+	sl.text = append(sl.text[:0], text[:n]...)
+	sl.full = n == len(text)
+	if sl.full {
+		sl.value = h.Value
+		sl.nText = nText
+	}
+}
+
+// since returns the newlines that l counted from b[from:].
+func (l *lines) since(from int) nls {
+	return nls{l.n, l.end - from}
+}
+
+// anyHeader is quickHeader for a header whose layout is not s.hl's: it
+// reads the members in either order, whatever the whitespace, and learns
+// the layout when the name comes first.
+func (r *Reader) anyHeader(h *Header) bool {
 	s := &r.s
 	b := s.buf[:s.end]
 	var l lines
 	i := s.pos + 1
 	var name, value []byte
+	// The strings' bounds: from after the opening quote to the closing
+	// quote, for learning the layout; nameFirst says name came first.
+	var nameAt, nameEnd, valueAt, valueEnd int
+	nameFirst := false
 	for n := 0; ; n++ {
 		if i < len(b) && b[i] <= ' ' {
 			i = l.ws(b, i)
@@ -69,6 +288,9 @@ func (r *Reader) quickHeader(h *Header) bool {
 			}
 			if b[i] == '}' {
 				i++
+				if n != 2 {
+					nameFirst = false
+				}
 				break
 			}
 			if b[i] != ',' || n > 3 {
@@ -88,6 +310,7 @@ func (r *Reader) quickHeader(h *Header) bool {
 		case bytes.HasPrefix(k, []byte(`name"`)):
 			dst = &name
 			i += 6
+			nameFirst = n == 0
 		case bytes.HasPrefix(k, []byte(`value"`)):
 			dst = &value
 			i += 7
@@ -108,6 +331,7 @@ func (r *Reader) quickHeader(h *Header) bool {
 			return false
 		}
 		i++
+		at := i
 		q := plainString(b[i:])
 		if q < 0 || q > MaxStringLen {
 			// Chrome escapes the quotes in sec-ch-ua and etag
@@ -125,15 +349,39 @@ func (r *Reader) quickHeader(h *Header) bool {
 			if cap(text) <= 64<<10 {
 				*scratch = text // kept for the next one
 			}
-			continue
+		} else {
+			*dst = b[i : i+q]
+			i += q + 1
 		}
-		*dst = b[i : i+q]
-		i += q + 1
+		if dst == &name {
+			nameAt, nameEnd = at, i-1
+		} else {
+			valueAt, valueEnd = at, i-1
+		}
 	}
 	h.Name = r.intern.get(name)
 	h.Value = r.intern.get(value)
+	start := s.pos + 1
+	if nameFirst && valueAt > nameEnd {
+		s.hl.learn(b[start:nameAt], b[nameEnd:valueAt], b[valueEnd:i])
+	}
 	s.commit(i, &l)
 	return true
+}
+
+// learn makes open, mid and close the layout, unless one is too long.
+func (hl *hdrLayout) learn(open, mid, close []byte) {
+	if len(open) > maxLayoutLen || len(mid) > maxLayoutLen || len(close) > maxLayoutLen {
+		return
+	}
+	if hl.ok && bytes.Equal(open, hl.open) && bytes.Equal(mid, hl.mid) && bytes.Equal(close, hl.close) {
+		return
+	}
+	hl.ok = true
+	hl.open = append(hl.open[:0], open...)
+	hl.mid = append(hl.mid[:0], mid...)
+	hl.close = append(hl.close[:0], close...)
+	hl.nOpen, hl.nMid, hl.nClose = nlsOf(open), nlsOf(mid), nlsOf(close)
 }
 
 // Results of quickKey.

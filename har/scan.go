@@ -57,8 +57,12 @@ type scanner struct {
 	fix []byte // scratch for repairing invalid UTF-8
 	// qname and qvalue are quickHeader's scratch for decoding.
 	qname, qvalue []byte
-	num           []byte // scratch for number text
-	stack         []byte // skipValue's stack of open containers
+	// hl and hc are quickHeader's layout and cache (made with the
+	// first header list).
+	hl    hdrLayout
+	hc    *hdrCache
+	num   []byte // scratch for number text
+	stack []byte // skipValue's stack of open containers
 	// depth is the number of containers the decoder has entered; skipValue
 	// adds its own to enforce MaxDepth.
 	depth int

@@ -1,0 +1,122 @@
+package har
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// The quick paths read what lies whole in the buffer; reading one byte per
+// Read leaves them nothing, so the general paths read everything. The
+// tests here compare the two on inputs made to reach every branch of the
+// header cache (quickHeader) and the skips.
+
+// sameAsOneByte fails unless reading data whole and one byte at a time
+// give the same entries, warnings and error, and returns the former.
+func sameAsOneByte(t *testing.T, data []byte) collected {
+	t.Helper()
+	a := collect(bytes.NewReader(data))
+	b := collect(iotest.OneByteReader(bytes.NewReader(data)))
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("one byte at a time differs:\n%+v\n%+v", a, b)
+	}
+	return a
+}
+
+// headerText writes a header object in one of several layouts, some of
+// which the cache learns and some it does not.
+func headerText(rng *rand.Rand, name, value string) string {
+	switch rng.IntN(10) {
+	case 0:
+		return fmt.Sprintf(`{"value": %q, "name": %q}`, value, name)
+	case 1:
+		return fmt.Sprintf("{\r\n\t\"name\" : %q ,\r\n\t\"value\" : %q\r\n}", name, value)
+	case 2:
+		return fmt.Sprintf(`{"name":%q,"value":%q}`, name, value)
+	case 3:
+		return fmt.Sprintf(`{"name": %q}`, name)
+	case 4:
+		return fmt.Sprintf(`{"name": %q, "value": %q, "name": "x"}`, name, value)
+	case 5:
+		// \u escapes are left to the general path.
+		q := fmt.Sprintf("%q", value)
+		return fmt.Sprintf("{\n  \"name\": %q,\n  \"value\": \"\\u0041%s\n}", name, q[1:])
+	}
+	return fmt.Sprintf("{\n              \"name\": %q,\n              \"value\": %q\n            }", name, value)
+}
+
+// TestHeaderCache reads entries whose headers come from small pools, in
+// shifting order and mixed layouts, so that cached headers match fully,
+// by name only or not at all, and compares with the general path.
+func TestHeaderCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	names := []string{":authority", ":path", "accept", "access-control-allow-origin",
+		"access-control-allow-credentials", "access-control-allow-headers",
+		"access-control-allow-methods", "sec-ch-ua", "a", "x-long-" + strings.Repeat("n", 300), ""}
+	values := []string{"", "*", "true", `"Chromium";v="143"`, "https://app.example.com",
+		"tab\there", "é ü", strings.Repeat("v", 300), "GET, POST"}
+	for round := range 20 {
+		var entries []string
+		for range 60 {
+			var hs [2][]string
+			for k := range hs {
+				for range rng.IntN(12) {
+					n, v := names[rng.IntN(len(names))], values[rng.IntN(len(values))]
+					hs[k] = append(hs[k], headerText(rng, n, v))
+				}
+			}
+			entries = append(entries, fmt.Sprintf("{\n  \"request\": {\"headers\": [\n%s\n]},\n  \"response\": {\"headers\": [%s]}\n}",
+				strings.Join(hs[0], ",\n"), strings.Join(hs[1], ", ")))
+		}
+		data := har(entries...)
+		if round%4 == 3 {
+			// Damage after the headers: the error's line and column
+			// count the newlines the cache skipped.
+			data = data[:len(data)-40] + "\n  ]]x"
+		}
+		c := sameAsOneByte(t, []byte(data))
+		if round%4 != 3 && (c.Err != nil || len(c.Entries) != 60) {
+			t.Fatalf("round %d: %d entries, %v", round, len(c.Entries), c.Err)
+		}
+		if round%4 == 3 && c.Err == nil {
+			t.Fatalf("round %d: no error on damaged input", round)
+		}
+	}
+}
+
+// TestHeaderCacheChrome reads DevTools-shaped entries, where nearly every
+// header comes from the cache.
+func TestHeaderCacheChrome(t *testing.T) {
+	c := sameAsOneByte(t, genChromeHAR(100, 3, 256))
+	if c.Err != nil || len(c.Entries) != 100 {
+		t.Fatalf("%d entries, %v", len(c.Entries), c.Err)
+	}
+	e := c.Entries[99]
+	if v, _ := e.Request.Headers.Get("sec-ch-ua"); v != `"Google Chrome";v="143", "Chromium";v="143", "Not A(Brand";v="24"` {
+		t.Errorf("sec-ch-ua %q", v)
+	}
+}
+
+// FuzzHeaders repeats two header objects over several entries, so that
+// the second and later reads of each come from the cache, and checks that
+// the result is the general path's.
+func FuzzHeaders(f *testing.F) {
+	f.Add(`{"name": "a", "value": "b"}`, "{\n  \"name\": \"a\",\n  \"value\": \"c\"\n}")
+	f.Add(`{"name":"sec-ch-ua","value":"\"x\";v=\"1\""}`, `{"value":"1","name":"n"}`)
+	f.Add("{\n \"name\": \"access-control-allow-origin\",\n \"value\": \"*\"\n}", `{"name": "a", "value": "b"`)
+	f.Fuzz(func(t *testing.T, h1, h2 string) {
+		var entries []string
+		for i := range 6 {
+			a, b := h1, h2
+			if i%3 == 1 {
+				a, b = b, a
+			}
+			entries = append(entries, `{"request": {"headers": [`+a+",\n"+b+`]}, "response": {"headers": [`+b+`]}}`)
+		}
+		sameAsOneByte(t, []byte(har(entries...)))
+	})
+}
