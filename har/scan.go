@@ -284,7 +284,32 @@ func (s *scanner) skipString() error {
 		b := s.buf[s.pos:s.end]
 		i := 0
 		for {
-			j := quoteOrEscape(b, i)
+			// A word whose quotes are all escaped by a backslash just
+			// before them in the word, and which holds no other
+			// backslash, is skipped whole: JSON inside a string (a
+			// request body in postData.text) has an escaped quote
+			// every dozen bytes, and finding each one and checking it
+			// alone cost a mispredicted branch a time. Past 32 bytes
+			// with neither, IndexByte, which wins on long runs
+			// (base64).
+			j := -1
+			for clean := 0; i+8 <= len(b); {
+				w := binary.LittleEndian.Uint64(b[i:])
+				q, e := zeroBytes(w^quotes8), zeroBytes(w^backslashes)
+				if e<<8 != q || e>>56 != 0 {
+					j = i + bits.TrailingZeros64(q|e)/8
+					break
+				}
+				i += 8
+				if q != 0 {
+					clean = 0
+				} else if clean++; clean == 4 {
+					break
+				}
+			}
+			if j < 0 {
+				j = indexQuoteOrEscape(b, i)
+			}
 			if j < 0 {
 				s.pos = s.end
 				break
@@ -297,9 +322,9 @@ func (s *scanner) skipString() error {
 			// the buffer; otherwise let skipEscape refill.
 			n := 2
 			if j+1 < len(b) {
-				switch b[j+1] {
-				case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				case 'u':
+				switch escapeLen[b[j+1]] {
+				case 2:
+				case 6:
 					n = 6
 				default:
 					s.pos += j + 2
@@ -318,6 +343,18 @@ func (s *scanner) skipString() error {
 	}
 }
 
+// zeroBytes returns the word with the high bit of each zero byte of x set,
+// and no other bit: exact, unlike the borrow trick of plainString, which
+// marks only the first zero byte reliably.
+func zeroBytes(x uint64) uint64 {
+	const lows7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&lows7 + lows7) | x | lows7)
+}
+
+// escapeLen is the length of an escape sequence by the byte after its
+// backslash: 2 for \" \\ \/ \b \f \n \r \t, 6 for \u, 0 for none.
+var escapeLen = [256]uint8{'"': 2, '\\': 2, '/': 2, 'b': 2, 'f': 2, 'n': 2, 'r': 2, 't': 2, 'u': 6}
+
 // quoteOrEscape returns the index of the first '"' or '\\' in b at or
 // after i, or -1. It looks at the first 32 bytes a word at a time (see
 // plainString), because keys, short values and the stretches between
@@ -332,6 +369,11 @@ func quoteOrEscape(b []byte, i int) int {
 		}
 		i += 8
 	}
+	return indexQuoteOrEscape(b, i)
+}
+
+// indexQuoteOrEscape is quoteOrEscape with IndexByte alone.
+func indexQuoteOrEscape(b []byte, i int) int {
 	rest := b[i:]
 	j := -1
 	if q := bytes.IndexByte(rest, '"'); q >= 0 {
