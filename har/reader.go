@@ -268,7 +268,10 @@ func (r *Reader) Next() (*Entry, error) {
 		}
 		c, _ := s.peek() // nextElem has seen a byte
 		switch {
-		case r.sp != nil && r.sp.phase == splitHead && s.offset() >= r.sp.pieces[1].lo:
+		case c == '{' && r.sp != nil && r.sp.phase == splitHead && s.offset() >= r.sp.pieces[1].lo:
+			// Only at an entry: resuming there reads it as the first
+			// element, which is what follows a ',' only for an object
+			// (a ']' or the end of the file after a ',' is an error).
 			r.handOver()
 			if e := r.fromPieces(); e != nil {
 				return e, nil

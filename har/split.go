@@ -430,13 +430,14 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 			p.end = s.offset() - 1
 			break
 		}
-		ch, _ := s.peek()
+		// The Reader resumes at p.end as at the first element, which
+		// matches what follows a ',' only when that is an object.
+		if ch, _ := s.peek(); ch != '{' {
+			return !first
+		}
 		if !first && s.offset() >= p.hi {
 			p.end = s.offset()
 			break
-		}
-		if ch != '{' {
-			return !first
 		}
 		e := &Entry{Index: len(ents), Line: s.line, Offset: s.offset()}
 		if err := w.readEntry(e); err != nil || len(w.warns) > 0 || w.dropped > 0 {

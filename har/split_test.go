@@ -151,6 +151,7 @@ func TestSplitFalseStarts(t *testing.T) {
 		"truncated": compact[:len(compact)*2/3],
 		"mixed":     strings.Replace(pretty, "},\n      {", "},{", 5),
 		"trailing":  strings.Replace(compact, "}]}", "},]}", 1),
+		"comma end": compact[:strings.LastIndex(compact, "},{")+2],
 		// Objects that an entry's first key opens but that hold no
 		// request: every start a worker finds is false.
 		"no request": har(slices.Repeat([]string{`{"_a":1}`}, 300)...),
