@@ -340,6 +340,9 @@ func (sp *splitter) find(w *Reader, from, hi int64) int64 {
 	s := &w.s
 	s.rd = io.NewSectionReader(sp.f, from, 1<<62)
 	s.base, s.pos, s.end, s.rerr, s.filled = from, 0, 0, nil, false
+	// quickFrom is an offset in the file: one left from a later piece
+	// would keep the quick skip off here.
+	s.quickFrom = 0
 	keep := len(sp.pat) - 1
 	for {
 		j := bytes.Index(s.buf[s.pos:s.end], sp.pat)
