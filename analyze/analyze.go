@@ -217,15 +217,17 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 		if b.log != nil {
 			a.log = b.log
 		}
+		var hx entryHeaders
 		for _, e := range b.entries {
 			total++
-			noteStack(a.hostStack, e)
+			hx.index(e)
+			noteStack(a.hostStack, e, &hx)
 			// Most entries of a real capture (documents, images, scripts,
 			// same-origin calls) can never be part of a CORS exchange:
 			// only the rest go on, once their server's fingerprint is
 			// noted.
-			if mayMatter(e) {
-				a.take(e)
+			if mayMatter(e, &hx.rq) {
+				a.take(e, &hx)
 				if a.stream != nil && a.stream.restart {
 					stop()
 					return nil, true
@@ -310,11 +312,13 @@ func produce(r *har.Reader, out chan<- batch, done <-chan struct{}) {
 func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
 	a := newAnalysis(name, log, nil)
 	a.noRequests = opt.NoRequests
+	// One pass: take only records entries when the analysis is not
+	// streamed, so every stack is noted before anything is judged.
+	var hx entryHeaders
 	for _, e := range entries {
-		noteStack(a.hostStack, e)
-	}
-	for _, e := range entries {
-		a.take(e)
+		hx.index(e)
+		noteStack(a.hostStack, e, &hx)
+		a.take(e, &hx)
 	}
 	a.finish()
 	res := a.result(opt)
@@ -331,23 +335,25 @@ func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Resu
 // paired or checked. Dropping those keeps a file of a million "{}"
 // entries, which has no start times and so cannot be streamed, from being
 // held whole.
-func mayMatter(e *har.Entry) bool {
+//
+// rq indexes the entry's request headers.
+func mayMatter(e *har.Entry, rq *headerIndex) bool {
 	if e.Request.URL == "" {
-		if _, ok := e.Request.Headers.Get("Origin"); !ok {
+		if !rq.present(hOrigin) {
 			return false
 		}
 	}
 	if strings.EqualFold(e.Request.Method, "OPTIONS") || isRedirectStatus(e.Response.Status) {
 		return true
 	}
-	mode, ok := e.Request.Headers.Get("Sec-Fetch-Mode")
+	mode, ok := rq.get(hSecFetchMode)
 	if !ok {
 		return true
 	}
 	if !strings.EqualFold(strings.TrimSpace(mode), "cors") {
 		return false
 	}
-	site, ok := e.Request.Headers.Get("Sec-Fetch-Site")
+	site, ok := rq.get(hSecFetchSite)
 	return !ok || !strings.EqualFold(strings.TrimSpace(site), "same-origin")
 }
 

@@ -94,12 +94,12 @@ func evaluate(x *exchange, include bool) *failure {
 				return &failure{corsError: "RedirectContainsCredentials", at: r, stage: stageRedirect}
 			}
 		}
-		if ce, param := checkAccess(r.e.Response.Headers, origin, include); ce != "" {
+		if ce, param := checkAccess(&r.rs, origin, include); ce != "" {
 			return &failure{corsError: ce, param: param, at: r, stage: stageRedirect}
 		}
 		return nil
 	}
-	if ce, param := checkAccess(r.e.Response.Headers, origin, include); ce != "" {
+	if ce, param := checkAccess(&r.rs, origin, include); ce != "" {
 		return &failure{corsError: ce, param: param, at: r, stage: stageActual}
 	}
 	return nil
@@ -108,8 +108,8 @@ func evaluate(x *exchange, include bool) *failure {
 // checkAccess is Chromium's cors::CheckAccess on one response: the
 // Access-Control-Allow-Origin check, then Access-Control-Allow-Credentials.
 // It returns the CorsError name and its parameter, or "".
-func checkAccess(h har.Headers, origin string, include bool) (string, string) {
-	acao, ok := normalizedHeader(h.Values("Access-Control-Allow-Origin"))
+func checkAccess(h *headerIndex, origin string, include bool) (string, string) {
+	acao, ok := h.normalized(hACAllowOrigin)
 	if ok && acao == "*" {
 		if include {
 			return "WildcardOriginNotAllowed", ""
@@ -131,7 +131,7 @@ func checkAccess(h har.Headers, origin string, include bool) (string, string) {
 		return "AllowOriginMismatch", acao
 	}
 	if include {
-		acac, _ := normalizedHeader(h.Values("Access-Control-Allow-Credentials"))
+		acac, _ := h.normalized(hACAllowCredentials)
 		if acac != "true" {
 			return "InvalidAllowCredentials", acac
 		}
@@ -157,15 +157,15 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 			return &failure{at: p, stage: stagePreflight, netErr: netError(e)}
 		}
 	}
-	h := e.Response.Headers
+	h := &p.rs
 	if ce, param := checkAccess(h, x.origin, include); ce != "" {
 		return &failure{corsError: "Preflight" + ce, param: param, at: p, stage: stagePreflight}
 	}
 	if st < 200 || st > 299 {
 		return &failure{corsError: "PreflightInvalidStatus", at: p, stage: stagePreflight}
 	}
-	if v, ok := e.Request.Headers.Get("Access-Control-Request-Private-Network"); ok && strings.TrimSpace(v) == "true" {
-		allow, ok := normalizedHeader(h.Values("Access-Control-Allow-Private-Network"))
+	if v, ok := p.rq.get(hACRequestPrivateNetwork); ok && strings.TrimSpace(v) == "true" {
+		allow, ok := h.normalized(hACAllowPrivateNetwork)
 		if !ok {
 			return &failure{corsError: "PreflightMissingAllowPrivateNetwork", param: "private", at: p, stage: stagePreflight}
 		}
@@ -173,32 +173,86 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 			return &failure{corsError: "PreflightInvalidAllowPrivateNetwork", param: allow, at: p, stage: stagePreflight}
 		}
 	}
-	methods, bad, ok := parseTokenList(h.Values("Access-Control-Allow-Methods"))
-	if !ok {
-		return &failure{corsError: "InvalidAllowMethodsPreflightResponse", param: bad, at: p, stage: stagePreflight}
+	al := p.allowLists()
+	if !al.methodsOK {
+		return &failure{corsError: "InvalidAllowMethodsPreflightResponse", param: al.badMethod, at: p, stage: stagePreflight}
 	}
-	headers, bad, ok := parseTokenList(h.Values("Access-Control-Allow-Headers"))
-	if !ok {
-		return &failure{corsError: "InvalidAllowHeadersPreflightResponse", param: bad, at: p, stage: stagePreflight}
+	if !al.headersOK {
+		return &failure{corsError: "InvalidAllowHeadersPreflightResponse", param: al.badHeader, at: p, stage: stagePreflight}
 	}
+	methods, headers := al.methods, al.headers
 	// Methods compare case-sensitively (Chromium 109 and later).
 	if !isSafelistedMethod(x.method) && !slices.Contains(methods, x.method) &&
 		(include || !slices.Contains(methods, "*")) {
 		return &failure{corsError: "MethodDisallowedByPreflightResponse", param: x.method, at: p, stage: stagePreflight}
 	}
-	allowed := map[string]bool{}
-	for _, n := range headers {
-		allowed[strings.ToLower(n)] = true
-	}
-	if !include && allowed["*"] && authorizationCoveredByWildcard {
+	allowed := allowList(headers, len(x.unsafe))
+	star := allowed.has("*")
+	if !include && star && authorizationCoveredByWildcard {
 		return nil
 	}
 	for _, n := range x.unsafe {
-		if !allowed[n] && !(!include && allowed["*"] && n != "authorization") {
+		if !allowed.has(n) && !(!include && star && n != "authorization") {
 			return &failure{corsError: "HeaderDisallowedByPreflightResponse", param: n, at: p, stage: stagePreflight}
 		}
 	}
 	return nil
+}
+
+// allowLists are a preflight response's Access-Control-Allow-Methods and
+// -Headers, parsed by parseTokenList.
+type allowLists struct {
+	methods, headers     []string
+	badMethod, badHeader string
+	methodsOK, headersOK bool
+}
+
+// allowLists parses the allow lists of n's response once: both
+// evaluations of an exchange and its warnings read them.
+func (n *node) allowLists() *allowLists {
+	if n.allow == nil {
+		al := &allowLists{}
+		al.methods, al.badMethod, al.methodsOK = parseTokenList(n.rs.values(hACAllowMethods))
+		al.headers, al.badHeader, al.headersOK = parseTokenList(n.rs.values(hACAllowHeaders))
+		n.allow = al
+	}
+	return n.allow
+}
+
+// allowedHeaders is a parsed Access-Control-Allow-Headers, searched for
+// lower-case names. Its items are tokens, which are ASCII, so a name is
+// allowed when an item is it in ASCII lower case.
+type allowedHeaders struct {
+	items []string
+	// lower holds the items lower-cased, when a map is quicker than
+	// comparing each name with each item.
+	lower map[string]bool
+}
+
+// allowList returns the allow list of items, to be searched about lookups
+// times.
+func allowList(items []string, lookups int) allowedHeaders {
+	a := allowedHeaders{items: items}
+	if (lookups+1)*len(items) > 256 {
+		a.lower = make(map[string]bool, len(items))
+		for _, it := range items {
+			a.lower[strings.ToLower(it)] = true
+		}
+	}
+	return a
+}
+
+// has reports whether the lower-case name is allowed.
+func (a allowedHeaders) has(name string) bool {
+	if a.lower != nil {
+		return a.lower[name]
+	}
+	for _, it := range a.items {
+		if equalLower(it, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // netError names a request's network error for messages.

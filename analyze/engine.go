@@ -73,23 +73,24 @@ func (a *analysis) prepare() {
 
 // noteStack records the server stack an entry's response gives away, for
 // its origin, unless one was seen first.
-func noteStack(stacks map[string]Stack, e *har.Entry) {
+func noteStack(stacks map[string]Stack, e *har.Entry, hx *entryHeaders) {
 	if !responded(e) {
 		return
 	}
-	target := originOf(stripFragment(e.Request.URL))
+	target, rs := hx.target, &hx.rs
 	if stacks[target] != "" {
 		return
 	}
-	ct, _ := e.Response.Headers.Get("Content-Type")
-	if s := fingerprint(e.Response.Headers, ct, e.Response.Content.Size); s != Generic {
-		stacks[target] = s
+	if s := fingerprint(rs, e.Response.Content.Size); s != Generic {
+		// target may be a piece of the URL (originOf): keep only the
+		// origin.
+		stacks[strings.Clone(target)] = s
 	}
 }
 
-// take takes the next entry in file order.
-func (a *analysis) take(e *har.Entry) {
-	n := newNode(e)
+// take takes the next entry in file order; hx indexes its headers.
+func (a *analysis) take(e *har.Entry, hx *entryHeaders) {
+	n := newIndexedNode(e, hx)
 	a.links.add(n)
 	a.noteMaxAge(n)
 	if a.stream != nil {
@@ -183,13 +184,14 @@ func (a *analysis) exchangeFor(req, pre *node) *exchange {
 		x.needsPreflight = true
 	} else {
 		x.method = normalizeMethod(x.method)
-		x.unsafe = unsafeHeaderNames(pageHeaders(req.e))
+		var buf [32]hdr // on the stack: pageHeaders' list is not kept
+		x.unsafe = unsafeHeaderNames(pageHeaders(req.e, buf[:0]))
 		x.needsPreflight = !isSafelistedMethod(x.method) || len(x.unsafe) > 0
 	}
 	if x.origin == "" {
 		return nil
 	}
-	target := originOf(firstNonEmpty(req, pre).url)
+	target := firstNonEmpty(req, pre).target
 	if x.origin != "null" && x.origin == target {
 		return nil // same-origin: never a CORS finding
 	}
@@ -206,29 +208,73 @@ func firstNonEmpty(a, b *node) *node {
 // inRequestOrder orders the preflight's requested header names (sorted, as
 // browsers send them) by their position in the follow-up's headers, because
 // Chromium reports the first disallowed header in request order.
+//
+// A name's position is that of the first header whose name, lower-cased,
+// is it. Nearly every preflight asks for one or two headers, so each is
+// looked for in the list; a map of every name's position is built only
+// when that would be slow.
 func inRequestOrder(acrh []string, e *har.Entry) []string {
-	pos := map[string]int{}
-	for i, h := range e.Request.Headers {
-		n := strings.ToLower(h.Name)
-		if _, ok := pos[n]; !ok {
-			pos[n] = i
+	if len(acrh) < 2 {
+		return acrh // already in order; nobody writes to the list
+	}
+	hs := e.Request.Headers
+	var buf [8]int
+	ranks := buf[:0]
+	if len(acrh)*len(hs) <= 256 {
+		for _, n := range acrh {
+			r := 1 << 30
+			for i, h := range hs {
+				if lowerIs(h.Name, n) {
+					r = i
+					break
+				}
+			}
+			ranks = append(ranks, r)
+		}
+	} else {
+		pos := map[string]int{}
+		for i, h := range hs {
+			n := strings.ToLower(h.Name)
+			if _, ok := pos[n]; !ok {
+				pos[n] = i
+			}
+		}
+		for _, n := range acrh {
+			r, ok := pos[n]
+			if !ok {
+				r = 1 << 30
+			}
+			ranks = append(ranks, r)
 		}
 	}
 	out := append([]string(nil), acrh...)
 	// Stable insertion sort: lists are short.
 	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && rank(pos, out[j]) < rank(pos, out[j-1]); j-- {
+		for j := i; j > 0 && ranks[j] < ranks[j-1]; j-- {
 			out[j], out[j-1] = out[j-1], out[j]
+			ranks[j], ranks[j-1] = ranks[j-1], ranks[j]
 		}
 	}
 	return out
 }
 
-func rank(pos map[string]int, n string) int {
-	if p, ok := pos[n]; ok {
-		return p
+// lowerIs reports whether strings.ToLower(name) == lower, without
+// building the lower-case copy of an ASCII name.
+func lowerIs(name, lower string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= 0x80 {
+			return strings.ToLower(name) == lower
+		}
 	}
-	return 1 << 30
+	return equalLower(name, lower)
+}
+
+// isHTTPURL reports whether strings.ToLower(u) starts with "http://" or
+// "https://". No rune but an ASCII letter lower-cases to one of theirs, so
+// the first bytes of u, in ASCII lower case, say it.
+func isHTTPURL(u string) bool {
+	return len(u) >= len("http://") && equalLower(u[:len("http://")], "http://") ||
+		len(u) >= len("https://") && equalLower(u[:len("https://")], "https://")
 }
 
 // isCORS reports whether a request was made in CORS mode. Sec-Fetch-Mode says
@@ -236,11 +282,10 @@ func rank(pos map[string]int, n string) int {
 // request that is not a navigation or a WebSocket does.
 func (a *analysis) isCORS(n *node) bool {
 	e := n.e
-	u := strings.ToLower(n.url)
-	if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+	if !isHTTPURL(n.url) {
 		return false
 	}
-	if mode, ok := e.Request.Headers.Get("Sec-Fetch-Mode"); ok {
+	if mode, ok := n.rq.get(hSecFetchMode); ok {
 		return strings.EqualFold(strings.TrimSpace(mode), "cors")
 	}
 	switch e.ResourceType {
@@ -252,7 +297,7 @@ func (a *analysis) isCORS(n *node) bool {
 			return false
 		}
 	}
-	if e.Request.Headers.Has("Upgrade") {
+	if n.rq.present(hUpgrade) {
 		return false
 	}
 	if n.origin != "" || n.partner != nil {
@@ -268,7 +313,7 @@ func (a *analysis) isCORS(n *node) bool {
 		return false
 	}
 	out, _ := a.observe(e)
-	return out == outBlocked && a.pageOrigin(e) != ""
+	return out == outBlocked && a.pageOrigin(n) != ""
 }
 
 // originFor returns the request's origin: its Origin header, else its
@@ -280,20 +325,20 @@ func (a *analysis) originFor(n *node) string {
 	if n.partner != nil && n.partner.origin != "" {
 		return n.partner.origin
 	}
-	return a.pageOrigin(n.e)
+	return a.pageOrigin(n)
 }
 
 // pageOrigin is the origin of the page that made the request: from the
 // Referer (a page's referrer is at least its origin under the default
 // policy), else from the page's title, which Chrome and Firefox set to the
 // page URL.
-func (a *analysis) pageOrigin(e *har.Entry) string {
-	if ref, ok := e.Request.Headers.Get("Referer"); ok {
+func (a *analysis) pageOrigin(n *node) string {
+	if ref, ok := n.rq.get(hReferer); ok {
 		if o := originOf(strings.TrimSpace(ref)); o != "" {
 			return o
 		}
 	}
-	return a.pageOrigins[e.PageRef]
+	return a.pageOrigins[n.e.PageRef]
 }
 
 // observe reads what the capture says the browser did with a request.
@@ -328,7 +373,7 @@ func credentials(x *exchange) (Credentials, string) {
 		return CredUnknown, "only the preflight was recorded, and preflights never carry credentials"
 	}
 	e := x.req.e
-	if e.Request.Headers.Has("Cookie") || len(e.Request.Cookies) > 0 {
+	if x.req.rq.present(hCookie) || len(e.Request.Cookies) > 0 {
 		return CredInclude, "the request sent cookies"
 	}
 	// Storage Access Headers: Chromium 156 and Firefox 153 send
@@ -336,7 +381,7 @@ func credentials(x *exchange) (Credentials, string) {
 	// and on no others (48 of 48 credentialed requests with full headers in
 	// testdata/hars/{chromium,firefox}, 0 of 249 others). Older browsers do
 	// not send it, so only its presence counts as evidence.
-	if e.Request.Headers.Has("Sec-Fetch-Storage-Access") {
+	if x.req.rq.present(hSecFetchStorageAccess) {
 		return CredInclude, "the request carried Sec-Fetch-Storage-Access, which browsers send only with credentials"
 	}
 	return CredUnknown, "the capture does not show cookies (Chrome's default export removes them)"
@@ -481,7 +526,7 @@ func (a *analysis) stackFor(x *exchange, at *node) Stack {
 			return s
 		}
 	}
-	return a.hostStack[originOf(x.entry().url)]
+	return a.hostStack[x.entry().target]
 }
 
 // fill puts the exchange's values into a fix or title template.
@@ -552,7 +597,7 @@ func itoa(n int) string {
 // called with credentials.
 func expectsCredentials(x *exchange) bool {
 	for _, n := range []*node{x.pre, x.req} {
-		if n != nil && n.e.Response.Headers.Has("Access-Control-Allow-Credentials") {
+		if n != nil && n.rs.present(hACAllowCredentials) {
 			return true
 		}
 	}

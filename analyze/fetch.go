@@ -6,6 +6,7 @@ package analyze
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -161,16 +162,38 @@ func allDigits(s string) bool {
 // unsafeHeaderNames is the spec's "CORS-unsafe request-header names" over
 // the headers a page set, in request order (Chromium reports the first
 // disallowed one in that order). Names are lower case and unique.
+//
+// A request's names are compared with those already taken one by one while
+// there are few of them (a request that sets more than a dozen is rare),
+// then through a map.
 func unsafeHeaderNames(hs []hdr) []string {
-	var unsafe, safe []string
-	seen := map[string]bool{}
+	var unsafe []string
+	var buf [16]string
+	safe := buf[:0]
+	var seen map[string]bool
 	total := 0
 	for _, h := range hs {
 		n := strings.ToLower(h.name)
-		if n == "" || n[0] == ':' || isForbiddenRequestHeader(n) || seen[n] {
+		if n == "" || n[0] == ':' || isForbiddenRequestHeader(n) {
 			continue
 		}
-		seen[n] = true
+		if seen == nil && len(safe)+len(unsafe) >= 16 {
+			seen = make(map[string]bool, 2*len(hs))
+			for _, s := range safe {
+				seen[s] = true
+			}
+			for _, s := range unsafe {
+				seen[s] = true
+			}
+		}
+		if seen != nil {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+		} else if slices.Contains(safe, n) || slices.Contains(unsafe, n) {
+			continue
+		}
 		if isSafelistedHeader(n, h.value) {
 			total += len(h.value)
 			safe = append(safe, n)
@@ -193,15 +216,18 @@ type hdr struct{ name, value string }
 // It returns the first bad item when the list does not parse.
 func parseTokenList(values []string) (items []string, bad string, ok bool) {
 	for _, v := range values {
-		for _, it := range strings.Split(v, ",") {
-			it = trimHTTPSpace(it)
-			if it == "" {
-				continue
+		for {
+			it, rest, more := strings.Cut(v, ",")
+			if it = trimHTTPSpace(it); it != "" {
+				if !isToken(it) {
+					return nil, it, false
+				}
+				items = append(items, it)
 			}
-			if !isToken(it) {
-				return nil, it, false
+			if !more {
+				break
 			}
-			items = append(items, it)
+			v = rest
 		}
 	}
 	return items, "", true
@@ -323,10 +349,10 @@ func fastOrigin(raw string) (origin string, ok bool) {
 	if host == "" {
 		return "", false
 	}
-	if port == "" || port == def {
+	if port == def {
 		return scheme + host, true
 	}
-	return raw[:end], true
+	return raw[:end], true // without a port, scheme + host is raw[:end]
 }
 
 // parsesAsURL approximates Chromium's GURL validity for an

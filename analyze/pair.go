@@ -14,9 +14,7 @@ type node struct {
 	e         *har.Entry
 	preflight bool
 	method    string // upper-cased for pairing
-	url       string // without fragment
 	origin    string // the Origin request header, trimmed; "" when absent
-	target    string // the origin of the request URL
 	acrm      string // Access-Control-Request-Method, as sent
 	acrh      []string
 	partner   *node
@@ -28,6 +26,12 @@ type node struct {
 	// fp is the fingerprint of the response, once fpDone (see stack).
 	fp     Stack
 	fpDone bool
+	// allow holds the parsed allow lists of a preflight's response, once
+	// read (see allowLists).
+	allow *allowLists
+	// rq and rs index the request's and the response's headers; url is
+	// the request URL without fragment, target its origin.
+	entryHeaders
 }
 
 func (n *node) when() time.Time { return n.e.Started }
@@ -37,8 +41,7 @@ func (n *node) when() time.Time { return n.e.Started }
 // headers (and so of cookie warnings), each lookup a scan of them all.
 func (n *node) stack() Stack {
 	if !n.fpDone {
-		ct, _ := n.e.Response.Headers.Get("Content-Type")
-		n.fp, n.fpDone = fingerprint(n.e.Response.Headers, ct, n.e.Response.Content.Size), true
+		n.fp, n.fpDone = fingerprint(&n.rs, n.e.Response.Content.Size), true
 	}
 	return n.fp
 }
@@ -46,11 +49,11 @@ func (n *node) stack() Stack {
 // isPreflight: an OPTIONS request with Access-Control-Request-Method, or one
 // that Chrome marked as a preflight. An OPTIONS without either is an API
 // call of its own (API tests, generators), not a preflight.
-func isPreflight(e *har.Entry) bool {
+func isPreflight(e *har.Entry, rq *headerIndex) bool {
 	if !strings.EqualFold(e.Request.Method, "OPTIONS") {
 		return false
 	}
-	return e.Request.Headers.Has("Access-Control-Request-Method") ||
+	return rq.present(hACRequestMethod) ||
 		e.ResourceType == "preflight" || e.Initiator.Type == "preflight"
 }
 
@@ -61,17 +64,38 @@ func stripFragment(u string) string {
 	return u
 }
 
+// entryHeaders indexes an entry's request headers (rq) and response
+// headers (rs), and holds its URL without the fragment and that URL's
+// origin, which noteStack and newNode both need.
+type entryHeaders struct {
+	rq, rs      headerIndex
+	url, target string
+}
+
+func (hx *entryHeaders) index(e *har.Entry) {
+	hx.rq.index(e.Request.Headers)
+	hx.rs.index(e.Response.Headers)
+	hx.url = stripFragment(e.Request.URL)
+	hx.target = originOf(hx.url)
+}
+
 func newNode(e *har.Entry) *node {
-	n := &node{e: e, preflight: isPreflight(e), method: strings.ToUpper(e.Request.Method), url: stripFragment(e.Request.URL)}
-	if o, ok := e.Request.Headers.Get("Origin"); ok {
+	var hx entryHeaders
+	hx.index(e)
+	return newIndexedNode(e, &hx)
+}
+
+// newIndexedNode is newNode for an entry whose headers hx indexes.
+func newIndexedNode(e *har.Entry, hx *entryHeaders) *node {
+	n := &node{e: e, entryHeaders: *hx, preflight: isPreflight(e, &hx.rq), method: strings.ToUpper(e.Request.Method)}
+	if o, ok := n.rq.get(hOrigin); ok {
 		n.origin = trimHTTPSpace(o)
 	}
-	n.target = originOf(n.url)
 	if n.preflight {
-		if m, ok := e.Request.Headers.Get("Access-Control-Request-Method"); ok {
+		if m, ok := n.rq.get(hACRequestMethod); ok {
 			n.acrm = trimHTTPSpace(m)
 		}
-		if h, ok := e.Request.Headers.Get("Access-Control-Request-Headers"); ok {
+		if h, ok := n.rq.get(hACRequestHeaders); ok {
 			for _, x := range strings.Split(h, ",") {
 				if x = strings.ToLower(trimHTTPSpace(x)); x != "" {
 					n.acrh = append(n.acrh, x)
@@ -275,9 +299,9 @@ var browserAddedHeaders = map[string]bool{
 	"x-browser-channel": true, "x-browser-copyright": true, "x-browser-validation": true, "x-browser-year": true,
 }
 
-// pageHeaders returns the request headers a page could have set, in order.
-func pageHeaders(e *har.Entry) []hdr {
-	var hs []hdr
+// pageHeaders appends to hs the request headers a page could have set, in
+// order.
+func pageHeaders(e *har.Entry, hs []hdr) []hdr {
 	for _, h := range e.Request.Headers {
 		n := strings.ToLower(h.Name)
 		if har.IsPseudo(n) || browserAddedHeaders[n] {

@@ -54,11 +54,12 @@ func Stacks() []Stack {
 // proxy in front of an app shows its own Server header, so app signals are
 // checked first: the app is usually the one to fix, and the proxy case is
 // told apart by the cause (duplicate headers, error pages).
-func fingerprint(h har.Headers, contentType string, size int64) Stack {
-	server, _ := h.Get("Server")
-	powered, _ := h.Get("X-Powered-By")
+func fingerprint(h *headerIndex, size int64) Stack {
+	contentType, _ := h.get(hContentType)
+	server, _ := h.get(hServer)
+	powered, _ := h.get(hXPoweredBy)
 	sl, pl := strings.ToLower(server), strings.ToLower(powered)
-	vary := strings.ToLower(strings.Join(h.Values("Vary"), ","))
+	varyHas := func(s string) bool { return h.containsLower(hVary, s) }
 	switch {
 	case strings.Contains(pl, "next.js"):
 		return NextJS
@@ -66,16 +67,16 @@ func fingerprint(h har.Headers, contentType string, size int64) Stack {
 		return Express
 	case strings.Contains(sl, "werkzeug"):
 		return Flask
-	case strings.Contains(sl, "wsgiserver") || strings.Contains(sl, "gunicorn") && h.Has("Cross-Origin-Opener-Policy") ||
-		h.Has("Cross-Origin-Opener-Policy") && h.Has("Referrer-Policy") && hasValue(h, "X-Frame-Options", "DENY"):
+	case strings.Contains(sl, "wsgiserver") || strings.Contains(sl, "gunicorn") && h.present(hCOOP) ||
+		h.present(hCOOP) && h.present(hReferrerPolicy) && h.hasValue(hXFrameOptions, "DENY"):
 		return Django
-	case strings.Contains(vary, "access-control-request-method") && strings.Contains(vary, "access-control-request-headers") && strings.Contains(vary, "origin") && server == "":
+	case server == "" && varyHas("access-control-request-method") && varyHas("access-control-request-headers") && varyHas("origin"):
 		return RsCors
 	case strings.HasPrefix(sl, "nginx") || strings.HasPrefix(sl, "openresty"):
 		return Nginx
 	case strings.HasPrefix(sl, "apache"):
 		return Apache
-	case server == "" && powered == "" && strings.HasPrefix(contentType, "text/plain; charset=utf-8") && hasValue(h, "X-Content-Type-Options", "nosniff") && (size == 19 || size == 18 || size == -1):
+	case server == "" && powered == "" && strings.HasPrefix(contentType, "text/plain; charset=utf-8") && h.hasValue(hXContentTypeOptions, "nosniff") && (size == 19 || size == 18 || size == -1):
 		// net/http's NotFound ("404 page not found\n", 19 bytes) and 405
 		// ("Method Not Allowed\n"): text/plain, nosniff, no Server header.
 		return GoHTTP

@@ -5,8 +5,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-
-	"github.com/harcors/harcors/har"
 )
 
 // netFinding reports a request that failed at the network level or was
@@ -71,7 +69,7 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 	fd.Rule = ruleU01
 	fd.Severity = Error
 	fd.Value = x.observedErr
-	target := originOf(x.entry().url)
+	target := x.entry().target
 	switch {
 	case x.pre == nil && x.req != nil && !responded(x.req.e) && addressSpace(x.origin) == spacePublic && addressSpace(target) < spacePublic:
 		fd.Rule = ruleL04
@@ -109,67 +107,27 @@ var interestingResponseHeaders = [...]string{
 	"x-ratelimit-limit", "x-ratelimit-reset", "retry-after", "x-csrf-token", "x-auth-token",
 }
 
-// interestingPos maps each of interestingResponseHeaders to its position.
-var interestingPos = func() map[string]int {
-	m := make(map[string]int, len(interestingResponseHeaders))
-	for i, n := range interestingResponseHeaders {
-		m[n] = i
-	}
-	return m
-}()
-
-// interestingIndex is the position in interestingResponseHeaders of the
-// header called name, compared as Headers.Get compares (strings.EqualFold),
-// or -1. An ASCII name is lower-cased on the stack and looked up; any other
-// (a hostile HAR's "ſ" folds to "s") is compared with each.
-func interestingIndex(name string) int {
-	var buf [32]byte
-	if len(name) > len(buf) {
-		return -1 // no name this long folds to one of them (at most 21 bytes)
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 0x80 {
-			for j, n := range interestingResponseHeaders {
-				if strings.EqualFold(name, n) {
-					return j
-				}
-			}
-			return -1
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	if i, ok := interestingPos[string(buf[:len(name)])]; ok {
-		return i
-	}
-	return -1
-}
-
 // warnings records what bites without blocking.
 func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 	// Redirect responses are read by the browser, not the page: no Vary or
 	// expose advice for them.
 	if x.req != nil && responded(x.req.e) && x.req.e.Response.Status != 304 && !isRedirectStatus(x.req.e.Response.Status) {
-		h := x.req.e.Response.Headers
-		acao, ok := normalizedHeader(h.Values("Access-Control-Allow-Origin"))
+		h := &x.req.rs
+		acao, ok := h.normalized(hACAllowOrigin)
 		if ok && acao == x.origin && acao != "*" && acao != "null" {
-			vary := strings.ToLower(strings.Join(h.Values("Vary"), ","))
-			if !strings.Contains(vary, "origin") && !strings.Contains(vary, "*") {
+			if !h.containsLower(hVary, "origin") && !h.containsLower(hVary, "*") {
 				a.add(x, ruleW01, Warning, acao, "", "", fmt.Sprintf("Access-Control-Allow-Origin echoes %s, and Vary does not name Origin: a cache can hand this response to another origin.", acao), cred, basis)
 			}
 		}
 		a.cookieWarnings(x, cred, basis)
-		if x.req.e.Response.Status/100 == 2 && !h.Has("Content-Type") && bodyLength(x.req.e) > 0 {
-			a.add(x, ruleW07, Info, "", "", "", fmt.Sprintf("The %s response has a %d-byte body and no Content-Type header.", statusText(x.req.e.Response.Status), bodyLength(x.req.e)), cred, basis)
+		if x.req.e.Response.Status/100 == 2 && !h.present(hContentType) && bodyLength(x.req) > 0 {
+			a.add(x, ruleW07, Info, "", "", "", fmt.Sprintf("The %s response has a %d-byte body and no Content-Type header.", statusText(x.req.e.Response.Status), bodyLength(x.req)), cred, basis)
 		}
 		if ok && (acao == "*" || acao == x.origin) {
 			a.exposeWarning(x, cred, basis)
 		}
 		if x.pre != nil && responded(x.pre.e) {
-			pv, pok := normalizedHeader(x.pre.e.Response.Headers.Values("Access-Control-Allow-Origin"))
+			pv, pok := x.pre.rs.normalized(hACAllowOrigin)
 			if pok && ok && pv != acao {
 				a.add(x, ruleW06, Info, pv+" / "+acao, "", "", fmt.Sprintf("The preflight answered Access-Control-Allow-Origin: %s and the actual response %s: two CORS layers with different settings.", pv, acao), cred, basis)
 			}
@@ -179,18 +137,15 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 		if n == nil || !responded(n.e) {
 			continue
 		}
-		if v, ok := normalizedHeader(n.e.Response.Headers.Values("Access-Control-Allow-Origin")); ok && v == "null" {
+		if v, ok := n.rs.normalized(hACAllowOrigin); ok && v == "null" {
 			a.add(x, ruleW05, Warning, v, "", "", "The server answers Access-Control-Allow-Origin: null; every sandboxed iframe and data: page sends Origin: null.", cred, basis)
 			break
 		}
 	}
 	if p := x.pre; p != nil && responded(p.e) && cred != CredInclude {
-		hs, _, ok := parseTokenList(p.e.Response.Headers.Values("Access-Control-Allow-Headers"))
-		lower := map[string]bool{}
-		for _, h := range hs {
-			lower[strings.ToLower(h)] = true
-		}
-		if ok && lower["*"] && !lower["authorization"] {
+		al := p.allowLists()
+		allowed := allowList(al.headers, 2)
+		if al.headersOK && allowed.has("*") && !allowed.has("authorization") {
 			for _, n := range x.unsafe {
 				if n == "authorization" {
 					a.add(x, ruleP18, Warning, "authorization", "", "", "The request sends Authorization and the preflight allows headers only with '*'. Chromium prints: \"Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling.\"", cred, basis)
@@ -202,11 +157,11 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 }
 
 func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
-	cookies := x.req.e.Response.Headers.Values("Set-Cookie")
+	cookies := x.req.rs.values(hSetCookie)
 	if len(cookies) == 0 {
 		return // most responses: spare the site comparison
 	}
-	crossSite := !sameSite(x.origin, originOf(x.req.url))
+	crossSite := !sameSite(x.origin, x.req.target)
 	for _, sc := range cookies {
 		name, attrs := parseSetCookie(sc)
 		ss, hasSS := attrs["samesite"]
@@ -269,31 +224,19 @@ func registrable(host string) string {
 }
 
 func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
-	h := x.req.e.Response.Headers
-	// One pass over the headers finds the interesting ones (most responses
-	// carry none), instead of a search of them all per interesting name.
-	var present [len(interestingResponseHeaders)]bool
-	some := false
-	for _, hd := range h {
-		if i := interestingIndex(hd.Name); i >= 0 {
-			present[i], some = true, true
-		}
-	}
-	if !some {
+	h := &x.req.rs
+	// The index knows which interesting headers the response carries (most
+	// carry none).
+	if h.has>>hInteresting == 0 {
 		return
 	}
-	exposed := map[string]bool{}
-	for _, v := range h.Values("Access-Control-Expose-Headers") {
-		for _, n := range strings.Split(v, ",") {
-			exposed[strings.ToLower(strings.TrimSpace(n))] = true
-		}
-	}
-	if exposed["*"] && cred != CredInclude {
+	exposes := h.values(hACExposeHeaders)
+	if exposed(exposes, "*") && cred != CredInclude {
 		return
 	}
 	var missing []string
 	for i, n := range interestingResponseHeaders {
-		if present[i] && !exposed[n] {
+		if h.present(hInteresting+hid(i)) && !exposed(exposes, n) {
 			missing = append(missing, n)
 		}
 	}
@@ -301,6 +244,26 @@ func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
 		fd := a.add(x, ruleW04, Info, strings.Join(missing, ", "), "", "", fmt.Sprintf("The response carries %s, which the page cannot read: Access-Control-Expose-Headers does not list it.", strings.Join(missing, ", ")), cred, basis)
 		fd.Fix = strings.ReplaceAll(fd.Rule.FixFor(fd.Stack), "{header}", strings.Join(missing, ", "))
 	}
+}
+
+// exposed reports whether the Access-Control-Expose-Headers lines list the
+// lower-case name: whether an item of theirs, trimmed and lower-cased, is
+// it. The lines are short and searched for a few names, so they are read
+// in place rather than into a set.
+func exposed(lines []string, name string) bool {
+	for _, v := range lines {
+		for {
+			it, rest, more := strings.Cut(v, ",")
+			if lowerIs(strings.TrimSpace(it), name) {
+				return true
+			}
+			if !more {
+				break
+			}
+			v = rest
+		}
+	}
+	return false
 }
 
 // Browser caps on Access-Control-Max-Age, in seconds.
@@ -346,7 +309,7 @@ func (a *analysis) noteMaxAge(n *node) {
 // maxAgeOverCap reports whether a preflight asked for a longer cache than
 // browsers grant, which is worth a finding even for a single preflight.
 func maxAgeOverCap(n *node) bool {
-	raw, has := n.e.Response.Headers.Get("Access-Control-Max-Age")
+	raw, has := n.rs.get(hACMaxAge)
 	age, err := strconv.Atoi(strings.TrimSpace(raw))
 	return has && err == nil && age > chromeMaxAgeCap
 }
@@ -442,11 +405,11 @@ func addressSpace(origin string) space {
 
 // bodyLength is the response body's size as the exporter recorded it, else
 // its Content-Length; 0 when neither says.
-func bodyLength(e *har.Entry) int64 {
-	if e.Response.Content.Size > 0 {
-		return e.Response.Content.Size
+func bodyLength(n *node) int64 {
+	if s := n.e.Response.Content.Size; s > 0 {
+		return s
 	}
-	if v, ok := e.Response.Headers.Get("Content-Length"); ok {
+	if v, ok := n.rs.get(hContentLength); ok {
 		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
 			return n
 		}
