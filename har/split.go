@@ -125,7 +125,6 @@ type piece struct {
 	start, end int64
 	closed     bool
 	entries    []*Entry
-	count      int // elements read (the entries)
 	// lines is the number of newlines between start and end; lineStart
 	// the offset at which the last of them ends.
 	lines     int
@@ -251,7 +250,7 @@ func (r *Reader) fromPieces() *Entry {
 		sp.ents, p.entries = p.entries, nil
 		sp.used++
 		sp.lineOff, sp.idxOff = sp.line-1, sp.index
-		sp.x, sp.index = p.end, sp.index+p.count
+		sp.x, sp.index = p.end, sp.index+len(sp.ents)
 		sp.line += p.lines
 		if p.lines > 0 {
 			sp.lineStart = p.lineStart
@@ -451,7 +450,7 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 		}
 		ents = append(ents, e)
 	}
-	p.ok, p.start, p.entries, p.count = true, c, ents, len(ents)
+	p.ok, p.start, p.entries = true, c, ents
 	p.lines, p.lineStart = s.line-1, s.lineStart
 	return true
 }
