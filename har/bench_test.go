@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/harcors/harcors/internal/hargen"
 )
 
 // genHAR builds a Chrome-shaped HAR of n entries, pretty-printed the way
@@ -155,9 +156,9 @@ var benchInputs = map[string]func() []byte{
 	"bodies": func() []byte { return genHAR(2000, 3, 64<<10) },
 	// 20,000 entries without bodies: all metadata, 30 headers each.
 	"metadata": func() []byte { return genHAR(20000, 0, 0) },
-	// 4,000 entries laid out as DevTools saves them (see genChromeHAR),
-	// a third with a 4 KiB base64 body: the metadata of a real capture.
-	"chrome": func() []byte { return genChromeHAR(4000, 3, 4<<10) },
+	// 4,000 entries laid out as DevTools saves them (internal/hargen's
+	// body-heavy mix), bodies of 4 KiB: the metadata of a real capture.
+	"chrome": func() []byte { return genChromeHAR(4000, 4<<10) },
 }
 
 func BenchmarkRead(b *testing.B) {
@@ -209,217 +210,6 @@ func TestGenHAR(t *testing.T) {
 		t.Errorf("bodies or headers not read")
 	}
 
-	data = genChromeHAR(50, 3, 1024)
-	if want, err := jsonEntryCount(data); err != nil || want != 50 {
-		t.Fatalf("generated Chrome HAR: %d entries, %v", want, err)
-	}
-	_, es, err = ReadAll(bytes.NewReader(data), Options{Bodies: true})
-	if err != nil || len(es) != 50 {
-		t.Fatalf("ReadAll, Chrome HAR: %d entries, %v", len(es), err)
-	}
-	e := es[3]
-	if e.Request.Method != "OPTIONS" || e.Initiator.Type != "script" || len(e.Request.Headers) != 20 ||
-		len(e.Request.Cookies) != 3 || len(e.Response.Headers) != 13 || len(es[0].Response.Content.Text) != 1024 {
-		t.Errorf("unexpected decode of the Chrome HAR: %+v", e)
-	}
-}
-
-// obj is a JSON object whose members keep their order, for genChromeHAR.
-type obj []member
-
-type member struct {
-	key string
-	val any
-}
-
-// genChromeHAR builds a HAR of n entries shaped and laid out as Chrome
-// DevTools saves them: every member on its own line, two spaces of
-// indentation a level (eight to fourteen before a header's name), 18-20
-// request headers and 12-14 response headers as {name, value} objects over
-// four lines, an _initiator with a call stack and its async parent,
-// request cookies with every attribute, a query string and timings. Every
-// bodyEvery-th entry (0: none) carries a base64 response body of bodyLen
-// bytes; every fifth a JSON postData. genHAR, whose header objects stand
-// on one line, is the older and denser shape.
-func genChromeHAR(n, bodyEvery, bodyLen int) []byte {
-	rng := rand.New(rand.NewPCG(3, 4))
-	raw := make([]byte, bodyLen*3/4)
-	for i := range raw {
-		raw[i] = byte(rng.Uint32())
-	}
-	body := base64.StdEncoding.EncodeToString(raw)
-	frame := func(fn string, line, col int) obj {
-		return obj{{"functionName", fn}, {"scriptId", "7"},
-			{"url", "https://app.example.com/assets/index-Dw52pmVD.js"},
-			{"lineNumber", line}, {"columnNumber", col}}
-	}
-	hs := func(kv ...string) []any {
-		var l []any
-		for i := 0; i+1 < len(kv); i += 2 {
-			l = append(l, obj{{"name", kv[i]}, {"value", kv[i+1]}})
-		}
-		return l
-	}
-	cookie := func(name, value, expires string, secure bool) obj {
-		return obj{{"name", name}, {"value", value}, {"path", "/"},
-			{"domain", ".example.com"}, {"expires", expires},
-			{"httpOnly", secure}, {"secure", secure}}
-	}
-	var entries []any
-	for i := range n {
-		method, rtype := "GET", "fetch"
-		if i%7 == 3 {
-			method, rtype = "OPTIONS", "preflight"
-		} else if i%5 == 1 {
-			method = "POST"
-		}
-		path := fmt.Sprintf("/v2/projects/delta/tasks?status=open&page=%d&limit=50", i%40)
-		reqHeaders := hs(":authority", "api.example.com", ":method", method,
-			":path", path, ":scheme", "https",
-			"accept", "application/json", "accept-encoding", "gzip, deflate, br, zstd",
-			"accept-language", "en-US,en;q=0.9", "cache-control", "no-cache",
-			"cookie", "session=s%3AQk2vR8mX1nT4pL7cY0aZ3eW6uI9oB5dF.h7Jk2mN4pQ6rS8tU0vW2xY4zA6bC8dE0fG2hI4jK6l; _ga=GA1.1.1840272183.1734571408; theme=dark",
-			"origin", "https://app.example.com", "pragma", "no-cache",
-			"priority", "u=1, i", "referer", "https://app.example.com/dashboard",
-			"sec-ch-ua", `"Google Chrome";v="143", "Chromium";v="143", "Not A(Brand";v="24"`,
-			"sec-ch-ua-mobile", "?0", "sec-ch-ua-platform", `"macOS"`,
-			"sec-fetch-dest", "empty", "sec-fetch-mode", "cors", "sec-fetch-site", "same-site",
-			"user-agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/143.0.0.0 Safari/537.36")
-		request := obj{{"method", method},
-			{"url", "https://api.example.com" + path},
-			{"httpVersion", "http/2.0"},
-			{"headers", reqHeaders},
-			{"queryString", hs("status", "open", "page", strconv.Itoa(i%40), "limit", "50")},
-			{"cookies", []any{
-				cookie("session", "s%3AQk2vR8mX1nT4pL7cY0aZ3eW6uI9oB5dF.h7Jk2mN4pQ6rS8tU0vW2xY4zA6bC8dE0fG2hI4jK6l", "2026-01-18T01:23:28.378Z", true),
-				cookie("_ga", "GA1.1.1840272183.1734571408", "2027-01-23T01:23:28.112Z", false),
-				cookie("theme", "dark", "1969-12-31T23:59:59.000Z", false)}},
-			{"headersSize", -1},
-			{"bodySize", 0}}
-		if method == "POST" {
-			request = append(request, member{"postData", obj{{"mimeType", "application/json"},
-				{"text", fmt.Sprintf(`{"clientMutationId":"%08x-38f2-4886-a085-72ff84d321cc","ops":[{"op":"replace","path":"/fields/%d","value":"x"}]}`, i, i%50)}}})
-		}
-		content := obj{{"size", 3613}, {"mimeType", "application/json"}, {"compression", 2408}}
-		if bodyEvery > 0 && i%bodyEvery == 0 {
-			content = append(content, member{"text", body}, member{"encoding", "base64"})
-		}
-		response := obj{{"status", 200}, {"statusText", ""}, {"httpVersion", "http/2.0"},
-			{"headers", hs("access-control-allow-credentials", "true",
-				"access-control-allow-origin", "https://app.example.com",
-				"access-control-expose-headers", "x-request-id, x-ratelimit-remaining",
-				"alt-svc", `h3=":443"; ma=2592000`,
-				"cache-control", "private, no-store", "content-type", "application/json",
-				"date", fmt.Sprintf("Fri, 19 Dec 2025 01:%02d:%02d GMT", i/60%60, i%60),
-				"server", "envoy", "strict-transport-security", "max-age=63072000",
-				"vary", "Origin, Accept-Encoding",
-				"x-envoy-upstream-service-time", strconv.Itoa(100+i%200),
-				"x-ratelimit-remaining", strconv.Itoa(i%30),
-				"x-request-id", fmt.Sprintf("%08x-7f3b-4df2-a99e-6cb6ba8302e1", i*7919))},
-			{"cookies", []any{}},
-			{"content", content},
-			{"redirectURL", ""}, {"headersSize", -1}, {"bodySize", 1205},
-			{"_transferSize", 1710}, {"_error", nil}, {"_fetchedViaServiceWorker", false}}
-		entries = append(entries, obj{
-			{"_connectionId", strconv.Itoa(858131 + i%16)},
-			{"_initiator", obj{{"type", "script"}, {"stack", obj{
-				{"callFrames", []any{frame("apiCall", 10600, 34), frame("fetchJSON", 17483, 77), frame("loadTasks", 26839, 19)}},
-				{"parent", obj{{"description", "await"}, {"callFrames", []any{frame("Ub", 1768, 71), frame("Ub", 44960, 41)}}}}}}}},
-			{"_priority", "High"},
-			{"_resourceType", rtype},
-			{"cache", obj{}},
-			{"connection", "443"},
-			{"pageref", "page_1"},
-			{"request", request},
-			{"response", response},
-			{"serverIPAddress", "104.18.1.184"},
-			{"startedDateTime", fmt.Sprintf("2025-12-19T01:%02d:%02d.%03dZ", i/60%60, i%60, i%1000)},
-			{"time", 394.09688476648387 + float64(i%100)},
-			{"timings", obj{{"blocked", 9.354468904665058}, {"dns", -1}, {"ssl", -1},
-				{"connect", -1}, {"send", 0.6540748489846742}, {"wait", 381.66179072710344},
-				{"receive", 2.4265502857307064}, {"_blocked_queueing", 5.833464571584088},
-				{"_workerStart", -1}, {"_workerReady", -1}, {"_workerFetchStart", -1},
-				{"_workerRespondWithSettled", -1}}},
-		})
-	}
-	doc := obj{{"log", obj{{"version", "1.2"},
-		{"creator", obj{{"name", "WebInspector"}, {"version", "537.36"}}},
-		{"pages", []any{}},
-		{"entries", entries}}}}
-	var b bytes.Buffer
-	writeIndented(&b, doc, 0)
-	b.WriteByte('\n')
-	return b.Bytes()
-}
-
-// writeIndented writes v as DevTools does: two spaces a level, "key": value,
-// empty objects and arrays as {} and [], strings escaped only where JSON
-// requires it.
-func writeIndented(b *bytes.Buffer, v any, depth int) {
-	nl := func(d int) {
-		b.WriteByte('\n')
-		for range d {
-			b.WriteString("  ")
-		}
-	}
-	switch v := v.(type) {
-	case obj:
-		if len(v) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteByte('{')
-		for i, m := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			nl(depth + 1)
-			writeIndented(b, m.key, depth+1)
-			b.WriteString(": ")
-			writeIndented(b, m.val, depth+1)
-		}
-		nl(depth)
-		b.WriteByte('}')
-	case []any:
-		if len(v) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			nl(depth + 1)
-			writeIndented(b, e, depth+1)
-		}
-		nl(depth)
-		b.WriteByte(']')
-	case string:
-		b.WriteByte('"')
-		for _, c := range []byte(v) {
-			switch {
-			case c == '"' || c == '\\':
-				b.WriteByte('\\')
-				b.WriteByte(c)
-			case c < ' ':
-				fmt.Fprintf(b, "\\u%04x", c)
-			default:
-				b.WriteByte(c)
-			}
-		}
-		b.WriteByte('"')
-	case int:
-		b.WriteString(strconv.Itoa(v))
-	case float64:
-		b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
-	case bool:
-		b.WriteString(strconv.FormatBool(v))
-	case nil:
-		b.WriteString("null")
-	default:
-		panic(fmt.Sprintf("writeIndented: %T", v))
-	}
 }
 
 // BenchmarkSkipString skips a JSON request body as DevTools writes it in
@@ -440,4 +230,15 @@ func BenchmarkSkipString(b *testing.B) {
 			b.Fatal(err, s.pos)
 		}
 	}
+}
+
+// genChromeHAR is a HAR of n entries shaped and laid out as Chrome DevTools
+// saves them (internal/hargen's body-heavy mix, bodies of about bodyLen
+// bytes).
+func genChromeHAR(n, bodyLen int) []byte {
+	var buf bytes.Buffer
+	if _, err := hargen.Write(&buf, hargen.Config{Entries: n, Mix: hargen.BodyHeavy, BodySize: bodyLen, Seed: 1}); err != nil {
+		panic(err) // a bytes.Buffer does not fail
+	}
+	return buf.Bytes()
 }
