@@ -59,16 +59,7 @@ func perEntry(b *testing.B, entries int, m0 *runtime.MemStats) {
 func BenchmarkAnalyze(b *testing.B) {
 	for _, n := range []int{1000, 20000} {
 		log, entries, size := benchEntries(b, n)
-		b.Run(itoa(n), func(b *testing.B) {
-			b.SetBytes(size)
-			b.ReportAllocs()
-			var m0 runtime.MemStats
-			runtime.ReadMemStats(&m0)
-			for b.Loop() {
-				Analyze("gen.har", log, entries, Options{})
-			}
-			perEntry(b, len(entries), &m0)
-		})
+		b.Run(itoa(n), func(b *testing.B) { benchAnalyze(b, log, entries, size) })
 	}
 }
 
@@ -77,6 +68,11 @@ func BenchmarkAnalyze(b *testing.B) {
 // spends analysing a file exported from DevTools.
 func BenchmarkAnalyzeChrome(b *testing.B) {
 	log, entries, size := benchMix(b, 20000, hargen.BodyHeavy)
+	benchAnalyze(b, log, entries, size)
+}
+
+// benchAnalyze times Analyze over entries read from a HAR of size bytes.
+func benchAnalyze(b *testing.B, log *har.Log, entries []*har.Entry, size int64) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	var m0 runtime.MemStats
