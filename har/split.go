@@ -92,9 +92,9 @@ type splitter struct {
 
 	// The Reader's side. phase is splitHead while the Reader reads the
 	// first piece, splitPieces while it hands out the others' entries,
-	// splitOver once it reads on by itself. x is the offset at which the next element of
-	// log.entries starts, known for sure; line, lineStart and index are
-	// the scanner's line, line start and entry index there.
+	// splitOver once it reads on by itself. x is the offset at which the
+	// next element of log.entries starts, known for sure; line, lineStart
+	// and index are the scanner's line, line start and entry index there.
 	phase     int
 	taken     int // pieces taken
 	x         int64
@@ -410,7 +410,7 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 	s.line, s.lineStart = 1, c
 	s.depth = sp.depth
 	w.path = append(w.path[:0], sp.path...)
-	w.warns, w.dropped = nil, 0
+	w.warns = nil
 	var ents []*Entry
 	for first := true; ; first = false {
 		if !first && len(ents)%64 == 0 {
@@ -442,7 +442,7 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 			break
 		}
 		e := &Entry{Index: len(ents), Line: s.line, Offset: s.offset()}
-		if err := w.readEntry(e); err != nil || len(w.warns) > 0 || w.dropped > 0 {
+		if err := w.readEntry(e); err != nil || len(w.warns) > 0 {
 			return !first
 		}
 		if first && (e.Request.Method == "" || e.Request.URL == "") {
