@@ -509,13 +509,23 @@ func (r *Reader) readCookies() ([]Cookie, error) {
 		r.pushIdx(i)
 		switch c {
 		case '{':
+			var ck Cookie
+			if r.knownCookie(&ck) {
+				cs = append(cs, ck)
+				break
+			}
 			s.pos++
 			s.depth++
-			var ck Cookie
+			// The text is remembered when it is still in the
+			// buffer, where it was, and read without a warning.
+			buf, base, start, warns, dropped := s.buf, s.base, s.pos, len(r.warns), r.dropped
 			err = r.readCookie(&ck)
 			s.depth--
 			if err == nil {
 				cs = append(cs, ck)
+				if s.base == base && &s.buf[0] == &buf[0] && len(r.warns) == warns && r.dropped == dropped {
+					r.rememberCookie(&ck, s.buf[start:s.pos])
+				}
 			}
 		case 'n':
 			// Charles writes stray null pairs.

@@ -797,3 +797,66 @@ func unescape(b []byte, i int, dst []byte) (text []byte, end int, ok bool) {
 		i = j + 2
 	}
 }
+
+// A capture sends the same cookies with every request, so most cookie
+// objects in a HAR are one of a few, byte for byte. cookieCache remembers
+// the ones read, by their text after the '{': a cookie whose text is there
+// is taken without being read again. Only text that read without an error
+// or a warning is kept, so the result is the same.
+type cookieCache [1 << cookieBits]struct {
+	text  []byte // through the closing '}'
+	nText nls
+	ck    Cookie
+}
+
+const (
+	cookieBits = 6
+	// cookieKeyLen is how many bytes after the '{' pick a cookie's slot:
+	// past the indentation and the "name" key, into the value.
+	cookieKeyLen = 48
+	// maxCookieText is the longest cookie text kept (longer ones are
+	// mostly tokens that change).
+	maxCookieText = 512
+)
+
+// cookieSlot picks the slot of the cookie whose text after the '{' starts
+// b, which holds at least cookieKeyLen bytes.
+func cookieSlot(b []byte) int {
+	h := binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[20:]), 21) ^
+		bits.RotateLeft64(binary.LittleEndian.Uint64(b[40:]), 42)
+	return int((h * 0x9e3779b97f4a7c15) >> (64 - cookieBits))
+}
+
+// knownCookie reads the cookie object whose '{' is next into *ck when its
+// text is the remembered text of its slot; otherwise it consumes nothing
+// and reports false.
+func (r *Reader) knownCookie(ck *Cookie) bool {
+	s := &r.s
+	start := s.pos + 1
+	if r.ckc == nil || s.end-start < cookieKeyLen {
+		return false
+	}
+	sl := &r.ckc[cookieSlot(s.buf[start:s.end])]
+	if len(sl.text) == 0 || !bytes.HasPrefix(s.buf[start:s.end], sl.text) {
+		return false
+	}
+	*ck = sl.ck
+	r.ckHits++
+	s.commit(start+len(sl.text), &lines{sl.nText.n, start + sl.nText.last})
+	return true
+}
+
+// rememberCookie keeps ck, read from text (after its '{', through its
+// '}'), in its slot.
+func (r *Reader) rememberCookie(ck *Cookie, text []byte) {
+	if len(text) < cookieKeyLen || len(text) > maxCookieText {
+		return
+	}
+	if r.ckc == nil {
+		r.ckc = new(cookieCache)
+	}
+	sl := &r.ckc[cookieSlot(text)]
+	sl.text = append(sl.text[:0], text...)
+	sl.nText = nlsOf(text)
+	sl.ck = *ck
+}

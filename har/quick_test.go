@@ -3,6 +3,7 @@ package har
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -121,6 +122,102 @@ func FuzzHeaders(f *testing.F) {
 				a, b = b, a
 			}
 			entries = append(entries, `{"request": {"headers": [`+a+",\n"+b+`]}, "response": {"headers": [`+b+`]}}`)
+		}
+		sameAsOneByte(t, []byte(har(entries...)))
+	})
+}
+
+// cookieTexts are cookie objects as exporters write them, some of which
+// read with a warning (and must then not be remembered) and one damaged.
+var cookieTexts = []string{
+	"{\n              \"name\": \"session\",\n              \"value\": \"s%3AQk2vR8mX1nT4pL7cY0aZ3eW6uI9oB5dF.h7Jk2mN4pQ6rS8tU0vW2xY4z\",\n              \"path\": \"/\",\n              \"domain\": \".example.com\",\n              \"expires\": \"2026-01-18T01:23:28.378Z\",\n              \"httpOnly\": true,\n              \"secure\": true,\n              \"sameSite\": \"Lax\"\n            }",
+	`{"name":"_ga","value":"GA1.1.1840272183.1734571408","path":"/","domain":".example.com","expires":null,"httpOnly":false,"secure":false}`,
+	`{"name":"_gb","value":"GA1.1.1840272183.1734571408","path":"/","domain":".example.com","expires":null,"httpOnly":false,"secure":false}`,
+	`{"name":"quirk","value":"a-value-long-enough-for-the-cache","httpOnly":"true","secure":1}`,
+	`{"name":"warns","value":"a-value-long-enough-for-the-cache","httpOnly":"maybe","secure":[1]}`,
+	`{"name":"nested","value":"a-value-long-enough-for-the-cache","_x":{"a":[1,2,{"b":null}]}}`,
+	`{"name":"escaped","value":"caf\u00e9 \"quoted\" and long enough for the cache"}`,
+	`{"name":"short"}`,
+	`{"name":"damaged-but-long-enough-for-the-cache","value":"x",}`,
+}
+
+// TestCookieCache repeats cookie objects over many entries, so that most
+// are taken from the cache, and checks that the result (entries, lines,
+// warnings, errors) is the one reading a byte at a time gives, where the
+// buffer never holds a whole cookie to compare.
+func TestCookieCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := range 40 {
+		var entries []string
+		for range 50 {
+			var cs []string
+			for range rng.IntN(5) {
+				// The damaged one only now and then.
+				cs = append(cs, cookieTexts[rng.IntN(len(cookieTexts)-1+round%2)])
+			}
+			entries = append(entries, "{\n  \"request\": {\"url\": \"https://a/\", \"cookies\": [\n"+strings.Join(cs, ",\n")+"\n]}\n}")
+		}
+		data := har(entries...)
+		c := sameAsOneByte(t, []byte(data))
+		if round%2 == 0 && (c.Err != nil || len(c.Entries) != 50) {
+			t.Fatalf("round %d: %d entries, %v", round, len(c.Entries), c.Err)
+		}
+	}
+	// Past MaxWarnings, warnings are counted, not kept: a cookie that
+	// warns must still not be remembered.
+	var entries []string
+	for range 150 {
+		entries = append(entries, `{"request": {"cookies": [`+cookieTexts[4]+`]}}`)
+	}
+	var dropped []int
+	for _, rd := range []io.Reader{strings.NewReader(har(entries...)), iotest.OneByteReader(strings.NewReader(har(entries...)))} {
+		r, err := NewReader(rd, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for err == nil {
+			_, err = r.Next()
+		}
+		dropped = append(dropped, r.DroppedWarnings())
+	}
+	if dropped[0] != dropped[1] || dropped[0] == 0 {
+		t.Errorf("dropped warnings: %d, one byte at a time %d", dropped[0], dropped[1])
+	}
+
+	data := genChromeHAR(200, 64)
+	r, err := NewReader(bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		e, err := r.Next()
+		if err != nil {
+			break
+		}
+		n += len(e.Request.Cookies)
+	}
+	if r.ckHits == 0 || r.ckHits > n {
+		t.Errorf("%d of %d cookies from the cache", r.ckHits, n)
+	}
+	t.Logf("%d of %d cookies from the cache", r.ckHits, n)
+}
+
+// FuzzCookies repeats two cookie objects over several entries, so that the
+// second and later reads of each may come from the cache, and checks that
+// the result is the general path's.
+func FuzzCookies(f *testing.F) {
+	f.Add(cookieTexts[0], cookieTexts[3])
+	f.Add(cookieTexts[1], cookieTexts[7])
+	f.Add(cookieTexts[4], cookieTexts[5])
+	f.Fuzz(func(t *testing.T, c1, c2 string) {
+		var entries []string
+		for i := range 6 {
+			a, b := c1, c2
+			if i%3 == 1 {
+				a, b = b, a
+			}
+			entries = append(entries, `{"request": {"cookies": [`+a+",\n"+b+`]}, "response": {"cookies": [`+b+`]}}`)
 		}
 		sameAsOneByte(t, []byte(har(entries...)))
 	})

@@ -52,6 +52,8 @@ type Reader struct {
 
 	hdrs    []Header // scratch for a header list being read
 	cookies []Cookie // scratch for a cookie list being read
+	ckc     *cookieCache
+	ckHits  int // cookies taken from ckc (for tests)
 	intern  interner
 	zones   map[int]*time.Location
 
