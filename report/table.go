@@ -186,33 +186,48 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 			{header: "CAUSE AND FIX", min: 20, weight: 5},
 		}
 	}
-	rows := make([][]cell, 0, len(fs))
-	for _, f := range fs {
-		u := shortenURL(c.url(f.URL), urlBudget(w))
-		req := c.plain(f.Method) + " " + u
-		origin := c.text(f.Origin)
-		if origin == "" {
-			origin = "(no origin)"
+	// Rows are built in chunks side by side, as they are wrapped and
+	// drawn: redacting and cleaning the text of a finding costs as much
+	// as drawing it. Findings of a rule share their cause and fix, so
+	// each chunk cleans a text once.
+	rows := make([][]cell, len(fs))
+	inChunks(chunks(len(fs)), len(fs), func(_, lo, hi int) {
+		seen := map[string]string{}
+		text := func(s string) string {
+			t, ok := seen[s]
+			if !ok {
+				t = c.text(s)
+				seen[s] = t
+			}
+			return t
 		}
-		check := f.Severity.String() + " " + f.Rule.ID
-		if f.Chromium != "" {
-			check += "\n" + f.Chromium
+		for i, f := range fs[lo:hi] {
+			u := shortenURL(c.url(f.URL), urlBudget(w))
+			req := c.plain(f.Method) + " " + u
+			origin := text(f.Origin)
+			if origin == "" {
+				origin = "(no origin)"
+			}
+			check := f.Severity.String() + " " + f.Rule.ID
+			if f.Chromium != "" {
+				check += "\n" + f.Chromium
+			}
+			check += "\n" + checkText(f, text(f.Value))
+			if !f.PreflightCaptured {
+				check += "\n(preflight not captured)"
+			}
+			fix := text(f.Fix)
+			if n := stackName(f.Stack); n != "" {
+				fix = n + ": " + fix
+			}
+			checkCell := cell{text: check, paint: painter(opt.Color, severityColor(f.Severity))}
+			if wide {
+				rows[lo+i] = []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req}, {text: origin}, checkCell, {text: text(f.Cause)}, {text: fix}}
+			} else {
+				rows[lo+i] = []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req + "\nfrom " + origin}, checkCell, {text: text(f.Cause) + "\nFix: " + fix}}
+			}
 		}
-		check += "\n" + checkText(f, c.text(f.Value))
-		if !f.PreflightCaptured {
-			check += "\n(preflight not captured)"
-		}
-		fix := c.text(f.Fix)
-		if n := stackName(f.Stack); n != "" {
-			fix = n + ": " + fix
-		}
-		checkCell := cell{text: check, paint: painter(opt.Color, severityColor(f.Severity))}
-		if wide {
-			rows = append(rows, []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req}, {text: origin}, checkCell, {text: c.text(f.Cause)}, {text: fix}})
-		} else {
-			rows = append(rows, []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req + "\nfrom " + origin}, checkCell, {text: c.text(f.Cause) + "\nFix: " + fix}})
-		}
-	}
+	})
 	return layout(buf, cols, rows, w)
 }
 

@@ -30,37 +30,155 @@ func wrap(s string, w int) []string {
 		w = 1
 	}
 	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			out = append(out, "")
+	for para := range strings.SplitSeq(s, "\n") {
+		if asciiText(para) {
+			out = wrapASCII(out, para, w)
+		} else {
+			out = wrapPara(out, para, w)
+		}
+	}
+	return out
+}
+
+// asciiText reports whether s holds only printable ASCII and ASCII
+// whitespace: one column a byte, words split at the bytes strings.Fields
+// splits at.
+func asciiText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c >= 0x7f) && !asciiSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// wrapASCII is wrapPara for a paragraph asciiText accepts, and gives the
+// same lines. A table's cells are wrapped once per cell, thousands of
+// times for a large capture, and the general path's cost was in building
+// strings: here a line is a substring of p wherever p separates its words
+// by one space, as sanitized text does, and words are broken in place.
+func wrapASCII(out []string, p string, w int) []string {
+	start, end := 0, 0 // the line is p[start:end] while joined is nil
+	var joined []byte  // the line, when p's spacing differs from it
+	lw := 0
+	flush := func() {
+		if joined != nil {
+			out = append(out, string(joined))
+			joined = nil
+		} else {
+			out = append(out, p[start:end])
+		}
+		lw = 0
+	}
+	i, words := 0, 0
+	for {
+		for i < len(p) && asciiSpace(p[i]) {
+			i++
+		}
+		if i == len(p) {
+			break
+		}
+		ws := i
+		for i < len(p) && !asciiSpace(p[i]) {
+			i++
+		}
+		words++
+		ww := i - ws
+		if lw > 0 && lw+1+ww <= w {
+			switch {
+			case joined == nil && ws == end+1 && p[end] == ' ':
+				end = i
+			default:
+				if joined == nil {
+					joined = append([]byte(nil), p[start:end]...)
+				}
+				joined = append(append(joined, ' '), p[ws:i]...)
+			}
+			lw += 1 + ww
 			continue
 		}
-		line, lw := "", 0
-		flush := func() {
-			out = append(out, line)
-			line, lw = "", 0
-		}
-		for _, word := range words {
-			ww := cellWidth(word)
-			switch {
-			case lw > 0 && lw+1+ww <= w:
-				line += " " + word
-				lw += 1 + ww
-				continue
-			case lw > 0:
-				flush()
-			}
-			for ww > w {
-				head, rest := breakWord(word, w)
-				out = append(out, head)
-				word, ww = rest, cellWidth(rest)
-			}
-			line, lw = word, ww
-		}
-		if lw > 0 || line != "" {
+		if lw > 0 {
 			flush()
 		}
+		for ww > w {
+			cut := breakASCII(p[ws:i], w)
+			out = append(out, p[ws:ws+cut])
+			ws += cut
+			ww -= cut
+		}
+		start, end, lw = ws, i, ww
+	}
+	if words == 0 {
+		return append(out, "")
+	}
+	flush()
+	return out
+}
+
+// breakASCII is breakWord for a word of printable ASCII longer than w: it
+// returns the length of the head.
+func breakASCII(word string, w int) int {
+	cut := w
+	for i := cut; i > 0 && i >= cut/3; i-- {
+		switch word[i-1] {
+		case '/', '?', '&':
+			if word[i] != '/' {
+				return i
+			}
+		}
+	}
+	for i := cut; i > 0 && i >= cut/3; i-- {
+		prev, next := word[i-1], word[i]
+		switch prev {
+		case '/', '-', '_', '.', '?', '&', '=', ',', ';':
+			return i
+		case ':':
+			if next < '0' || next > '9' {
+				return i
+			}
+			continue
+		}
+		if 'a' <= prev && prev <= 'z' && 'A' <= next && next <= 'Z' {
+			return i
+		}
+	}
+	return cut
+}
+
+// wrapPara wraps one paragraph of any text.
+func wrapPara(out []string, para string, w int) []string {
+	words := strings.Fields(para)
+	if len(words) == 0 {
+		return append(out, "")
+	}
+	line, lw := "", 0
+	flush := func() {
+		out = append(out, line)
+		line, lw = "", 0
+	}
+	for _, word := range words {
+		ww := cellWidth(word)
+		switch {
+		case lw > 0 && lw+1+ww <= w:
+			line += " " + word
+			lw += 1 + ww
+			continue
+		case lw > 0:
+			flush()
+		}
+		for ww > w {
+			head, rest := breakWord(word, w)
+			out = append(out, head)
+			word, ww = rest, cellWidth(rest)
+		}
+		line, lw = word, ww
+	}
+	if lw > 0 || line != "" {
+		flush()
 	}
 	return out
 }
@@ -146,7 +264,7 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 			if i >= len(r) {
 				continue
 			}
-			for _, p := range strings.Split(r[i].text, "\n") {
+			for p := range strings.SplitSeq(r[i].text, "\n") {
 				if pw := cellWidth(p); pw > natural[i] {
 					natural[i] = pw
 				}
@@ -220,13 +338,20 @@ func sizeColumns(cols []column, rows [][]cell, total int) []int {
 // widths, and the chunks are joined where their borders meet: the output is
 // the same as one table's (TestLayoutChunked).
 func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
-	widths, hdr, cells := fit(cols, rows, total)
-	return drawChunked(buf, widths, hdr, cells, chunks(len(rows)))
+	n := chunks(len(rows))
+	widths, hdr, cells := fitChunked(cols, rows, total, n)
+	return drawChunked(buf, widths, hdr, cells, n)
 }
 
 // fit sizes the columns for total and wraps the header and the cells to
 // them; widths are what the wrapped text takes.
 func fit(cols []column, rows [][]cell, total int) (widths []int, hdr []any, cells [][]any) {
+	return fitChunked(cols, rows, total, 1)
+}
+
+// fitChunked is fit with the cells wrapped in n chunks side by side, each
+// measuring its own widths: wrapping costs as much as drawing.
+func fitChunked(cols []column, rows [][]cell, total, n int) (widths []int, hdr []any, cells [][]any) {
 	ws := sizeColumns(cols, rows, total)
 	widths = make([]int, len(cols))
 	hdr = make([]any, len(cols))
@@ -234,14 +359,25 @@ func fit(cols []column, rows [][]cell, total int) (widths []int, hdr []any, cell
 		hdr[i] = fitted(wrap(c.header, ws[i]), nil, &widths[i])
 	}
 	cells = make([][]any, len(rows))
-	for ri, r := range rows {
-		cells[ri] = make([]any, len(cols))
-		for i := range cols {
-			if i >= len(r) {
-				cells[ri][i] = ""
-				continue
+	part := make([][]int, n)
+	inChunks(n, len(rows), func(k, lo, hi int) {
+		pw := make([]int, len(cols))
+		for ri, r := range rows[lo:hi] {
+			cs := make([]any, len(cols))
+			for i := range cols {
+				if i >= len(r) {
+					cs[i] = ""
+					continue
+				}
+				cs[i] = fitted(wrap(r[i].text, ws[i]), r[i].paint, &pw[i])
 			}
-			cells[ri][i] = fitted(wrap(r[i].text, ws[i]), r[i].paint, &widths[i])
+			cells[lo+ri] = cs
+		}
+		part[k] = pw
+	})
+	for _, pw := range part {
+		for i, w := range pw {
+			widths[i] = max(widths[i], w)
 		}
 	}
 	return widths, hdr, cells
@@ -255,16 +391,13 @@ func drawChunked(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any, n in
 	}
 	outs := make([]bytes.Buffer, n)
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for k := range n {
-		lo, hi := k*len(cells)/n, (k+1)*len(cells)/n
+	inChunks(n, len(cells), func(k, lo, hi int) {
 		h := hdr
 		if k > 0 {
 			h = nil
 		}
-		wg.Go(func() { errs[k] = drawTable(&outs[k], widths, h, cells[lo:hi]) })
-	}
-	wg.Wait()
+		errs[k] = drawTable(&outs[k], widths, h, cells[lo:hi])
+	})
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -280,6 +413,20 @@ func fitted(lines []string, paint func(string) string, w *int) string {
 		lines[0] = paint(lines[0])
 	}
 	return strings.Join(lines, "\n")
+}
+
+// inChunks calls f for n chunks of [0, count), chunk k being [lo, hi),
+// side by side when n > 1, and returns when all are done.
+func inChunks(n, count int, f func(k, lo, hi int)) {
+	if n == 1 {
+		f(0, 0, count)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Go(func() { f(k, k*count/n, (k+1)*count/n) })
+	}
+	wg.Wait()
 }
 
 // minChunk is the fewest rows worth a chunk of their own.
@@ -347,13 +494,27 @@ func drawTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) error 
 	if hdr != nil {
 		t.Header(hdr...)
 	}
-	for _, c := range cells {
+	// sep is the line the library prints between two rows, once seen.
+	// From then on a row that rowRenderer can print whole is printed
+	// here, after sep: the library's bookkeeping for a row (building the
+	// contexts of its cells, twice) cost more than printing it, and in
+	// our tables the separator depends only on where it is (lineKey).
+	var sep string
+	for k, c := range cells {
 		var err error
 		var row []string
-		if row, r.joined = joinLines(c); r.joined {
-			err = t.Append(row)
-		} else {
+		row, r.joined = joinLines(c)
+		switch {
+		case !r.joined:
 			err = t.Append(c...)
+		case sep != "" && r.split(row):
+			io.WriteString(buf, sep)
+			r.print(tw.Formatting{})
+		default:
+			err = t.Append(row)
+			if k > 0 {
+				sep = r.before
+			}
 		}
 		if err != nil {
 			return err
@@ -406,6 +567,9 @@ type rowRenderer struct {
 	// printed by Blueprint when rec is not nil.
 	seen map[lineKey]string
 	rec  []byte
+	// lastLine is the border or separator line printed last, if one of
+	// those Line keeps, and before the one printed before the last row.
+	lastLine, before string
 }
 
 // Start starts a table written to w.
@@ -440,10 +604,12 @@ func (r *rowRenderer) Line(ctx tw.Formatting) {
 	key, ok := r.lineKey(ctx)
 	if !ok {
 		r.Blueprint.Line(ctx)
+		r.lastLine = ""
 		return
 	}
 	if s, ok := r.seen[key]; ok {
 		io.WriteString(r.w, s)
+		r.lastLine = s
 		return
 	}
 	r.rec = []byte{}
@@ -452,6 +618,7 @@ func (r *rowRenderer) Line(ctx tw.Formatting) {
 		r.seen = make(map[lineKey]string)
 	}
 	r.seen[key], r.rec = string(r.rec), nil
+	r.lastLine = r.seen[key]
 }
 
 // lineKey returns the key of the line ctx describes, or false when it is
@@ -486,19 +653,44 @@ func (r *rowRenderer) lineKey(ctx tw.Formatting) (lineKey, bool) {
 // Row prints a row: with its lines joined by lineSep when r.joined, else
 // one line of it.
 func (r *rowRenderer) Row(row []string, ctx tw.Formatting) {
+	r.before, r.lastLine = r.lastLine, ""
 	if len(row) != len(r.widths) {
 		r.Blueprint.Row(row, ctx)
 		return
 	}
+	r.split(row)
+	r.print(ctx)
+}
+
+// split splits row's cells into their lines, into r.lines, and reports
+// whether the row can be printed as it is: every line fits its column, and
+// no cell holds a tab (which the library expands before Row sees it).
+func (r *rowRenderer) split(row []string) bool {
+	if len(row) != len(r.widths) {
+		return false
+	}
 	r.lines = r.lines[:0]
-	n := 1
-	for _, c := range row {
+	fits := true
+	for i, c := range row {
+		fits = fits && strings.IndexByte(c, '\t') < 0
 		ls := []string{c}
 		if r.joined {
 			ls = strings.Split(c, lineSep)
 		}
-		n = max(n, len(ls))
+		for _, l := range ls {
+			fits = fits && cellWidth(l) <= r.widths[i]
+		}
 		r.lines = append(r.lines, ls)
+	}
+	return fits
+}
+
+// print prints the row split holds. A line too wide for its column goes
+// to Blueprint, with ctx.
+func (r *rowRenderer) print(ctx tw.Formatting) {
+	n := 1
+	for _, ls := range r.lines {
+		n = max(n, len(ls))
 	}
 	r.cw = append(r.cw[:0], r.widths...) // as many as columns
 	for k := range n {
