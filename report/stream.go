@@ -25,6 +25,10 @@ type Writer struct {
 	files int            // results added (table)
 	sum   summaryBuilder // the batch summary so far (table)
 	buf   bytes.Buffer   // one file's table, written at once
+	// first is the first file's view, summed only once a second file
+	// comes: a single file has no summary, and summing a large capture's
+	// findings cleans their text a second time.
+	first *fileView
 
 	held []*analyze.Result // Markdown, JSON and SARIF
 }
@@ -64,7 +68,16 @@ func (w *Writer) Add(r *analyze.Result) error {
 		w.err = err
 		return err
 	}
-	w.sum.add(v, w.c)
+	switch w.files {
+	case 1:
+		w.first = &v
+	case 2:
+		w.sum.add(*w.first, w.c)
+		w.first = nil
+		fallthrough
+	default:
+		w.sum.add(v, w.c)
+	}
 	return w.write()
 }
 
