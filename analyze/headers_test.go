@@ -130,3 +130,31 @@ func TestExposed(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSetCookie compares parseSetCookie with reading every attribute
+// into a map of lower-cased names, the plain way.
+func TestParseSetCookie(t *testing.T) {
+	plain := func(v string) (string, string, bool, bool) {
+		parts := strings.Split(v, ";")
+		name, _, _ := strings.Cut(parts[0], "=")
+		attrs := map[string]string{}
+		for _, p := range parts[1:] {
+			k, val, _ := strings.Cut(p, "=")
+			attrs[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(val)
+		}
+		ss, hasSS := attrs["samesite"]
+		_, secure := attrs["secure"]
+		return strings.TrimSpace(name), ss, hasSS, secure
+	}
+	for _, v := range []string{
+		"", "a", "a=1", " a = 1 ; Path=/", "sid=x; SameSite=None", "sid=x; samesite=none; secure",
+		"sid=x; SameSite=Lax; SameSite=None; Secure", "sid=x;SECURE;SAMESITE", "sid=x; Secure=yes;",
+		"sid=x; ſecure; SameSite = Strict ", "sid=x; İsecure", "=v; SameSite", "a=b=c; x=y;;; secure ;",
+	} {
+		n1, s1, h1, c1 := parseSetCookie(v)
+		n2, s2, h2, c2 := plain(v)
+		if n1 != n2 || s1 != s2 || h1 != h2 || c1 != c2 {
+			t.Errorf("%q: %q %q %v %v, want %q %q %v %v", v, n1, s1, h1, c1, n2, s2, h2, c2)
+		}
+	}
+}

@@ -163,9 +163,7 @@ func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
 	}
 	crossSite := !sameSite(x.origin, x.req.target)
 	for _, sc := range cookies {
-		name, attrs := parseSetCookie(sc)
-		ss, hasSS := attrs["samesite"]
-		_, secure := attrs["secure"]
+		name, ss, hasSS, secure := parseSetCookie(sc)
 		switch {
 		case hasSS && strings.EqualFold(ss, "none") && !secure:
 			a.add(x, ruleW02, Warning, name, "", "", fmt.Sprintf("The response sets cookie %q with SameSite=None but without Secure; browsers reject it.", name), cred, basis)
@@ -175,17 +173,26 @@ func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
 	}
 }
 
-// parseSetCookie returns a cookie's name and its attributes, lower-cased
-// names; cookie values never leave this function.
-func parseSetCookie(v string) (string, map[string]string) {
-	parts := strings.Split(v, ";")
-	name, _, _ := strings.Cut(parts[0], "=")
-	attrs := map[string]string{}
-	for _, p := range parts[1:] {
+// parseSetCookie returns a cookie's name, its SameSite attribute (the last
+// one, when repeated) and whether it has one, and whether it has Secure.
+// Every cross-origin response that sets cookies goes through it, so it
+// reads the attributes in place rather than into a map. Attribute names
+// are compared in lower case.
+func parseSetCookie(v string) (name, sameSite string, hasSameSite, secure bool) {
+	first, rest, _ := strings.Cut(v, ";")
+	name, _, _ = strings.Cut(first, "=")
+	for rest != "" {
+		var p string
+		p, rest, _ = strings.Cut(rest, ";")
 		k, val, _ := strings.Cut(p, "=")
-		attrs[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(val)
+		switch k = strings.TrimSpace(k); {
+		case lowerIs(k, "samesite"):
+			sameSite, hasSameSite = strings.TrimSpace(val), true
+		case lowerIs(k, "secure"):
+			secure = true
+		}
 	}
-	return strings.TrimSpace(name), attrs
+	return strings.TrimSpace(name), sameSite, hasSameSite, secure
 }
 
 // sameSite approximates "same site" as same scheme and same registrable
