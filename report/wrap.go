@@ -26,10 +26,15 @@ import (
 // (HeaderDisallowed|ByPreflight|Response) where one falls within the line,
 // else at w.
 func wrap(s string, w int) []string {
+	return appendWrap(nil, s, w)
+}
+
+// appendWrap appends the lines of wrap(s, w) to out: fitChunked wraps every
+// cell of a table into the same slice, which spares a slice a cell.
+func appendWrap(out []string, s string, w int) []string {
 	if w < 1 {
 		w = 1
 	}
-	var out []string
 	for para := range strings.SplitSeq(s, "\n") {
 		if asciiText(para) {
 			out = wrapASCII(out, para, w)
@@ -362,6 +367,7 @@ func fitChunked(cols []column, rows [][]cell, total, n int) (widths []int, hdr [
 	part := make([][]int, n)
 	inChunks(n, len(rows), func(k, lo, hi int) {
 		pw := make([]int, len(cols))
+		var lines []string
 		for ri, r := range rows[lo:hi] {
 			cs := make([]any, len(cols))
 			for i := range cols {
@@ -369,7 +375,8 @@ func fitChunked(cols []column, rows [][]cell, total, n int) (widths []int, hdr [
 					cs[i] = ""
 					continue
 				}
-				cs[i] = fitted(wrap(r[i].text, ws[i]), r[i].paint, &pw[i])
+				lines = appendWrap(lines[:0], r[i].text, ws[i])
+				cs[i] = fitted(lines, r[i].paint, &pw[i])
 			}
 			cells[lo+ri] = cs
 		}
@@ -558,11 +565,13 @@ type rowRenderer struct {
 	bar    string // the column separator
 	joined bool   // the row being appended has its lines joined by lineSep
 	w      io.Writer
-	// Reused from row to row: the line being printed, each cell's lines,
-	// the width of each cell's text on the line.
-	line  []byte
-	lines [][]string
-	cw    []int
+	// Reused from row to row: the line being printed, each cell's lines
+	// and their widths (split measures them to tell whether they fit, and
+	// print pads by them), the width of each cell's text on the line.
+	line       []byte
+	lines      [][]string
+	lineWidths [][]int
+	cw         []int
 	// The border and separator lines already printed, and the one being
 	// printed by Blueprint when rec is not nil.
 	seen map[lineKey]string
@@ -662,25 +671,36 @@ func (r *rowRenderer) Row(row []string, ctx tw.Formatting) {
 	r.print(ctx)
 }
 
-// split splits row's cells into their lines, into r.lines, and reports
-// whether the row can be printed as it is: every line fits its column, and
-// no cell holds a tab (which the library expands before Row sees it).
+// split splits row's cells into their lines, into r.lines (their widths
+// into r.lineWidths), and reports whether the row can be printed as it
+// is: every line fits its column, and no cell holds a tab (which the
+// library expands before Row sees it).
 func (r *rowRenderer) split(row []string) bool {
 	if len(row) != len(r.widths) {
 		return false
 	}
-	r.lines = r.lines[:0]
+	for len(r.lines) < len(row) {
+		r.lines, r.lineWidths = append(r.lines, nil), append(r.lineWidths, nil)
+	}
+	r.lines, r.lineWidths = r.lines[:len(row)], r.lineWidths[:len(row)]
 	fits := true
 	for i, c := range row {
 		fits = fits && strings.IndexByte(c, '\t') < 0
-		ls := []string{c}
-		if r.joined {
-			ls = strings.Split(c, lineSep)
+		ls, ws := r.lines[i][:0], r.lineWidths[i][:0]
+		for {
+			l, rest, more := c, "", false
+			if r.joined {
+				l, rest, more = strings.Cut(c, lineSep)
+			}
+			lw := cellWidth(l)
+			ls, ws = append(ls, l), append(ws, lw)
+			fits = fits && lw <= r.widths[i]
+			if !more {
+				break
+			}
+			c = rest
 		}
-		for _, l := range ls {
-			fits = fits && cellWidth(l) <= r.widths[i]
-		}
-		r.lines = append(r.lines, ls)
+		r.lines[i], r.lineWidths[i] = ls, ws
 	}
 	return fits
 }
@@ -698,7 +718,7 @@ func (r *rowRenderer) print(ctx tw.Formatting) {
 		for i, ls := range r.lines {
 			r.cw[i] = 0
 			if k < len(ls) {
-				r.cw[i] = cellWidth(ls[k])
+				r.cw[i] = r.lineWidths[i][k]
 			}
 			fits = fits && r.cw[i] <= r.widths[i]
 		}
