@@ -59,8 +59,21 @@ type streamer struct {
 	groups  map[pairKey]*group
 	settled []*node // settled, not yet judged
 	blocked []*node // settled, waiting for an earlier hop of their redirect chain
-	// deferred are exchanges with findings, judged again at the end.
-	deferred []*exchange
+	// deferred are the exchanges with findings, in the order judged.
+	deferred []deferredJudgment
+}
+
+// deferredJudgment is an exchange with findings. Their Stack (and the fix
+// for it) may name the stack of the target's origin, which a later entry
+// may be the first to show: such an exchange is judged again at the end.
+// When the origin's stack was known already, nothing the judgment reads
+// can change (the first stack seen is kept), and its findings and request
+// are kept instead, which spares a second judgment at the end, on one
+// core, for every finding of a large capture.
+type deferredJudgment struct {
+	x        *exchange
+	findings []Finding // nil: judge again
+	requests []Request
 }
 
 func newStreamer(a *analysis) *streamer {
@@ -170,9 +183,14 @@ func (s *streamer) judge() {
 		nf, nr := len(a.findings), len(a.requests)
 		a.judge(x)
 		if len(a.findings) > nf {
+			d := deferredJudgment{x: x}
+			if a.hostStack[x.entry().target] != "" {
+				d.findings = slices.Clone(a.findings[nf:])
+				d.requests = slices.Clone(a.requests[nr:])
+			}
 			clear(a.findings[nf:])
 			a.findings, a.requests = a.findings[:nf], a.requests[:nr]
-			s.deferred = append(s.deferred, x)
+			s.deferred = append(s.deferred, d)
 		}
 	}
 	s.settled = s.settled[:0]
@@ -194,8 +212,13 @@ func (s *streamer) finish() {
 		delete(s.groups, k)
 	}
 	s.judge()
-	for _, x := range s.deferred {
-		a.judge(x)
+	for _, d := range s.deferred {
+		if d.findings == nil {
+			a.judge(d.x)
+			continue
+		}
+		a.findings = append(a.findings, d.findings...)
+		a.requests = append(a.requests, d.requests...)
 	}
 }
 

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -236,5 +237,56 @@ func TestEmptyEntriesNotHeld(t *testing.T) {
 	// Held, 180,000 more entries would take over 100 MiB.
 	if large > small+8<<20 {
 		t.Errorf("live heap grew from %.1f to %.1f MiB for 180,000 more empty entries", float64(small)/(1<<20), float64(large)/(1<<20))
+	}
+}
+
+// TestStreamStackLearnedLate: a finding judged while its server's stack is
+// not yet known is judged again at the end, once a later response gave the
+// stack away; one judged after that keeps its first judgment. Both name
+// the stack, as the whole-file analysis does.
+func TestStreamStackLearnedLate(t *testing.T) {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+	var entries []string
+	entry := func(url, server, acao string) {
+		at = at.Add(time.Second)
+		entries = append(entries, fmt.Sprintf(`{"startedDateTime":%q,"time":5,
+ "request":{"method":"GET","url":%q,"httpVersion":"HTTP/1.1","headers":[{"name":"Origin","value":"http://app.test"}]},
+ "response":{"status":200,"statusText":"OK","headers":[{"name":"Server","value":%q},{"name":"Access-Control-Allow-Origin","value":%q}],"content":{"size":2,"mimeType":"application/json"}},
+ "_resourceType":"fetch"}`, at.Format(time.RFC3339Nano), url, server, acao))
+	}
+	// Passing requests to another server between the three, enough for
+	// the first to be judged before the second shows the stack.
+	fill := func() {
+		for i := range 2 * sweepEvery {
+			entry(fmt.Sprintf("http://cdn.test/i%d.png", i), "", "*")
+		}
+	}
+	entry("http://api.test:8080/a", "", "")
+	fill()
+	entry("http://api.test:8080/b", "nginx/1.25.3", "")
+	fill()
+	entry("http://api.test:8080/c", "", "")
+	text := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(entries, ",") + `]}}`
+	path := filepath.Join(t.TempDir(), "late.har")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var last *analysis
+	afterEntry = func(a *analysis, _ int) { last = a }
+	defer func() { afterEntry = nil }()
+	got := File(path, Options{}, har.Options{})
+	if last == nil || last.stream == nil {
+		t.Fatal("the file was not streamed")
+	}
+	if d := cmp.Diff(whole(t, path), got, errText); d != "" {
+		t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
+	}
+	stacks := map[int]Stack{}
+	for _, f := range got.Findings {
+		stacks[f.Entry] = f.Stack
+	}
+	last3 := len(entries) - 1
+	if len(got.Findings) < 3 || stacks[0] != Nginx || stacks[last3] != Nginx {
+		t.Errorf("stacks of the findings by entry: %v (%d findings), want nginx for entries 0 and %d", stacks, len(got.Findings), last3)
 	}
 }
