@@ -6,6 +6,7 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -693,9 +694,10 @@ func TestEndpointKeepsSlugs(t *testing.T) {
 	}
 }
 
-// TestLayoutChunked: a table drawn in 2 to 5 chunks and joined is the same,
-// byte for byte, as the table drawn whole, whatever the rows hold (several
-// lines, empty cells, colour, wide characters).
+// TestLayoutChunked: a table measured and wrapped in 2 to 5 chunks, and
+// one drawn in 2 to 5 chunks and joined, is the same, byte for byte, as
+// the table done whole, whatever the rows hold (several lines, empty cells,
+// colour, wide characters).
 func TestLayoutChunked(t *testing.T) {
 	cols := []column{{header: "ENTRY", min: 5}, {header: "REQUEST", min: 16, weight: 2}, {header: "CHECK AND CAUSE", min: 20, weight: 5}}
 	var rows [][]cell
@@ -705,6 +707,11 @@ func TestLayoutChunked(t *testing.T) {
 			text = "日本語のテキスト " + text
 		}
 		r := []cell{{text: strconv.Itoa(i)}, {text: text}, {text: "error CORS-P01\nPreflight 404", paint: painter(i%2 == 0, "\x1b[31m")}}
+		if i == 690 {
+			// The widest entry, in the last chunk only: the columns are
+			// sized by every chunk's widths.
+			r[0].text = "690\nline 123456"
+		}
 		if i%7 == 0 {
 			r = r[:2] // a missing cell
 		}
@@ -712,6 +719,12 @@ func TestLayoutChunked(t *testing.T) {
 	}
 	for _, total := range []int{60, 100, 200} {
 		widths, hdr, cells := fit(cols, rows, total)
+		for n := 2; n <= 5; n++ {
+			w, h, c := fitChunked(cols, rows, total, n)
+			if !reflect.DeepEqual(w, widths) || !reflect.DeepEqual(h, hdr) || !reflect.DeepEqual(c, cells) {
+				t.Errorf("width %d: fitted in %d chunks, the cells or widths differ from one fit", total, n)
+			}
+		}
 		var whole bytes.Buffer
 		if err := drawTable(&whole, widths, hdr, cells); err != nil {
 			t.Fatal(err)
