@@ -47,6 +47,9 @@ type analysis struct {
 	// streamed; stream holds the streaming state when it is (stream.go).
 	nodes  []*node
 	stream *streamer
+
+	// names caches requestHeaderName, by header name as written.
+	names map[string]requestName
 }
 
 func newAnalysis(file string, log *har.Log, stacks map[string]Stack) *analysis {
@@ -184,8 +187,7 @@ func (a *analysis) exchangeFor(req, pre *node) *exchange {
 		x.needsPreflight = true
 	} else {
 		x.method = normalizeMethod(x.method)
-		var buf [32]hdr // on the stack: pageHeaders' list is not kept
-		x.unsafe = unsafeHeaderNames(pageHeaders(req.e, buf[:0]))
+		x.unsafe = a.pageUnsafeNames(req.e)
 		x.needsPreflight = !isSafelistedMethod(x.method) || len(x.unsafe) > 0
 	}
 	if x.origin == "" {

@@ -1,12 +1,14 @@
 package analyze
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
 
 	"github.com/harcors/harcors/har"
-	"slices"
-	"testing"
 )
 
 // The cases below are the Fetch Standard's definitions and the
@@ -190,4 +192,58 @@ func mustOpen(t *testing.T, path string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// TestPageUnsafeNames compares pageUnsafeNames, which classifies each name
+// once, with doing it all for every header, on every entry of the
+// fixtures and the corpus and on random header lists.
+func TestPageUnsafeNames(t *testing.T) {
+	plain := func(e *har.Entry) []string {
+		var hs []hdr
+		for _, h := range e.Request.Headers {
+			n := strings.ToLower(h.Name)
+			if har.IsPseudo(n) || browserAddedHeaders[n] || isNoCache(n, h.Value) {
+				continue
+			}
+			hs = append(hs, hdr{h.Name, h.Value})
+		}
+		return unsafeHeaderNames(hs)
+	}
+	a := newAnalysis("", nil, nil)
+	check := func(where string, e *har.Entry) {
+		t.Helper()
+		// Twice: the second time from the cache.
+		for range 2 {
+			if got, want := a.pageUnsafeNames(e), plain(e); !slices.Equal(got, want) {
+				t.Fatalf("%s: %q, want %q", where, got, want)
+			}
+		}
+	}
+	files, _ := filepath.Glob("../testdata/hars/*/*.har")
+	corpus, _ := filepath.Glob("../../shared/corpus/public-hars/*.har")
+	n := 0
+	for _, f := range append(files, corpus...) {
+		_, es, err := har.ReadAll(mustOpen(t, f), har.Options{})
+		if err != nil {
+			continue
+		}
+		for _, e := range es {
+			check(f, e)
+			n++
+		}
+	}
+	names := []string{":path", "Accept", "accept", "Content-Type", "X-Custom", "x-custom", "Priority", "Cache-Control",
+		"Pragma", "Sec-Fetch-Mode", "Proxy-Auth", "Cookie", "Authorization", "", "Range", "DPR", "İd", "K-Kelvin"}
+	values := []string{"", "no-cache", " No-Cache ", "text/plain", "application/json", "bytes=0-1", "*/*", strings.Repeat("v", 1100)}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 2000 {
+		e := &har.Entry{}
+		for range rng.IntN(24) {
+			e.Request.Headers = append(e.Request.Headers, har.Header{Name: names[rng.IntN(len(names))], Value: values[rng.IntN(len(values))]})
+		}
+		check("random", e)
+	}
+	if n < 1000 {
+		t.Errorf("only %d entries from the fixtures and the corpus", n)
+	}
 }

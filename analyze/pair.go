@@ -299,20 +299,52 @@ var browserAddedHeaders = map[string]bool{
 	"x-browser-channel": true, "x-browser-copyright": true, "x-browser-validation": true, "x-browser-year": true,
 }
 
-// pageHeaders appends to hs the request headers a page could have set, in
-// order.
-func pageHeaders(e *har.Entry, hs []hdr) []hdr {
+// isNoCache reports whether a header, its name in lower case, is the
+// Cache-Control or Pragma "no-cache" DevTools adds when its cache is
+// disabled.
+func isNoCache(lower, value string) bool {
+	return (lower == "cache-control" || lower == "pragma") && strings.EqualFold(strings.TrimSpace(value), "no-cache")
+}
+
+// requestName is what pageUnsafeNames needs of a request header's name.
+type requestName struct {
+	lower string
+	// skip: the name can never be CORS-unsafe: pseudo, added by the
+	// browser, forbidden, or empty.
+	skip bool
+}
+
+// maxNames bounds analysis.names: a crafted capture may hold any number
+// of names.
+const maxNames = 4096
+
+// pageUnsafeNames returns the CORS-unsafe names (unsafeHeaderNames) among
+// the request headers of e a page could have set: not pseudo-headers, not
+// those the browser adds, not the no-cache DevTools adds. A capture repeats
+// the same twenty-odd names in every entry, nearly all of them ones a page
+// cannot set, so what a name says is worked out once per name, and only the
+// rest go on.
+func (a *analysis) pageUnsafeNames(e *har.Entry) []string {
+	var buf [32]hdr // on the stack: the list is not kept
+	hs := buf[:0]
 	for _, h := range e.Request.Headers {
-		n := strings.ToLower(h.Name)
-		if har.IsPseudo(n) || browserAddedHeaders[n] {
+		rn, ok := a.names[h.Name]
+		if !ok {
+			n := strings.ToLower(h.Name)
+			rn = requestName{n, n == "" || har.IsPseudo(n) || browserAddedHeaders[n] || isForbiddenRequestHeader(n)}
+			if a.names == nil {
+				a.names = map[string]requestName{}
+			}
+			if len(a.names) < maxNames {
+				a.names[h.Name] = rn
+			}
+		}
+		if rn.skip || isNoCache(rn.lower, h.Value) {
 			continue
 		}
-		if (n == "cache-control" || n == "pragma") && strings.EqualFold(strings.TrimSpace(h.Value), "no-cache") {
-			continue
-		}
-		hs = append(hs, hdr{h.Name, h.Value})
+		hs = append(hs, hdr{rn.lower, h.Value})
 	}
-	return hs
+	return unsafeHeaderNames(hs)
 }
 
 // linker links each entry that a redirect led to with the hop before it:
