@@ -48,7 +48,8 @@ type analysis struct {
 	nodes  []*node
 	stream *streamer
 
-	// names caches requestHeaderName, by header name as written.
+	// names holds what pageUnsafeNames learnt of each request header
+	// name, by the name as written.
 	names map[string]requestName
 }
 
