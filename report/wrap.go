@@ -290,11 +290,7 @@ func sizeColumns(cols []column, rows [][]cell, total, parts int) []int {
 		}
 		part[k] = pw
 	})
-	for _, pw := range part {
-		for i, w := range pw {
-			natural[i] = max(natural[i], w)
-		}
-	}
+	widen(natural, part)
 	ws := make([]int, n)
 	sum := 0
 	for i, c := range cols {
@@ -355,12 +351,13 @@ func sizeColumns(cols []column, rows [][]cell, total, parts int) []int {
 
 // layout renders a table that fits total columns.
 //
-// A capture with thousands of findings makes drawing a large part of a run
-// (about 130 µs a row with the table library's own renderer, 12 with
-// rowRenderer; wrapping takes about 9 more). So a long table is drawn in
-// chunks, side by side, each a table of its own with the same fixed column
-// widths, and the chunks are joined where their borders meet: the output is
-// the same as one table's (TestLayoutChunked).
+// A capture with thousands of findings makes drawing a large part of a run,
+// and all of it comes after the analysis (about 130 µs a row with the table
+// library's own renderer; 9 of CPU now, BenchmarkFindingsTable). So a long
+// table is measured, wrapped and drawn in chunks, side by side, each drawn
+// as a table of its own with the same fixed column widths, and the chunks
+// are joined where their borders meet: the output is the same as one
+// table's (TestLayoutChunked).
 func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
 	n := chunks(len(rows))
 	widths, hdr, cells := fitChunked(cols, rows, total, n)
@@ -401,11 +398,7 @@ func fitChunked(cols []column, rows [][]cell, total, n int) (widths []int, hdr [
 		}
 		part[k] = pw
 	})
-	for _, pw := range part {
-		for i, w := range pw {
-			widths[i] = max(widths[i], w)
-		}
-	}
+	widen(widths, part)
 	return widths, hdr, cells
 }
 
@@ -439,6 +432,15 @@ func fitted(lines []string, paint func(string) string, w *int) string {
 		lines[0] = paint(lines[0])
 	}
 	return strings.Join(lines, "\n")
+}
+
+// widen widens each of ws to the widest of the chunks' widths parts.
+func widen(ws []int, parts [][]int) {
+	for _, pw := range parts {
+		for i, w := range pw {
+			ws[i] = max(ws[i], w)
+		}
+	}
 }
 
 // inChunks calls f for n chunks of [0, count), chunk k being [lo, hi),
@@ -502,9 +504,9 @@ func tableOptions(widths []int) []tablewriter.Option {
 // after), and its renderer measures every cell three or four times through
 // a width cache behind a mutex. A row of ten lines paid that ten times,
 // about 120 µs a row. So each row reaches it as a single line, its cells'
-// lines joined by lineSep, and rowRenderer prints the lines: the library
-// still sequences the table (borders, header, separators between rows), at
-// one line's cost a row.
+// lines joined by lineSep, and rowRenderer prints the lines. The library
+// draws the borders, the header and the first two rows; the rows after
+// those are printed past it (see sep below).
 func drawTable(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any) error {
 	buf.Grow(tableBytes(widths, hdr, cells))
 	bp := newBlueprint()
