@@ -62,6 +62,10 @@ type Finding struct {
 	// FirefoxMessage Firefox's.
 	Message        string
 	FirefoxMessage string
+	// Count is how many times the problem occurs on this request, when a
+	// response repeats it (a response setting 500 cookies without
+	// SameSite gives one finding with Count 500); 0 and 1 both mean once.
+	Count int
 	// Value is the offending value: the Access-Control-Allow-Origin value,
 	// the method, the header name, the redirect target.
 	Value string
@@ -135,7 +139,10 @@ type Result struct {
 	// ReadWarnings are the reader's non-fatal complaints.
 	ReadWarnings []error
 	Findings     []Finding
-	Requests     []Request
+	// Groups fold the findings that need the same fix (see Group), errors
+	// first.
+	Groups   []*Group
+	Requests []Request
 }
 
 // Options control an analysis.
@@ -382,6 +389,16 @@ func (a *analysis) result(opt Options) *Result {
 		return fi.Severity > fj.Severity
 	})
 	sort.SliceStable(res.Requests, func(i, j int) bool { return res.Requests[i].Entry < res.Requests[j].Entry })
+	var gp grouper
+	for i := 0; i < len(res.Findings); {
+		j := i + 1
+		for j < len(res.Findings) && res.Findings[j].Entry == res.Findings[i].Entry {
+			j++
+		}
+		gp.fold(res.Findings[i:j])
+		i = j
+	}
+	res.Groups = gp.groups()
 	return res
 }
 

@@ -162,15 +162,68 @@ func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
 		return // most responses: spare the site comparison
 	}
 	crossSite := !sameSite(x.origin, x.req.target)
+	// A response can set thousands of cookies the same wrong way: each
+	// rule gives one finding per response, naming the first few cookies
+	// and counting them all.
+	var none, lax []string
 	for _, sc := range cookies {
 		name, ss, hasSS, secure := parseSetCookie(sc)
 		switch {
 		case hasSS && strings.EqualFold(ss, "none") && !secure:
-			a.add(x, ruleW02, Warning, name, "", "", fmt.Sprintf("The response sets cookie %q with SameSite=None but without Secure; browsers reject it.", name), cred, basis)
+			none = append(none, name)
 		case !hasSS && crossSite:
-			a.add(x, ruleW03, Warning, name, "", "", fmt.Sprintf("The response sets cookie %q without SameSite on a cross-site request; it defaults to Lax and will not be sent with later cross-site requests from %s.", name, x.origin), cred, basis)
+			lax = append(lax, name)
 		}
 	}
+	if len(none) > 0 {
+		fd := a.add(x, ruleW02, Warning, cookieList(none), "", "", fmt.Sprintf("The response sets %s with SameSite=None but without Secure; browsers reject %s.", cookiesPhrase(none), itOrThem(none)), cred, basis)
+		fd.Count = len(none)
+	}
+	if len(lax) > 0 {
+		fd := a.add(x, ruleW03, Warning, cookieList(lax), "", "", fmt.Sprintf("The response sets %s without SameSite on a cross-site request; %s to Lax and will not be sent with later cross-site requests from %s.", cookiesPhrase(lax), defaultsPhrase(lax), x.origin), cred, basis)
+		fd.Count = len(lax)
+	}
+}
+
+// cookieListMax is how many cookie names a finding names.
+const cookieListMax = 5
+
+// cookieList is "a, b, c" for at most cookieListMax names, then "and N more".
+func cookieList(names []string) string {
+	if len(names) <= cookieListMax {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:cookieListMax], ", ") + fmt.Sprintf(" and %d more", len(names)-cookieListMax)
+}
+
+// cookiesPhrase is `cookie "a"` or `3 cookies ("a", "b", "c")`.
+func cookiesPhrase(names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("cookie %q", names[0])
+	}
+	q := make([]string, 0, cookieListMax)
+	for _, n := range names[:min(len(names), cookieListMax)] {
+		q = append(q, fmt.Sprintf("%q", n))
+	}
+	more := ""
+	if len(names) > cookieListMax {
+		more = fmt.Sprintf(" and %d more", len(names)-cookieListMax)
+	}
+	return fmt.Sprintf("%d cookies (%s%s)", len(names), strings.Join(q, ", "), more)
+}
+
+func itOrThem(names []string) string {
+	if len(names) == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+func defaultsPhrase(names []string) string {
+	if len(names) == 1 {
+		return "it defaults"
+	}
+	return "they default"
 }
 
 // parseSetCookie returns a cookie's name, its SameSite attribute (the last

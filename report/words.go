@@ -1,7 +1,6 @@
 package report
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -188,47 +187,10 @@ func splitURL(u string) (urlParts, bool) {
 	return p, p.host != ""
 }
 
-var (
-	uuidRE   = regexp.MustCompile(`^(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$`)
-	hexIDRE  = regexp.MustCompile(`^(?i)[0-9a-f]{16,}$`)
-	numIDRE  = regexp.MustCompile(`^[0-9]+$`)
-	opaqueRE = regexp.MustCompile(`^[A-Za-z0-9_-]{20,}$`)
-)
-
 // idSegment reports whether a path segment is an identifier rather than part
-// of the route: a number, a UUID, a long hex string (object ids, hashes), a
-// long opaque token with digits, or a redacted value.
+// of the route (analyze.IDSegment), or a redacted value.
 func idSegment(s string) bool {
-	if s == "" {
-		return false
-	}
-	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) || strings.Contains(s, redacted) {
-		return true
-	}
-	return opaqueRE.MatchString(s) && strings.ContainsAny(s, "0123456789") && !isSlug(s)
-}
-
-// isSlug reports whether a segment reads as words ("preflight-redirect-308",
-// "user_settings_v2"): two or more all-letter parts of three letters or more.
-// Such segments name routes, not records, and must not be folded into :id.
-func isSlug(s string) bool {
-	words := 0
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '_' }) {
-		if len(part) < 3 {
-			continue
-		}
-		letters := true
-		for _, r := range part {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-				letters = false
-				break
-			}
-		}
-		if letters {
-			words++
-		}
-	}
-	return words >= 2
+	return analyze.IDSegment(s) || strings.Contains(s, redacted)
 }
 
 // endpoint groups URLs by route: scheme://host plus the path with

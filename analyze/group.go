@@ -1,0 +1,305 @@
+package analyze
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// A server misconfigured once fails every request the same way: a capture
+// of a single-page app whose API echoes the origin without Vary: Origin
+// holds as many CORS-W01 findings as API calls. Reports say each distinct
+// problem once, with where it happened, so findings are folded into groups
+// of findings that need the same fix.
+//
+// The group key is:
+//   - the rule;
+//   - the server origin of the request (scheme, host, port): one server's
+//     configuration is one fix;
+//   - the cause and the fix text, with every URL in them reduced to its
+//     origin, so that the path, the query and the entry do not split a
+//     group, while what the fix is about does (the header not allowed, the
+//     method, the origin missing from an allowlist, the status, the
+//     server stack).
+//
+// The path does not split a group: the routes of one server share its CORS
+// layer, and a fix written once applies to all of them. A group lists its
+// path patterns (numeric, hex and UUID-like segments folded to :id), its
+// methods and its page origins instead.
+
+// Group is a set of findings that need the same fix.
+type Group struct {
+	// Key identifies the group: the same problem in another capture (or in
+	// the same capture after a change) has the same key. It is a short
+	// hash of the rule, the server and the normalised cause and fix.
+	Key      string
+	Rule     *Rule
+	Severity Severity
+	// Chromium and Firefox are the browser error names of the group's
+	// first finding; Cause, Fix and Stack its cause, fix and stack.
+	Chromium, Firefox string
+	Cause, Fix        string
+	Stack             Stack
+	// Server is the scheme, host and port the requests went to.
+	Server string
+	// Patterns are the path patterns of the requests, in order of their
+	// first entry, at most GroupPatterns; MorePatterns counts the others.
+	Patterns     []string
+	MorePatterns int
+	// Methods and Origins are the requests' methods and page origins, in
+	// order of first entry, at most GroupPatterns each.
+	Methods []string
+	Origins []string
+	// Requests counts the requests (exchanges) in the group; Findings the
+	// findings folded into it (a request counts once per group).
+	Requests int
+	Findings int
+	// Entries are the smallest entry indices of the group's requests,
+	// ascending, at most GroupEntries.
+	Entries []int
+	// Sample is the finding of the group's first entry, with its entries,
+	// for renderers that show headers or a diagram.
+	Sample *Finding
+}
+
+// groupState is a group being built.
+type groupState struct {
+	*Group
+	patternAt []int // first entry of each pattern, methodAt and originAt likewise
+	methodAt  []int
+	originAt  []int
+	lastExch  int // exchange counter of the last fold, to count requests once
+}
+
+// GroupEntries is how many entry indices a group keeps.
+const GroupEntries = 20
+
+// GroupPatterns is how many path patterns, methods and origins a group keeps.
+const GroupPatterns = 8
+
+// grouper folds findings into groups as exchanges are decided.
+type grouper struct {
+	byKey map[string]*groupState
+	// exch numbers the folds, one per exchange.
+	exch int
+}
+
+// fold adds the findings of one exchange.
+func (gp *grouper) fold(fs []Finding) {
+	gp.exch++
+	for i := range fs {
+		gp.add(&fs[i])
+	}
+}
+
+func (gp *grouper) add(f *Finding) {
+	if gp.byKey == nil {
+		gp.byKey = map[string]*groupState{}
+	}
+	server, path := serverAndPath(f.URL)
+	k := groupKey(f, server)
+	g := gp.byKey[k]
+	if g == nil {
+		g = &groupState{Group: &Group{Key: shortKey(k), Rule: f.Rule, Server: server}}
+		gp.byKey[k] = g
+	}
+	g.Findings++
+	if g.lastExch != gp.exch {
+		g.lastExch = gp.exch
+		g.Requests++
+	}
+	if g.Sample == nil || f.Entry < g.Sample.Entry || (f.Entry == g.Sample.Entry && f.Severity > g.Sample.Severity) {
+		s := *f
+		g.Sample = &s
+		g.Severity, g.Chromium, g.Firefox = f.Severity, f.Chromium, f.Firefox
+		g.Cause, g.Fix, g.Stack = f.Cause, f.Fix, f.Stack
+	} else if f.Severity > g.Severity {
+		g.Severity = f.Severity
+	}
+	g.Entries = insertSmallest(g.Entries, f.Entry, GroupEntries)
+	g.Patterns, g.patternAt, g.MorePatterns = noteFirst(g.Patterns, g.patternAt, g.MorePatterns, PathPattern(path), f.Entry)
+	g.Methods, g.methodAt, _ = noteFirst(g.Methods, g.methodAt, 0, f.Method, f.Entry)
+	g.Origins, g.originAt, _ = noteFirst(g.Origins, g.originAt, 0, f.Origin, f.Entry)
+}
+
+// groups returns the groups: errors first, then warnings, then info; within
+// a severity the most requests first, then by first entry. The order does
+// not depend on the order findings were folded in, so streamed and whole
+// analyses give the same report.
+func (gp *grouper) groups() []*Group {
+	out := make([]*Group, 0, len(gp.byKey))
+	for _, g := range gp.byKey {
+		out = append(out, g.Group)
+	}
+	slices.SortFunc(out, func(a, b *Group) int {
+		switch {
+		case a.Severity != b.Severity:
+			return int(b.Severity) - int(a.Severity)
+		case a.Requests != b.Requests:
+			return b.Requests - a.Requests
+		case a.Entries[0] != b.Entries[0]:
+			return a.Entries[0] - b.Entries[0]
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+// insertSmallest inserts v into the ascending list s, keeping at most n of
+// the smallest values; a value already there is not added twice.
+func insertSmallest(s []int, v, n int) []int {
+	i, found := slices.BinarySearch(s, v)
+	if found || i >= n {
+		return s
+	}
+	s = slices.Insert(s, i, v)
+	if len(s) > n {
+		s = s[:n]
+	}
+	return s
+}
+
+// noteFirst records value v first seen at entry e in the list vs (with
+// first entries at), keeping the GroupPatterns values seen first; more
+// counts the values left out, approximately (a value left out and seen
+// again is counted again only when it comes back before any listed one).
+func noteFirst(vs []string, at []int, more int, v string, e int) ([]string, []int, int) {
+	if v == "" {
+		return vs, at, more
+	}
+	if i := slices.Index(vs, v); i >= 0 {
+		if e < at[i] {
+			at[i] = e
+			vs, at = resort(vs, at)
+		}
+		return vs, at, more
+	}
+	if len(vs) < GroupPatterns {
+		vs, at = resort(append(vs, v), append(at, e))
+		return vs, at, more
+	}
+	last := len(vs) - 1
+	if e < at[last] {
+		vs[last], at[last] = v, e
+		vs, at = resort(vs, at)
+	}
+	return vs, at, more + 1
+}
+
+// resort keeps vs ordered by first entry (insertion sort: the lists are
+// short and nearly sorted).
+func resort(vs []string, at []int) ([]string, []int) {
+	for i := 1; i < len(at); i++ {
+		for j := i; j > 0 && at[j] < at[j-1]; j-- {
+			at[j], at[j-1] = at[j-1], at[j]
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
+	return vs, at
+}
+
+var urlInText = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'"<>()]+`)
+
+// groupKey is the full key of f's group.
+func groupKey(f *Finding, server string) string {
+	var b strings.Builder
+	b.WriteString(f.Rule.ID)
+	b.WriteByte(0)
+	b.WriteString(server)
+	b.WriteByte(0)
+	b.WriteString(keyText(f.Cause))
+	b.WriteByte(0)
+	b.WriteString(keyText(f.Fix))
+	return b.String()
+}
+
+// keyText reduces every URL in s to its origin.
+func keyText(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return urlInText.ReplaceAllStringFunc(s, func(u string) string {
+		server, _ := serverAndPath(u)
+		return server
+	})
+}
+
+func shortKey(k string) string {
+	sum := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(sum[:6])
+}
+
+// serverAndPath splits a URL into its origin (scheme://host[:port]) and
+// its path. A URL that does not parse is its own server.
+func serverAndPath(raw string) (server, path string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i]
+		}
+		return raw, ""
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host), u.EscapedPath()
+}
+
+// PathPattern folds the segments of a URL path that name one item (numbers,
+// hex strings, UUIDs, long random-looking slugs) to ":id", so that
+// /api/users/42/orders and /api/users/7/orders are one endpoint.
+func PathPattern(path string) string {
+	if path == "" {
+		return "/"
+	}
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if IDSegment(s) {
+			segs[i] = ":id"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// IDSegment reports whether a path segment is an identifier rather than
+// part of the route: a number, a UUID, a long hex string (object ids,
+// hashes), or a long opaque token with digits that does not read as words.
+func IDSegment(s string) bool {
+	if s == "" {
+		return false
+	}
+	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) {
+		return true
+	}
+	return opaqueRE.MatchString(s) && strings.ContainsAny(s, "0123456789") && !isSlug(s)
+}
+
+var (
+	uuidRE   = regexp.MustCompile(`^(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$`)
+	hexIDRE  = regexp.MustCompile(`^(?i)[0-9a-f]{16,}$`)
+	numIDRE  = regexp.MustCompile(`^[0-9]+$`)
+	opaqueRE = regexp.MustCompile(`^[A-Za-z0-9_-]{20,}$`)
+)
+
+// isSlug reports whether a segment reads as words ("preflight-redirect-308",
+// "user_settings_v2"): two or more all-letter parts of three letters or more.
+// Such segments name routes, not records, and must not be folded into :id.
+func isSlug(s string) bool {
+	words := 0
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '_' }) {
+		if len(part) < 3 {
+			continue
+		}
+		letters := true
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				letters = false
+				break
+			}
+		}
+		if letters {
+			words++
+		}
+	}
+	return words >= 2
+}
