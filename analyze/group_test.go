@@ -1,0 +1,80 @@
+package analyze
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestGroupKey checks the grouping both ways: repeats of one problem merge
+// whatever their path, query and entry; problems that need different fixes
+// stay apart.
+func TestGroupKey(t *testing.T) {
+	p16 := func(entry int, url, header string) Finding {
+		return Finding{Rule: ruleP16, Severity: Error, Entry: entry, URL: url, Method: "PUT", Origin: "http://localhost:3000",
+			Cause: fmt.Sprintf("The page sends %s; the preflight allows content-type.", header),
+			Fix:   fmt.Sprintf("Add %s to the allowed headers of %s.", header, url)}
+	}
+	w01 := func(entry int, url string) Finding {
+		return Finding{Rule: ruleW01, Severity: Warning, Entry: entry, URL: url, Method: "GET", Origin: "http://localhost:3000",
+			Cause: "The response echoes http://localhost:3000 without Vary: Origin.", Fix: "Add Vary: Origin."}
+	}
+	var gp grouper
+	for _, f := range []Finding{
+		p16(9, "https://api.example.com/users/42?x=1", "x-token"),
+		p16(3, "https://api.example.com/users/7", "x-token"),
+		p16(5, "https://api.example.com/orders/1f9a2b3c4d5e6f70", "x-token"),
+		p16(4, "https://api.example.com/users/8", "x-trace"),   // another header: another fix
+		p16(6, "https://other.example.com/users/8", "x-token"), // another server
+		w01(7, "https://api.example.com/users/8"),              // another rule
+	} {
+		gp.fold([]Finding{f})
+	}
+	// Two findings of one exchange count one request.
+	gp.fold([]Finding{w01(8, "https://api.example.com/a"), w01(8, "https://api.example.com/a")})
+
+	type sum struct {
+		Rule     string
+		Server   string
+		Requests int
+		Findings int
+		Entries  []int
+		Patterns []string
+		Sample   int
+	}
+	var got []sum
+	for _, g := range gp.groups() {
+		got = append(got, sum{g.Rule.ID, g.Server, g.Requests, g.Findings, g.Entries, g.Patterns, g.Sample.Entry})
+	}
+	want := []sum{
+		{"CORS-P16", "https://api.example.com", 3, 3, []int{3, 5, 9}, []string{"/users/:id", "/orders/:id"}, 3},
+		{"CORS-P16", "https://api.example.com", 1, 1, []int{4}, []string{"/users/:id"}, 4},
+		{"CORS-P16", "https://other.example.com", 1, 1, []int{6}, []string{"/users/:id"}, 6},
+		{"CORS-W01", "https://api.example.com", 2, 3, []int{7, 8}, []string{"/users/:id", "/a"}, 7},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("groups (-want +got):\n%s", d)
+	}
+}
+
+// TestGroupBounds checks that a group keeps at most GroupEntries entries
+// and GroupPatterns patterns, the smallest and the first seen, whatever the
+// order findings come in.
+func TestGroupBounds(t *testing.T) {
+	var gp grouper
+	for i := 999; i >= 0; i-- {
+		gp.fold([]Finding{{Rule: ruleW01, Severity: Warning, Entry: i, URL: fmt.Sprintf("https://api.example.com/r%d/x", i), Cause: "c", Fix: "f"}})
+	}
+	gs := gp.groups()
+	if len(gs) != 1 {
+		t.Fatalf("%d groups, want 1", len(gs))
+	}
+	g := gs[0]
+	if g.Requests != 1000 || len(g.Entries) != GroupEntries || g.Entries[0] != 0 || g.Entries[GroupEntries-1] != GroupEntries-1 {
+		t.Errorf("requests %d, entries %v", g.Requests, g.Entries)
+	}
+	if len(g.Patterns) != GroupPatterns || g.Patterns[0] != "/r0/x" || g.MorePatterns == 0 {
+		t.Errorf("patterns %v (+%d)", g.Patterns, g.MorePatterns)
+	}
+}
