@@ -241,6 +241,9 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 	// Only JSON and --all list every request; the others need findings only.
 	aopt.NoRequests = !o.all && f != report.JSON
 	sopt.ShowSecrets = o.showSecrets
+	// Cookie values are hidden wherever they reappear (a tracker echoing
+	// one in a query string), so the analysis collects them.
+	aopt.CookieValues = !o.showSecrets
 	sopt.Version = versionString()
 	sopt.MinSeverity = analyze.Warning
 	if f == report.JSON || f == report.SARIF {

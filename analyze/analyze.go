@@ -143,6 +143,9 @@ type Result struct {
 	// first.
 	Groups   []*Group
 	Requests []Request
+	// CookieValues are the values of the cookies the capture sends or
+	// sets (long enough to be secrets), when Options.CookieValues is set.
+	CookieValues []string
 }
 
 // Options control an analysis.
@@ -152,6 +155,9 @@ type Options struct {
 	// NoRequests leaves Result.Requests empty, for reports that do not list
 	// every request: a capture's passing requests then cost no memory.
 	NoRequests bool
+	// CookieValues fills Result.CookieValues, for reports that redact
+	// cookie values wherever they reappear.
+	CookieValues bool
 }
 
 // File reads and analyses the HAR at path ("-" is standard input).
@@ -207,6 +213,10 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	total := 0
 	a := newAnalysis(name, &har.Log{}, nil)
 	a.noRequests = opt.NoRequests
+	var cookies map[string]struct{}
+	if opt.CookieValues {
+		cookies = map[string]struct{}{}
+	}
 	if stream {
 		a.stream = newStreamer(a)
 	}
@@ -227,6 +237,9 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 		var hx entryHeaders
 		for _, e := range b.entries {
 			total++
+			if cookies != nil {
+				noteCookies(e, cookies)
+			}
 			hx.index(e)
 			noteStack(a.hostStack, e, &hx)
 			// Most entries of a real capture (documents, images, scripts,
@@ -257,6 +270,7 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	}
 	res = a.result(opt)
 	res.Entries = total
+	res.CookieValues = cookieValueList(cookies)
 	res.Err = rerr
 	for _, w := range r.Warnings() {
 		res.ReadWarnings = append(res.ReadWarnings, w)
@@ -322,7 +336,14 @@ func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Resu
 	// One pass: take only records entries when the analysis is not
 	// streamed, so every stack is noted before anything is judged.
 	var hx entryHeaders
+	var cookies map[string]struct{}
+	if opt.CookieValues {
+		cookies = map[string]struct{}{}
+	}
 	for _, e := range entries {
+		if cookies != nil {
+			noteCookies(e, cookies)
+		}
 		hx.index(e)
 		noteStack(a.hostStack, e, &hx)
 		a.take(e, &hx)
@@ -330,6 +351,7 @@ func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Resu
 	a.finish()
 	res := a.result(opt)
 	res.Entries = len(entries)
+	res.CookieValues = cookieValueList(cookies)
 	return res
 }
 

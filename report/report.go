@@ -74,6 +74,11 @@ type Options struct {
 	Width int
 	// Version is harcors' version, for the JSON and SARIF tool information.
 	Version string
+
+	// known holds the cookie values (analyze.Result.CookieValues) of the
+	// results added so far, redacted wherever they reappear. Writer fills
+	// it; it is shared by every copy of the Options.
+	known map[string]bool
 }
 
 // defaultWidth is the table width when Options.Width is 0: wide enough for
@@ -199,7 +204,7 @@ type cleaner struct {
 }
 
 func newCleaner(opt Options, visible bool) cleaner {
-	return cleaner{red: redactor{show: opt.ShowSecrets}, visible: visible}
+	return cleaner{red: redactor{show: opt.ShowSecrets, known: opt.known}, visible: visible}
 }
 
 // text cleans free text: a cause, a message, a fix, a value, an origin.

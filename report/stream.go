@@ -44,6 +44,9 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 	default:
 		return nil, fmt.Errorf("report: unknown format %q", opt.Format)
 	}
+	if !opt.ShowSecrets {
+		opt.known = map[string]bool{}
+	}
 	return &Writer{w: w, opt: opt, c: newCleaner(opt, true), width: tableWidth(opt)}, nil
 }
 
@@ -54,6 +57,7 @@ func (w *Writer) Add(r *analyze.Result) error {
 	if w.err != nil || r == nil {
 		return w.err
 	}
+	w.c.red.learn(r.CookieValues)
 	if w.opt.Format != Table {
 		w.held = append(w.held, r)
 		return nil
