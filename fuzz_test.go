@@ -13,12 +13,12 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/testcorpus"
 	"github.com/harcors/harcors/report"
 )
 
-// publicCorpus is the shared corpus of public HAR files, outside the module
-// (absent on a machine without shared/: the seeds then come from testdata).
-var publicCorpus = filepath.Join("..", "shared", "corpus", "public-hars")
+// publicCorpus is the public captures copied into the repository.
+var publicCorpus = testcorpus.Dir
 
 // maxSeedSize bounds the files used as fuzz seeds: the fuzzer minimises every
 // new input, and minimising a large one stalls it for minutes.

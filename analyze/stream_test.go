@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/hargen"
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
 // whole analyses a file holding every entry until the end: the reference
@@ -34,14 +35,13 @@ func whole(t *testing.T, path string) *Result {
 // generated capture of each mix.
 func streamFiles(t *testing.T) []string {
 	var files []string
-	for _, root := range []string{filepath.Join("..", "testdata", "hars"), filepath.Join("..", "..", "shared", "corpus", "public-hars")} {
-		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".har") || strings.HasSuffix(p, ".har.gz")) {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
+	filepath.WalkDir(filepath.Join("..", "testdata", "hars"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".har") || strings.HasSuffix(p, ".har.gz")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	files = append(files, testcorpus.Files(t, "..")...)
 	if len(files) < 1000 {
 		t.Fatalf("only %d HARs found under testdata/hars and the corpus", len(files))
 	}

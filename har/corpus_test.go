@@ -13,24 +13,15 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
-// corpusDir is the shared corpus of public HAR files, outside the module
-// (see /work/shared/corpus/public-hars/SOURCES.md).
-var corpusDir = filepath.Join("..", "..", "shared", "corpus", "public-hars")
-
-// corpusFiles lists the corpus, skipping the test when it is absent (a
-// checkout without the shared directory) unless CI=true.
+// corpusFiles lists the public captures: those in the repository, and the
+// shared corpus's when it is beside it (see internal/testcorpus).
 func corpusFiles(tb testing.TB) []string {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.har"))
-	if len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("no public HAR corpus at %s (required when CI=true)", corpusDir)
-		}
-		tb.Skipf("no public HAR corpus at %s", corpusDir)
-	}
-	return files
+	return testcorpus.Files(tb, "..")
 }
 
 // jsonEntryCount counts log.entries with encoding/json, the reference the

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
 // readErr reads src to the end and returns the entries and the error.
@@ -387,16 +389,7 @@ func entryEnds(t *testing.T, data []byte) []int64 {
 // the entries completed before each cut come back, then an error that
 // names the file, says the file looks truncated, and points at the cut.
 func TestTruncation(t *testing.T) {
-	files := corpusFiles(t)
-	var path string
-	for _, f := range files {
-		if strings.HasSuffix(f, "ryanbas21__aic-typescript-mcp-sdk__localhost2.har") {
-			path = f
-		}
-	}
-	if path == "" {
-		t.Skip("corpus file localhost2.har not found")
-	}
+	path := testcorpus.Path(t, "..", "ryanbas21__aic-typescript-mcp-sdk__localhost2.har")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

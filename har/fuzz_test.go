@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
 // FuzzRead feeds arbitrary bytes to the reader. It checks that nothing
@@ -19,11 +20,10 @@ import (
 // and that on valid JSON with a single log.entries array of objects the
 // entry count is the one encoding/json finds.
 func FuzzRead(f *testing.F) {
-	// Seeding runs before any testing.T exists, so the corpus is globbed
-	// here rather than with corpusFiles; without it, the inline seeds
-	// remain. Only small files: the fuzzer minimises every new input, and
+	// Seeding runs before any testing.T exists, so the corpus is the
+	// repository's alone, not corpusFiles. Only small files: the fuzzer minimises every new input, and
 	// minimising a 64 KiB one stalls it for a minute.
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.har"))
+	files := testcorpus.Repo("..")
 	for _, path := range files {
 		if fi, err := os.Stat(path); err == nil && fi.Size() <= 16<<10 {
 			if data, err := os.ReadFile(path); err == nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -18,11 +19,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // goldenDir holds the expected outputs, at the repository root beside the
 // HARs they come from.
 const goldenDir = "../testdata/golden"
-
-// corpusDir is the shared corpus of public HARs, beside the repository (CI
-// clones the repository with shared/ next to it). Its files are read in
-// place, never copied into the repository.
-const corpusDir = "../../shared/corpus/public-hars"
 
 // goldenSet is a batch of HARs rendered together, as `harcors a.har b.har`
 // would: per-file sections and the summary across files.
@@ -34,8 +30,11 @@ type goldenSet struct {
 	show    string
 	files   []string
 	formats []string // golden kinds, see render
-	// optional sets are skipped when a file is missing (unless CI=true
-	// for the shared corpus).
+	// corpus sets take their files from the public captures (see
+	// internal/testcorpus): skipped when one is only in the shared corpus
+	// and that is absent, unless CI=true.
+	corpus bool
+	// other sets are skipped when a file is missing unless required.
 	required bool
 }
 
@@ -60,7 +59,7 @@ var goldenSets = []goldenSet{
 		// Real-world captures: an MCP inspector session with a refused
 		// header, missing OPTIONS routes and error responses, and a
 		// Supabase session whose requests carry an apikey JWT.
-		name: "corpus", dir: corpusDir, show: "corpus",
+		name: "corpus", corpus: true, show: "corpus",
 		files: []string{
 			"ryanbas21__aic-typescript-mcp-sdk__localhost.har",
 			"ThomasK3__StudyHub__127.0.0.1.har",
@@ -81,12 +80,11 @@ func (g goldenSet) load(t *testing.T) []*analyze.Result {
 	var rs []*analyze.Result
 	for _, f := range g.files {
 		p := filepath.Join(g.dir, f)
-		if _, err := os.Stat(p); err != nil {
-			switch {
-			case g.required:
+		if g.corpus {
+			p = testcorpus.Path(t, "..", f)
+		} else if _, err := os.Stat(p); err != nil {
+			if g.required {
 				t.Fatalf("fixture missing: %v", err)
-			case g.dir == corpusDir && os.Getenv("CI") == "true":
-				t.Fatalf("shared corpus missing under CI: %v", err)
 			}
 			t.Skipf("fixture not here: %v", err)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/testcorpus"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -286,8 +287,8 @@ func TestTableFitsWidth(t *testing.T) {
 		rs = append(rs, analyze.File(f, analyze.Options{}, har.Options{}))
 	}
 	for _, p := range []string{"ryanbas21__aic-typescript-mcp-sdk__localhost.har", "haralyzer__haralyzer__tests_data_cnn-chrome.har", "gdagm94__freeorbarter__localhost.har"} {
-		if _, err := os.Stat(filepath.Join(corpusDir, p)); err == nil {
-			rs = append(rs, analyze.File(filepath.Join(corpusDir, p), analyze.Options{}, har.Options{}))
+		if path, ok := testcorpus.Find("..", p); ok {
+			rs = append(rs, analyze.File(path, analyze.Options{}, har.Options{}))
 		}
 	}
 	rs = append(rs, hostile(t, "secrets.har"), hostile(t, "escapes.har"))
