@@ -158,6 +158,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for _, r := range analyze.Rules() {
 			fmt.Fprintf(stdout, "%-10s %-8s %s\n", r.ID, r.Severity, r.Title)
 		}
+		for _, r := range analyze.RetiredRules() {
+			fmt.Fprintf(stdout, "%-10s %-8s %s\n", r.ID, "retired", r.Title)
+		}
 		return exitOK
 	case o.explain != "":
 		r := analyze.LookupRule(o.explain)

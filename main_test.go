@@ -75,8 +75,18 @@ func TestExplainAndRules(t *testing.T) {
 		t.Errorf("--explain of an unknown rule: exit %d", code)
 	}
 	_, out, _ = runCLI(t, "", "--rules")
-	if n := strings.Count(out, "\n"); n != len(analyze.Rules()) {
-		t.Errorf("--rules printed %d lines for %d rules", n, len(analyze.Rules()))
+	if n, want := strings.Count(out, "\n"), len(analyze.Rules())+len(analyze.RetiredRules()); n != want {
+		t.Errorf("--rules printed %d lines for %d rules, retired ones included", n, want)
+	}
+	// Short IDs and retired IDs are rule IDs too.
+	if code, out, _ := runCLI(t, "", "--explain", "w01"); code != exitOK || !strings.HasPrefix(out, "CORS-W01:") {
+		t.Errorf("--explain w01: exit %d, output:\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "--explain", "L02"); code != exitOK || !strings.Contains(out, "(retired)") {
+		t.Errorf("--explain L02: exit %d, output:\n%s", code, out)
+	}
+	if code, _, stderr := runCLI(t, "", "--ignore", "L02", "--ignore", "p02", blockedHAR); code == exitTrouble {
+		t.Errorf("--ignore L02 --ignore p02: exit %d: %s", code, stderr)
 	}
 }
 
@@ -188,6 +198,9 @@ func TestREADMERules(t *testing.T) {
 	for _, r := range analyze.Rules() {
 		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s` | %s | %s | %s | %s |\n", strings.ToLower(r.ID), r.ID, r.Severity, r.Title,
 			codeList(r.Chromium), codeList(r.Firefox))
+	}
+	for _, r := range analyze.RetiredRules() {
+		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s` | retired | ~~%s~~ (%s) | — | — |\n", strings.ToLower(r.ID), r.ID, r.Title, r.Retired)
 	}
 	gen := b.String()
 	if s[i+len(begin):j] == gen {

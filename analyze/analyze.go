@@ -37,8 +37,14 @@ const (
 
 // Finding is one problem with one request.
 type Finding struct {
-	Rule     *Rule
+	Rule *Rule
+	// Severity is the rule's, unless Downgraded says why it is lower.
 	Severity Severity
+	// Downgraded is empty, or says why an error is reported as a warning:
+	// the browser let the request through although the check fails as
+	// recorded ("browser-passed"), or only credentials the capture cannot
+	// show would make it fail ("credentials-unknown").
+	Downgraded string
 
 	File string
 	// Entry is the 0-based index in log.entries of the follow-up request, or
@@ -434,3 +440,13 @@ func (r *Result) Count(s Severity) int {
 	}
 	return n
 }
+
+// The reasons Finding.Downgraded gives.
+const (
+	// DowngradeBrowserPassed: the check fails as recorded, yet the
+	// browser let the request through; the browser is the judge.
+	DowngradeBrowserPassed = "browser-passed"
+	// DowngradeCredentialsUnknown: the request fails only if it was made
+	// with credentials, which the capture does not show.
+	DowngradeCredentialsUnknown = "credentials-unknown"
+)

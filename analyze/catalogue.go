@@ -337,12 +337,14 @@ var (
 		Ref: "Fetch Standard, HTTP-redirect fetch step 8",
 	}
 
+	// ruleL02 is retired: its ID is never reused, and --ignore and
+	// --explain still accept it.
 	ruleL02 = &Rule{
 		ID: "CORS-L02", Title: "Private Network Access: preflight lacks Access-Control-Allow-Private-Network", Severity: Error,
-		Doc:      "The page is on a less private network than the server (a public site calling a device or service on the local network or localhost). Chromium's Private Network Access sends a preflight with Access-Control-Request-Private-Network: true, and the response must say Access-Control-Allow-Private-Network: true.",
-		Chromium: []string{"PreflightMissingAllowPrivateNetwork", "PreflightInvalidAllowPrivateNetwork"},
-		Fix:      "Answer such preflights with Access-Control-Allow-Private-Network: true in addition to the usual CORS headers; newer Chromium replaces this with a user permission prompt (Local Network Access).",
-		Ref:      "WICG Private Network Access",
+		Retired: "Chromium 142 (2025-10-28) replaced Private Network Access with Local Network Access, a user permission without a preflight (CORS-L04); PNA preflights were never enforced, and the DevTools protocol dropped PreflightMissingAllowPrivateNetwork and PreflightInvalidAllowPrivateNetwork (2026-01-22).",
+		Doc:     "Chromium's Private Network Access sent a preflight with Access-Control-Request-Private-Network: true when a page on a less private network called a private or loopback address, and wanted Access-Control-Allow-Private-Network: true back. No Chromium release blocked a request on it; harcors no longer reports it.",
+		Fix:     "Nothing to do for PNA; see CORS-L04 for Local Network Access.",
+		Ref:     "WICG Private Network Access (superseded by Local Network Access)",
 	}
 
 	ruleL04 = &Rule{
@@ -429,9 +431,12 @@ var (
 	}
 )
 
+// retired holds the rules no longer reported, whose IDs stay reserved.
+var retired = []*Rule{ruleL02}
+
 var catalogue = []*Rule{
 	ruleA01, ruleA02, ruleA03, ruleA04, ruleA05, ruleA06, ruleA07, ruleA08, ruleA09,
-	ruleL02, ruleL04,
+	ruleL04,
 	ruleN01, ruleN02,
 	ruleP01, ruleP02, ruleP03, ruleP04, ruleP05, ruleP06, ruleP09,
 	ruleP11, ruleP12, ruleP13, ruleP14, ruleP15, ruleP16, ruleP17, ruleP18, ruleP19, ruleP21, ruleP22,

@@ -152,8 +152,6 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 			why = " Content-Type needs a preflight unless it is application/x-www-form-urlencoded, multipart/form-data or text/plain; JSON bodies trigger it."
 		}
 		return ruleP16, fmt.Sprintf("The page sends %s; the preflight allows %s.%s", f.param, list, why)
-	case "PreflightMissingAllowPrivateNetwork", "PreflightInvalidAllowPrivateNetwork":
-		return ruleL02, "The preflight asked for Private Network Access (Access-Control-Request-Private-Network: true) and the response did not grant it."
 	case "RedirectContainsCredentials":
 		return ruleR03, fmt.Sprintf("%s redirected to a URL with a user name and password.", at.url)
 	}

@@ -48,7 +48,7 @@ func TestSeedCauses(t *testing.T) {
 		t.Run(c.har, func(t *testing.T) {
 			path := filepath.Join("..", "testdata", "hars", "chromium", c.har+".har")
 			if _, err := os.Stat(path); err != nil {
-				t.Skipf("fixture not recorded: %v", err)
+				t.Fatalf("fixture missing: %v", err)
 			}
 			res := analyze.File(path, analyze.Options{}, har.Options{})
 			var got *analyze.Finding

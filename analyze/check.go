@@ -142,8 +142,10 @@ func checkAccess(h *headerIndex, origin string, include bool) (string, string) {
 // checkPreflight is Chromium's handling of a preflight response
 // (PreflightController, PreflightResult), in its order: redirect, network
 // failure, the access check (before the status, so a 404 without CORS
-// headers reports the missing header), the status, Private Network Access,
-// the syntax of the allow lists, the method, the headers.
+// headers reports the missing header), the status, the syntax of the allow
+// lists, the method, the headers. Private Network Access's preflight check
+// is gone from Chromium (Local Network Access replaced it), so it is not
+// run.
 func checkPreflight(x *exchange, p *node, include bool) *failure {
 	e := p.e
 	st := e.Response.Status
@@ -163,15 +165,6 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 	}
 	if st < 200 || st > 299 {
 		return &failure{corsError: "PreflightInvalidStatus", at: p, stage: stagePreflight}
-	}
-	if v, ok := p.rq.get(hACRequestPrivateNetwork); ok && strings.TrimSpace(v) == "true" {
-		allow, ok := h.normalized(hACAllowPrivateNetwork)
-		if !ok {
-			return &failure{corsError: "PreflightMissingAllowPrivateNetwork", param: "private", at: p, stage: stagePreflight}
-		}
-		if allow != "true" {
-			return &failure{corsError: "PreflightInvalidAllowPrivateNetwork", param: allow, at: p, stage: stagePreflight}
-		}
 	}
 	al := p.allowLists()
 	if !al.methodsOK {

@@ -315,8 +315,11 @@ func (a *analysis) isCORS(n *node) bool {
 	if len(e.Request.Headers) > 0 && e.ResourceType != "fetch" && e.ResourceType != "xhr" {
 		return false
 	}
+	// A connection refused or reset is a network error, not a CORS
+	// failure, but the request was still a cross-origin fetch: saying so
+	// (CORS-N01) is the answer its "Failed to fetch" needs.
 	out, _ := a.observe(e)
-	return out == outBlocked && a.pageOrigin(n) != ""
+	return (out == outBlocked || out == outNetError) && a.pageOrigin(n) != ""
 }
 
 // originFor returns the request's origin: its Origin header, else its
@@ -438,7 +441,7 @@ func (a *analysis) judge(x *exchange) {
 			// The browser let it through: harcors' model of this check is
 			// wrong for this browser, or the capture is misleading. The
 			// browser is the judge, so this is not an error.
-			fd.Severity = Warning
+			fd.Severity, fd.Downgraded = Warning, DowngradeBrowserPassed
 			fd.Cause += " The browser let this request through nonetheless; treat this as a warning."
 		}
 	case x.observed == outNetError:
@@ -447,7 +450,7 @@ func (a *analysis) judge(x *exchange) {
 		fd = a.unexplained(x, cred, basis)
 	case conditional != nil:
 		fd = a.finding(x, conditional, CredInclude, "assumed: the capture does not say whether the request had credentials")
-		fd.Severity = Warning
+		fd.Severity, fd.Downgraded = Warning, DowngradeCredentialsUnknown
 		fd.Cause = "Blocked if the request is made with credentials (cookies, credentials: 'include', withCredentials), which the capture cannot show. " + fd.Cause
 		req.Verdict = Unknown
 	}
@@ -459,7 +462,7 @@ func (a *analysis) judge(x *exchange) {
 		a.findings = append(a.findings, *fd)
 	}
 	if x.needsPreflight && x.pre == nil && (fd == nil || fd.Severity < Error) && x.req != nil {
-		a.add(x, ruleP22, Info, "", "", "", "The request needed a preflight ("+preflightReason(x)+") but the capture has none: it was answered from the browser's preflight cache or the exporter left it out.", cred, basis)
+		a.add(x, ruleP22, "", "The request needed a preflight ("+preflightReason(x)+") but the capture has none: it was answered from the browser's preflight cache or the exporter left it out.", cred, basis)
 	}
 	if !a.noRequests {
 		a.requests = append(a.requests, req)
@@ -485,11 +488,11 @@ func preflightReason(x *exchange) string {
 	return strings.Join(why, "; ")
 }
 
-// add records a finding that is not a failed browser check (a warning, an
-// info, a network failure).
-func (a *analysis) add(x *exchange, r *Rule, sev Severity, value, chromium, firefox, cause string, cred Credentials, basis string) *Finding {
+// add records a finding that is not a failed browser check (a warning or
+// an info), with its rule's severity.
+func (a *analysis) add(x *exchange, r *Rule, value, cause string, cred Credentials, basis string) *Finding {
 	fd := a.base(x, cred, basis)
-	fd.Rule, fd.Severity, fd.Value, fd.Chromium, fd.Firefox, fd.Cause = r, sev, value, chromium, firefox, cause
+	fd.Rule, fd.Severity, fd.Value, fd.Cause = r, r.Severity, value, cause
 	fd.Stack = a.stackFor(x, nil)
 	fd.Fix = fill(r.FixFor(fd.Stack), x, value)
 	a.findings = append(a.findings, *fd)

@@ -52,8 +52,6 @@ var chromiumTexts = map[string]chromiumText{
 	"PreflightInvalidAllowOriginValue":     {detail: "The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'.", preflight: true, fetchHint: fetchValueHint},
 	"PreflightAllowOriginMismatch":         {detail: "The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to the supplied origin.", preflight: true, fetchHint: fetchValueHint},
 	"PreflightInvalidAllowCredentials":     {detail: "The value of the 'Access-Control-Allow-Credentials' header in the response is '{v}' which must be 'true' when the request's credentials mode is 'include'.", preflight: true, xhrHint: xhrCredentialsHint},
-	"PreflightMissingAllowPrivateNetwork":  {detail: "No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `{v}` address space.", preflight: true},
-	"PreflightInvalidAllowPrivateNetwork":  {detail: "The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the `private` address space had a value of '{v}',  not 'true'.", preflight: true},
 	"InvalidAllowMethodsPreflightResponse": {detail: "Cannot parse Access-Control-Allow-Methods response header field in preflight response."},
 	"InvalidAllowHeadersPreflightResponse": {detail: "Cannot parse Access-Control-Allow-Headers response header field in preflight response."},
 	"MethodDisallowedByPreflightResponse":  {detail: "Method {v} is not allowed by Access-Control-Allow-Methods in preflight response."},

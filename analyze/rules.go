@@ -67,6 +67,10 @@ type Rule struct {
 	// Ref points at the Fetch Standard section or the Chromium source the
 	// rule mirrors.
 	Ref string
+	// Retired, when set, says why the rule is no longer reported. A
+	// retired rule keeps its ID (configurations that --ignore it still
+	// work) and its documentation, as staticcheck keeps retired checks.
+	Retired string
 }
 
 // FixFor returns the fix for stack s, falling back to the generic one.
@@ -96,7 +100,13 @@ func (r *Rule) TitleText() string { return genericWords.Replace(r.Title) }
 // `harcors -explain ID` prints it.
 func (r *Rule) Explain() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s (%s)\n\n", r.ID, r.Title, r.Severity)
+	if r.Retired != "" {
+		fmt.Fprintf(&b, "%s: %s (retired)\n\n", r.ID, r.Title)
+		b.WriteString(wrap("Retired: "+r.Retired, 76))
+		b.WriteString("\n\n")
+	} else {
+		fmt.Fprintf(&b, "%s: %s (%s)\n\n", r.ID, r.Title, r.Severity)
+	}
 	b.WriteString(wrap(r.Doc, 76))
 	b.WriteString("\n")
 	if len(r.Chromium) > 0 {
@@ -140,14 +150,26 @@ func (r *Rule) Explain() string {
 	return b.String()
 }
 
-// Rules returns the catalogue, ordered by ID.
+// Rules returns the catalogue of rules harcors reports, ordered by ID.
 func Rules() []*Rule { return catalogue }
 
-// LookupRule returns the rule with the given ID (case-insensitive), or nil.
+// RetiredRules returns the rules no longer reported, whose IDs stay
+// reserved and documented.
+func RetiredRules() []*Rule { return retired }
+
+// LookupRule returns the rule, current or retired, with the given ID, or
+// nil. The ID is case-insensitive and its "CORS-" prefix may be left out:
+// "W01", "p02" and "cors-a07" all name rules.
 func LookupRule(id string) *Rule {
-	for _, r := range catalogue {
-		if strings.EqualFold(r.ID, id) {
-			return r
+	id = strings.TrimSpace(id)
+	if len(id) < len("CORS-") || !strings.EqualFold(id[:len("CORS-")], "CORS-") {
+		id = "CORS-" + id
+	}
+	for _, list := range [][]*Rule{catalogue, retired} {
+		for _, r := range list {
+			if strings.EqualFold(r.ID, id) {
+				return r
+			}
 		}
 	}
 	return nil

@@ -116,12 +116,12 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 		acao, ok := h.normalized(hACAllowOrigin)
 		if ok && acao == x.origin && acao != "*" && acao != "null" {
 			if !h.containsLower(hVary, "origin") && !h.containsLower(hVary, "*") {
-				a.add(x, ruleW01, Warning, acao, "", "", fmt.Sprintf("Access-Control-Allow-Origin echoes %s, and Vary does not name Origin: a cache can hand this response to another origin.", acao), cred, basis)
+				a.add(x, ruleW01, acao, fmt.Sprintf("Access-Control-Allow-Origin echoes %s, and Vary does not name Origin: a cache can hand this response to another origin.", acao), cred, basis)
 			}
 		}
 		a.cookieWarnings(x, cred, basis)
 		if x.req.e.Response.Status/100 == 2 && !h.present(hContentType) && bodyLength(x.req) > 0 {
-			a.add(x, ruleW07, Info, "", "", "", fmt.Sprintf("The %s response has a %d-byte body and no Content-Type header.", statusText(x.req.e.Response.Status), bodyLength(x.req)), cred, basis)
+			a.add(x, ruleW07, "", fmt.Sprintf("The %s response has a %d-byte body and no Content-Type header.", statusText(x.req.e.Response.Status), bodyLength(x.req)), cred, basis)
 		}
 		if ok && (acao == "*" || acao == x.origin) {
 			a.exposeWarning(x, cred, basis)
@@ -129,7 +129,7 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 		if x.pre != nil && responded(x.pre.e) {
 			pv, pok := x.pre.rs.normalized(hACAllowOrigin)
 			if pok && ok && pv != acao {
-				a.add(x, ruleW06, Info, pv+" / "+acao, "", "", fmt.Sprintf("The preflight answered Access-Control-Allow-Origin: %s and the actual response %s: two CORS layers with different settings.", pv, acao), cred, basis)
+				a.add(x, ruleW06, pv+" / "+acao, fmt.Sprintf("The preflight answered Access-Control-Allow-Origin: %s and the actual response %s: two CORS layers with different settings.", pv, acao), cred, basis)
 			}
 		}
 	}
@@ -138,7 +138,7 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 			continue
 		}
 		if v, ok := n.rs.normalized(hACAllowOrigin); ok && v == "null" {
-			a.add(x, ruleW05, Warning, v, "", "", "The server answers Access-Control-Allow-Origin: null; every sandboxed iframe and data: page sends Origin: null.", cred, basis)
+			a.add(x, ruleW05, v, "The server answers Access-Control-Allow-Origin: null; every sandboxed iframe and data: page sends Origin: null.", cred, basis)
 			break
 		}
 	}
@@ -148,7 +148,7 @@ func (a *analysis) warnings(x *exchange, cred Credentials, basis string) {
 		if al.headersOK && allowed.has("*") && !allowed.has("authorization") {
 			for _, n := range x.unsafe {
 				if n == "authorization" {
-					a.add(x, ruleP18, Warning, "authorization", "", "", "The request sends Authorization and the preflight allows headers only with '*'. Chromium prints: \"Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling.\"", cred, basis)
+					a.add(x, ruleP18, "authorization", "The request sends Authorization and the preflight allows headers only with '*'. Chromium prints: \"Authorization will not be covered by the wildcard symbol (*) in CORS Access-Control-Allow-Headers handling.\"", cred, basis)
 					break
 				}
 			}
@@ -176,11 +176,11 @@ func (a *analysis) cookieWarnings(x *exchange, cred Credentials, basis string) {
 		}
 	}
 	if len(none) > 0 {
-		fd := a.add(x, ruleW02, Warning, cookieList(none), "", "", fmt.Sprintf("The response sets %s with SameSite=None but without Secure; browsers reject %s.", cookiesPhrase(none), itOrThem(none)), cred, basis)
+		fd := a.add(x, ruleW02, cookieList(none), fmt.Sprintf("The response sets %s with SameSite=None but without Secure; browsers reject %s.", cookiesPhrase(none), itOrThem(none)), cred, basis)
 		fd.Count = len(none)
 	}
 	if len(lax) > 0 {
-		fd := a.add(x, ruleW03, Warning, cookieList(lax), "", "", fmt.Sprintf("The response sets %s without SameSite on a cross-site request; %s to Lax and will not be sent with later cross-site requests from %s.", cookiesPhrase(lax), defaultsPhrase(lax), x.origin), cred, basis)
+		fd := a.add(x, ruleW03, cookieList(lax), fmt.Sprintf("The response sets %s without SameSite on a cross-site request; %s to Lax and will not be sent with later cross-site requests from %s.", cookiesPhrase(lax), defaultsPhrase(lax), x.origin), cred, basis)
 		fd.Count = len(lax)
 	}
 }
@@ -301,7 +301,7 @@ func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
 		}
 	}
 	if len(missing) > 0 {
-		fd := a.add(x, ruleW04, Info, strings.Join(missing, ", "), "", "", fmt.Sprintf("The response carries %s, which the page cannot read: Access-Control-Expose-Headers does not list it.", strings.Join(missing, ", ")), cred, basis)
+		fd := a.add(x, ruleW04, strings.Join(missing, ", "), fmt.Sprintf("The response carries %s, which the page cannot read: Access-Control-Expose-Headers does not list it.", strings.Join(missing, ", ")), cred, basis)
 		fd.Fix = strings.ReplaceAll(fd.Rule.FixFor(fd.Stack), "{header}", strings.Join(missing, ", "))
 	}
 }
@@ -389,7 +389,7 @@ func (a *analysis) maxAgeFindings() {
 		raw, has := last.e.Response.Headers.Get("Access-Control-Max-Age")
 		age, err := strconv.Atoi(strings.TrimSpace(raw))
 		if has && err == nil && age > chromeMaxAgeCap {
-			a.add(x, ruleP21, Info, raw, "", "", fmt.Sprintf("Access-Control-Max-Age is %d s; browsers cap it (Chrome %d s, Firefox %d s, Safari %d s), so preflights repeat sooner than the server intends.", age, chromeMaxAgeCap, firefoxMaxAgeCap, safariMaxAgeCap), CredUnknown, "")
+			a.add(x, ruleP21, raw, fmt.Sprintf("Access-Control-Max-Age is %d s; browsers cap it (Chrome %d s, Firefox %d s, Safari %d s), so preflights repeat sooner than the server intends.", age, chromeMaxAgeCap, firefoxMaxAgeCap, safariMaxAgeCap), CredUnknown, "")
 			continue
 		}
 		if ak.count < 2 {
@@ -413,7 +413,7 @@ func (a *analysis) maxAgeFindings() {
 		if !has {
 			value = "absent"
 		}
-		a.add(x, ruleP21, Info, value, "", "", fmt.Sprintf("%d preflights to %s from %s cost %.0f ms in this capture: %s.%s", ak.count, last.url, last.origin, total, why, auth), CredUnknown, "")
+		a.add(x, ruleP21, value, fmt.Sprintf("%d preflights to %s from %s cost %.0f ms in this capture: %s.%s", ak.count, last.url, last.origin, total, why, auth), CredUnknown, "")
 	}
 }
 

@@ -33,8 +33,6 @@ var checkForms = map[string]string{
 	"MethodDisallowedByPreflightResponse":  "method {v} not in Access-Control-Allow-Methods",
 	"HeaderDisallowedByPreflightResponse":  "header {v} not in Access-Control-Allow-Headers",
 	"RedirectContainsCredentials":          "redirect to a URL with user:password",
-	"PreflightMissingAllowPrivateNetwork":  "no Access-Control-Allow-Private-Network on the preflight",
-	"PreflightInvalidAllowPrivateNetwork":  "Access-Control-Allow-Private-Network is '{v}', not 'true'",
 	"DisallowedByMode":                     "cross-origin request in same-origin mode",
 	"CorsDisabledScheme":                   "scheme does not support CORS",
 }
