@@ -1,0 +1,64 @@
+package sanitize
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/redact"
+)
+
+// Learn reads the HAR at path and returns the values to hide wherever they
+// reappear: cookie values and the credentials of Authorization and other
+// credential headers. A tracker echoing a cookie value as ?uid=... may come
+// before the entry that sets the cookie, so the rewrite needs them all
+// first. The error is the reader's, if it stopped early; what was read
+// before it is still returned.
+func Learn(path string, ropt har.Options) (map[string]bool, error) {
+	r, err := har.Open(path, ropt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var red redact.Redactor
+	red.Known = map[string]bool{}
+	for {
+		e, err := r.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return red.Known, err
+		}
+		learnEntry(&red, e)
+	}
+}
+
+func learnEntry(red *redact.Redactor, e *har.Entry) {
+	for _, c := range e.Request.Cookies {
+		red.Learn(c.Value)
+	}
+	for _, c := range e.Response.Cookies {
+		red.Learn(c.Value)
+	}
+	add := func(_, v string) { red.Learn(v) }
+	for _, hs := range []har.Headers{e.Request.Headers, e.Response.Headers} {
+		for _, h := range hs {
+			switch redact.Classify(h.Name) {
+			case redact.Cookie:
+				redact.CookieValues(h.Value, false, add)
+			case redact.SetCookie:
+				redact.CookieValues(h.Value, true, add)
+			case redact.Auth:
+				if _, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " "); ok {
+					red.Learn(cred)
+				} else {
+					red.Learn(h.Value)
+				}
+			case redact.Secret:
+				red.Learn(h.Value)
+			}
+		}
+	}
+}

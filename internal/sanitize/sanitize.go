@@ -1,0 +1,596 @@
+// Package sanitize rewrites a HAR so that it is safe to attach to a bug
+// report or a support ticket and still gives the same CORS verdict.
+//
+// Secrets (cookie values, Authorization and other credential headers,
+// tokens in URLs, URL userinfo, JWTs anywhere, secrets in JSON and form
+// bodies) become placeholders "REDACTED-n"; the same secret gets the same
+// placeholder throughout the file, so that a reader can still see that the
+// preflight and the request carried the same token, and the analysis still
+// pairs a request with its preflight by URL. Everything a verdict rests on
+// is kept: Origin, every Access-Control-* and Sec-Fetch-* header, statuses,
+// redirects, _initiator, _resourceType, _error, cookie names and counts.
+// Response bodies are dropped unless they are short error bodies, or
+// Options.KeepBodies is set.
+//
+// The HAR is rewritten entry by entry, so memory stays bounded by the
+// largest entry, not the file.
+package sanitize
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/harcors/harcors/internal/redact"
+)
+
+// Options control a rewrite.
+type Options struct {
+	// KeepBodies keeps every response body (redacted) and WebSocket
+	// message; by default only short error bodies are kept.
+	KeepBodies bool
+	// Known are values (cookie values, credentials) learnt from the whole
+	// file before the rewrite, hidden wherever they reappear as URL
+	// parameters. See Learn.
+	Known map[string]bool
+}
+
+// maxErrorBody is the longest response body of an error status kept by
+// default: a short error body ("invalid origin", a JSON error) often says
+// why the server refused, a long one is a page.
+const maxErrorBody = 2048
+
+// Sanitizer rewrites one HAR.
+type Sanitizer struct {
+	opt   Options
+	red   redact.Redactor
+	marks map[string]string
+	sc    *scrubber
+	// Redacted counts the secrets replaced, for the command's summary.
+	Redacted int
+	// Bodies counts the response bodies dropped.
+	Bodies int
+}
+
+// New returns a Sanitizer.
+func New(opt Options) *Sanitizer {
+	s := &Sanitizer{opt: opt, marks: map[string]string{}}
+	s.red = redact.Redactor{Mark: s.mark, Known: opt.Known}
+	s.sc = newScrubber(opt.Known)
+	return s
+}
+
+// mark is the placeholder for secret: the same for the same secret.
+func (s *Sanitizer) mark(secret string) string {
+	if redact.Placeholder(secret) {
+		return secret
+	}
+	p, ok := s.marks[secret]
+	if !ok {
+		p = "REDACTED-" + strconv.Itoa(len(s.marks)+1)
+		s.marks[secret] = p
+	}
+	s.Redacted++
+	return p
+}
+
+// Secrets returns the number of distinct secrets replaced.
+func (s *Sanitizer) Secrets() int { return len(s.marks) }
+
+// Error is a failure to read the input, with the byte offset where it
+// happened.
+type Error struct {
+	Offset int64
+	Msg    string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("byte %d: %s", e.Offset, e.Msg) }
+
+// Input returns the JSON text of a HAR read from r: gzip-compressed input
+// is decompressed (up to max bytes) and a UTF-8 byte order mark skipped.
+func Input(r io.Reader, max int64) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(3)
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, &Error{Msg: "not valid gzip data: " + err.Error()}
+		}
+		lr := &limited{r: zr, left: max}
+		br = bufio.NewReaderSize(lr, 64<<10)
+		head, _ = br.Peek(3)
+	}
+	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	return newCleanJSON(br), nil
+}
+
+type limited struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errors.New("decompressed input larger than the limit (--max-decompressed)")
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// Rewrite reads a HAR's JSON text from r and writes the sanitized HAR to w.
+func (s *Sanitizer) Rewrite(w io.Writer, r io.Reader) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	out := &writer{w: bw}
+	if err := s.top(dec, out); err != nil {
+		return err
+	}
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// top rewrites the outer object, streaming log.entries.
+func (s *Sanitizer) top(dec *json.Decoder, out *writer) error {
+	if err := expectDelim(dec, '{', "a HAR must be a JSON object"); err != nil {
+		return err
+	}
+	out.raw("{")
+	first := true
+	for dec.More() {
+		key, err := keyToken(dec)
+		if err != nil {
+			return err
+		}
+		out.key(key, 1, first)
+		first = false
+		if key != "log" {
+			n, err := decodeValue(dec, 0)
+			if err != nil {
+				return err
+			}
+			s.generic(n)
+			out.value(n, 1)
+			continue
+		}
+		if err := s.log(dec, out); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return readErr(dec, err)
+	}
+	out.raw("\n}")
+	return out.err
+}
+
+func (s *Sanitizer) log(dec *json.Decoder, out *writer) error {
+	if err := expectDelim(dec, '{', "log must be an object"); err != nil {
+		return err
+	}
+	out.raw("{")
+	first := true
+	for dec.More() {
+		key, err := keyToken(dec)
+		if err != nil {
+			return err
+		}
+		out.key(key, 2, first)
+		first = false
+		if key != "entries" {
+			n, err := decodeValue(dec, 0)
+			if err != nil {
+				return err
+			}
+			s.generic(n)
+			out.value(n, 2)
+			continue
+		}
+		if err := expectDelim(dec, '[', "log.entries must be an array"); err != nil {
+			return err
+		}
+		out.raw("[")
+		for i := 0; dec.More(); i++ {
+			n, err := decodeValue(dec, 0)
+			if err != nil {
+				return err
+			}
+			s.entry(n)
+			if i > 0 {
+				out.raw(",")
+			}
+			out.raw("\n" + indent(3))
+			out.value(n, 3)
+		}
+		if _, err := dec.Token(); err != nil {
+			return readErr(dec, err)
+		}
+		out.raw("\n" + indent(2) + "]")
+	}
+	if _, err := dec.Token(); err != nil {
+		return readErr(dec, err)
+	}
+	out.raw("\n" + indent(1) + "}")
+	return out.err
+}
+
+// entry sanitizes one log entry in place.
+func (s *Sanitizer) entry(e *node) {
+	if e.kind != '{' {
+		s.generic(e)
+		return
+	}
+	status := 0
+	if resp := e.get("response"); resp != nil && resp.kind == '{' {
+		if st := resp.get("status"); st != nil && st.kind == 'n' {
+			status, _ = strconv.Atoi(st.s)
+		}
+	}
+	for i, k := range e.keys {
+		v := e.vals[i]
+		switch k {
+		case "request":
+			s.message(v, true, status)
+		case "response":
+			s.message(v, false, status)
+		case "_webSocketMessages":
+			s.webSocket(v)
+		default:
+			s.generic(v)
+		}
+	}
+}
+
+// message sanitizes a request or a response.
+func (s *Sanitizer) message(m *node, request bool, status int) {
+	if m.kind != '{' {
+		s.generic(m)
+		return
+	}
+	for i, k := range m.keys {
+		v := m.vals[i]
+		switch k {
+		case "url", "redirectURL":
+			if v.kind == 's' {
+				v.s = s.url(v.s)
+			}
+		case "headers":
+			s.headers(v)
+		case "cookies":
+			s.cookies(v)
+		case "queryString":
+			s.params(v)
+		case "postData":
+			s.postData(v)
+		case "content":
+			if !request {
+				s.content(v, status)
+			} else {
+				s.generic(v)
+			}
+		default:
+			s.generic(v)
+		}
+	}
+}
+
+func (s *Sanitizer) headers(v *node) {
+	if v.kind != '[' {
+		s.generic(v)
+		return
+	}
+	for _, h := range v.items {
+		if h.kind != '{' {
+			s.generic(h)
+			continue
+		}
+		name := h.str("name")
+		for i, k := range h.keys {
+			x := h.vals[i]
+			switch {
+			case k == "value" && x.kind == 's':
+				if !protected(name) {
+					x.s = s.sc.scrub(s.red.Header(name, x.s), s.mark)
+				}
+			case k == "name" && x.kind == 's':
+				// IE's exporter has written whole Set-Cookie lines
+				// as names.
+				x.s = s.sc.scrub(x.s, s.mark)
+			default:
+				s.generic(x)
+			}
+		}
+	}
+}
+
+func (s *Sanitizer) cookies(v *node) {
+	items := v.items
+	switch v.kind {
+	case '[':
+	case '{':
+		// IE11 wrote a lone cookie as an object.
+		items = []*node{v}
+	default:
+		s.generic(v)
+		return
+	}
+	for _, c := range items {
+		if c.kind != '{' {
+			s.generic(c)
+			continue
+		}
+		for i, k := range c.keys {
+			x := c.vals[i]
+			switch {
+			case k == "value" && x.kind == 's':
+				if x.s != "" {
+					x.s = s.mark(x.s)
+				}
+			case k == "name" || k == "path" || k == "domain" || k == "expires" || k == "sameSite" || k == "samesite":
+			default:
+				s.generic(x)
+			}
+		}
+	}
+}
+
+// params sanitizes a queryString or postData.params list.
+func (s *Sanitizer) params(v *node) {
+	if v.kind != '[' {
+		s.generic(v)
+		return
+	}
+	for _, p := range v.items {
+		if p.kind != '{' {
+			s.generic(p)
+			continue
+		}
+		name := p.str("name")
+		for i, k := range p.keys {
+			x := p.vals[i]
+			switch {
+			case k == "value" && x.kind == 's':
+				x.s = s.param(name, x.s)
+			case k == "name":
+			default:
+				s.generic(x)
+			}
+		}
+	}
+}
+
+// param redacts the value of a decoded parameter: as it would be redacted
+// in a URL.
+func (s *Sanitizer) param(name, value string) string {
+	if value == "" || redact.Placeholder(value) {
+		return value
+	}
+	if redact.SensitiveParam(name) || s.opt.Known[strings.TrimSpace(value)] {
+		return s.mark(value)
+	}
+	return s.text(value)
+}
+
+func (s *Sanitizer) postData(v *node) {
+	if v.kind != '{' {
+		s.generic(v)
+		return
+	}
+	mime := v.str("mimeType")
+	for i, k := range v.keys {
+		x := v.vals[i]
+		switch {
+		case k == "text" && x.kind == 's':
+			x.s = s.body(mime, x.s)
+		case k == "params":
+			s.params(x)
+		case k == "mimeType":
+		default:
+			s.generic(x)
+		}
+	}
+}
+
+// content drops or redacts a response body.
+func (s *Sanitizer) content(v *node, status int) {
+	if v.kind != '{' {
+		s.generic(v)
+		return
+	}
+	text := v.get("text")
+	if text == nil || text.kind != 's' || text.s == "" {
+		s.generic(v)
+		return
+	}
+	mime := v.str("mimeType")
+	keep := s.opt.KeepBodies
+	if !keep && status >= 400 && len(text.s) <= maxErrorBody && v.str("encoding") == "" {
+		keep = true
+	}
+	if keep && v.str("encoding") == "" {
+		for i, k := range v.keys {
+			if k == "text" {
+				continue
+			}
+			if k != "mimeType" {
+				s.generic(v.vals[i])
+			}
+		}
+		text.s = s.body(mime, text.s)
+		return
+	}
+	if keep {
+		// A base64 body cannot be redacted as text; it goes.
+		keep = false
+	}
+	s.Bodies++
+	keys, vals := v.keys[:0], v.vals[:0]
+	hasComment := false
+	for i, k := range v.keys {
+		switch k {
+		case "text", "encoding":
+			continue
+		case "comment":
+			hasComment = true
+			v.vals[i] = &node{kind: 's', s: bodyComment}
+		default:
+			s.generic(v.vals[i])
+		}
+		keys, vals = append(keys, k), append(vals, v.vals[i])
+	}
+	if !hasComment {
+		keys, vals = append(keys, "comment"), append(vals, &node{kind: 's', s: bodyComment})
+	}
+	v.keys, v.vals = keys, vals
+}
+
+const bodyComment = "body removed by harcors sanitize (--keep-bodies keeps it)"
+
+// webSocket drops or redacts the messages of a WebSocket entry.
+func (s *Sanitizer) webSocket(v *node) {
+	if v.kind != '[' {
+		s.generic(v)
+		return
+	}
+	for _, m := range v.items {
+		if m.kind != '{' {
+			s.generic(m)
+			continue
+		}
+		for i, k := range m.keys {
+			x := m.vals[i]
+			if k == "data" && x.kind == 's' {
+				if s.opt.KeepBodies {
+					x.s = s.body("", x.s)
+				} else if x.s != "" {
+					x.s = ""
+					s.Bodies++
+				}
+				continue
+			}
+			s.generic(x)
+		}
+	}
+}
+
+var (
+	// jsonSecretRE matches a JSON member whose value is a string or a
+	// number, for the name to be judged by redact.SensitiveParam.
+	jsonSecretRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,80})"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)`)
+	// pairRE matches name=value in prose ("invalid token=abc"), where
+	// URL-style parameters have no '?' or '&' before them.
+	pairRE = regexp.MustCompile(`(^|[\s,;:(])([A-Za-z0-9_.\-\[\]%]+)=([^\s&,;'"<>()]+)`)
+)
+
+// body redacts a request or response body: the values of sensitive members
+// of JSON, sensitive form fields, and whatever Text finds (JWTs, URLs with
+// tokens, credentials after a scheme).
+func (s *Sanitizer) body(mime, text string) string {
+	m := strings.ToLower(mime)
+	switch {
+	case strings.Contains(m, "x-www-form-urlencoded"):
+		return s.sc.scrub(strings.TrimPrefix(s.red.Text("?"+text), "?"), s.mark)
+	case strings.Contains(text, `"`) && (strings.Contains(m, "json") || strings.HasPrefix(strings.TrimSpace(text), "{") || strings.HasPrefix(strings.TrimSpace(text), "[")):
+		text = replaceAll(jsonSecretRE, text, func(sub []string) string {
+			if !redact.SensitiveParam(sub[1]) {
+				return sub[0]
+			}
+			v := sub[3]
+			if strings.HasPrefix(v, `"`) {
+				inner := v[1 : len(v)-1]
+				if inner == "" || redact.Placeholder(inner) {
+					return sub[0]
+				}
+				return `"` + sub[1] + `"` + sub[2] + `"` + s.mark(inner) + `"`
+			}
+			return `"` + sub[1] + `"` + sub[2] + `"` + s.mark(v) + `"`
+		})
+	}
+	if strings.IndexByte(text, '=') >= 0 {
+		text = replaceAll(pairRE, text, func(sub []string) string {
+			if !redact.SensitiveParam(sub[2]) || redact.Placeholder(sub[3]) {
+				return sub[0]
+			}
+			return sub[1] + sub[2] + "=" + s.mark(sub[3])
+		})
+	}
+	return s.text(text)
+}
+
+// text redacts free text: redact's rules, then every learnt secret.
+func (s *Sanitizer) text(v string) string { return s.sc.scrub(s.red.Text(v), s.mark) }
+
+// url redacts a URL; learnt secrets are hidden after the authority only, so
+// that the URL's origin, which the verdict compares, stays.
+func (s *Sanitizer) url(u string) string {
+	u = s.red.URL(u)
+	start := 0
+	if i := strings.Index(u, "://"); i >= 0 {
+		start = i + 3
+		if j := strings.IndexAny(u[start:], "/?#"); j >= 0 {
+			start += j
+		} else {
+			return u
+		}
+	}
+	return u[:start] + s.sc.scrub(u[start:], s.mark)
+}
+
+// protected reports whether a header's value is what the verdict rests on
+// and holds no secret: it is kept as it is.
+func protected(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	return n == "origin" || n == "host" || n == ":authority" || n == ":scheme" || n == ":method" ||
+		strings.HasPrefix(n, "access-control-") || strings.HasPrefix(n, "sec-fetch-")
+}
+
+// generic redacts every string inside n with redact's free-text rules.
+func (s *Sanitizer) generic(n *node) {
+	switch n.kind {
+	case 's':
+		n.s = s.text(n.s)
+	case '{':
+		for _, v := range n.vals {
+			s.generic(v)
+		}
+	case '[':
+		for _, v := range n.items {
+			s.generic(v)
+		}
+	}
+}
+
+func replaceAll(re *regexp.Regexp, s string, f func([]string) string) string {
+	idx := re.FindAllStringSubmatchIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		b.WriteString(s[last:m[0]])
+		subs := make([]string, len(m)/2)
+		for i := range subs {
+			if m[2*i] >= 0 {
+				subs[i] = s[m[2*i]:m[2*i+1]]
+			}
+		}
+		b.WriteString(f(subs))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}

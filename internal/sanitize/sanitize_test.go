@@ -1,0 +1,303 @@
+package sanitize
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/redact"
+)
+
+// sanitizeFile runs both passes on the HAR at path.
+func sanitizeFile(t *testing.T, path string, opt Options) ([]byte, error) {
+	t.Helper()
+	known, err := Learn(path, har.Options{})
+	if err != nil {
+		return nil, err
+	}
+	opt.Known = known
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in, err := Input(f, 1<<30)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	err = New(opt).Rewrite(&out, in)
+	return out.Bytes(), err
+}
+
+// verdict is what must survive sanitizing: each finding's rule, entry and
+// the browsers' errors.
+func verdict(r *analyze.Result) []string {
+	var v []string
+	for _, f := range r.Findings {
+		v = append(v, fmt.Sprintf("#%d %s %s %s", f.Entry, f.Rule.ID, f.Chromium, f.Firefox))
+	}
+	sort.Strings(v)
+	return v
+}
+
+var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)
+
+// secretsOf lists the secrets of the HAR at path, found independently of
+// the sanitizer's own rules where possible: cookie values, the credentials
+// of Authorization, values of API-key and token headers, sensitive query
+// parameters, and every JWT in the raw file.
+func secretsOf(t *testing.T, path string, raw []byte) map[string]string {
+	t.Helper()
+	s := map[string]string{}
+	add := func(v, where string) {
+		v = strings.TrimSpace(v)
+		if len(v) >= 8 && !redact.Placeholder(v) {
+			s[v] = where
+		}
+	}
+	for _, m := range jwtRE.FindAll(raw, -1) {
+		add(string(m), "a JWT")
+	}
+	r, err := har.Open(path, har.Options{})
+	if err != nil {
+		return s
+	}
+	defer r.Close()
+	for {
+		e, err := r.Next()
+		if err != nil {
+			break
+		}
+		for _, c := range append(append([]har.Cookie{}, e.Request.Cookies...), e.Response.Cookies...) {
+			add(c.Value, "cookie "+c.Name)
+		}
+		for _, h := range append(append(har.Headers{}, e.Request.Headers...), e.Response.Headers...) {
+			n := strings.ToLower(h.Name)
+			switch {
+			case n == "authorization" || n == "proxy-authorization":
+				if _, cred, ok := strings.Cut(h.Value, " "); ok {
+					add(cred, h.Name)
+				} else {
+					add(h.Value, h.Name)
+				}
+			case n == "cookie":
+				for _, p := range strings.Split(h.Value, ";") {
+					if _, v, ok := strings.Cut(p, "="); ok {
+						add(v, "Cookie header")
+					}
+				}
+			case n == "set-cookie":
+				first, _, _ := strings.Cut(h.Value, ";")
+				if _, v, ok := strings.Cut(first, "="); ok {
+					add(v, "Set-Cookie header")
+				}
+			case n == "apikey" || n == "x-api-key" || strings.HasSuffix(n, "-token"):
+				add(h.Value, h.Name)
+			}
+		}
+		if i := strings.IndexByte(e.Request.URL, '?'); i >= 0 {
+			for _, p := range strings.FieldsFunc(e.Request.URL[i+1:], func(r rune) bool { return r == '&' || r == '#' }) {
+				if name, v, ok := strings.Cut(p, "="); ok && (strings.Contains(strings.ToLower(name), "token") ||
+					strings.EqualFold(name, "code") || strings.Contains(strings.ToLower(name), "jwt")) {
+					add(v, "?"+name)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// checkFile sanitizes one HAR and checks that the verdict is the same, that
+// no secret survives and, with validate, that the output is a HAR.
+func checkFile(t *testing.T, path string, st *stats) (ok bool, secrets int) {
+	t.Helper()
+	orig := analyze.File(path, analyze.Options{}, har.Options{})
+	out, err := sanitizeFile(t, path, Options{})
+	if orig.Err != nil {
+		// Unreadable inputs: sanitize must refuse them too, or give a
+		// HAR with the same findings as what was read.
+		if err != nil {
+			st.refused++
+			return true, 0
+		}
+	}
+	if err != nil {
+		t.Errorf("%s: sanitize failed on a file harcors reads: %v", path, err)
+		return false, 0
+	}
+	got := analyze.Reader("sanitized.har", bytes.NewReader(out), analyze.Options{}, har.Options{})
+	if got.Err != nil && orig.Err == nil {
+		t.Errorf("%s: the sanitized HAR does not read: %v", path, got.Err)
+		return false, 0
+	}
+	if a, b := verdict(orig), verdict(got); strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("%s: findings differ after sanitizing\n before: %q\n after:  %q", path, a, b)
+		return false, 0
+	}
+	st.findings += len(orig.Findings)
+	if len(orig.Findings) > 0 {
+		st.withFindings++
+	}
+	raw, _ := os.ReadFile(path)
+	sec := secretsOf(t, path, raw)
+	for v, where := range sec {
+		if bytes.Contains(out, []byte(v)) {
+			t.Errorf("%s: a secret (%s, %d bytes) survives sanitizing", path, where, len(v))
+			return false, len(sec)
+		}
+	}
+	return true, len(sec)
+}
+
+// stats sum up a run, for the log: how much the check covered.
+type stats struct {
+	passed, secrets, findings, withFindings, refused int
+}
+
+func (st *stats) check(t *testing.T, files []string) {
+	for _, f := range files {
+		ok, n := checkFile(t, f, st)
+		if ok {
+			st.passed++
+		}
+		st.secrets += n
+	}
+}
+
+func (st *stats) String() string {
+	return fmt.Sprintf("same findings on %d (%d findings in %d files; %d unreadable inputs refused by both), none of %d secrets left",
+		st.passed, st.findings, st.withFindings, st.refused, st.secrets)
+}
+
+func fixtures(t *testing.T) []string {
+	var files []string
+	for _, dir := range []string{"chromium", "firefox", "hostile", "broken"} {
+		for _, pat := range []string{"*.har", "*.har.gz", "*.harp"} {
+			fs, _ := filepath.Glob(filepath.Join("../../testdata/hars", dir, pat))
+			files = append(files, fs...)
+		}
+	}
+	if len(files) == 0 {
+		t.Fatal("no fixtures under testdata/hars")
+	}
+	return files
+}
+
+// TestSameVerdict is the point of sanitize: for every fixture the findings
+// (rule, entry, Chromium and Firefox errors) are the same on the sanitized
+// HAR, and no secret of the original survives.
+func TestSameVerdict(t *testing.T) {
+	files := fixtures(t)
+	var st stats
+	st.check(t, files)
+	t.Logf("%d fixtures: %s", len(files), &st)
+}
+
+const corpusDir = "../../../shared/corpus/public-hars"
+
+// TestCorpus does the same over the public corpus of real captures, which
+// hold real session cookies and tokens.
+func TestCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.har"))
+	if len(files) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no public corpus at %s", corpusDir)
+		}
+		t.Skipf("no public corpus at %s (outside this workspace)", corpusDir)
+	}
+	var st stats
+	st.check(t, files)
+	t.Logf("%d corpus files: %s", len(files), &st)
+}
+
+// TestPlantedSecrets: every secret planted in hostile/secrets.har (each
+// named SECRET_...) is gone, and the shapes stay.
+func TestPlantedSecrets(t *testing.T) {
+	out, err := sanitizeFile(t, "../../testdata/hars/hostile/secrets.har", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("SECRET_")) || bytes.Contains(out, []byte("U0VDUkVUX1BST1hZXzEz")) {
+		t.Errorf("a planted secret survives:\n%s", out)
+	}
+	for _, want := range []string{`"value": "Bearer REDACTED-`, `"value": "sid=REDACTED-`, `access_token=REDACTED-`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+// TestRewrite checks the rules on a small capture: the same secret gets the
+// same placeholder in a header, a URL, a cookie list and a body; what the
+// verdict rests on stays byte for byte; bodies go except short error ones.
+func TestRewrite(t *testing.T) {
+	const in = `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[
+{"startedDateTime":"2026-01-01T00:00:00Z","time":1,"_initiator":{"type":"script","url":"http://localhost:8800/app.js"},"_resourceType":"fetch",
+ "request":{"method":"POST","url":"https://api.test/login?next=%2Fhome&tok=SAMECOOKIEVALUE1","httpVersion":"h2",
+  "headers":[{"name":"Origin","value":"http://localhost:8800"},{"name":"Cookie","value":"sid=SAMECOOKIEVALUE1; n=1"},
+   {"name":"Sec-Fetch-Mode","value":"cors"},{"name":"Access-Control-Request-Headers","value":"x-csrf-token"},{"name":"X-CSRF-Token","value":"CSRFVALUE99"}],
+  "cookies":[{"name":"sid","value":"SAMECOOKIEVALUE1"}],"queryString":[{"name":"tok","value":"SAMECOOKIEVALUE1"}],
+  "postData":{"mimeType":"application/json","text":"{\"user\":\"ann\",\"password\":\"hunter2hunter2\",\"otp\":123456}"},"headersSize":-1,"bodySize":10},
+ "response":{"status":200,"statusText":"OK","httpVersion":"h2","headers":[{"name":"Access-Control-Allow-Origin","value":"http://localhost:8800"},
+   {"name":"Set-Cookie","value":"sid=SAMECOOKIEVALUE1; Path=/; SameSite=None; Secure"}],"cookies":[],
+  "content":{"size":20,"mimeType":"application/json","text":"{\"token\":\"BODYTOKEN42\"}"},"redirectURL":"","headersSize":-1,"bodySize":20},
+ "cache":{},"timings":{"send":0,"wait":1,"receive":0},"_error":"net::ERR_FAILED"},
+{"startedDateTime":"2026-01-01T00:00:01Z","time":1,"request":{"method":"GET","url":"https://api.test/x","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},
+ "response":{"status":403,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":30,"mimeType":"text/plain","text":"origin not allowed; token=ERRTOKEN77"},"redirectURL":"","headersSize":-1,"bodySize":30},
+ "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
+	var red redact.Redactor
+	red.Learn("SAMECOOKIEVALUE1")
+	s := New(Options{Known: red.Known})
+	var out bytes.Buffer
+	if err := s.Rewrite(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, secret := range []string{"SAMECOOKIEVALUE1", "CSRFVALUE99", "hunter2hunter2", "123456", "BODYTOKEN42", "ERRTOKEN77"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("%s survives:\n%s", secret, got)
+		}
+	}
+	// The cookie value has one placeholder wherever it was: Cookie
+	// header, cookies list, queryString, URL, Set-Cookie.
+	if strings.Count(got, "REDACTED-1") != 5 {
+		t.Errorf("the cookie value should be REDACTED-1 in 5 places:\n%s", got)
+	}
+	for _, keep := range []string{`"value": "http://localhost:8800"`, `"value": "cors"`, `"value": "x-csrf-token"`,
+		`"_error": "net::ERR_FAILED"`, `"url": "http://localhost:8800/app.js"`, `Path=/; SameSite=None; Secure`,
+		`"user\":\"ann\"`, `origin not allowed; token=REDACTED-`, bodyComment} {
+		if !strings.Contains(got, keep) {
+			t.Errorf("output lacks %q:\n%s", keep, got)
+		}
+	}
+	if s.Bodies != 1 {
+		t.Errorf("%d bodies removed, want 1 (the 200's; the short 403 body stays)", s.Bodies)
+	}
+	keep := New(Options{KeepBodies: true, Known: red.Known})
+	out.Reset()
+	if err := keep.Rewrite(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	if keep.Bodies != 0 || !strings.Contains(out.String(), `{\"token\":\"REDACTED-`) {
+		t.Errorf("--keep-bodies: %d removed, output:\n%s", keep.Bodies, out.String())
+	}
+}
+
+// TestBadInput: errors name the byte offset, never panic.
+func TestBadInput(t *testing.T) {
+	for _, in := range []string{"", "[]", `{"log":{"entries":[{"request":}]}}`, `{"log":{"entries":[` + strings.Repeat("[", 500)} {
+		f, _ := Input(strings.NewReader(in), 1<<20)
+		err := New(Options{}).Rewrite(&bytes.Buffer{}, f)
+		if err == nil && in != "[]" {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
