@@ -122,6 +122,9 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if sub := subcommand(args); sub != nil {
+		return sub(args[1:], stdin, stdout, stderr)
+	}
 	var o options
 	fset := flag.NewFlagSet("harcors", flag.ContinueOnError)
 	fset.SetOutput(stderr)

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/sanitize"
+)
+
+const sanitizeUsage = `harcors sanitize writes a copy of a HAR that is safe to attach to a bug
+report, and that harcors still gives the same verdict on.
+
+Usage:
+  harcors sanitize [flags] IN [-o OUT]
+
+IN is a HAR file (plain or gzip-compressed) or - for standard input. The
+sanitized HAR goes to standard output, or to OUT with -o.
+
+Replaced by placeholders (REDACTED-1, REDACTED-2...; the same secret gets the
+same placeholder everywhere in the file): cookie values, wherever they
+reappear; Authorization and other credential headers (the scheme stays);
+tokens, codes, keys and signatures in query strings and fragments; URL user
+names and passwords; JWTs anywhere; secrets in JSON and form bodies.
+
+Kept: Origin, every Access-Control-* and Sec-Fetch-* header, statuses,
+redirects, timings, _initiator, _resourceType, _error, cookie names and
+counts. Response bodies are dropped, except error bodies of up to 2 KiB
+(--keep-bodies keeps them all, redacted).
+
+Flags:
+`
+
+func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("harcors sanitize", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	out := fset.String("o", "", "write the sanitized HAR to `file` instead of standard output")
+	keep := fset.Bool("keep-bodies", false, "keep every response body and WebSocket message (redacted)")
+	maxDec := fset.String("max-decompressed", "4GiB", "refuse gzip input that expands past this `size`")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, sanitizeUsage)
+		fset.PrintDefaults()
+		fmt.Fprint(stderr, "\nExit status: 0 written; 2 usage error or unreadable input (nothing is written to -o then).\n")
+	}
+	paths, err := parseInterleaved(fset, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitTrouble
+	}
+	if len(paths) != 1 {
+		fmt.Fprintln(stderr, "harcors sanitize: name one HAR file, or - for standard input (harcors sanitize --help)")
+		return exitTrouble
+	}
+	max, err := parseSize(*maxDec)
+	if err != nil {
+		fmt.Fprintf(stderr, "harcors sanitize: --max-decompressed: %v\n", err)
+		return exitTrouble
+	}
+	in := paths[0]
+	if in == "-" {
+		// The rewrite needs two passes (the cookie values first), and
+		// standard input can be read once: keep it in a temporary file.
+		tmp, err := os.CreateTemp("", "harcors-sanitize-*.har")
+		if err != nil {
+			fmt.Fprintf(stderr, "harcors sanitize: %v\n", err)
+			return exitTrouble
+		}
+		defer os.Remove(tmp.Name())
+		_, err = io.Copy(tmp, stdin)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "harcors sanitize: standard input: %v\n", err)
+			return exitTrouble
+		}
+		in = tmp.Name()
+	}
+	name := paths[0]
+	if name == "-" {
+		name = "standard input"
+	}
+	known, err := sanitize.Learn(in, har.Options{Name: name, MaxDecompressed: max})
+	if err != nil {
+		fmt.Fprintf(stderr, "harcors sanitize: %v\n", err)
+		return exitTrouble
+	}
+	s := sanitize.New(sanitize.Options{KeepBodies: *keep, Known: known})
+	if err := sanitizeTo(s, in, *out, stdout, max); err != nil {
+		fmt.Fprintf(stderr, "harcors sanitize: %s: %v\n", name, err)
+		return exitTrouble
+	}
+	fmt.Fprintf(stderr, "harcors sanitize: %d secrets replaced by %d placeholders, %d bodies removed\n", s.Redacted, s.Secrets(), s.Bodies)
+	return exitOK
+}
+
+// sanitizeTo rewrites the HAR at in to out, or to stdout when out is "".
+// A file is written beside out and renamed, so that a failure leaves no
+// half-written HAR under the name asked for.
+func sanitizeTo(s *sanitize.Sanitizer, in, out string, stdout io.Writer, max int64) error {
+	f, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, err := sanitize.Input(f, max)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		return s.Rewrite(stdout, r)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".harcors-sanitize-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := s.Rewrite(tmp, r); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), out)
+}

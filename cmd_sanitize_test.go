@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSanitizeCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "clean.har")
+	code, stdout, stderr := runCLI(t, "", "sanitize", "testdata/hars/hostile/secrets.har", "-o", out)
+	if code != exitOK || stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "SECRET_") {
+		t.Errorf("the sanitized HAR keeps a planted secret")
+	}
+	// The sanitized file gives the same exit status and findings.
+	c1, r1, _ := runCLI(t, "", "--format", "json", "testdata/hars/hostile/secrets.har")
+	c2, r2, _ := runCLI(t, "", "--format", "json", out)
+	if c1 != c2 || strings.Count(r1, `"rule"`) != strings.Count(r2, `"rule"`) || strings.Count(r1, `"rule"`) == 0 {
+		t.Errorf("verdict changed: exit %d/%d, %d/%d rules", c1, c2, strings.Count(r1, `"rule"`), strings.Count(r2, `"rule"`))
+	}
+	// Standard input to standard output.
+	in, _ := os.ReadFile("testdata/hars/hostile/secrets.har")
+	code, stdout, _ = runCLI(t, string(in), "sanitize", "-")
+	if code != exitOK || !strings.Contains(stdout, `"entries"`) || strings.Contains(stdout, "SECRET_") {
+		t.Errorf("stdin: exit %d, output %.200q", code, stdout)
+	}
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"sanitize"}, exitTrouble},
+		{[]string{"sanitize", "a.har", "b.har"}, exitTrouble},
+		{[]string{"sanitize", "testdata/no-such.har"}, exitTrouble},
+		{[]string{"sanitize", "testdata/hars/broken/truncated.har", "-o", filepath.Join(dir, "t.har")}, exitTrouble},
+		{[]string{"sanitize", "--help"}, exitOK},
+	} {
+		if code, _, stderr := runCLI(t, "", c.args...); code != c.want {
+			t.Errorf("%q: exit %d, want %d (%s)", c.args, code, c.want, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "t.har")); err == nil {
+		t.Errorf("a failed sanitize left a half-written -o file")
+	}
+}
+
+// TestSubcommandNamedFile: a HAR called like a subcommand is read as a HAR
+// after -- or as ./name.
+func TestSubcommandNamedFile(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := os.ReadFile(blockedHAR)
+	if err := os.WriteFile(filepath.Join(dir, "sanitize"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	for _, args := range [][]string{{"--", "sanitize"}, {"./sanitize"}} {
+		if code, _, stderr := runCLI(t, "", args...); code != exitFindings {
+			t.Errorf("%q: exit %d, want %d (read as a HAR); %s", args, code, exitFindings, stderr)
+		}
+	}
+}
