@@ -152,6 +152,39 @@ type Result struct {
 	// CookieValues are the values of the cookies the capture sends or
 	// sets (long enough to be secrets), when Options.CookieValues is set.
 	CookieValues []string
+
+	// affected counts the requests by the severity of their worst finding.
+	affected [numSeverities]int
+}
+
+// numSeverities is the number of severities, Info to Error.
+const numSeverities = int(Error) + 1
+
+// Affected counts the requests with a finding of severity min or higher.
+func (r *Result) Affected(min Severity) int {
+	n := 0
+	for s := range r.affected {
+		if Severity(s) >= min {
+			n += r.affected[s]
+		}
+	}
+	return n
+}
+
+// countAffected counts requests by their worst finding; fs is in entry
+// order, so a request's findings are together.
+func countAffected(fs []Finding) [numSeverities]int {
+	var c [numSeverities]int
+	for i := 0; i < len(fs); {
+		worst := fs[i].Severity
+		j := i + 1
+		for ; j < len(fs) && fs[j].Entry == fs[i].Entry; j++ {
+			worst = max(worst, fs[j].Severity)
+		}
+		c[worst]++
+		i = j
+	}
+	return c
 }
 
 // Options control an analysis.
@@ -427,6 +460,7 @@ func (a *analysis) result(opt Options) *Result {
 		i = j
 	}
 	res.Groups = gp.groups()
+	res.affected = countAffected(res.Findings)
 	return res
 }
 

@@ -79,6 +79,9 @@ type Options struct {
 	// results added so far, redacted wherever they reappear. Writer fills
 	// it; it is shared by every copy of the Options.
 	known map[string]bool
+	// Each lists every finding, one row each, instead of one row per
+	// group of findings that need the same fix (the table and Markdown).
+	Each bool
 }
 
 // defaultWidth is the table width when Options.Width is 0: wide enough for
@@ -122,11 +125,21 @@ func DefaultMinSeverity(f Format) analyze.Severity {
 	return analyze.Warning
 }
 
-// fileView is one result with its findings filtered for display.
+// fileView is one result with its groups and findings filtered for
+// display.
 type fileView struct {
-	res    *analyze.Result
+	res *analyze.Result
+	// groups are the groups at or above the minimum severity; hiddenGroups
+	// counts the others, and hiddenFindings the findings in them.
+	groups         []*analyze.Group
+	hiddenGroups   int
+	hiddenFindings int
+	// shown are the findings at or above the minimum severity, one by one,
+	// for the reports that list every finding (JSON, --each); hidden counts
+	// the others. Empty when the analysis kept no findings.
 	shown  []*analyze.Finding
-	hidden int // findings below the minimum severity
+	hidden int
+	min    analyze.Severity
 }
 
 func views(results []*analyze.Result, min analyze.Severity) []fileView {
@@ -139,9 +152,17 @@ func views(results []*analyze.Result, min analyze.Severity) []fileView {
 	return vs
 }
 
-// view filters r's findings for display.
+// view filters r's groups and findings for display.
 func view(r *analyze.Result, min analyze.Severity) fileView {
-	v := fileView{res: r}
+	v := fileView{res: r, min: min}
+	for _, g := range r.Groups {
+		if g.Severity >= min {
+			v.groups = append(v.groups, g)
+		} else {
+			v.hiddenGroups++
+			v.hiddenFindings += g.Findings
+		}
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if f.Severity >= min {
@@ -151,6 +172,48 @@ func view(r *analyze.Result, min analyze.Severity) fileView {
 		}
 	}
 	return v
+}
+
+// problems counts the shown groups by severity.
+func (v fileView) problems() severityCounts {
+	var c severityCounts
+	for _, g := range v.groups {
+		c = addCount(c, g.Severity)
+	}
+	return c
+}
+
+// requests counts the requests with a shown finding.
+func (v fileView) requests() int {
+	return v.res.Affected(v.min)
+}
+
+// problemLine is "3 problems (1 error, 2 warnings) in 58 requests", or
+// "no findings".
+func (v fileView) problemLine() string {
+	c := v.problems()
+	n := c.total()
+	if n == 0 {
+		return "no findings"
+	}
+	return fmt.Sprintf("%s (%s) in %s", plural(n, "problem", "problems"), c, plural(v.requests(), "request", "requests"))
+}
+
+// hiddenNote is "(2 problems below warning not shown: --severity info shows
+// them)", or "".
+func (v fileView) hiddenNote() string {
+	if v.hiddenGroups == 0 {
+		return ""
+	}
+	return fmt.Sprintf("(%s below %s not shown: --severity info shows %s)",
+		plural(v.hiddenGroups, "problem", "problems"), v.min, itThem(v.hiddenGroups))
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // severityCounts counts findings by severity.
