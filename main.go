@@ -28,6 +28,7 @@ import (
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/report"
+	"golang.org/x/term"
 )
 
 // Exit codes, documented in --help and the README.
@@ -102,6 +103,8 @@ type options struct {
 	color           string
 	jobs            int
 	maxDecompressed string
+	each            bool
+	width           int
 }
 
 type multi []string
@@ -129,6 +132,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("harcors", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	fset.StringVar(&o.format, "format", "table", "output `format`: table, markdown, json or sarif")
+	fset.BoolVar(&o.each, "each", false, "list every finding on a row of its own, instead of one row per problem (table and markdown)")
+	fset.IntVar(&o.width, "width", 0, "fit the table in `N` columns (default: the terminal's width, else $COLUMNS, else 80)")
 	fset.BoolVar(&o.all, "all", false, "also list every cross-origin request with its verdict, passes included")
 	fset.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding of this `severity` or higher is found: error, warning, info or never")
 	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json and sarif: info)")
@@ -296,7 +301,11 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 	if sopt.Color && os.Getenv("NO_COLOR") != "" {
 		sopt.Color = false
 	}
-	sopt.Width = terminalWidth()
+	sopt.Width = o.width
+	if sopt.Width == 0 {
+		sopt.Width = terminalWidth(stdout)
+	}
+	sopt.Each = o.each
 	n, err := parseSize(o.maxDecompressed)
 	if err != nil {
 		return ropt, aopt, sopt, nil, fmt.Errorf("--max-decompressed: %v", err)
@@ -524,22 +533,30 @@ func progress(stderr io.Writer, n int, done *atomic.Int64) func() {
 	return func() { close(quit); <-finished }
 }
 
+// isTerminal reports whether w is a terminal. It asks the terminal (isatty),
+// not the file's mode: /dev/null is a character device too.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// terminalWidth is $COLUMNS when set (shells export it on request), else 100.
-// harcors does not ask the terminal itself, to stay free of platform code.
-func terminalWidth() int {
+// defaultTableWidth is the table width when neither the terminal nor
+// $COLUMNS says: what every terminal shows without wrapping.
+const defaultTableWidth = 80
+
+// terminalWidth is the width the table must fit, as the gh CLI finds it:
+// the terminal's own size when w is one, else $COLUMNS (shells export it
+// on request), else 80.
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if c, _, err := term.GetSize(int(f.Fd())); err == nil && c >= 40 {
+			return c
+		}
+	}
 	if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c >= 40 {
 		return c
 	}
-	return 100
+	return defaultTableWidth
 }
 
 func versionString() string {

@@ -72,6 +72,8 @@ type Finding struct {
 	// response repeats it (a response setting 500 cookies without
 	// SameSite gives one finding with Count 500); 0 and 1 both mean once.
 	Count int
+	// Group is the Key of the finding's group in Result.Groups.
+	Group string
 	// Value is the offending value: the Access-Control-Allow-Origin value,
 	// the method, the header name, the redirect target.
 	Value string
@@ -144,6 +146,10 @@ type Result struct {
 	Err error
 	// ReadWarnings are the reader's non-fatal complaints.
 	ReadWarnings []error
+	// Notes say what the capture as a whole cannot show (the exporter
+	// keeps no preflights, drops blocked requests, strips cookies): said
+	// once, not on every finding.
+	Notes []string
 	Findings     []Finding
 	// Groups fold the findings that need the same fix (see Group), errors
 	// first.

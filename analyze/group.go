@@ -87,15 +87,16 @@ type grouper struct {
 	exch int
 }
 
-// fold adds the findings of one exchange.
+// fold adds the findings of one exchange, and sets their Group.
 func (gp *grouper) fold(fs []Finding) {
 	gp.exch++
 	for i := range fs {
-		gp.add(&fs[i])
+		fs[i].Group = gp.add(&fs[i])
 	}
 }
 
-func (gp *grouper) add(f *Finding) {
+// add folds f into its group and returns the group's key.
+func (gp *grouper) add(f *Finding) string {
 	if gp.byKey == nil {
 		gp.byKey = map[string]*groupState{}
 	}
@@ -123,6 +124,7 @@ func (gp *grouper) add(f *Finding) {
 	g.Patterns, g.patternAt, g.MorePatterns = noteFirst(g.Patterns, g.patternAt, g.MorePatterns, PathPattern(path), f.Entry)
 	g.Methods, g.methodAt, _ = noteFirst(g.Methods, g.methodAt, 0, f.Method, f.Entry)
 	g.Origins, g.originAt, _ = noteFirst(g.Origins, g.originAt, 0, f.Origin, f.Entry)
+	return g.Key
 }
 
 // groups returns the groups: errors first, then warnings, then info; within

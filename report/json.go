@@ -22,9 +22,31 @@ const SchemaID = "harcors/v1"
 // other character: control and bidi characters are \u-escaped by the JSON
 // encoding, so decoding gives the HAR's value back.
 type JSONReport struct {
-	Schema  string     `json:"schema"`  // always "harcors/v1"
-	Version string     `json:"version"` // harcors' version
-	Files   []JSONFile `json:"files"`   // in the order of the inputs
+	Schema  string `json:"schema"`  // always "harcors/v1"
+	Version string `json:"version"` // harcors' version
+	// Totals sum the files' shown groups and findings.
+	Totals JSONTotals `json:"totals"`
+	Files  []JSONFile `json:"files"` // in the order of the inputs
+}
+
+// JSONTotals sums a run: files read, and what was found in them at or
+// above --severity.
+type JSONTotals struct {
+	Files int `json:"files"`
+	// WithFindings, Clean and Unreadable split Files: a file that could not
+	// be read whole counts as unreadable.
+	WithFindings int `json:"withFindings"`
+	Clean        int `json:"clean"`
+	Unreadable   int `json:"unreadable"`
+	// Problems counts groups (see JSONGroup), Requests the requests with
+	// a finding, Findings the findings; Errors, Warnings and Infos split
+	// Problems by severity.
+	Problems int `json:"problems"`
+	Requests int `json:"requests"`
+	Findings int `json:"findings"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
 }
 
 // JSONFile is one input file.
@@ -41,6 +63,10 @@ type JSONFile struct {
 	// Error is null, or why the file could not be read (whole or in part:
 	// the findings then cover the entries read before it).
 	Error *string `json:"error"`
+	// Groups fold the findings that need the same fix: one per distinct
+	// problem, errors first, then by requests. Those below --severity are
+	// left out.
+	Groups []JSONGroup `json:"groups"`
 	// Findings are ordered by entry, then by severity (errors first); those
 	// below --severity (Options.MinSeverity) are left out.
 	Findings []JSONFinding `json:"findings"`
@@ -103,6 +129,43 @@ type JSONFinding struct {
 	// the capture does not hold (preflight cache, an exporter that drops
 	// them); the verdict then rests on the actual response.
 	PreflightCaptured bool `json:"preflightCaptured"`
+	// Count is how many times the problem occurs on this request (a
+	// response that sets 500 cookies without SameSite: one finding, count
+	// 500); at least 1.
+	Count int `json:"count"`
+	// Group is the key of the finding's group in Groups.
+	Group string `json:"group"`
+}
+
+// JSONGroup is a set of findings that need the same fix: same rule, same
+// server, same cause and fix once URLs are set aside (README, "Groups").
+type JSONGroup struct {
+	// Key is stable: the same problem in another capture, or after a
+	// change, has the same key.
+	Key      string `json:"key"`
+	Rule     string `json:"rule"`
+	Title    string `json:"title"`
+	Severity string `json:"severity"`
+	Chromium string `json:"chromium"`
+	Firefox  string `json:"firefox"`
+	// Cause, Fix and Stack are those of the group's first request.
+	Cause string `json:"cause"`
+	Fix   string `json:"fix"`
+	Stack string `json:"stack"`
+	// Server is the scheme, host and port the requests went to; Patterns
+	// their paths with identifiers folded to :id (at most 8, MorePatterns
+	// counts the others); Methods and Origins likewise.
+	Server       string   `json:"server"`
+	Patterns     []string `json:"patterns"`
+	MorePatterns int      `json:"morePatterns"`
+	Methods      []string `json:"methods"`
+	Origins      []string `json:"origins"`
+	// Requests counts the requests in the group, Findings its findings.
+	Requests int `json:"requests"`
+	Findings int `json:"findings"`
+	// Entries are the first entries (log.entries indices) of the group's
+	// requests, at most 20.
+	Entries []int `json:"entries"`
 }
 
 // JSONRequest is one cross-origin request and what became of it.
@@ -139,12 +202,40 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 		jf := JSONFile{
 			File: r.File, Creator: r.Creator, Entries: r.Entries, CrossOrigin: r.CrossOrigin,
 			Preflights: r.Preflights, Paired: r.Paired,
+			Groups:   make([]JSONGroup, 0, len(v.groups)),
 			Findings: make([]JSONFinding, 0, len(v.shown)),
 			Requests: make([]JSONRequest, 0, len(r.Requests)),
 		}
+		t := &doc.Totals
+		t.Files++
+		switch {
+		case r.Err != nil:
+			t.Unreadable++
+		case len(v.groups) > 0:
+			t.WithFindings++
+		default:
+			t.Clean++
+		}
+		pc := v.problems()
+		t.Problems += pc.total()
+		t.Errors += pc.errors
+		t.Warnings += pc.warnings
+		t.Infos += pc.infos
+		t.Requests += v.requests()
 		if r.Err != nil {
 			e := c.errText(r.Err)
 			jf.Error = &e
+		}
+		for _, g := range v.groups {
+			t.Findings += g.Findings
+			jf.Groups = append(jf.Groups, JSONGroup{
+				Key: g.Key, Rule: g.Rule.ID, Title: g.Rule.Title, Severity: g.Severity.String(),
+				Chromium: g.Chromium, Firefox: g.Firefox,
+				Cause: c.text(g.Cause), Fix: c.text(g.Fix), Stack: string(g.Stack),
+				Server: c.url(g.Server), Patterns: cleanURLs(g.Patterns, c), MorePatterns: g.MorePatterns,
+				Methods: nonNil(g.Methods), Origins: cleanAll(g.Origins, c),
+				Requests: g.Requests, Findings: g.Findings, Entries: g.Entries,
+			})
 		}
 		for _, f := range v.shown {
 			jf.Findings = append(jf.Findings, JSONFinding{
@@ -157,6 +248,7 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 				Cause: c.text(f.Cause), Fix: c.text(f.Fix), Stack: string(f.Stack),
 				Credentials: string(f.Credentials), CredentialsBasis: c.text(f.CredentialsBasis),
 				PreflightCaptured: f.PreflightCaptured,
+				Count: max(f.Count, 1), Group: f.Group,
 			})
 		}
 		for _, q := range r.Requests {
@@ -169,6 +261,23 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 		doc.Files = append(doc.Files, jf)
 	}
 	return doc
+}
+
+// cleanURLs cleans each URL or path.
+func cleanURLs(ss []string, c cleaner) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = c.url(s)
+	}
+	return out
+}
+
+// nonNil makes a nil list an empty one, so that JSON says [] and not null.
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
 }
 
 func renderJSON(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {

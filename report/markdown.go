@@ -472,25 +472,25 @@ func hostOf(u string) string {
 
 func mdSummary(buf *bytes.Buffer, s summary) {
 	buf.WriteString("### Across files\n\n")
-	table := func(title, head string, gs []*group, row func(g *group) string) {
+	table := func(title, count, head string, gs []*group, row func(g *group) string) {
 		if len(gs) == 0 {
 			return
 		}
-		fmt.Fprintf(buf, "**%s**\n\n| Requests | Files | %s |\n| ---: | ---: | --- |\n", title, head)
+		fmt.Fprintf(buf, "**%s**\n\n| %s | Files | %s |\n| ---: | ---: | --- |\n", title, count, head)
 		for i, g := range gs {
 			if i == summaryLimit {
 				fmt.Fprintf(buf, "| | | … and %d more |\n", len(gs)-summaryLimit)
 				break
 			}
-			fmt.Fprintf(buf, "| %d | %d | %s |\n", len(g.requests), len(g.files), row(g))
+			fmt.Fprintf(buf, "| %d | %d | %s |\n", g.requests, len(g.files), row(g))
 		}
 		buf.WriteString("\n")
 	}
-	table("By cause", "Cause", s.byCause, func(g *group) string { return mdEscape(g.label) })
-	table("By endpoint", "Endpoint (rules)", s.byEndpoint, func(g *group) string {
+	table("By problem", "Requests", "Problem", s.byCause, func(g *group) string { return mdEscape(g.label) })
+	table("By server", "Problems", "Server (rules)", s.byServer, func(g *group) string {
 		return mdEscape(g.label + " (" + g.ruleList() + ")")
 	})
-	table("By origin", "Origin (rules)", s.byOrigin, func(g *group) string {
+	table("By origin", "Problems", "Origin (rules)", s.byOrigin, func(g *group) string {
 		return mdEscape(g.label + " (" + g.ruleList() + ")")
 	})
 }

@@ -397,11 +397,13 @@ func TestUnreadableFile(t *testing.T) {
 
 // The JSON contract (issue 3 §5): these keys, in this order.
 var (
-	contractTop     = []string{"schema", "version", "files"}
-	contractFile    = []string{"file", "creator", "entries", "crossOrigin", "preflights", "paired", "error", "findings", "requests"}
+	contractTop     = []string{"schema", "version", "totals", "files"}
+	contractFile    = []string{"file", "creator", "entries", "crossOrigin", "preflights", "paired", "error", "groups", "findings", "requests"}
+	contractGroup   = []string{"key", "rule", "title", "severity", "chromium", "firefox", "cause", "fix", "stack",
+		"server", "patterns", "morePatterns", "methods", "origins", "requests", "findings", "entries"}
 	contractFinding = []string{"file", "entry", "preflight", "line", "url", "method", "origin", "rule", "title", "severity",
 		"chromium", "firefox", "message", "firefoxMessage", "value", "status", "cause", "fix", "stack",
-		"credentials", "credentialsBasis", "preflightCaptured"}
+		"credentials", "credentialsBasis", "preflightCaptured", "count", "group"}
 	contractRequest = []string{"entry", "preflight", "line", "url", "method", "origin", "status", "verdict", "rule", "preflightMs"}
 )
 
@@ -484,6 +486,14 @@ func TestJSONContract(t *testing.T) {
 			equalKeys(t, "request", keys, contractRequest)
 			requests++
 		}
+		var gs []json.RawMessage
+		if err := json.Unmarshal(vals["groups"], &gs); err != nil || gs == nil {
+			t.Fatalf("file %d: groups not an array: %s", i, vals["groups"])
+		}
+		for _, x := range gs {
+			keys, _ := objectKeys(t, x)
+			equalKeys(t, "group", keys, contractGroup)
+		}
 	}
 	if findings == 0 || requests == 0 {
 		t.Fatalf("%d findings, %d requests: nothing was checked", findings, requests)
@@ -494,6 +504,33 @@ func TestJSONContract(t *testing.T) {
 	var doc JSONReport
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
+	}
+	// Every finding is in a group of its file, and the groups count every
+	// finding and request once.
+	total := 0
+	for _, f := range doc.Files {
+		in := map[string]int{}
+		reqs := map[string]map[int]bool{}
+		for _, x := range f.Findings {
+			in[x.Group]++
+			if reqs[x.Group] == nil {
+				reqs[x.Group] = map[int]bool{}
+			}
+			reqs[x.Group][x.Entry] = true
+		}
+		for _, g := range f.Groups {
+			if in[g.Key] != g.Findings || len(reqs[g.Key]) != g.Requests {
+				t.Errorf("%s group %s: %d findings in %d requests, the findings say %d in %d", f.File, g.Key, g.Findings, g.Requests, in[g.Key], len(reqs[g.Key]))
+			}
+			delete(in, g.Key)
+			total += g.Findings
+		}
+		if len(in) > 0 {
+			t.Errorf("%s: findings of groups not listed: %v", f.File, in)
+		}
+	}
+	if total != doc.Totals.Findings || total != findings {
+		t.Errorf("totals say %d findings, groups %d, the files list %d", doc.Totals.Findings, total, findings)
 	}
 	var sawNull, sawIndex bool
 	for _, f := range doc.Files {
@@ -673,7 +710,7 @@ func TestSummaryAcrossFiles(t *testing.T) {
 		t.Fatalf("no summary after %d files", len(rs))
 	}
 	sum := out[i:]
-	for _, want := range []string{"By cause:", "By endpoint:", "By origin:", "files: http://localhost:8800 ("} {
+	for _, want := range []string{"By problem:", "By server:", "By origin:", "files: http://localhost:8800 ("} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}

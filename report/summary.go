@@ -9,37 +9,26 @@ import (
 )
 
 // A batch scan of a folder of HARs answers "what is broken, where, and for
-// whom": the summary groups the shown findings of all files by cause (rule,
-// offending value and endpoint), by endpoint and by origin, counting
-// requests (not findings: one request can fail one check and trip two
-// warnings) and files.
+// whom": the summary merges the files' groups (analyze.Group) by key, so a
+// server misconfigured once is one line however many files and requests
+// show it, then counts the problems by server and by page origin.
 
 // summaryLimit is how many groups of each kind the summary lists.
 const summaryLimit = 10
 
-type reqKey struct {
-	file  string
-	entry int
-}
-
 // group is one line of the summary.
 type group struct {
-	label    string // cleaned; for by-cause groups the whole description
-	requests map[reqKey]bool
+	label    string         // cleaned; for problems the whole description
+	requests int            // requests (problems), or problems (servers, origins)
 	files    map[string]bool
-	rules    map[string]int // rule ID -> requests, for endpoint and origin groups
+	rules    map[string]int // rule ID -> problems, for server and origin lines
 	first    int            // order of appearance, to break ties stably
 }
 
-func (g *group) add(f *analyze.Finding, file string) {
-	k := reqKey{file, f.Entry}
-	if !g.requests[k] {
-		g.requests[k] = true
-		g.rules[f.Rule.ID]++
-	}
-	if !g.files[file] {
-		g.files[file] = true
-	}
+func (g *group) add(n int, rule, file string) {
+	g.requests += n
+	g.rules[rule]++
+	g.files[file] = true
 }
 
 // ruleList is "CORS-P16 ×3, CORS-A01" by count.
@@ -78,14 +67,14 @@ func (gs *grouping) get(key, label string) *group {
 	}
 	g, ok := gs.byKey[key]
 	if !ok {
-		g = &group{label: label, requests: map[reqKey]bool{}, files: map[string]bool{}, rules: map[string]int{}, first: gs.n}
+		g = &group{label: label, files: map[string]bool{}, rules: map[string]int{}, first: gs.n}
 		gs.n++
 		gs.byKey[key] = g
 	}
 	return g
 }
 
-// sorted returns the groups by requests, then files, then appearance.
+// sorted returns the groups by count, then files, then appearance.
 func (gs *grouping) sorted() []*group {
 	out := make([]*group, 0, len(gs.byKey))
 	for _, g := range gs.byKey {
@@ -93,8 +82,8 @@ func (gs *grouping) sorted() []*group {
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if len(a.requests) != len(b.requests) {
-			return len(a.requests) > len(b.requests)
+		if a.requests != b.requests {
+			return a.requests > b.requests
 		}
 		if len(a.files) != len(b.files) {
 			return len(a.files) > len(b.files)
@@ -107,9 +96,9 @@ func (gs *grouping) sorted() []*group {
 // summary is the cross-file summary.
 type summary struct {
 	files, withFindings, clean, unreadable int
-	counts                                 severityCounts
+	counts                                 severityCounts // problems, by severity
 	requests                               int
-	byCause, byEndpoint, byOrigin          []*group
+	byCause, byServer, byOrigin            []*group
 }
 
 func summarize(vs []fileView, c cleaner) summary {
@@ -123,9 +112,8 @@ func summarize(vs []fileView, c cleaner) summary {
 // summaryBuilder builds the summary one file at a time, so that a Writer
 // need not hold the files' results.
 type summaryBuilder struct {
-	s                          summary
-	causes, endpoints, origins grouping
-	all                        map[reqKey]bool
+	s                        summary
+	causes, servers, origins grouping
 }
 
 func (b *summaryBuilder) add(v fileView, c cleaner) {
@@ -134,43 +122,37 @@ func (b *summaryBuilder) add(v fileView, c cleaner) {
 	switch {
 	case v.res.Err != nil:
 		s.unreadable++
-	case len(v.shown) > 0:
+	case len(v.groups) > 0:
 		s.withFindings++
 	default:
 		s.clean++
 	}
-	if b.all == nil {
-		b.all = map[reqKey]bool{}
-	}
+	s.requests += v.requests()
 	file := c.plain(v.res.File)
-	for _, f := range v.shown {
-		s.counts = addCount(s.counts, f.Severity)
-		b.all[reqKey{file, f.Entry}] = true
-		ep := endpoint(c.url(f.URL))
-		label := f.Rule.ID + " " + f.Rule.Title
-		if val := c.text(f.Value); val != "" && f.Rule.ID != "CORS-W01" {
+	for _, g := range v.groups {
+		s.counts = addCount(s.counts, g.Severity)
+		server := c.url(g.Server)
+		label := g.Rule.ID + " " + g.Rule.Title
+		if val := c.text(g.Sample.Value); val != "" && g.Rule.ID != "CORS-W01" {
 			// W01's value is the origin, which its own grouping shows.
 			label += " (" + truncate(val, 60) + ")"
 		}
-		// Causes group by host, not path: one misconfigured server
-		// shows as one line however many routes it serves ("37 requests
-		// in 12 files: ... on https://api.example.com"); the endpoint
-		// grouping below keeps the paths.
-		label += " on " + hostOf(ep)
-		b.causes.get(label, label).add(f, file)
-		b.endpoints.get(ep, ep).add(f, file)
-		o := c.text(f.Origin)
-		if o == "" {
-			o = "(no origin)"
+		label += " on " + server
+		b.causes.get(g.Key, label).add(g.Requests, g.Rule.ID, file)
+		b.servers.get(server, server).add(1, g.Rule.ID, file)
+		for _, o := range g.Origins {
+			o = c.text(o)
+			b.origins.get(o, o).add(1, g.Rule.ID, file)
 		}
-		b.origins.get(o, o).add(f, file)
+		if len(g.Origins) == 0 {
+			b.origins.get("(no origin)", "(no origin)").add(1, g.Rule.ID, file)
+		}
 	}
 }
 
 func (b *summaryBuilder) done() summary {
 	s := b.s
-	s.requests = len(b.all)
-	s.byCause, s.byEndpoint, s.byOrigin = b.causes.sorted(), b.endpoints.sorted(), b.origins.sorted()
+	s.byCause, s.byServer, s.byOrigin = b.causes.sorted(), b.servers.sorted(), b.origins.sorted()
 	return s
 }
 
@@ -202,5 +184,5 @@ func (s summary) headline() string {
 	if s.counts.total() == 0 {
 		return line + "; no findings"
 	}
-	return fmt.Sprintf("%s; %s in %s", line, s.counts, plural(s.requests, "request", "requests"))
+	return fmt.Sprintf("%s; %s (%s) in %s", line, plural(s.counts.total(), "problem", "problems"), s.counts, plural(s.requests, "request", "requests"))
 }

@@ -79,10 +79,10 @@ func fileHeadline(v fileView, c cleaner) string {
 		plural(r.Entries, "entry", "entries"),
 		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
 		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights),
-		countSeverities(v.shown).String())
+		v.problemLine())
 	line := strings.Join(parts, " · ")
-	if v.hidden > 0 {
-		line += fmt.Sprintf(" (%s not shown)", plural(v.hidden, "finding", "findings"))
+	if n := v.hiddenNote(); n != "" {
+		line += " " + n
 	}
 	return line
 }
@@ -133,10 +133,20 @@ func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int) err
 	for _, rw := range v.res.ReadWarnings {
 		wrapLine(buf, "note: ", c.errText(rw), w, 2)
 	}
-	if len(v.shown) == 0 {
+	for _, n := range v.res.Notes {
+		wrapLine(buf, "note: ", c.text(n), w, 2)
+	}
+	switch {
+	case len(v.groups) == 0:
 		wrapLine(buf, "", nothingLine(v), w, 0)
-	} else if err := findingsTable(buf, v.shown, c, opt, w); err != nil {
-		return err
+	case opt.Each:
+		if err := findingsTable(buf, v.shown, c, opt, w); err != nil {
+			return err
+		}
+	default:
+		if err := groupsTable(buf, v.groups, c, opt, w); err != nil {
+			return err
+		}
 	}
 	if opt.All && len(v.res.Requests) > 0 {
 		return requestsTable(buf, v.res.Requests, c, opt, w)
@@ -231,6 +241,109 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 	return layout(buf, cols, rows, w)
 }
 
+// groupsTable draws one row per group: the problem and how many requests
+// it hit, where (methods, server, path patterns, first entries), the check
+// that failed, and the cause and fix once.
+func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options, w int) error {
+	wide := w >= wideFrom
+	var cols []column
+	if wide {
+		cols = []column{
+			{header: "PROBLEM", min: 14, weight: 0},
+			{header: "WHERE", min: 24, weight: 2},
+			{header: "ORIGIN", min: 24, weight: 1},
+			{header: "CHECK", min: 18, weight: 2},
+			{header: "CAUSE", min: 20, weight: 4},
+			{header: "FIX", min: 20, weight: 4},
+		}
+	} else {
+		cols = []column{
+			{header: "PROBLEM", min: 14, weight: 0},
+			{header: "WHERE", min: 18, weight: 2},
+			{header: "CHECK", min: 16, weight: 2},
+			{header: "CAUSE AND FIX", min: 20, weight: 5},
+		}
+	}
+	rows := make([][]cell, 0, len(gs))
+	for _, g := range gs {
+		f := g.Sample
+		problem := g.Severity.String() + " " + g.Rule.ID + "\n" + plural(g.Requests, "request", "requests")
+		if g.Findings > g.Requests {
+			problem += "\n" + plural(g.Findings, "finding", "findings")
+		}
+		where := whereText(g, c, w)
+		origins := strings.Join(cleanAll(g.Origins, c), "\n")
+		if origins == "" {
+			origins = "(no origin)"
+		}
+		check := ""
+		if f.Chromium != "" {
+			check = f.Chromium + "\n"
+		}
+		check += checkText(f, c.text(f.Value))
+		if !f.PreflightCaptured {
+			check += "\n(preflight not captured)"
+		}
+		fix := c.text(g.Fix)
+		if n := stackName(g.Stack); n != "" {
+			fix = n + ": " + fix
+		}
+		problemCell := cell{text: problem, paint: painter(opt.Color, severityColor(g.Severity))}
+		if wide {
+			rows = append(rows, []cell{problemCell, {text: where}, {text: origins}, {text: check}, {text: c.text(g.Cause)}, {text: fix}})
+		} else {
+			rows = append(rows, []cell{problemCell, {text: where + "\nfrom " + origins}, {text: check}, {text: c.text(g.Cause) + "\nFix: " + fix}})
+		}
+	}
+	return layout(buf, cols, rows, w)
+}
+
+// cleanAll cleans each string.
+func cleanAll(ss []string, c cleaner) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = c.text(s)
+	}
+	return out
+}
+
+// whereText is where a group's requests went: their methods, the server,
+// the path patterns and the first entries ("#5 #9 #14 +58").
+func whereText(g *analyze.Group, c cleaner, w int) string {
+	var b strings.Builder
+	b.WriteString(c.plain(strings.Join(g.Methods, ", ")))
+	b.WriteString("\n")
+	b.WriteString(c.url(g.Server))
+	for _, p := range g.Patterns {
+		b.WriteString("\n")
+		b.WriteString(shortenURL(c.url(p), urlBudget(w)))
+	}
+	if g.MorePatterns > 0 {
+		fmt.Fprintf(&b, "\n+%d more paths", g.MorePatterns)
+	}
+	b.WriteString("\n")
+	b.WriteString(entryList(g))
+	return b.String()
+}
+
+// entryListMax is how many entry numbers a table row shows.
+const entryListMax = 3
+
+// entryList is "#5 #9 #14 +58": the first entries and how many more.
+func entryList(g *analyze.Group) string {
+	parts := make([]string, 0, entryListMax+1)
+	for i, e := range g.Entries {
+		if i == entryListMax {
+			break
+		}
+		parts = append(parts, "#"+strconv.Itoa(e))
+	}
+	if more := g.Requests - len(parts); more > 0 {
+		parts = append(parts, "+"+strconv.Itoa(more))
+	}
+	return strings.Join(parts, " ")
+}
+
 func preflightTime(r *analyze.Request) string {
 	if r.Preflight < 0 {
 		return "-"
@@ -315,13 +428,13 @@ func tableSummary(buf *bytes.Buffer, s summary, opt Options, w int) {
 			wrapLine(buf, "  ", line(g), w, 4)
 		}
 	}
-	section("By cause", s.byCause, func(g *group) string {
-		return fmt.Sprintf("%s %s: %s", plural(len(g.requests), "request", "requests"), g.where(), g.label)
+	section("By problem", s.byCause, func(g *group) string {
+		return fmt.Sprintf("%s %s: %s", plural(g.requests, "request", "requests"), g.where(), g.label)
 	})
-	section("By endpoint", s.byEndpoint, func(g *group) string {
-		return fmt.Sprintf("%s %s: %s (%s)", plural(len(g.requests), "request", "requests"), g.where(), g.label, g.ruleList())
+	section("By server", s.byServer, func(g *group) string {
+		return fmt.Sprintf("%s %s: %s (%s)", plural(g.requests, "problem", "problems"), g.where(), g.label, g.ruleList())
 	})
 	section("By origin", s.byOrigin, func(g *group) string {
-		return fmt.Sprintf("%s %s: %s (%s)", plural(len(g.requests), "request", "requests"), g.where(), g.label, g.ruleList())
+		return fmt.Sprintf("%s %s: %s (%s)", plural(g.requests, "problem", "problems"), g.where(), g.label, g.ruleList())
 	})
 }
