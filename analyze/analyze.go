@@ -149,8 +149,8 @@ type Result struct {
 	// Notes say what the capture as a whole cannot show (the exporter
 	// keeps no preflights, drops blocked requests, strips cookies): said
 	// once, not on every finding.
-	Notes []string
-	Findings     []Finding
+	Notes    []string
+	Findings []Finding
 	// Groups fold the findings that need the same fix (see Group), errors
 	// first.
 	Groups   []*Group

@@ -248,7 +248,7 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 				Cause: c.text(f.Cause), Fix: c.text(f.Fix), Stack: string(f.Stack),
 				Credentials: string(f.Credentials), CredentialsBasis: c.text(f.CredentialsBasis),
 				PreflightCaptured: f.PreflightCaptured,
-				Count: max(f.Count, 1), Group: f.Group,
+				Count:             max(f.Count, 1), Group: f.Group,
 			})
 		}
 		for _, q := range r.Requests {

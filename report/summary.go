@@ -18,8 +18,8 @@ const summaryLimit = 10
 
 // group is one line of the summary.
 type group struct {
-	label    string         // cleaned; for problems the whole description
-	requests int            // requests (problems), or problems (servers, origins)
+	label    string // cleaned; for problems the whole description
+	requests int    // requests (problems), or problems (servers, origins)
 	files    map[string]bool
 	rules    map[string]int // rule ID -> problems, for server and origin lines
 	first    int            // order of appearance, to break ties stably
