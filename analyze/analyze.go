@@ -159,8 +159,9 @@ type Result struct {
 	// sets (long enough to be secrets), when Options.CookieValues is set.
 	CookieValues []string
 
-	// affected counts the requests by the severity of their worst finding.
-	affected [numSeverities]int
+	// Worst counts the requests with findings by the severity of their
+	// worst finding (Worst[Error] requests have an error finding).
+	Worst [numSeverities]int
 }
 
 // numSeverities is the number of severities, Info to Error.
@@ -169,9 +170,9 @@ const numSeverities = int(Error) + 1
 // Affected counts the requests with a finding of severity min or higher.
 func (r *Result) Affected(min Severity) int {
 	n := 0
-	for s := range r.affected {
+	for s := range r.Worst {
 		if Severity(s) >= min {
-			n += r.affected[s]
+			n += r.Worst[s]
 		}
 	}
 	return n
@@ -466,7 +467,7 @@ func (a *analysis) result(opt Options) *Result {
 		i = j
 	}
 	res.Groups = gp.groups()
-	res.affected = countAffected(res.Findings)
+	res.Worst = countAffected(res.Findings)
 	return res
 }
 
