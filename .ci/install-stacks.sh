@@ -45,5 +45,9 @@ fi
 echo "install-stacks: npm ci in internal/record/stacks/express"
 (cd internal/record/stacks/express && npm ci --no-audit --no-fund)
 
+# har-validator, which internal/sanitize's TestSchema runs on sanitized HARs.
+echo "install-stacks: npm ci in internal/record/harcheck"
+(cd internal/record/harcheck && npm ci --no-audit --no-fund)
+
 /usr/bin/chromium --version
 /usr/bin/firefox-esr --version

@@ -239,6 +239,7 @@ func (s *Sanitizer) entry(e *node) {
 			status, _ = strconv.Atoi(st.s)
 		}
 	}
+	normalizeIP(e)
 	for i, k := range e.keys {
 		v := e.vals[i]
 		switch k {
@@ -251,6 +252,28 @@ func (s *Sanitizer) entry(e *node) {
 		default:
 			s.generic(v)
 		}
+	}
+}
+
+// normalizeIP makes serverIPAddress valid HAR 1.2 for schema validators:
+// Chromium writes "" for a request that got no response and "[::1]" for
+// IPv6; the schema wants an IPv4 or IPv6 address, or no member. Nothing is
+// lost: the empty member goes, the brackets go.
+func normalizeIP(e *node) {
+	for i, k := range e.keys {
+		if k != "serverIPAddress" || e.vals[i].kind != 's' {
+			continue
+		}
+		v := e.vals[i]
+		if v.s == "" {
+			e.keys = append(e.keys[:i:i], e.keys[i+1:]...)
+			e.vals = append(e.vals[:i:i], e.vals[i+1:]...)
+			return
+		}
+		if strings.HasPrefix(v.s, "[") && strings.HasSuffix(v.s, "]") {
+			v.s = v.s[1 : len(v.s)-1]
+		}
+		return
 	}
 }
 

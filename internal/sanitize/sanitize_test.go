@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/redact"
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
 // sanitizeFile runs both passes on the HAR at path.
@@ -201,18 +203,11 @@ func TestSameVerdict(t *testing.T) {
 	t.Logf("%d fixtures: %s", len(files), &st)
 }
 
-const corpusDir = "../../../shared/corpus/public-hars"
-
 // TestCorpus does the same over the public corpus of real captures, which
-// hold real session cookies and tokens.
+// hold real session cookies and tokens: the copies in testdata/corpus, and
+// the wider shared corpus when it sits beside the repository.
 func TestCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.har"))
-	if len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no public corpus at %s", corpusDir)
-		}
-		t.Skipf("no public corpus at %s (outside this workspace)", corpusDir)
-	}
+	files := testcorpus.Files(t, "../..")
 	var st stats
 	st.check(t, files)
 	t.Logf("%d corpus files: %s", len(files), &st)
@@ -300,4 +295,81 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%q: no error", in)
 		}
 	}
+}
+
+// harcheck is the npm tool that validates HARs against the HAR 1.2 schema
+// (har-validator), installed by .ci/install-stacks.sh from its lock file.
+const harcheck = "../record/harcheck"
+
+// TestSchema: the sanitized HAR is valid HAR 1.2 for har-validator, the
+// validator other HAR tools use. Every browser-recorded fixture must come
+// out valid; for the other inputs (hand-made hostile files, exporters that
+// bend the format) sanitizing must not make a valid file invalid.
+func TestSchema(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(harcheck, "node_modules", "har-validator")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("har-validator missing in %s (bash .ci/install-stacks.sh installs it)", harcheck)
+		}
+		t.Skipf("har-validator missing in %s: run npm ci there, or bash .ci/install-stacks.sh", harcheck)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node not on PATH")
+	}
+	files := fixtures(t)
+	files = append(files, testcorpus.Files(t, "../..")...)
+	dir := t.TempDir()
+	var args []string
+	sanitized := map[string]string{} // sanitized file -> original
+	for i, f := range files {
+		out, err := sanitizeFile(t, f, Options{})
+		if err != nil {
+			continue // refused unreadable input: TestSameVerdict covers it
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%03d.har", i))
+		if err := os.WriteFile(p, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sanitized[p] = f
+		args = append(args, p)
+		if !strings.HasSuffix(f, ".gz") && !strings.HasSuffix(f, ".harp") {
+			args = append(args, f)
+		}
+	}
+	cmd := exec.Command("node", append([]string{filepath.Join(harcheck, "validate.js")}, args...)...)
+	res, err := cmd.Output()
+	if len(res) == 0 {
+		t.Fatalf("validate.js: %v", err)
+	}
+	valid := map[string]bool{}
+	for _, line := range strings.Split(string(res), "\n") {
+		if p, ok := strings.CutPrefix(line, "ok "); ok {
+			valid[p] = true
+		}
+	}
+	nValid, recorded := 0, 0
+	for p, orig := range sanitized {
+		browser := strings.Contains(orig, "/chromium/") || strings.Contains(orig, "/firefox/")
+		if browser {
+			recorded++
+		}
+		switch {
+		case valid[p]:
+			nValid++
+		case browser:
+			t.Errorf("%s: the sanitized HAR is not valid HAR 1.2: %s", orig, problem(res, p))
+		case valid[orig]:
+			t.Errorf("%s: valid before sanitizing, not after: %s", orig, problem(res, p))
+		}
+	}
+	t.Logf("%d of %d sanitized HARs valid for har-validator (all %d browser-recorded fixtures must be)", nValid, len(sanitized), recorded)
+}
+
+// problem is validate.js's line about file p.
+func problem(out []byte, p string) string {
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, p+":") {
+			return line
+		}
+	}
+	return "no verdict"
 }
