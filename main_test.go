@@ -215,13 +215,13 @@ func TestREADMERules(t *testing.T) {
 	t.Errorf("README.md's rule table is stale; run: go test -run TestREADMERules -update")
 }
 
-func codeList(xs []string) string {
+func codeList[S ~string](xs []S) string {
 	if len(xs) == 0 {
 		return "—"
 	}
 	q := make([]string, len(xs))
 	for i, x := range xs {
-		q[i] = "`" + x + "`"
+		q[i] = "`" + string(x) + "`"
 	}
 	return strings.Join(q, ", ")
 }

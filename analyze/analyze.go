@@ -62,7 +62,7 @@ type Finding struct {
 	// ("PreflightMissingAllowOriginHeader"); Firefox the console key
 	// ("CORSMissingAllowOrigin2"). Either is empty when the browser reports
 	// no CORS error for this finding (a warning, a network error).
-	Chromium string
+	Chromium CorsError
 	Firefox  string
 	// Message is the console line Chromium printed (reconstructed);
 	// FirefoxMessage Firefox's.

@@ -12,7 +12,7 @@ var (
 	ruleA01 = &Rule{
 		ID: "CORS-A01", Title: "Response has no Access-Control-Allow-Origin", Severity: Error,
 		Doc:      "The browser checked the response of a cross-origin request for Access-Control-Allow-Origin and found none, so the page cannot read it. The request reached the server and was answered with a success or redirect status: the CORS layer did not run for this route, or runs only for some methods or paths. When the preflight did carry the header, two different components answer OPTIONS and the real request.",
-		Chromium: []string{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
+		Chromium: []CorsError{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Make the CORS layer answer every route, for every method, with Access-Control-Allow-Origin: {origin} (or * when no credentials are involved).",
 		Fixes: map[Stack]string{
 			Express: "Register app.use(cors({ origin: ['{origin}'] })) before every router, not on single routes.",
@@ -31,7 +31,7 @@ var (
 	ruleA02 = &Rule{
 		ID: "CORS-A02", Title: "Error response without CORS headers hides the real error", Severity: Error,
 		Doc:      "The actual request reached the server and got an error status (4xx or 5xx), and that error response carries no Access-Control-Allow-Origin. The browser therefore reports a CORS failure and hides the status from the page, although the real problem is the error itself. Error handlers, authentication failures, body-size limits, gateways and WAFs commonly answer without going through the CORS layer; nginx drops add_header on error statuses unless 'always' is given.",
-		Chromium: []string{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
+		Chromium: []CorsError{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Fix the HTTP {status} itself, and send the CORS headers on error responses too so the page sees the real status.",
 		Fixes: map[Stack]string{
 			Express: "Register cors() before every other middleware so error responses also carry it, and make the error handler (app.use((err, req, res, next) => ...)) run after cors.",
@@ -47,7 +47,7 @@ var (
 	ruleA03 = &Rule{
 		ID: "CORS-A03", Title: "Access-Control-Allow-Origin names another origin", Severity: Error,
 		Doc:      "The response allows a different origin than the one the page runs on. The value is compared byte for byte with the page's origin. Usually the page's origin is missing from the server's allowlist, or the server hard-codes one origin (production) while the page runs elsewhere (localhost, staging), or a shared cache served a response generated for another origin.",
-		Chromium: []string{"AllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"AllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Add {origin} to the allowlist and echo the request's Origin when it is allowed, with Vary: Origin.",
 		Fixes: map[Stack]string{
 			Express: "cors({ origin: ['{origin}', ...] }) echoes the matching origin; do not pass a single fixed string when several origins use the API.",
@@ -63,14 +63,14 @@ var (
 	ruleA04 = &Rule{
 		ID: "CORS-A04", Title: "Access-Control-Allow-Origin almost matches: a typo in the allowlist", Severity: Error,
 		Doc:      "The allowed origin differs from the page's origin only in form: a trailing slash or path, upper-case letters, an explicit default port, or the other scheme. Browsers compare the serialized origin byte for byte, so 'https://app.example.com/' does not allow 'https://app.example.com'. The entry in the server's configuration (often an environment variable) was written as a URL instead of an origin.",
-		Chromium: []string{"AllowOriginMismatch", "PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"AllowOriginMismatch", "PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Write the allowed origin exactly as the browser sends it: {origin} (lower-case scheme and host, port only when not the default, no trailing slash, no path).",
 		Ref: "Fetch Standard, CORS check; URL Standard, origin serialization",
 	}
 	ruleA05 = &Rule{
 		ID: "CORS-A05", Title: "Access-Control-Allow-Origin has several values", Severity: Error,
 		Doc:      "The response carries more than one origin: either several Access-Control-Allow-Origin lines (the browser joins them with ', ') or one line listing several origins. Only one value is allowed. Two layers usually add the header independently, for example a reverse proxy or API gateway and the application, or the server sends its whole allowlist instead of the one matching origin.",
-		Chromium: []string{"MultipleAllowOriginValues", "PreflightMultipleAllowOriginValues"}, Firefox: []string{"CORSMultipleAllowOriginNotAllowed", "CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"MultipleAllowOriginValues", "PreflightMultipleAllowOriginValues"}, Firefox: []string{"CORSMultipleAllowOriginNotAllowed", "CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Emit Access-Control-Allow-Origin once, from one layer, with the single matching origin {origin}; remove the CORS headers from the other layer.",
 		Fixes: map[Stack]string{
 			Express: "cors() already sets Access-Control-Allow-Origin: remove res.set()/res.header() calls that set it again, and CORS headers added by a proxy in front of the app.",
@@ -82,7 +82,7 @@ var (
 	ruleA06 = &Rule{
 		ID: "CORS-A06", Title: "Access-Control-Allow-Origin is not a valid origin", Severity: Error,
 		Doc:      "The value is neither '*', nor 'null', nor an origin: a host without a scheme ('example.com'), a pattern ('*.example.com'), or an empty value. Browsers do not expand patterns; the server has to match the request's Origin against its pattern and echo the concrete origin.",
-		Chromium: []string{"InvalidAllowOriginValue", "PreflightInvalidAllowOriginValue"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"InvalidAllowOriginValue", "PreflightInvalidAllowOriginValue"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Match the pattern on the server and send the concrete origin: Access-Control-Allow-Origin: {origin}, with Vary: Origin.",
 		Fixes: map[Stack]string{
 			Express: "cors({ origin: /\\.example\\.com$/ }) matches a pattern and echoes the origin.",
@@ -95,7 +95,7 @@ var (
 	ruleA07 = &Rule{
 		ID: "CORS-A07", Title: "Wildcard origin with credentials", Severity: Error,
 		Doc:      "The response allows any origin ('Access-Control-Allow-Origin: *') but the request was made with credentials (cookies, fetch credentials: 'include', XHR withCredentials). With credentials the wildcard is not allowed, even when Access-Control-Allow-Credentials is true. This is the default of many CORS libraries combined with cookie authentication.",
-		Chromium: []string{"WildcardOriginNotAllowed"}, Firefox: []string{"CORSNotSupportingCredentials"},
+		Chromium: []CorsError{"WildcardOriginNotAllowed"}, Firefox: []string{"CORSNotSupportingCredentials"},
 		Fix: "Echo the specific origin ({origin}) instead of *, send Access-Control-Allow-Credentials: true and Vary: Origin; or stop sending credentials from the page if the API does not need them.",
 		Fixes: map[Stack]string{
 			Express: "cors({ origin: ['{origin}'], credentials: true }); the default origin '*' never works with credentials.",
@@ -110,7 +110,7 @@ var (
 	ruleA08 = &Rule{
 		ID: "CORS-A08", Title: "Credentials not allowed: Access-Control-Allow-Credentials missing or not 'true'", Severity: Error,
 		Doc:      "The request was made with credentials and the origin matched, but the response does not say 'Access-Control-Allow-Credentials: true' (exactly, lower case). The server's CORS configuration does not enable credentials, enables them only on the preflight, or sends 'True' or '1'.",
-		Chromium: []string{"InvalidAllowCredentials", "PreflightInvalidAllowCredentials"}, Firefox: []string{"CORSMissingAllowCredentials"},
+		Chromium: []CorsError{"InvalidAllowCredentials", "PreflightInvalidAllowCredentials"}, Firefox: []string{"CORSMissingAllowCredentials"},
 		Fix: "Send Access-Control-Allow-Credentials: true (lower case) on the preflight and on the actual response.",
 		Fixes: map[Stack]string{
 			Express: "cors({ origin: ['{origin}'], credentials: true }).",
@@ -126,7 +126,7 @@ var (
 	ruleA09 = &Rule{
 		ID: "CORS-A09", Title: "Origin 'null' does not match", Severity: Error,
 		Doc:      "Either the request came from an opaque origin (a sandboxed iframe, a file: or data: page), which the browser serializes as 'null', and the server allowed a real origin; or the server answered 'Access-Control-Allow-Origin: null' to a page with a real origin. Allowing 'null' is unsafe: any sandboxed page can claim it.",
-		Chromium: []string{"AllowOriginMismatch", "PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"AllowOriginMismatch", "PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Serve the page from a real http(s) origin and allow that origin; never allowlist 'null' for an API that uses credentials.",
 		Ref: "HTML Standard, opaque origins; Fetch Standard, CORS check",
 	}
@@ -134,7 +134,7 @@ var (
 	ruleP01 = &Rule{
 		ID: "CORS-P01", Title: "No OPTIONS route: the preflight got 404, 405 or 501", Severity: Error,
 		Doc:      "The browser sent an OPTIONS preflight before the real request and the server answered 404, 405 or 501: nothing handles OPTIONS for this path. Chromium reports the missing Access-Control-Allow-Origin first when the error carries no CORS headers, and 'does not have HTTP ok status' when it does. Routers that match on method (Go 1.22 patterns like \"POST /path\", Express app.post only, Flask methods=['POST']) answer OPTIONS with 405 unless a CORS layer in front of them answers it.",
-		Chromium: []string{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
+		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Answer OPTIONS for {path} with 204 and the CORS headers, before routing: put the CORS layer in front of the router.",
 		Fixes: map[Stack]string{
 			Express: "app.use(cors({ origin: ['{origin}'] })) before the routers answers every OPTIONS; app.options('*', cors()) if cors is applied per route.",
@@ -151,7 +151,7 @@ var (
 	ruleP02 = &Rule{
 		ID: "CORS-P02", Title: "Authentication rejects the preflight (401, 403)", Severity: Error,
 		Doc:      "The preflight was answered 401, 403 or 407. Browsers never send cookies or Authorization with a preflight, so an authentication middleware, API-key check or WAF that runs before CORS rejects every preflight, and the real request is never sent.",
-		Chromium: []string{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
+		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Let preflights (OPTIONS with Access-Control-Request-Method) through without authentication: run CORS before auth.",
 		Fixes: map[Stack]string{
 			Express: "app.use(cors(...)) before the auth middleware (express-jwt, passport...); or skip auth when req.method === 'OPTIONS'.",
@@ -167,14 +167,14 @@ var (
 	ruleP03 = &Rule{
 		ID: "CORS-P03", Title: "Preflight failed with a non-2xx status", Severity: Error,
 		Doc:      "The preflight got a non-2xx status other than a missing route or an authentication failure: a crash, a validator that rejects an OPTIONS without a body, a rate limiter, or a gateway error. The real request is never sent.",
-		Chromium: []string{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
+		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Answer preflights with 204 before validation and business logic run, and look in the server log for what OPTIONS {path} did.",
 		Ref: "Fetch Standard, CORS-preflight fetch step 7 (ok status)",
 	}
 	ruleP04 = &Rule{
 		ID: "CORS-P04", Title: "Preflight redirected", Severity: Error,
 		Doc:      "The preflight was answered with a redirect. Browsers do not follow redirects for preflights. Typical causes: the page calls http:// and the server redirects to https://, or the URL lacks (or has) a trailing slash that the framework adds (Django APPEND_SLASH, Flask strict_slashes, Laravel), or a login or www redirect catches OPTIONS.",
-		Chromium: []string{"PreflightDisallowedRedirect"}, Firefox: []string{"CORSExternalRedirectNotAllowed", "CORSMissingAllowOrigin2"},
+		Chromium: []CorsError{"PreflightDisallowedRedirect"}, Firefox: []string{"CORSExternalRedirectNotAllowed", "CORSMissingAllowOrigin2"},
 		Fix: "Call the final URL directly ({location}) and keep OPTIONS out of redirect rules.",
 		Fixes: map[Stack]string{
 			Django: "Call the URL with its trailing slash ({location}); APPEND_SLASH redirects every method, OPTIONS included. Keep CorsMiddleware above CommonMiddleware.",
@@ -186,7 +186,7 @@ var (
 	ruleP05 = &Rule{
 		ID: "CORS-P05", Title: "Preflight answered without Access-Control-Allow-Origin", Severity: Error,
 		Doc:      "The preflight got a success status but no Access-Control-Allow-Origin. Either a component other than the CORS layer answered OPTIONS (a web server default, a framework's automatic OPTIONS), or the CORS layer rejected the preflight and dropped every CORS header, which is what rs/cors, django-cors-headers and others do when the requested method or a requested header is not in their allowlist: the browser then reports the missing origin header while the real cause is the header or method.",
-		Chromium: []string{"PreflightMissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
+		Chromium: []CorsError{"PreflightMissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Let the CORS layer answer OPTIONS, and allow the requested method and headers ({method}; {header}).",
 		Fixes: map[Stack]string{
 			RsCors:  "rs/cors answers a preflight without any CORS header when a requested header or the method is not allowed: add them to cors.Options.AllowedHeaders / AllowedMethods ({header}; {method}). Options.Debug logs the reason.",
@@ -199,14 +199,14 @@ var (
 	ruleP06 = &Rule{
 		ID: "CORS-P06", Title: "Preflight allows another origin", Severity: Error,
 		Doc:      "The preflight response's Access-Control-Allow-Origin names a different origin than the page's. The page's origin is missing from the allowlist used for OPTIONS, or a CDN cached an OPTIONS response generated for another origin.",
-		Chromium: []string{"PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Allow {origin} for preflights and echo it, with Vary: Origin; do not let caches store OPTIONS responses without Vary: Origin.",
 		Ref: "Fetch Standard, CORS check on the preflight response",
 	}
 	ruleP09 = &Rule{
 		ID: "CORS-P09", Title: "Preflight allows any origin but the request has credentials", Severity: Error,
 		Doc:      "The preflight answered 'Access-Control-Allow-Origin: *' for a request that will be sent with credentials. The preflight itself never carries credentials, but it is checked with the real request's credentials mode, so the wildcard fails.",
-		Chromium: []string{"PreflightWildcardOriginNotAllowed"}, Firefox: []string{"CORSNotSupportingCredentials"},
+		Chromium: []CorsError{"PreflightWildcardOriginNotAllowed"}, Firefox: []string{"CORSNotSupportingCredentials"},
 		Fix: "Echo {origin} (not *) and send Access-Control-Allow-Credentials: true on the preflight response as well.",
 		Fixes: map[Stack]string{
 			Express: "cors({ origin: ['{origin}'], credentials: true }); app.options must use the same options.",
@@ -219,21 +219,21 @@ var (
 	ruleP11 = &Rule{
 		ID: "CORS-P11", Title: "Access-Control-Allow-Methods cannot be parsed", Severity: Error,
 		Doc:      "The preflight's Access-Control-Allow-Methods is not a comma-separated list of method names: it holds spaces inside a name ('GET POST'), quotes, slashes or semicolons. The browser rejects the whole preflight.",
-		Chromium: []string{"InvalidAllowMethodsPreflightResponse"}, Firefox: []string{"CORSInvalidAllowMethod"},
+		Chromium: []CorsError{"InvalidAllowMethodsPreflightResponse"}, Firefox: []string{"CORSInvalidAllowMethod"},
 		Fix: "Send a comma-separated list of methods, e.g. Access-Control-Allow-Methods: GET, POST, PUT, DELETE (the bad item was {value}).",
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.1 (extract header list values)",
 	}
 	ruleP12 = &Rule{
 		ID: "CORS-P12", Title: "Access-Control-Allow-Headers cannot be parsed", Severity: Error,
 		Doc:      "The preflight's Access-Control-Allow-Headers is not a comma-separated list of header names (spaces inside a name, quotes, colons...). The browser rejects the whole preflight.",
-		Chromium: []string{"InvalidAllowHeadersPreflightResponse"}, Firefox: []string{"CORSInvalidAllowHeader"},
+		Chromium: []CorsError{"InvalidAllowHeadersPreflightResponse"}, Firefox: []string{"CORSInvalidAllowHeader"},
 		Fix: "Send a comma-separated list of header names, e.g. Access-Control-Allow-Headers: Content-Type, Authorization (the bad item was {value}).",
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.1",
 	}
 	ruleP13 = &Rule{
 		ID: "CORS-P13", Title: "Method not allowed by the preflight", Severity: Error,
 		Doc:      "The request's method is not GET, HEAD or POST, so the preflight asked for it, and the preflight's Access-Control-Allow-Methods does not list it (and has no usable '*').",
-		Chromium: []string{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
+		Chromium: []CorsError{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
 		Fix: "Add {method} to Access-Control-Allow-Methods.",
 		Fixes: map[Stack]string{
 			Express: "cors({ methods: ['GET', 'POST', '{method}', ...] }).",
@@ -249,21 +249,21 @@ var (
 	ruleP14 = &Rule{
 		ID: "CORS-P14", Title: "Method case differs from Access-Control-Allow-Methods", Severity: Error,
 		Doc:      "Methods are compared case-sensitively. fetch() and XMLHttpRequest upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT; any other method keeps the case the page wrote, so fetch(url, {method: 'patch'}) sends 'patch', which 'Access-Control-Allow-Methods: PATCH' does not allow. Chrome before version 109 hid this by upper-casing.",
-		Chromium: []string{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
+		Chromium: []CorsError{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
 		Fix: "Write the method in upper case in the page ('PATCH'), or list the exact spelling the page sends ({method}) in Access-Control-Allow-Methods.",
 		Ref: "Fetch Standard, method normalization; Chromium AccessControlAllowMethodsInCORSPreflightSpecConformant",
 	}
 	ruleP15 = &Rule{
 		ID: "CORS-P15", Title: "'*' in Access-Control-Allow-Methods does not apply with credentials", Severity: Error,
 		Doc:      "The preflight allows methods with '*', but the request is made with credentials, and with credentials '*' only matches a method literally named '*'.",
-		Chromium: []string{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
+		Chromium: []CorsError{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
 		Fix: "List the methods explicitly: Access-Control-Allow-Methods: GET, POST, {method}.",
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.3",
 	}
 	ruleP16 = &Rule{
 		ID: "CORS-P16", Title: "Request header not allowed by the preflight", Severity: Error,
 		Doc:      "The page sets a header that is not CORS-safelisted, so the preflight asked for it in Access-Control-Request-Headers, and the preflight's Access-Control-Allow-Headers does not list it. Common: Authorization, Content-Type with a JSON or other non-form type, X-Requested-With, X-API-Key, and tracing headers added by SDKs (traceparent, sentry-trace, baggage).",
-		Chromium: []string{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
+		Chromium: []CorsError{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
 		Fix: "Add {header} to Access-Control-Allow-Headers, or stop sending it from the page.",
 		Fixes: map[Stack]string{
 			Express: "cors({ allowedHeaders: ['Content-Type', '{header}', ...] }) (by default cors echoes the requested headers; a fixed list must include every header the page sends).",
@@ -279,7 +279,7 @@ var (
 	ruleP17 = &Rule{
 		ID: "CORS-P17", Title: "'*' in Access-Control-Allow-Headers does not apply with credentials", Severity: Error,
 		Doc:      "The preflight allows headers with '*', but the request is made with credentials, and with credentials '*' only matches a header literally named '*'.",
-		Chromium: []string{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
+		Chromium: []CorsError{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
 		Fix: "List the header names explicitly: Access-Control-Allow-Headers: Content-Type, {header}.",
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.5",
 	}
@@ -312,7 +312,7 @@ var (
 	ruleR01 = &Rule{
 		ID: "CORS-R01", Title: "Redirect response without CORS headers", Severity: Error,
 		Doc:      "The request was redirected, and the redirect response itself lacks a valid Access-Control-Allow-Origin. For a cross-origin request every response in the chain, redirects included, must pass the CORS check. The redirecting component (an http-to-https rule, a trailing-slash rule, a CDN, an auth gateway) has no CORS configuration.",
-		Chromium: []string{"MissingAllowOriginHeader", "AllowOriginMismatch", "WildcardOriginNotAllowed", "InvalidAllowCredentials"}, Firefox: []string{"CORSMissingAllowOrigin2"},
+		Chromium: []CorsError{"MissingAllowOriginHeader", "AllowOriginMismatch", "WildcardOriginNotAllowed", "InvalidAllowCredentials"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Call the final URL ({location}) directly, or add CORS headers to the redirect response.",
 		Fixes: map[Stack]string{
 			Django: "Call the URL with its trailing slash ({location}), and move 'corsheaders.middleware.CorsMiddleware' above CommonMiddleware in MIDDLEWARE: APPEND_SLASH's redirect then carries the CORS headers.",
@@ -325,14 +325,14 @@ var (
 	ruleR02 = &Rule{
 		ID: "CORS-R02", Title: "Origin became 'null' after a cross-origin redirect", Severity: Error,
 		Doc:      "The request was redirected from one origin to another, both different from the page's. The browser then sends 'Origin: null' (a tainted origin), and the final server's Access-Control-Allow-Origin, which names the page's origin, no longer matches.",
-		Chromium: []string{"AllowOriginMismatch", "MissingAllowOriginHeader"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
+		Chromium: []CorsError{"AllowOriginMismatch", "MissingAllowOriginHeader"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Avoid the cross-origin redirect: call the final host directly. If that is not possible and no credentials are involved, the final server can answer Access-Control-Allow-Origin: *.",
 		Ref: "Fetch Standard, redirect-taint",
 	}
 	ruleR03 = &Rule{
 		ID: "CORS-R03", Title: "Redirect to a URL with a user name and password", Severity: Error,
 		Doc:      "A redirect's Location holds credentials (https://user:pass@host/...). Browsers refuse to follow such a redirect for a CORS request.",
-		Chromium: []string{"RedirectContainsCredentials"}, Firefox: []string{"CORSDidNotSucceed2"},
+		Chromium: []CorsError{"RedirectContainsCredentials"}, Firefox: []string{"CORSDidNotSucceed2"},
 		Fix: "Remove the user-info part from the redirect target; send credentials in a header instead.",
 		Ref: "Fetch Standard, HTTP-redirect fetch step 8",
 	}
@@ -350,7 +350,7 @@ var (
 	ruleL04 = &Rule{
 		ID: "CORS-L04", Title: "Local Network Access: permission denied or not asked", Severity: Error,
 		Doc:      "A page on a public site requested a private or loopback address (a router, a printer, a service on localhost). Chromium 142 and later (Local Network Access) ask the user for permission first; the request fails when the permission is denied or dismissed, when the page is not a secure context (http), or when an iframe lacks allow=\"local-network\". No preflight is sent and the capture shows only a failed request, so harcors infers this from the addresses: a public page and a private or loopback target.",
-		Chromium: []string{"LocalNetworkAccessPermissionDenied"},
+		Chromium: []CorsError{"LocalNetworkAccessPermissionDenied"},
 		Fix:      "Serve the page over https and let the user grant local network access when Chromium asks; delegate the permission to iframes with allow=\"local-network\" (or loopback-network); or route the call through the page's own server instead of the user's network.",
 		Ref:      "WICG Local Network Access; Chromium LNA (kLocalNetworkAccessPermissionDenied)",
 	}

@@ -92,7 +92,7 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 	at := f.at
 	st := at.e.Response.Status
 	acao, hasACAO := normalizedHeader(at.e.Response.Headers.Values("Access-Control-Allow-Origin"))
-	base := strings.TrimPrefix(f.corsError, "Preflight")
+	base := f.corsError.base()
 	switch f.corsError {
 	case "PreflightDisallowedRedirect":
 		loc := redirectTarget(at.e)
@@ -241,7 +241,7 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 		}
 		return ruleA03, fmt.Sprintf("%s allows %q, not the page's origin %q: the origin is missing from the allowlist, or the server hard-codes one origin.%s", where, acao, origin, cache)
 	}
-	return ruleU01, "The browser reported " + f.corsError + "."
+	return ruleU01, "The browser reported " + string(f.corsError) + "."
 }
 
 func withOrWithoutCORS(hasACAO bool) string {

@@ -33,7 +33,7 @@ type exchange struct {
 
 // failure is the first check that failed.
 type failure struct {
-	corsError string // Chromium's CorsError name; "" for a network error or an unexplained block
+	corsError CorsError // "" for a network error or an unexplained block
 	param     string
 	at        *node // the entry whose response failed
 	stage     stage
@@ -91,7 +91,7 @@ func evaluate(x *exchange, include bool) *failure {
 	if isRedirectStatus(st) {
 		if loc := redirectTarget(r.e); loc != "" {
 			if u, err := url.Parse(loc); err == nil && u.User != nil {
-				return &failure{corsError: "RedirectContainsCredentials", at: r, stage: stageRedirect}
+				return &failure{corsError: RedirectContainsCredentials, at: r, stage: stageRedirect}
 			}
 		}
 		if ce, param := checkAccess(&r.rs, origin, include); ce != "" {
@@ -107,33 +107,33 @@ func evaluate(x *exchange, include bool) *failure {
 
 // checkAccess is Chromium's cors::CheckAccess on one response: the
 // Access-Control-Allow-Origin check, then Access-Control-Allow-Credentials.
-// It returns the CorsError name and its parameter, or "".
-func checkAccess(h *headerIndex, origin string, include bool) (string, string) {
+// It returns the CorsError and its parameter, or "".
+func checkAccess(h *headerIndex, origin string, include bool) (CorsError, string) {
 	acao, ok := h.normalized(hACAllowOrigin)
 	if ok && acao == "*" {
 		if include {
-			return "WildcardOriginNotAllowed", ""
+			return WildcardOriginNotAllowed, ""
 		}
 		return "", ""
 	}
 	if !ok {
-		return "MissingAllowOriginHeader", ""
+		return MissingAllowOriginHeader, ""
 	}
 	if acao != origin {
 		switch {
 		case strings.ContainsAny(acao, " ,"):
-			return "MultipleAllowOriginValues", acao
+			return MultipleAllowOriginValues, acao
 		case acao == "null":
-			return "AllowOriginMismatch", acao
+			return AllowOriginMismatch, acao
 		case !parsesAsURL(acao):
-			return "InvalidAllowOriginValue", acao
+			return InvalidAllowOriginValue, acao
 		}
-		return "AllowOriginMismatch", acao
+		return AllowOriginMismatch, acao
 	}
 	if include {
 		acac, _ := h.normalized(hACAllowCredentials)
 		if acac != "true" {
-			return "InvalidAllowCredentials", acac
+			return InvalidAllowCredentials, acac
 		}
 	}
 	return "", ""
@@ -150,7 +150,7 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 	e := p.e
 	st := e.Response.Status
 	if isRedirectStatus(st) && redirectTarget(e) != "" {
-		return &failure{corsError: "PreflightDisallowedRedirect", param: redirectTarget(e), at: p, stage: stagePreflight}
+		return &failure{corsError: PreflightDisallowedRedirect, param: redirectTarget(e), at: p, stage: stagePreflight}
 	}
 	if !responded(e) {
 		if st <= 0 {
@@ -164,20 +164,20 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 		return &failure{corsError: "Preflight" + ce, param: param, at: p, stage: stagePreflight}
 	}
 	if st < 200 || st > 299 {
-		return &failure{corsError: "PreflightInvalidStatus", at: p, stage: stagePreflight}
+		return &failure{corsError: PreflightInvalidStatus, at: p, stage: stagePreflight}
 	}
 	al := p.allowLists()
 	if !al.methodsOK {
-		return &failure{corsError: "InvalidAllowMethodsPreflightResponse", param: al.badMethod, at: p, stage: stagePreflight}
+		return &failure{corsError: InvalidAllowMethodsPreflightResponse, param: al.badMethod, at: p, stage: stagePreflight}
 	}
 	if !al.headersOK {
-		return &failure{corsError: "InvalidAllowHeadersPreflightResponse", param: al.badHeader, at: p, stage: stagePreflight}
+		return &failure{corsError: InvalidAllowHeadersPreflightResponse, param: al.badHeader, at: p, stage: stagePreflight}
 	}
 	methods, headers := al.methods, al.headers
 	// Methods compare case-sensitively (Chromium 109 and later).
 	if !isSafelistedMethod(x.method) && !slices.Contains(methods, x.method) &&
 		(include || !slices.Contains(methods, "*")) {
-		return &failure{corsError: "MethodDisallowedByPreflightResponse", param: x.method, at: p, stage: stagePreflight}
+		return &failure{corsError: MethodDisallowedByPreflightResponse, param: x.method, at: p, stage: stagePreflight}
 	}
 	allowed := allowList(headers, len(x.unsafe))
 	star := allowed.has("*")
@@ -186,7 +186,7 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 	}
 	for _, n := range x.unsafe {
 		if !allowed.has(n) && !(!include && star && n != "authorization") {
-			return &failure{corsError: "HeaderDisallowedByPreflightResponse", param: n, at: p, stage: stagePreflight}
+			return &failure{corsError: HeaderDisallowedByPreflightResponse, param: n, at: p, stage: stagePreflight}
 		}
 	}
 	return nil

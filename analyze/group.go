@@ -115,7 +115,7 @@ func (gp *grouper) add(f *Finding) string {
 	if g.Sample == nil || f.Entry < g.Sample.Entry || (f.Entry == g.Sample.Entry && f.Severity > g.Sample.Severity) {
 		s := *f
 		g.Sample = &s
-		g.Severity, g.Chromium, g.Firefox = f.Severity, f.Chromium, f.Firefox
+		g.Severity, g.Chromium, g.Firefox = f.Severity, string(f.Chromium), f.Firefox
 		g.Cause, g.Fix, g.Stack = f.Cause, f.Fix, f.Stack
 	} else if f.Severity > g.Severity {
 		g.Severity = f.Severity

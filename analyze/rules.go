@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -56,9 +55,9 @@ type Rule struct {
 	// Doc explains what the browser checks, what the capture shows and why
 	// it happens, in a few sentences.
 	Doc string
-	// Chromium lists the CorsError values (as the DevTools protocol spells
-	// them) that this rule's findings carry; a finding names the exact one.
-	Chromium []string
+	// Chromium lists the CorsError values that this rule's findings carry;
+	// a finding names the exact one.
+	Chromium []CorsError
 	// Firefox lists the Firefox console keys for the same failures.
 	Firefox []string
 	// Fix is the generic fix; Fixes holds stack-specific ones by Stack ID.
@@ -96,60 +95,6 @@ func (r *Rule) FixText(s Stack) string { return genericWords.Replace(r.FixFor(s)
 // TitleText returns the title with its placeholders in general words.
 func (r *Rule) TitleText() string { return genericWords.Replace(r.Title) }
 
-// Explain renders the rule's documentation as plain text, as
-// `harcors -explain ID` prints it.
-func (r *Rule) Explain() string {
-	var b strings.Builder
-	if r.Retired != "" {
-		fmt.Fprintf(&b, "%s: %s (retired)\n\n", r.ID, r.Title)
-		b.WriteString(wrap("Retired: "+r.Retired, 76))
-		b.WriteString("\n\n")
-	} else {
-		fmt.Fprintf(&b, "%s: %s (%s)\n\n", r.ID, r.Title, r.Severity)
-	}
-	b.WriteString(wrap(r.Doc, 76))
-	b.WriteString("\n")
-	if len(r.Chromium) > 0 {
-		b.WriteString("\nChromium (DevTools protocol CorsError):\n")
-		for _, c := range r.Chromium {
-			fmt.Fprintf(&b, "  %s\n", c)
-			if m := chromiumMessage(c, "fetch", "URL", "", "ORIGIN", "VALUE"); m != "" {
-				b.WriteString(indent(wrap("console: "+m, 72), "    "))
-				b.WriteString("\n")
-			}
-		}
-	}
-	if len(r.Firefox) > 0 {
-		b.WriteString("\nFirefox:\n")
-		for _, k := range r.Firefox {
-			fmt.Fprintf(&b, "  %s\n", k)
-			if m := firefoxMessage(k, "URL", "VALUE", "STATUS"); m != "" {
-				b.WriteString(indent(wrap("console: "+m, 72), "    "))
-				b.WriteString("\n")
-			}
-		}
-	}
-	b.WriteString("\nFix (examples: origin https://app.example.com, PUT, X-Custom-Header):\n")
-	b.WriteString(indent(wrap(r.FixText(Generic), 74), "  "))
-	b.WriteString("\n")
-	if len(r.Fixes) > 0 {
-		stacks := make([]string, 0, len(r.Fixes))
-		for s := range r.Fixes {
-			stacks = append(stacks, string(s))
-		}
-		sort.Strings(stacks)
-		for _, s := range stacks {
-			fmt.Fprintf(&b, "\n  %s:\n", Stack(s).Name())
-			b.WriteString(indent(wrap(r.FixText(Stack(s)), 72), "    "))
-			b.WriteString("\n")
-		}
-	}
-	if r.Ref != "" {
-		fmt.Fprintf(&b, "\nReference: %s\n", r.Ref)
-	}
-	return b.String()
-}
-
 // Rules returns the catalogue of rules harcors reports, ordered by ID.
 func Rules() []*Rule { return catalogue }
 
@@ -173,35 +118,4 @@ func LookupRule(id string) *Rule {
 		}
 	}
 	return nil
-}
-
-func wrap(s string, width int) string {
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		words := strings.Fields(para)
-		line := ""
-		for _, w := range words {
-			if line != "" && len(line)+1+len(w) > width {
-				out = append(out, line)
-				line = w
-				continue
-			}
-			if line != "" {
-				line += " "
-			}
-			line += w
-		}
-		out = append(out, line)
-	}
-	return strings.Join(out, "\n")
-}
-
-func indent(s, pre string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = pre + l
-		}
-	}
-	return strings.Join(lines, "\n")
 }

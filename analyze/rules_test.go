@@ -186,7 +186,7 @@ func TestRuleCases(t *testing.T) {
 func checkFindingNames(t *testing.T, f *analyze.Finding) {
 	t.Helper()
 	r := f.Rule
-	if f.Chromium != "" && !slices.Contains(r.Chromium, string(f.Chromium)) {
+	if f.Chromium != "" && !slices.Contains(r.Chromium, f.Chromium) {
 		t.Errorf("entry %d: %s carries Chromium's %s, which the rule does not list (%v)", f.Entry, r.ID, f.Chromium, r.Chromium)
 	}
 	if f.Firefox != "" && !slices.Contains(r.Firefox, f.Firefox) {

@@ -73,7 +73,7 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 	switch {
 	case x.pre == nil && x.req != nil && !responded(x.req.e) && addressSpace(x.origin) == spacePublic && addressSpace(target) < spacePublic:
 		fd.Rule = ruleL04
-		fd.Chromium = "LocalNetworkAccessPermissionDenied"
+		fd.Chromium = LocalNetworkAccessPermissionDenied
 		fd.Message = fmt.Sprintf("Access to %s at '%s' from origin '%s' has been blocked by CORS policy: Permission was denied for this request to access the `%s` address space.", kindOf(x), x.entry().url, x.origin, addressSpace(target))
 		fd.Cause = fmt.Sprintf("The page on %s (a public address) requested %s (%s address space), and the browser failed the request without a preflight or a response: Local Network Access refused it (permission denied or not granted, or an insecure page).", x.origin, target, addressSpace(target))
 	case x.pre == nil && x.req != nil && !responded(x.req.e) && x.needsPreflight:

@@ -242,7 +242,7 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 				File: f.File, Entry: f.Entry, Preflight: optIndex(f.Preflight), Line: f.Line,
 				URL: c.url(f.URL), Method: f.Method, Origin: c.text(f.Origin),
 				Rule: f.Rule.ID, Title: f.Rule.Title, Severity: f.Severity.String(),
-				Chromium: f.Chromium, Firefox: f.Firefox,
+				Chromium: string(f.Chromium), Firefox: f.Firefox,
 				Message: c.text(f.Message), FirefoxMessage: c.text(f.FirefoxMessage),
 				Value: c.text(f.Value), Status: f.Status,
 				Cause: c.text(f.Cause), Fix: c.text(f.Fix), Stack: string(f.Stack),

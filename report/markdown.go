@@ -137,7 +137,7 @@ func mdFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, several bool)
 		for _, f := range v.shown {
 			check := f.Rule.ID
 			if f.Chromium != "" {
-				check += " " + f.Chromium
+				check += " " + string(f.Chromium)
 			}
 			check += ": " + checkText(f, c.text(f.Value))
 			fmt.Fprintf(buf, "| %d | %s %s | %s %s | %s | %s | %s |\n",
@@ -347,9 +347,7 @@ const (
 // preflight's response.
 func preflightStage(f *analyze.Finding) bool {
 	switch {
-	case strings.HasPrefix(f.Chromium, "Preflight"),
-		f.Chromium == "InvalidAllowMethodsPreflightResponse", f.Chromium == "InvalidAllowHeadersPreflightResponse",
-		f.Chromium == "MethodDisallowedByPreflightResponse", f.Chromium == "HeaderDisallowedByPreflightResponse":
+	case f.Chromium.IsPreflight():
 		return true
 	case f.Chromium == "" && f.Severity >= analyze.Error && f.PreflightEntry != nil && f.Request == nil:
 		return true

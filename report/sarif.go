@@ -70,8 +70,8 @@ type sarifRuleProperty struct {
 	Tags []string `json:"tags,omitempty"`
 	// Chromium and Firefox list the browsers' error names the rule's
 	// findings carry, for people searching for a console message.
-	Chromium []string `json:"chromium,omitempty"`
-	Firefox  []string `json:"firefox,omitempty"`
+	Chromium []analyze.CorsError `json:"chromium,omitempty"`
+	Firefox  []string            `json:"firefox,omitempty"`
 }
 
 type sarifInvocation struct {
@@ -96,15 +96,15 @@ type sarifResult struct {
 }
 
 type sarifResultProps struct {
-	Entry     int    `json:"entry"`
-	Preflight *int   `json:"preflight"`
-	URL       string `json:"url"`
-	Method    string `json:"method"`
-	Origin    string `json:"origin"`
-	Chromium  string `json:"chromium,omitempty"`
-	Firefox   string `json:"firefox,omitempty"`
-	Status    int    `json:"status"`
-	Stack     string `json:"stack,omitempty"`
+	Entry     int               `json:"entry"`
+	Preflight *int              `json:"preflight"`
+	URL       string            `json:"url"`
+	Method    string            `json:"method"`
+	Origin    string            `json:"origin"`
+	Chromium  analyze.CorsError `json:"chromium,omitempty"`
+	Firefox   string            `json:"firefox,omitempty"`
+	Status    int               `json:"status"`
+	Stack     string            `json:"stack,omitempty"`
 }
 
 type sarifLocation struct {

@@ -220,7 +220,7 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 			}
 			check := f.Severity.String() + " " + f.Rule.ID
 			if f.Chromium != "" {
-				check += "\n" + f.Chromium
+				check += "\n" + string(f.Chromium)
 			}
 			check += "\n" + checkText(f, text(f.Value))
 			if !f.PreflightCaptured {

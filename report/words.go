@@ -1,58 +1,21 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
-	"github.com/harcors/harcors/internal/placeholder"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
-// checkForms gives, for each Chromium CorsError, a short human form of the
-// check that failed, with {v} for the finding's value and {s} for its
-// status. Chromium's own name stays beside it (DevTools shows that name and
-// people search for it); the short form says it in a line a table can hold.
-var checkForms = map[string]string{
-	"MissingAllowOriginHeader":             "no Access-Control-Allow-Origin on the response",
-	"PreflightMissingAllowOriginHeader":    "no Access-Control-Allow-Origin on the preflight",
-	"AllowOriginMismatch":                  "Access-Control-Allow-Origin {v} is not the origin",
-	"PreflightAllowOriginMismatch":         "preflight's Access-Control-Allow-Origin {v} is not the origin",
-	"MultipleAllowOriginValues":            "several Access-Control-Allow-Origin values: {v}",
-	"PreflightMultipleAllowOriginValues":   "several Access-Control-Allow-Origin values on the preflight: {v}",
-	"InvalidAllowOriginValue":              "Access-Control-Allow-Origin {v} is not an origin",
-	"PreflightInvalidAllowOriginValue":     "preflight's Access-Control-Allow-Origin {v} is not an origin",
-	"WildcardOriginNotAllowed":             "Access-Control-Allow-Origin * with credentials",
-	"PreflightWildcardOriginNotAllowed":    "preflight answers Access-Control-Allow-Origin * with credentials",
-	"InvalidAllowCredentials":              "Access-Control-Allow-Credentials is '{v}', not 'true'",
-	"PreflightInvalidAllowCredentials":     "preflight's Access-Control-Allow-Credentials is '{v}', not 'true'",
-	"PreflightInvalidStatus":               "preflight status {s} is not 2xx",
-	"PreflightDisallowedRedirect":          "preflight redirected",
-	"InvalidAllowMethodsPreflightResponse": "Access-Control-Allow-Methods does not parse",
-	"InvalidAllowHeadersPreflightResponse": "Access-Control-Allow-Headers does not parse",
-	"MethodDisallowedByPreflightResponse":  "method {v} not in Access-Control-Allow-Methods",
-	"HeaderDisallowedByPreflightResponse":  "header {v} not in Access-Control-Allow-Headers",
-	"RedirectContainsCredentials":          "redirect to a URL with user:password",
-	"DisallowedByMode":                     "cross-origin request in same-origin mode",
-	"CorsDisabledScheme":                   "scheme does not support CORS",
-}
-
-// checkText is the short human form of the check a finding failed, in
-// value already cleaned; for findings that carry no Chromium error (warnings,
-// network errors) it is the rule's title.
+// checkText is the short human form of the check a finding failed, with
+// its value already cleaned, from analyze's table of Chromium errors; for
+// findings that carry no Chromium error (warnings, network errors) it is
+// the rule's title.
 func checkText(f *analyze.Finding, value string) string {
-	form, ok := checkForms[f.Chromium]
-	if !ok || f.Chromium == "" {
-		return f.Rule.Title
+	if t := f.Chromium.CheckText(value, f.Status); t != "" {
+		return t
 	}
-	if value == "" {
-		value = "''"
-	}
-	status := "(none)"
-	if f.Status != 0 {
-		status = strconv.Itoa(f.Status)
-	}
-	return placeholder.Fill(form, "{v}", value, "{s}", status)
+	return f.Rule.Title
 }
 
 // width is the display width of s as the table library measures it (East

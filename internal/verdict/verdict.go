@@ -153,7 +153,7 @@ func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
 		case want.CorsError != "":
 			var match *analyze.Finding
 			for i := range errs {
-				if errs[i].Chromium == want.CorsError {
+				if string(errs[i].Chromium) == want.CorsError {
 					match = &errs[i]
 				}
 			}
