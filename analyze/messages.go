@@ -172,7 +172,7 @@ func (c CorsError) IsPreflight() bool {
 func (c CorsError) base() CorsError { return CorsError(strings.TrimPrefix(string(c), "Preflight")) }
 
 // CheckText is the error's short form with the value and the status filled
-// in: value "" is shown as '', status 0 as "(none)". It is "" for an error
+// in: value "" is shown as ”, status 0 as "(none)". It is "" for an error
 // harcors does not know.
 func (c CorsError) CheckText(value string, status int) string {
 	i := c.Info()
