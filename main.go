@@ -176,7 +176,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "harcors: no rule %q; harcors --rules lists them\n", o.explain)
 			return exitTrouble
 		}
-		fmt.Fprint(stdout, report.Explain(r, terminalWidth()))
+		fmt.Fprint(stdout, report.Explain(r, terminalWidth(stdout)))
 		return exitOK
 	}
 

@@ -278,7 +278,7 @@ func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options,
 		}
 		check := ""
 		if f.Chromium != "" {
-			check = f.Chromium + "\n"
+			check = string(f.Chromium) + "\n"
 		}
 		check += checkText(f, c.text(f.Value))
 		if !f.PreflightCaptured {
