@@ -52,6 +52,7 @@ func TestLive(t *testing.T) {
 		checkHAR(t, out, id)
 		checkAgreement(t, out, id)
 	}
+	checkProofsLive(t, out, recorded)
 	compareVerdicts(t, out, committedDir, recorded, diffVerdict)
 }
 
@@ -85,7 +86,33 @@ func TestLiveFirefox(t *testing.T) {
 		checkHAR(t, out, id)
 		checkFirefoxAgreement(t, out, id)
 	}
+	checkProofsLive(t, out, recorded)
 	compareVerdicts(t, out, committedFirefoxDir, recorded, diffFirefoxVerdict)
+}
+
+// checkProofsLive checks that the browser just let every request of every
+// proof through: harcors' fix, applied as written, works.
+func checkProofsLive(t *testing.T, dir string, recorded map[string]bool) {
+	t.Helper()
+	n := 0
+	for _, s := range allScenarios {
+		if s.Proves == nil || !recorded[s.ID()] {
+			continue
+		}
+		n++
+		var v Verdict
+		if err := readJSON(filepath.Join(dir, s.ID()+".verdict.json"), &v); err != nil {
+			t.Errorf("%s: %v", s.ID(), err)
+			continue
+		}
+		for _, r := range v.Requests {
+			if r.Blocked {
+				t.Errorf("%s: %s still blocks %s %s with harcors' %s fix for %s applied: %s%s %s",
+					s.ID(), v.Browser, r.Method, r.URL, s.Proves.Rule, s.Proves.Fails, r.CorsError, r.FirefoxError, r.JS)
+			}
+		}
+	}
+	t.Logf("%d fix proofs recorded", n)
 }
 
 // checkFirefoxAgreement runs harcors on a fresh Firefox HAR and compares

@@ -78,6 +78,9 @@ type Scenario struct {
 	// Firefox (a Chromium-only feature or switch); the Firefox recorder
 	// skips it with that reason.
 	ChromiumOnly string
+	// Proves, when set, makes the scenario the proof of one of harcors'
+	// fix texts (see Proof); it must pass in both browsers.
+	Proves *Proof
 }
 
 // Page is the origin of the page the scenario runs in.
@@ -101,6 +104,9 @@ func register(stack string, ss ...*Scenario) {
 }
 
 func checkScenarios() error {
+	if err := fillProofs(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, s := range allScenarios {
 		if seen[s.ID()] {

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/harcors/harcors/analyze"
 )
 
 // Scenarios of the "apache" stack: Apache httpd 2.4 on
@@ -51,4 +53,25 @@ func init() {
 		&Scenario{Name: "setenvif-credentials-ok", Description: "SetEnvIf echoes an allow-listed origin with Allow-Credentials: true; credentialed GET (passes)",
 			JS: `await f(URL, {credentials: 'include'})`},
 	)
+}
+
+// Proofs of harcors' Apache fixes: stacks/apache/httpd.conf has each
+// <name>-fixed location beside the proofs comment. header-always-set-404 is
+// already the fix for header-set-404.
+func init() {
+	fixed := func(name, rule, hash string, keys ...string) *Scenario {
+		return &Scenario{Name: name + "-fixed", Proves: proof("apache--"+name, rule, analyze.Apache, hash, keys...)}
+	}
+	dirSlash := fixed("dir-slash", "CORS-P04", "ec1e5e784f63")
+	dirSlash.JS = `await f(URL + '/', {method: 'PUT', body: '{}'})`
+	register("apache",
+		dirSlash,
+		fixed("header-add-duplicate", "CORS-A05", "44edf17a5de8", "Header always unset Access-Control-Allow-Origin"),
+		fixed("options-static-put", "CORS-P13", "8a8ec9ad994b", "Header always set Access-Control-Allow-Methods \"GET, POST, "),
+	)
+	for _, s := range allScenarios {
+		if s.ID() == "apache--header-always-set-404" {
+			s.Proves = proof("apache--header-set-404", "CORS-A02", analyze.Apache, "0e35cc715355", "Header always set")
+		}
+	}
 }

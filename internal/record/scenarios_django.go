@@ -1,5 +1,7 @@
 package main
 
+import "github.com/harcors/harcors/analyze"
+
 // Scenarios of the "django" stack: Django with django-cors-headers
 // (Debian's packages) on http://127.0.0.1:8807, project in stacks/django.
 // One settings file serves all of them, with CorsMiddleware placed below
@@ -32,5 +34,29 @@ func init() {
 			JS: `await f(URL, {method: 'POST', credentials: 'include', headers: {'Content-Type': 'application/json'}, body: '{}'})`},
 		&Scenario{Name: "expose-headers-missing", Description: "CORS_EXPOSE_HEADERS left empty: the GET passes but the page reads X-Total-Count as null",
 			JS: `await f(URL, {}, r => 'X-Total-Count=' + r.headers.get('X-Total-Count'))`},
+	)
+}
+
+// startDjangoFixed runs the same project with stacks/django/settings_fixed.py:
+// harcors' fixes for the django scenarios applied to one settings file.
+func startDjangoFixed(env *stackEnv) (func(), error) {
+	return startChild(env, "django-fixed", 8817, env.Dir("django"),
+		[]string{"PYTHONDONTWRITEBYTECODE=1", "DJANGO_SETTINGS_MODULE=settings_fixed"},
+		debianPython, "manage.py", "runserver", "127.0.0.1:8817", "--noreload")
+}
+
+// Proofs of harcors' django-cors-headers fixes: the failing django
+// scenarios again, on the "django-fixed" stack.
+func init() {
+	fixed := func(name, rule, hash string, keys ...string) *Scenario {
+		return &Scenario{Name: name, Proves: proof("django--"+name, rule, analyze.Django, hash, keys...)}
+	}
+	slash := fixed("append-slash-redirect", "CORS-R01", "ba055d5c8ba1", "'corsheaders.middleware.CorsMiddleware'")
+	slash.JS = `await f(URL + '/')`
+	register("django-fixed",
+		slash,
+		fixed("custom-header-not-allowed", "CORS-P16", "a0ef63f031c1", "CORS_ALLOW_HEADERS = (*default_headers, '"),
+		fixed("protected-preflight-401", "CORS-P02", "f12728fab48e"),
+		fixed("urls-regex-excluded", "CORS-A01", "9fbe5ced3f8d", "'corsheaders.middleware.CorsMiddleware'"),
 	)
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/harcors/harcors/analyze"
 )
 
 // Scenarios of the "express" stack: Express 5 with the cors package on
@@ -68,4 +70,29 @@ func init() {
 		&Scenario{Name: "manual-header-after-cors", Description: "cors({origin: page}) and then a middleware that appends Access-Control-Allow-Origin: * by hand: two values",
 			JS: `await f(URL)`},
 	)
+}
+
+// Proofs of harcors' Express fixes: stacks/express/server.js has each
+// <name>-fixed router beside the proofs comment. route-cors-with-options-ok
+// is already the fix for route-cors-no-options.
+func init() {
+	const ex = analyze.Express
+	fixed := func(name, rule, hash string, keys ...string) *Scenario {
+		return &Scenario{Name: name + "-fixed", Proves: proof("express--"+name, rule, ex, hash, keys...)}
+	}
+	register("express",
+		fixed("allowed-headers-restricted", "CORS-P16", "b1d80d8db1bc", "allowedHeaders: ['Content-Type', "),
+		fixed("auth-before-cors-401", "CORS-P02", "1c5799055ca3"),
+		fixed("credentials-true-default-origin", "CORS-P09", "66b194b086dd", "credentials: true"),
+		fixed("default-credentials", "CORS-A07", "08953eaf1ae3", "credentials: true"),
+		fixed("json-parse-error-before-cors", "CORS-A02", "54763cc04e0b"),
+		fixed("manual-header-after-cors", "CORS-A05", "d9aa6a98012b"),
+		fixed("methods-restricted", "CORS-P13", "925706bce2a8", "methods: ['GET', 'POST', "),
+		fixed("origin-function-rejects", "CORS-A01", "4c225548ab78"),
+	)
+	for _, s := range allScenarios {
+		if s.ID() == "express--route-cors-with-options-ok" {
+			s.Proves = proof("express--route-cors-no-options", "CORS-P05", ex, "e02afd115b60")
+		}
+	}
 }

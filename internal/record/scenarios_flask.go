@@ -1,5 +1,7 @@
 package main
 
+import "github.com/harcors/harcors/analyze"
+
 // Scenarios of the "flask" stack: Flask with flask-cors (Debian's packages)
 // on http://127.0.0.1:8806, apps in stacks/flask/app.py.
 
@@ -32,5 +34,21 @@ func init() {
 			JS: `await f(URL, {method: 'DELETE'})`},
 		&Scenario{Name: "expose-headers-missing", Description: "CORS(app) without expose_headers: the GET passes but the page reads X-Total-Count as null",
 			JS: `await f(URL, {}, r => 'X-Total-Count=' + r.headers.get('X-Total-Count'))`},
+	)
+}
+
+// Proofs of harcors' flask-cors fixes: stacks/flask/app.py has each
+// <name>-fixed app beside the proofs comment. errorhandler-500-ok is not
+// one: it leaves PROPAGATE_EXCEPTIONS off, which the fix does not say.
+func init() {
+	fixed := func(name, rule, hash string, keys ...string) *Scenario {
+		return &Scenario{Name: name + "-fixed", Proves: proof("flask--"+name, rule, analyze.Flask, hash, keys...)}
+	}
+	register("flask",
+		fixed("allow-headers-restricted", "CORS-P16", "97635e8b8940", "allow_headers=['Content-Type', "),
+		fixed("before-request-auth-401", "CORS-P02", "310ca0d0d69b", "request.method == 'OPTIONS'"),
+		fixed("debug-500-no-cors", "CORS-A02", "b86108e4c8ff"),
+		fixed("resources-regex-miss", "CORS-A01", "1da50867f5c9"),
+		fixed("strict-slashes-308", "CORS-P04", "bca94b4d759d", "strict_slashes=False"),
 	)
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+
+	"github.com/harcors/harcors/analyze"
 )
 
 // Scenarios of the "nginx" stack: nginx on http://127.0.0.1:8804 with the
@@ -68,4 +70,37 @@ func init() {
 		&Scenario{Name: "acac-capitalized", Description: "A copied snippet sends Access-Control-Allow-Credentials: True; credentialed GET",
 			JS: `await f(URL, {credentials: 'include'})`},
 	)
+}
+
+// Proofs of harcors' nginx fixes: stacks/nginx/nginx.conf has each
+// /<name>-fixed location beside the proofs comment. Two scenarios above are
+// already the fix for another: add-header-always-404 and
+// proxy-hide-header-ok.
+func init() {
+	fixed := func(name, rule, hash string, keys ...string) *Scenario {
+		return &Scenario{Name: name + "-fixed", Proves: proof("nginx--"+name, rule, analyze.Nginx, hash, keys...)}
+	}
+	register("nginx",
+		fixed("acac-capitalized", "CORS-A08", "1d0dc45e4acd", "add_header Access-Control-Allow-Credentials true always;"),
+		fixed("add-header-inheritance", "CORS-A01", "8ba78b44824e", "add_header Access-Control-Allow-Origin \"http://localhost:8800\" always;"),
+		withMount(fixed("proxy-500-no-always", "CORS-A02", "ac09ca5cc54f", "always;"), upstream(func(w http.ResponseWriter, r *http.Request) {
+			reply(w, http.StatusInternalServerError, `{"error":"upstream failed"}`)
+		})),
+		withMount(fixed("proxy-duplicate-acao-preflight", "CORS-A05", "2ebe63724ac4", "proxy_hide_header Access-Control-Allow-Origin;"),
+			upstream(split(goodPreflight("GET, PUT", "Content-Type"), echoOK))),
+		fixed("static-custom-header-405", "CORS-P01", "df6315b81fd7", "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin "),
+	)
+	for _, s := range allScenarios {
+		switch s.ID() {
+		case "nginx--add-header-always-404":
+			s.Proves = proof("nginx--add-header-404-no-always", "CORS-A02", analyze.Nginx, "ac09ca5cc54f", "always;")
+		case "nginx--proxy-hide-header-ok":
+			s.Proves = proof("nginx--proxy-duplicate-acao", "CORS-A05", analyze.Nginx, "2ebe63724ac4", "proxy_hide_header Access-Control-Allow-Origin;")
+		}
+	}
+}
+
+func withMount(s *Scenario, m func(Muxes, string)) *Scenario {
+	s.Mount = m
+	return s
 }

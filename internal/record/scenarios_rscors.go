@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 
+	"github.com/harcors/harcors/analyze"
 	"github.com/rs/cors"
 )
 
@@ -83,5 +84,45 @@ func init() {
 			})},
 		&Scenario{Name: "xhr-requested-with-ok", Description: "XMLHttpRequest with X-Requested-With, one of cors.Default()'s allowed headers (passes)",
 			JS: `await x('GET', URL, {headers: {'X-Requested-With': 'XMLHttpRequest'}})`, Mount: withCors(cors.Default(), plainOK)},
+	)
+}
+
+// Proofs of harcors' fixes on the rs/cors stack: each failing scenario
+// above with the fix harcors prints for it applied. Without a preflight
+// rs/cors leaves no trace in a response, so some of those are the generic
+// fixes.
+func init() {
+	fixed := func(name, rule string, stack analyze.Stack, hash string, m func(Muxes, string), keys ...string) *Scenario {
+		return &Scenario{Name: name + "-fixed", Mount: m, Proves: proof("rscors--"+name, rule, stack, hash, keys...)}
+	}
+	credentialed := withCors(cors.New(cors.Options{AllowedOrigins: []string{"http://localhost:8800"}, AllowCredentials: true}), plainOK)
+	register("rscors",
+		// Echo the specific origin with Allow-Credentials: true (and Vary).
+		fixed("allowall-credentials", "CORS-A07", analyze.Generic, "f57a92a92767", credentialed),
+		fixed("star-with-allowcredentials", "CORS-A07", analyze.Generic, "f57a92a92767", credentialed),
+		fixed("default-put-masked", "CORS-P05", analyze.RsCors, "12f471fa3c0c", withCors(cors.New(cors.Options{
+			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead, http.MethodPut},
+		}), plainOK), "AllowedMethods"),
+		fixed("unlisted-header-masked", "CORS-P05", analyze.RsCors, "12f471fa3c0c", withCors(cors.New(cors.Options{
+			AllowedOrigins: []string{"http://localhost:8800"},
+			AllowedHeaders: []string{"Content-Type", "Authorization"},
+		}), plainOK), "AllowedHeaders"),
+		// OptionsPassthrough left off: rs/cors answers OPTIONS itself.
+		fixed("options-passthrough-405", "CORS-P01", analyze.RsCors, "ba13ecdd4101", func(m Muxes, p string) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("DELETE "+p, plainOK)
+			opts := cors.Options{AllowedMethods: []string{http.MethodGet, http.MethodDelete}}
+			m.API.Handle(p, cors.New(opts).Handler(mux))
+		}, "cors.New(opts).Handler(mux)"),
+		// The origin as the browser sends it, without the slash.
+		fixed("origin-trailing-slash-config", "CORS-A01", analyze.Generic, "a2a7929bec2c",
+			withCors(cors.New(cors.Options{AllowedOrigins: []string{"http://localhost:8800"}}), plainOK)),
+		// The CORS layer in front of the method-pattern mux.
+		fixed("per-route-method-pattern-405", "CORS-P01", analyze.Generic, "05bfe8814835", func(m Muxes, p string) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("PUT "+p, plainOK)
+			opts := cors.Options{AllowedMethods: []string{http.MethodPut}}
+			m.API.Handle(p, cors.New(opts).Handler(mux))
+		}),
 	)
 }

@@ -100,5 +100,63 @@ scenario('manual-header-after-cors', r => {
   r.get('/', ok);
 });
 
+// ---- Proofs: each failing scenario above with harcors' fix applied ----
+// (scenario <name>-fixed; proof entries in scenarios_express.go)
+
+// CORS-P16: cors({ allowedHeaders: ['Content-Type', '{header}', ...] }).
+scenario('allowed-headers-restricted-fixed', r => {
+  r.use(cors({ origin: PAGE, allowedHeaders: ['Content-Type', 'authorization'] }));
+  r.get('/', ok);
+});
+
+// CORS-P02: app.use(cors(...)) before the auth middleware.
+scenario('auth-before-cors-401-fixed', r => {
+  r.use(cors());
+  r.use((req, res, next) => {
+    if (!req.headers.authorization) return res.status(401).json({ error: 'no token' });
+    next();
+  });
+  r.get('/', ok);
+});
+
+// CORS-P09: cors({ origin: ['{origin}'], credentials: true }).
+scenario('credentials-true-default-origin-fixed', r => {
+  r.use(cors({ origin: [PAGE], credentials: true }));
+  r.put('/', express.json(), ok);
+});
+
+// CORS-A07: cors({ origin: ['{origin}'], credentials: true }).
+scenario('default-credentials-fixed', r => {
+  r.use(cors({ origin: [PAGE], credentials: true }));
+  r.get('/', ok);
+});
+
+// CORS-A02: cors() before every other middleware, the error handler after
+// it: the parser's 400 now carries the headers and the page reads it.
+scenario('json-parse-error-before-cors-fixed', r => {
+  r.use(cors());
+  r.use(express.json());
+  r.post('/', ok);
+  r.use((err, req, res, next) => res.status(err.status || 500).json({ error: err.message }));
+});
+
+// CORS-A05: cors() already sets it; the hand-written second header is gone.
+scenario('manual-header-after-cors-fixed', r => {
+  r.use(cors({ origin: PAGE }));
+  r.get('/', ok);
+});
+
+// CORS-P13: cors({ methods: ['GET', 'POST', '{method}', ...] }).
+scenario('methods-restricted-fixed', r => {
+  r.use(cors({ origin: PAGE, methods: ['GET', 'POST', 'DELETE'] }));
+  r.delete('/', ok);
+});
+
+// CORS-A01: app.use(cors({ origin: ['{origin}'] })) before every router.
+scenario('origin-function-rejects-fixed', r => {
+  r.use(cors({ origin: [PAGE] }));
+  r.get('/', ok);
+});
+
 const port = Number(process.env.PORT || 8803);
 app.listen(port, '127.0.0.1', () => console.log('express stack on ' + port));

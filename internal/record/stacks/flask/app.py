@@ -119,6 +119,56 @@ def counted():
     return resp
 
 
+# ---- Proofs: each failing scenario above with harcors' fix applied ----
+# (app <name>-fixed; proof entries in scenarios_flask.go)
+
+# CORS-P16: CORS(app, allow_headers=['Content-Type', '{header}', ...]).
+a = scenario("allow-headers-restricted-fixed")
+CORS(a, allow_headers=['Content-Type', 'x-custom-header'])
+a.add_url_rule("/allow-headers-restricted-fixed", view_func=ok)
+
+# CORS-P02: the before_request auth hook returns early for OPTIONS.
+a = scenario("before-request-auth-401-fixed")
+CORS(a)
+
+
+@a.before_request
+def require_token_fixed():
+    if request.method == 'OPTIONS':
+        return None
+    if "Authorization" not in request.headers:
+        return jsonify(error="missing token"), 401
+
+
+a.add_url_rule("/before-request-auth-401-fixed", view_func=ok)
+
+# CORS-A02: still PROPAGATE_EXCEPTIONS, but an error handler that returns
+# a response, so after_request (and flask-cors) runs on the 500.
+a = scenario("debug-500-no-cors-fixed", PROPAGATE_EXCEPTIONS=True)
+CORS(a)
+
+
+@a.route("/debug-500-no-cors-fixed", methods=["POST"])
+def debug_500_fixed():
+    raise RuntimeError("boom")
+
+
+@a.errorhandler(Exception)
+def json_exception(e):
+    return jsonify(error="internal error"), 500
+
+
+# CORS-A01: CORS(app, origins=['{origin}']) on the whole app.
+a = scenario("resources-regex-miss-fixed")
+CORS(a, origins=[PAGE])
+a.add_url_rule("/resources-regex-miss-fixed", view_func=ok)
+
+# CORS-P04: the route keeps its slash, declared with strict_slashes=False.
+a = scenario("strict-slashes-308-fixed")
+CORS(a)
+a.add_url_rule("/strict-slashes-308-fixed/", view_func=ok, methods=["GET", "PUT"], strict_slashes=False)
+
+
 def not_found(environ, start_response):
     start_response("404 Not Found", [("Content-Type", "text/plain")])
     return [b"no such scenario\n"]
