@@ -34,6 +34,8 @@ type Reader struct {
 	format string
 	// readAhead says to read the input in a goroutine (Open does).
 	readAhead bool
+	// tmp is the temporary copy of a zip archive read from a stream.
+	tmp *os.File
 
 	state     readState
 	jsonp     bool // the HAR is wrapped in onInputData(...) (harviewer .harp)
@@ -105,6 +107,10 @@ func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
 	r := &Reader{opt: opt, readAhead: ahead}
 	if err := r.start(rd); err != nil {
 		r.stopAhead()
+		if r.tmp != nil {
+			r.tmp.Close()
+			r.tmp = nil
+		}
 		return r, err
 	}
 	return r, nil
@@ -182,8 +188,9 @@ func (r *Reader) waitAhead() {
 	}
 }
 
-// Close closes the file opened by Open (it does nothing for a Reader made
-// by NewReader) and releases the buffer. Next returns an error afterwards.
+// Close closes the file opened by Open, and the temporary copy of a zip
+// archive read from a stream, and releases the buffer. Next returns an
+// error afterwards.
 func (r *Reader) Close() error {
 	if r.err == nil {
 		r.err = &Error{File: r.opt.Name, Offset: -1, Msg: "read after Close", err: os.ErrClosed}
@@ -195,6 +202,13 @@ func (r *Reader) Close() error {
 	if r.sp != nil {
 		r.sp.wait()
 		r.sp = nil
+	}
+	if t := r.tmp; t != nil {
+		r.tmp = nil
+		t.Close()
+		if r.closer == nil {
+			r.waitAhead() // it reads the closed copy, so it ends soon
+		}
 	}
 	c := r.closer
 	r.closer = nil
@@ -217,6 +231,7 @@ func ReadAll(rd io.Reader, opt Options) (*Log, []*Entry, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	defer r.Close()
 	var es []*Entry
 	for {
 		e, err := r.Next()
@@ -324,27 +339,45 @@ var (
 )
 
 func (r *Reader) start(src io.Reader) error {
-	var head [4]byte
+	var head [headSize]byte
 	n, err := io.ReadFull(src, head[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return &Error{File: r.opt.Name, Offset: -1, Msg: "read error: " + err.Error(), err: err}
 	}
 	h := head[:n]
 	in := io.MultiReader(bytes.NewReader(h), src)
-	max := r.opt.MaxDecompressed
-	if max <= 0 {
-		max = DefaultMaxDecompressed
+	max := r.maxDecompressed()
+	if name, undo := refusedFormat(h); name != "" {
+		return r.wholeFile("not a HAR file: " + name + "-compressed data, which harcors does not read; unpack it first: " + undo)
 	}
 	switch {
 	case n == 0:
 		return r.wholeFile("empty file")
 	case bytes.HasPrefix(h, gzipMagic):
-		zr, err := gzip.NewReader(in)
+		zr, err := newGunzip(in)
 		if err != nil {
 			return r.wholeFileErr("not valid gzip data: "+trimPkg(err), err)
 		}
 		r.format = "gzip"
 		in = &limitReader{r: zr, left: max, limit: max}
+		// What the gzip holds is sniffed too: a HAR compressed twice,
+		// or a zstd file renamed .gz, is named rather than reported as
+		// JSON that does not start with '{'.
+		var inner [headSize]byte
+		m, err := io.ReadFull(in, inner[:])
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return &Error{File: r.opt.Name, Offset: -1, Msg: r.readErrMsg(err), err: err}
+		}
+		ih := inner[:m]
+		switch name, _ := refusedFormat(ih); {
+		case bytes.HasPrefix(ih, gzipMagic):
+			return r.wholeFile("not a HAR file: gzip-compressed twice (the data inside the gzip is gzip again); decompress it once first: gzip -dc FILE | harcors -")
+		case name != "":
+			return r.wholeFile("not a HAR file: the gzip holds " + name + "-compressed data, which harcors does not read; unpack both first")
+		case bytes.HasPrefix(ih, zipMagic):
+			return r.wholeFile("not a HAR file: a zip archive inside gzip; decompress it first (gzip -d FILE) and read the .zip")
+		}
+		in = io.MultiReader(bytes.NewReader(ih), in)
 	case n >= 2 && h[0] == 0x78 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0:
 		// A zlib header with a 32 KiB window: mitmproxy's .zhar. No
 		// JSON text starts with 'x'.
@@ -356,9 +389,10 @@ func (r *Reader) start(src io.Reader) error {
 		in = &limitReader{r: zr, left: max, limit: max}
 	case bytes.HasPrefix(h, zipMagic):
 		// Playwright can save a .zip holding the HAR and the bodies as
-		// separate files. Reading zip needs random access, which a
-		// stream (stdin) does not give, so ask for the .har inside.
-		return r.wholeFile("not a HAR file: this is a zip archive (Playwright saves a HAR with its bodies as .zip); unzip it and read the .har file inside")
+		// separate members.
+		if in, err = r.openZip(src, in); err != nil {
+			return err
+		}
 	}
 
 	s := &r.s
@@ -381,13 +415,20 @@ func (r *Reader) start(src io.Reader) error {
 	}
 
 	c, ok := s.peek()
-	for ok && c == 0 {
+	nuls := 0
+	for ; ok && c == 0; nuls++ {
+		if nuls == maxZeroPad {
+			return r.wholeFile("not a HAR file: it starts with more than 1 MiB of NUL bytes (Firebug pads files with a few; this is a disk image, a sparse file or /dev/zero)")
+		}
 		s.pos++
 		c, ok = s.peek()
 	}
 	if !ok {
 		if s.rerr != nil && s.rerr != io.EOF {
 			return r.fail(s.eofErr(), "")
+		}
+		if nuls > 0 {
+			return r.wholeFile("not a HAR file: nothing but " + strconv.Itoa(nuls) + " NUL bytes")
 		}
 		return r.wholeFile("empty file")
 	}
@@ -578,7 +619,7 @@ func (r *Reader) finish() error {
 	// Whitespace and NUL bytes may follow: Firebug's NetExport pads files
 	// with NULs. Anything else means a damaged or concatenated file. The
 	// entries have all been returned by now.
-	for {
+	for nuls := 0; ; nuls++ {
 		c, ok := s.peek()
 		if !ok {
 			if s.rerr != nil && s.rerr != io.EOF {
@@ -588,6 +629,9 @@ func (r *Reader) finish() error {
 		}
 		if c != 0 {
 			return r.fail(s.errHere("unexpected data after the end of the HAR, found "+describe(c)), "")
+		}
+		if nuls == maxZeroPad {
+			return r.fail(s.errHere("more than 1 MiB of NUL bytes after the end of the HAR (Firebug pads files with a few)"), "")
 		}
 		s.pos++
 	}
@@ -641,6 +685,8 @@ func (r *Reader) readErrMsg(err error) string {
 		return r.format + " data is damaged (checksum mismatch)"
 	case err == gzip.ErrHeader || err == zlib.ErrHeader:
 		return r.format + " data is damaged (invalid header after the first member)"
+	case err == errZeroPad:
+		return r.format + " data is followed by " + err.Error()[:len("more than 1 MiB of zero bytes")]
 	case errors.As(err, &corrupt):
 		return r.format + " data is damaged: " + trimPkg(err)
 	}

@@ -1,0 +1,139 @@
+package har
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func gzipOf(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+// TestGzipMembersAndPadding: every member of a multi-member gzip is read,
+// zero bytes after the last (which GNU gzip accepts) are ignored, and
+// anything else after it is an error.
+func TestGzipMembersAndPadding(t *testing.T) {
+	src := har(`{"request":{"url":"http://a/"}}`, `{"request":{"url":"http://b/"}}`)
+	half := len(src) / 2
+	twoMembers := append(gzipOf(src[:half]), gzipOf(src[half:])...)
+	for _, c := range []struct {
+		name string
+		in   []byte
+		want string // error, "" for none
+	}{
+		{"one member", gzipOf(src), ""},
+		{"two members", twoMembers, ""},
+		{"zero padding", append(gzipOf(src), make([]byte, 4096)...), ""},
+		{"two members and padding", append(twoMembers, make([]byte, 10)...), ""},
+		{"garbage after", append(gzipOf(src), "junk"...), "gzip data is damaged (invalid header after the first member)"},
+		{"zeros then garbage", append(append(gzipOf(src), 0, 0, 0), 'x'), "gzip data is damaged (invalid header after the first member)"},
+		{"endless zeros", append(gzipOf(src), make([]byte, maxZeroPad+2)...), "gzip data is followed by more than 1 MiB of zero bytes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, es, err := ReadAll(bytes.NewReader(c.in), Options{Name: "t.har.gz"})
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("error: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("error %v, want one saying %q", err, c.want)
+			case len(es) != 2:
+				t.Errorf("%d entries, want 2", len(es))
+			}
+		})
+	}
+}
+
+// TestNULBounds: Firebug's NUL padding is skipped, but not without end.
+func TestNULBounds(t *testing.T) {
+	src := har(`{}`)
+	nul := func(n int) string { return string(make([]byte, n)) }
+	for _, c := range []struct {
+		name, in, want string
+	}{
+		{"padding", nul(100) + src + nul(100), ""},
+		{"only NULs", nul(5000), "t.har: not a HAR file: nothing but 5000 NUL bytes"},
+		{"endless leading NULs", nul(maxZeroPad + 1), "t.har: not a HAR file: it starts with more than 1 MiB of NUL bytes"},
+		{"endless trailing NULs", src + nul(maxZeroPad+1), "more than 1 MiB of NUL bytes after the end of the HAR"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := ReadAll(strings.NewReader(c.in), Options{Name: "t.har"})
+			if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestZip reads the .har member of a zip archive, from a file (random
+// access) and from a stream (copied aside first), and names what is wrong
+// with archives that hold no HAR or several.
+func TestZip(t *testing.T) {
+	src := har(`{"request":{"url":"http://a/"}}`, `{}`, `{}`)
+	mk := func(members ...string) []byte {
+		var b bytes.Buffer
+		w := zip.NewWriter(&b)
+		for _, m := range members {
+			f, _ := w.Create(m)
+			if strings.HasSuffix(strings.ToLower(m), ".har") {
+				io.WriteString(f, src)
+			} else {
+				io.WriteString(f, "{}")
+			}
+		}
+		w.Close()
+		return b.Bytes()
+	}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name    string
+		members []string
+		want    string
+	}{
+		{"Playwright", []string{"har.har", "0a1b.json", "ffee.png"}, ""},
+		{"in a folder", []string{"out/capture.HAR"}, ""},
+		{"no HAR", []string{"a.json"}, "zip archive without a .har member"},
+		{"two HARs", []string{"b.har", "a.har"}, "zip archive with 2 .har members (a.har, b.har); unzip it and name one"},
+	} {
+		data := mk(c.members...)
+		path := filepath.Join(dir, c.name+".zip")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		check := func(how string, n int, err error) {
+			t.Helper()
+			switch {
+			case c.want == "" && (err != nil || n != 3):
+				t.Errorf("%s, %s: %d entries, error %v", c.name, how, n, err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("%s, %s: error %v, want %q", c.name, how, err, c.want)
+			}
+		}
+		r, err := Open(path, Options{})
+		n := 0
+		if err == nil {
+			for {
+				if _, err = r.Next(); err != nil {
+					break
+				}
+				n++
+			}
+			if err == io.EOF {
+				err = nil
+			}
+			r.Close()
+		}
+		check("by path", n, err)
+		_, es, err := ReadAll(bytes.NewReader(data), Options{})
+		check("as a stream", len(es), err)
+	}
+}
