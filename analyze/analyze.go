@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -208,15 +209,17 @@ type Options struct {
 
 // File reads and analyses the HAR at path ("-" is standard input).
 //
-// The analysis is streamed: entries are judged as soon as nothing later in
-// the file can change their verdict, and forgotten unless they have a
-// finding, so memory stays flat however many entries the file holds. Files
-// whose entries are far out of time order, or whose log metadata comes after
-// the entries (Fiddler writes creator last), are read a second time and
-// analysed whole; the result is the same either way.
+// The analysis of a regular file is streamed: entries are judged as soon as
+// nothing later in the file can change their verdict, and forgotten unless
+// they have a finding, so memory stays flat however many entries the file
+// holds. Files whose entries are far out of time order, or whose log
+// metadata comes after the entries (Fiddler writes creator last), are read
+// a second time and analysed whole; the result is the same either way.
+// Anything else (standard input, a pipe, a FIFO, <(...), a device) can be
+// read only once, so it is read once and analysed whole, as Reader does.
 func File(path string, opt Options, ropt har.Options) *Result {
 	ropt.Name = path
-	stream := path != "-"
+	stream := rereadable(path)
 	for {
 		r, err := har.Open(path, ropt)
 		if err != nil {
@@ -231,6 +234,16 @@ func File(path string, opt Options, ropt har.Options) *Result {
 	}
 }
 
+// rereadable says whether path is a regular file, which File may open a
+// second time and read from the start again.
+func rereadable(path string) bool {
+	if path == "-" {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // Reader reads and analyses one HAR from r; name is used in messages. The
 // input cannot be read twice, so the analysis holds every entry that may
 // matter until the end.
@@ -240,6 +253,7 @@ func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	if err != nil {
 		return &Result{File: name, Err: err}
 	}
+	defer r.Close()
 	res, _ := read(name, r, opt, false)
 	return res
 }
