@@ -46,8 +46,9 @@ Usage:
   harcors [flags] PATH...
 
 PATH is a HAR file (.har, or gzip-compressed .har.gz; compression is detected
-from the content), a directory (searched recursively for *.har and *.har.gz),
-a glob such as 'captures/*.har', or - for standard input.
+from the content), a Playwright .zip (its .har member), a directory (searched
+recursively for *.har and *.har.gz), a glob such as 'captures/**/*.har', or -
+for standard input.
 
 For every cross-origin request harcors pairs the OPTIONS preflight with the
 request it was made for, runs the checks the browser runs, in Chromium's
@@ -375,8 +376,9 @@ func discover(paths []string) []input {
 		fi, err := os.Stat(p)
 		if err != nil {
 			// Not a file: maybe a glob the shell did not expand (Windows,
-			// or quoted on purpose).
-			if matches, gerr := filepath.Glob(p); gerr == nil && len(matches) > 0 && strings.ContainsAny(p, "*?[") {
+			// or quoted on purpose), where ** matches any number of
+			// directories.
+			if matches, gerr := glob(p); gerr == nil && len(matches) > 0 && strings.ContainsAny(p, "*?[") {
 				sort.Strings(matches)
 				for _, m := range matches {
 					for _, in := range discover([]string{m}) {
@@ -395,7 +397,13 @@ func discover(paths []string) []input {
 			continue
 		}
 		before := len(out)
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		root := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&os.ModeSymlink != 0 {
+			// A link to a directory, named without a trailing slash:
+			// WalkDir would report the link itself and not enter it.
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				add(input{path: path, err: err})
 				if d != nil && d.IsDir() {
@@ -431,6 +439,74 @@ func discover(paths []string) []input {
 		}
 	}
 	return out
+}
+
+// glob is filepath.Glob where a path element "**" also matches any number
+// of directories, none included ('caps/**/*.har' finds caps/a.har and
+// caps/x/y/a.har). Links to directories are not followed below the fixed
+// part of the pattern.
+func glob(pattern string) ([]string, error) {
+	if !strings.Contains(pattern, "**") {
+		return filepath.Glob(pattern)
+	}
+	sep := string(filepath.Separator)
+	parts := strings.Split(filepath.Clean(pattern), sep)
+	// The walk starts at the longest leading run of parts without magic.
+	fixed := 0
+	for fixed < len(parts) && !strings.ContainsAny(parts[fixed], "*?[") {
+		fixed++
+	}
+	root := strings.Join(parts[:fixed], sep)
+	switch {
+	case root == "" && filepath.IsAbs(pattern):
+		root = sep
+	case root == "":
+		root = "."
+	}
+	rest := parts[fixed:]
+	for _, part := range rest {
+		if _, err := filepath.Match(part, ""); err != nil {
+			return nil, err
+		}
+	}
+	var matches []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == root {
+			return nil
+		}
+		rel, rerr := filepath.Rel(root, path)
+		if rerr != nil {
+			return nil
+		}
+		if matchParts(rest, strings.Split(rel, sep)) {
+			matches = append(matches, path)
+		}
+		return nil
+	})
+	return matches, err
+}
+
+// matchParts matches path elements against pattern elements, "**" matching
+// any number of them.
+func matchParts(pat, name []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for i := 0; i <= len(name); i++ {
+				if matchParts(pat[1:], name[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(name) == 0 {
+			return false
+		}
+		if ok, _ := filepath.Match(pat[0], name[0]); !ok {
+			return false
+		}
+		pat, name = pat[1:], name[1:]
+	}
+	return len(name) == 0
 }
 
 func isHARName(name string) bool {
@@ -495,6 +571,11 @@ func analyzeInput(in input, stdin io.Reader, aopt analyze.Options, ropt har.Opti
 	case in.err != nil:
 		return &analyze.Result{File: in.path, Err: in.err}
 	case in.path == "-":
+		if isDevNull(stdin) {
+			// The Go runtime gives a process started with standard
+			// input closed /dev/null in its place.
+			return &analyze.Result{File: in.path, Err: errors.New("standard input is closed or /dev/null: nothing to read (pipe a HAR into harcors, or name the file)")}
+		}
 		return analyze.Reader("-", stdin, aopt, ropt)
 	}
 	return analyze.File(in.path, aopt, ropt)
@@ -531,6 +612,20 @@ func progress(stderr io.Writer, n int, done *atomic.Int64) func() {
 		}
 	}()
 	return func() { close(quit); <-finished }
+}
+
+// isDevNull says whether r is the null device.
+func isDevNull(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(fi, null)
 }
 
 // isTerminal reports whether w is a terminal. It asks the terminal (isatty),
