@@ -185,7 +185,13 @@ const maxPairScan = 64
 
 // group holds the nodes of one pairKey that wait for a partner, oldest
 // first.
-type group struct{ waitPre, waitReq []*node }
+type group struct {
+	waitPre, waitReq []*node
+	// key and queued serve the streaming analysis: the group's key, and
+	// the deadline it is queued for in streamer.expiries (zero: none).
+	key    pairKey
+	queued time.Time
+}
 
 // feed matches x, the group's next node in time order, with the oldest
 // compatible node of the other kind still waiting, or makes it wait. settle,
@@ -243,6 +249,21 @@ func (g *group) expire(t time.Time, settle func(*node)) {
 	}
 }
 
+// deadline is the earliest time after which expire settles something: the
+// first moment the oldest node of either queue is too far from (tooFarAt).
+// ok is false when that node has no start time (it never expires).
+func (g *group) deadline() (at time.Time, ok bool) {
+	for _, q := range [][]*node{g.waitPre, g.waitReq} {
+		if len(q) == 0 || q[0].when().IsZero() {
+			continue
+		}
+		if d := q[0].when().Add(pairLimit(q[0])); !ok || d.Before(at) {
+			at, ok = d, true
+		}
+	}
+	return at, ok
+}
+
 // end settles every node still waiting: nothing more will come.
 func (g *group) end(settle func(*node)) {
 	for _, n := range g.waitPre {
@@ -273,11 +294,17 @@ func tooFarAt(a *node, t time.Time) bool {
 	if d < 0 {
 		d = -d
 	}
+	return d > pairLimit(a)
+}
+
+// pairLimit is how far from a's start its partner may start: the pairing
+// window, plus a's duration (a long poll's preflight can come late).
+func pairLimit(a *node) time.Duration {
 	limit := pairWindow
 	if a.e.Time > 0 {
 		limit += time.Duration(a.e.Time * float64(time.Millisecond))
 	}
-	return d > limit
+	return limit
 }
 
 // compatible: same origin where both say (Chrome's blocked follow-up has no

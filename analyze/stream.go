@@ -39,9 +39,6 @@ var (
 	streamPending = 4096
 )
 
-// sweepEvery is how many released nodes pass between two sweeps of the
-// pairing groups for nodes too old to match (group.expire).
-const sweepEvery = 256
 
 type streamer struct {
 	a *analysis
@@ -56,7 +53,17 @@ type streamer struct {
 	released int
 	last     time.Time // start of the last node released
 
-	groups  map[pairKey]*group
+	groups map[pairKey]*group
+	// expiries orders the groups by when the oldest node waiting in them
+	// becomes too old to match (group.deadline), so that release visits
+	// only the groups with something to expire: sweeping every group
+	// made a capture whose groups all stay inside the pairing window
+	// quadratic. An entry is stale when its group's deadline moved.
+	expiries expiryHeap
+	// visits counts the groups fed or expired, for tests that check the
+	// work grows linearly.
+	visits int
+
 	settled []*node // settled, not yet judged
 	blocked []*node // settled, waiting for an earlier hop of their redirect chain
 	// deferred are the exchanges with findings, in the order judged.
@@ -132,25 +139,41 @@ func (s *streamer) release(n *node) {
 	if k, ok := n.pairKey(); ok {
 		g := s.groups[k]
 		if g == nil {
-			g = &group{}
+			g = &group{key: k}
 			s.groups[k] = g
 		}
+		s.visits++
 		g.feed(n, s.settle)
-		if g.empty() {
-			delete(s.groups, k)
-		}
+		s.track(g)
 	} else {
 		s.settle(n)
 	}
-	if s.released%sweepEvery == 0 {
-		for k, g := range s.groups {
-			g.expire(s.last, s.settle)
-			if g.empty() {
-				delete(s.groups, k)
-			}
+	for len(s.expiries) > 0 && s.last.After(s.expiries[0].at) {
+		x := heap.Pop(&s.expiries).(expiry)
+		if x.g.queued != x.at || s.groups[x.g.key] != x.g {
+			continue // stale: the group's oldest node changed since
 		}
+		s.visits++
+		x.g.queued = time.Time{}
+		x.g.expire(s.last, s.settle)
+		s.track(x.g)
 	}
 	s.judge()
+}
+
+// track deletes g when nothing waits in it any more, and otherwise queues
+// it for expiry at its deadline, unless it is queued for that already.
+func (s *streamer) track(g *group) {
+	if g.empty() {
+		delete(s.groups, g.key)
+		return
+	}
+	at, ok := g.deadline()
+	if !ok || at.Equal(g.queued) {
+		return
+	}
+	g.queued = at
+	heap.Push(&s.expiries, expiry{at, g})
 }
 
 func (s *streamer) settle(n *node) {
@@ -236,4 +259,25 @@ func (h *nodeHeap) Pop() any {
 	old[len(old)-1] = nil
 	*h = old[:len(old)-1]
 	return n
+}
+
+// expiry is a group and the deadline it was queued for.
+type expiry struct {
+	at time.Time
+	g  *group
+}
+
+// expiryHeap orders expiries by deadline.
+type expiryHeap []expiry
+
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiry)) }
+func (h *expiryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	old[len(old)-1] = expiry{}
+	*h = old[:len(old)-1]
+	return x
 }

@@ -257,7 +257,7 @@ func TestStreamStackLearnedLate(t *testing.T) {
 	// Passing requests to another server between the three, enough for
 	// the first to be judged before the second shows the stack.
 	fill := func() {
-		for i := range 2 * sweepEvery {
+		for i := range 512 {
 			entry(fmt.Sprintf("http://cdn.test/i%d.png", i), "", "*")
 		}
 	}
@@ -288,5 +288,66 @@ func TestStreamStackLearnedLate(t *testing.T) {
 	last3 := len(entries) - 1
 	if len(got.Findings) < 3 || stacks[0] != Nginx || stacks[last3] != Nginx {
 		t.Errorf("stacks of the findings by entry: %v (%d findings), want nginx for entries 0 and %d", stacks, len(got.Findings), last3)
+	}
+}
+
+// TestPairingWorkLinear: the work of pairing (groups fed or expired) grows
+// as the entries do, by path, for captures whose groups all stay inside
+// the pairing window: one timestamp for every entry, and long polls 10 ms
+// apart that each stay open an hour. Sweeping every group every 256
+// releases made both quadratic.
+func TestPairingWorkLinear(t *testing.T) {
+	capture := func(n int, step time.Duration, dur int) string {
+		at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+		var b strings.Builder
+		b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"startedDateTime":%q,"time":%d,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}]},"_resourceType":"fetch"}`,
+				at.Add(time.Duration(i)*step).Format(time.RFC3339Nano), dur, i)
+		}
+		b.WriteString(`]}}`)
+		path := filepath.Join(t.TempDir(), "c.har")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	work := func(path string) int {
+		var last *analysis
+		afterEntry = func(a *analysis, _ int) { last = a }
+		defer func() { afterEntry = nil }()
+		res := File(path, Options{}, har.Options{})
+		if res.Err != nil || last == nil || last.stream == nil {
+			t.Fatalf("%s: not streamed (error %v)", path, res.Err)
+		}
+		return last.stream.visits
+	}
+	for _, c := range []struct {
+		name string
+		step time.Duration
+		dur  int
+		// doubles: nothing expires before the end, so twice the
+		// entries must be exactly twice the work.
+		doubles bool
+	}{
+		{"one timestamp", 0, 5, true},
+		{"hour-long polls 10 ms apart", 10 * time.Millisecond, 3600000, true},
+		{"20 ms apart", 20 * time.Millisecond, 5, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 3000
+			w1, w2 := work(capture(n, c.step, c.dur)), work(capture(2*n, c.step, c.dur))
+			t.Logf("%d entries: %d group visits; %d entries: %d", n, w1, 2*n, w2)
+			// Each node is fed once, and expired at most once.
+			if w1 < n || w1 > 2*n || w2 > 4*n {
+				t.Errorf("%d entries cost %d group visits, %d entries %d: want one or two a node", n, w1, 2*n, w2)
+			}
+			if c.doubles && w2 != 2*w1 {
+				t.Errorf("%d entries cost %d group visits, %d entries %d: twice the entries, not twice the work", n, w1, 2*n, w2)
+			}
+		})
 	}
 }
