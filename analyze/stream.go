@@ -39,7 +39,6 @@ var (
 	streamPending = 4096
 )
 
-
 type streamer struct {
 	a *analysis
 	// restart: the file cannot be streamed and must be read again.
