@@ -6,6 +6,7 @@ import "io"
 // argument. A HAR file named like one is read as ./diff, or after --.
 var subcommands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{
 	"sanitize": runSanitize,
+	"explain":  runExplain,
 }
 
 // subcommand returns the subcommand args name, if any.

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const chromiumLine = "Access to fetch at 'http://127.0.0.1:8801/header-authorization-not-allowed?access_token=TOPSECRET1' from origin 'http://localhost:8800' has been blocked by CORS policy: Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."
+
+func TestExplainCommand(t *testing.T) {
+	log := "GET http://localhost:8800/favicon.ico 404 (Not Found)\n" + chromiumLine + "\nUncaught (in promise) TypeError: Failed to fetch\n" +
+		"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://127.0.0.1:8801/x. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 401.\n"
+	code, out, stderr := runCLI(t, log, "explain", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Schema   string `json:"schema"`
+		Messages []struct {
+			Text, Browser, Chromium, Firefox, URL, Origin, Header, Replay string
+			Rules                                                         []string
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Schema != "harcors/explain/v1" || len(doc.Messages) != 2 {
+		t.Fatalf("schema %q, %d messages (want the 2 CORS lines of 4):\n%s", doc.Schema, len(doc.Messages), out)
+	}
+	c, f := doc.Messages[0], doc.Messages[1]
+	if c.Browser != "chromium" || c.Chromium != "HeaderDisallowedByPreflightResponse" || c.Header != "authorization" ||
+		c.Origin != "http://localhost:8800" || len(c.Rules) == 0 || c.Rules[0] != "CORS-P16" {
+		t.Errorf("chromium line: %+v", c)
+	}
+	if !strings.HasPrefix(c.Replay, "curl -i -X OPTIONS ") || !strings.Contains(c.Replay, "Access-Control-Request-Headers: authorization") {
+		t.Errorf("replay: %q", c.Replay)
+	}
+	if f.Browser != "firefox" || f.Firefox != "CORSMissingAllowOrigin2" || len(f.Rules) == 0 || f.Rules[0] != "CORS-P02" {
+		t.Errorf("firefox line: %+v", f)
+	}
+	if strings.Contains(out, "TOPSECRET1") {
+		t.Errorf("a token in a pasted URL reaches the output")
+	}
+	// Arguments, and the text format.
+	code, out, _ = runCLI(t, "", "explain", chromiumLine)
+	if code != exitOK || !strings.Contains(out, "HeaderDisallowedByPreflightResponse") || !strings.Contains(out, "CORS-P16") || strings.Contains(out, "TOPSECRET1") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+	if code, out, _ = runCLI(t, "", "explain", "--format", "markdown", chromiumLine); code != exitOK || !strings.Contains(out, "`CORS-P16`") {
+		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+	for _, c := range []struct {
+		args  []string
+		stdin string
+		want  int
+	}{
+		{[]string{"explain", "nothing to see"}, "", exitTrouble},
+		{[]string{"explain"}, "", exitTrouble},
+		{[]string{"explain", "--format", "xml", chromiumLine}, "", exitTrouble},
+		{[]string{"explain", "--help"}, "", exitOK},
+		{[]string{"explain", "-"}, chromiumLine, exitOK},
+	} {
+		if code, _, stderr := runCLI(t, c.stdin, c.args...); code != c.want {
+			t.Errorf("%q: exit %d, want %d (%s)", c.args, code, c.want, stderr)
+		}
+	}
+}
+
+// The README's examples of the subcommands, generated and checked by
+// TestREADMEExamples (main_test.go) like the others.
+func init() {
+	readmeExamples = append(readmeExamples,
+		struct {
+			marker, shown string
+			args          []string
+			lines         int
+			filter        func(string) string
+		}{"example-sanitize", "harcors sanitize testdata/hars/hostile/secrets.har -o clean.har; head -45 clean.har",
+			[]string{"sanitize", "testdata/hars/hostile/secrets.har"}, 45, nil},
+		struct {
+			marker, shown string
+			args          []string
+			lines         int
+			filter        func(string) string
+		}{"example-explain", "harcors explain \"" + readmeExplainLine + "\"",
+			[]string{"explain", readmeExplainLine}, 0, nil},
+	)
+}
+
+const readmeExplainLine = "Access to fetch at 'http://127.0.0.1:8801/preflight-401' from origin 'http://localhost:8800' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
