@@ -60,6 +60,7 @@ var (
 // {s} match anything (lazily), {url} a URL, the rest literally.
 func templateRE(t string, anchorEnd bool) *regexp.Regexp {
 	var b strings.Builder
+	named := map[string]bool{}
 	b.WriteString("^")
 	for t != "" {
 		i := strings.IndexByte(t, '{')
@@ -71,7 +72,12 @@ func templateRE(t string, anchorEnd bool) *regexp.Regexp {
 		t = t[i:]
 		switch {
 		case strings.HasPrefix(t, "{v}"):
-			b.WriteString("(?P<v>.*?)")
+			if named["v"] {
+				b.WriteString("(.*?)")
+			} else {
+				b.WriteString("(?P<v>.*?)")
+			}
+			named["v"] = true
 			t = t[3:]
 		case strings.HasPrefix(t, "{s}"):
 			b.WriteString("(?P<s>.*?)")
@@ -92,13 +98,21 @@ func templateRE(t string, anchorEnd bool) *regexp.Regexp {
 }
 
 // chromiumDetails lists Chromium's console details by CorsError, from the
-// message table.
+// CorsError table (messages.go), and the older Private Network Access
+// wordings the table no longer holds.
 func chromiumDetails() []consoleTemplate {
 	var out []consoleTemplate
-	for name, t := range chromiumTexts {
-		out = append(out, consoleTemplate{chromium: name, preflight: t.preflight, re: templateRE(t.detail, true), value: valueKind(name)})
+	known := map[string]bool{}
+	for _, info := range CorsErrors() {
+		name := string(info.Error)
+		known[name] = true
+		out = append(out, consoleTemplate{chromium: name, preflight: info.Preflight, re: templateRE(info.Detail, true), value: valueKind(name)})
 	}
-	out = append(out, lnaDetails...)
+	for _, t := range lnaDetails {
+		if !known[t.chromium] {
+			out = append(out, t)
+		}
+	}
 	// Longest details first: a detail that is the prefix of another must
 	// not win.
 	sort.Slice(out, func(i, j int) bool {
@@ -213,7 +227,7 @@ func parseChromium(line string) (ConsoleMessage, bool) {
 		cm.Chromium = t.chromium
 		cm.Preflight = pre || strings.Contains(t.chromium, "Preflight")
 		setValue(&cm, t, t.re, sub)
-		cm.Firefox = firefoxKeyFor(t.chromium, 1)
+		cm.Firefox = firefoxKeyFor(CorsError(t.chromium), 1)
 		return cm, true
 	}
 	// A CORS line in a wording harcors does not know: still a CORS
@@ -320,11 +334,11 @@ func ConsoleRules(m ConsoleMessage) []*Rule {
 			continue
 		}
 		switch {
-		case m.Chromium != "" && m.Browser == "chromium" && containsStr(r.Chromium, m.Chromium):
+		case m.Chromium != "" && m.Browser == "chromium" && containsErr(r.Chromium, m.Chromium):
 			add(r)
 		case m.Firefox != "" && m.Browser == "firefox" && containsStr(r.Firefox, m.Firefox):
 			add(r)
-		case m.Firefox != "" && m.Browser == "firefox" && m.Chromium != "" && containsStr(r.Chromium, m.Chromium):
+		case m.Firefox != "" && m.Browser == "firefox" && m.Chromium != "" && containsErr(r.Chromium, m.Chromium):
 			add(r)
 		}
 	}
@@ -404,6 +418,15 @@ func consoleRank(m ConsoleMessage) func(id string) int {
 func isNearMiss(value, origin string) bool {
 	_, ok := nearMiss(value, origin)
 	return ok
+}
+
+func containsErr(list []CorsError, s string) bool {
+	for _, x := range list {
+		if string(x) == s {
+			return true
+		}
+	}
+	return false
 }
 
 func containsStr(list []string, s string) bool {
