@@ -58,11 +58,26 @@ type Group struct {
 	Requests int
 	Findings int
 	// Entries are the smallest entry indices of the group's requests,
-	// ascending, at most GroupEntries.
-	Entries []int
+	// ascending, at most GroupEntries; Affected describes the same
+	// requests, in the same order.
+	Entries  []int
+	Affected []Affected
 	// Sample is the finding of the group's first entry, with its entries,
 	// for renderers that show headers or a diagram.
 	Sample *Finding
+}
+
+// Affected is one request of a group, for reports that list where a
+// problem happened (the requests of the Markdown details, the related
+// locations of a SARIF result) without keeping every finding.
+type Affected struct {
+	Entry  int
+	Line   int
+	Method string
+	URL    string
+	// Status is the status of the response that failed the check; 0 when
+	// there was none.
+	Status int
 }
 
 // groupState is a group being built.
@@ -120,7 +135,14 @@ func (gp *grouper) add(f *Finding) string {
 	} else if f.Severity > g.Severity {
 		g.Severity = f.Severity
 	}
-	g.Entries = insertSmallest(g.Entries, f.Entry, GroupEntries)
+	if i, found := slices.BinarySearch(g.Entries, f.Entry); !found && i < GroupEntries {
+		g.Entries = insertSmallest(g.Entries, f.Entry, GroupEntries)
+		a := Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status}
+		g.Affected = slices.Insert(g.Affected, i, a)
+		if len(g.Affected) > GroupEntries {
+			g.Affected = g.Affected[:GroupEntries]
+		}
+	}
 	g.Patterns, g.patternAt, g.MorePatterns = noteFirst(g.Patterns, g.patternAt, g.MorePatterns, PathPattern(path), f.Entry)
 	g.Methods, g.methodAt, _ = noteFirst(g.Methods, g.methodAt, 0, f.Method, f.Entry)
 	g.Origins, g.originAt, _ = noteFirst(g.Origins, g.originAt, 0, f.Origin, f.Entry)

@@ -74,6 +74,14 @@ func TestGroupBounds(t *testing.T) {
 	if g.Requests != 1000 || len(g.Entries) != GroupEntries || g.Entries[0] != 0 || g.Entries[GroupEntries-1] != GroupEntries-1 {
 		t.Errorf("requests %d, entries %v", g.Requests, g.Entries)
 	}
+	if len(g.Affected) != len(g.Entries) {
+		t.Fatalf("%d affected requests for %d entries", len(g.Affected), len(g.Entries))
+	}
+	for i, a := range g.Affected {
+		if a.Entry != g.Entries[i] || a.URL != fmt.Sprintf("https://api.example.com/r%d/x", a.Entry) {
+			t.Errorf("affected %d is entry %d %s; entries %v", i, a.Entry, a.URL, g.Entries)
+		}
+	}
 	if len(g.Patterns) != GroupPatterns || g.Patterns[0] != "/r0/x" || g.MorePatterns == 0 {
 		t.Errorf("patterns %v (+%d)", g.Patterns, g.MorePatterns)
 	}
