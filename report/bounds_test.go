@@ -46,10 +46,10 @@ func TestMarkdownHeaderRowsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := strings.Count(buf.String(), "\n| ← | Set-Cookie |")
-	if per := rows / len(res.Findings); per > maxExchangeRows {
-		t.Errorf("%d Set-Cookie rows for %d findings (%d MB of Markdown): want at most %d per finding", rows, len(res.Findings), buf.Len()>>20, maxExchangeRows)
+	if per := rows / len(res.Findings); per > groupedExchange.rows {
+		t.Errorf("%d Set-Cookie rows for %d findings (%d MB of Markdown): want at most %d per finding", rows, len(res.Findings), buf.Len()>>20, groupedExchange.rows)
 	}
-	if strings.Contains(buf.String(), strings.Repeat("x", maxExchangeValue+1)) {
+	if strings.Contains(buf.String(), strings.Repeat("x", groupedExchange.value+1)) {
 		t.Errorf("a 5,000-byte header value is shown whole, %d times", len(res.Findings))
 	}
 	if !strings.Contains(buf.String(), "more headers not shown") {

@@ -238,7 +238,8 @@ func checkMarkdown(t *testing.T, md string) {
 				t.Fatalf("line %d: </details> without <details>", n)
 			}
 		}
-		if strings.HasPrefix(line, "<summary>") && (!strings.HasSuffix(line, "</summary>") || strings.Count(line, "<") != 2) {
+		// <wbr> is the escapes' own (it breaks mentions and references).
+		if strings.HasPrefix(line, "<summary>") && (!strings.HasSuffix(line, "</summary>") || strings.Count(strings.ReplaceAll(line, refBreak, ""), "<") != 2) {
 			t.Errorf("line %d: summary holds raw markup: %q", n, line)
 		}
 		switch {
