@@ -257,10 +257,7 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 	// one in a query string), so the analysis collects them.
 	aopt.CookieValues = !o.showSecrets
 	sopt.Version = versionString()
-	sopt.MinSeverity = analyze.Warning
-	if f == report.JSON || f == report.SARIF {
-		sopt.MinSeverity = analyze.Info
-	}
+	sopt.MinSeverity = report.DefaultMinSeverity(f)
 	if o.severity != "" {
 		s, err := analyze.ParseSeverity(o.severity)
 		if err != nil {

@@ -121,7 +121,7 @@ func render(t *testing.T, kind string, rs []*analyze.Result) []byte {
 	case "json":
 		opt.Format = JSON
 	case "sarif":
-		opt.Format = SARIF
+		opt.Format, opt.MinSeverity = SARIF, DefaultMinSeverity(SARIF)
 	default:
 		t.Fatalf("unknown golden kind %q", kind)
 	}

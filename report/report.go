@@ -114,12 +114,13 @@ func Render(w io.Writer, results []*analyze.Result, opt Options) error {
 }
 
 // DefaultMinSeverity is the minimum severity to show in format f when the
-// user chose none: analyze.Warning for the table and Markdown, whose
+// user chose none: analyze.Warning for the table, Markdown and SARIF, whose
 // readers are people (info findings, such as a preflight cache that could
-// be longer, are noise there), and analyze.Info for JSON and SARIF, whose
-// readers are programs that filter for themselves.
+// be longer, are noise there, and in code scanning alerts to dismiss), and
+// analyze.Info for JSON, whose readers are programs that filter for
+// themselves.
 func DefaultMinSeverity(f Format) analyze.Severity {
-	if f == JSON || f == SARIF {
+	if f == JSON {
 		return analyze.Info
 	}
 	return analyze.Warning

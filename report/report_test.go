@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -359,7 +360,7 @@ func TestMinSeverity(t *testing.T) {
 	if !strings.Contains(table, "warning CORS-") {
 		t.Error("the table hides warnings at the default severity")
 	}
-	if DefaultMinSeverity(Markdown) != analyze.Warning || DefaultMinSeverity(JSON) != analyze.Info || DefaultMinSeverity(SARIF) != analyze.Info {
+	if DefaultMinSeverity(Markdown) != analyze.Warning || DefaultMinSeverity(JSON) != analyze.Info || DefaultMinSeverity(SARIF) != analyze.Warning {
 		t.Error("DefaultMinSeverity")
 	}
 	if got := mustRender(t, rs, Options{Format: Table, Width: 200, MinSeverity: analyze.Error}); strings.Contains(got, "warning CORS-") {
@@ -636,27 +637,134 @@ func TestSARIF(t *testing.T) {
 	}
 	want := 0
 	for _, r := range rs {
-		want += len(r.Findings)
+		want += len(r.Groups)
 	}
 	if len(run.Results) != want {
-		t.Errorf("%d results for %d findings", len(run.Results), want)
+		t.Errorf("%d results for %d problems", len(run.Results), want)
 	}
+	link := regexp.MustCompile(`(^|[^\\])\[entry ([0-9]+)\]\(([0-9]+)\)`)
 	i := 0
 	for _, r := range rs {
-		for _, f := range r.Findings {
+		for _, g := range r.Groups {
 			got := run.Results[i]
 			i++
 			loc := got.Locations[0].PhysicalLocation
-			if got.RuleID != f.Rule.ID || run.Tool.Driver.Rules[got.RuleIndex].ID != f.Rule.ID {
-				t.Errorf("result %d: rule %s (index %d), want %s", i, got.RuleID, got.RuleIndex, f.Rule.ID)
+			if got.RuleID != g.Rule.ID || run.Tool.Driver.Rules[got.RuleIndex].ID != g.Rule.ID {
+				t.Errorf("result %d: rule %s (index %d), want %s", i, got.RuleID, got.RuleIndex, g.Rule.ID)
 			}
-			if loc.ArtifactLocation.URI != r.File || loc.Region == nil || loc.Region.StartLine != f.Line {
-				t.Errorf("result %d: location %+v, want %s line %d", i, loc, r.File, f.Line)
+			if loc.ArtifactLocation.URI != r.File || loc.Region == nil || loc.Region.StartLine != g.Sample.Line {
+				t.Errorf("result %d: location %+v, want %s line %d", i, loc, r.File, g.Sample.Line)
 			}
-			if got.Level != sarifLevel(f.Severity) {
-				t.Errorf("result %d: level %s for %s", i, got.Level, f.Severity)
+			if got.Level != sarifLevel(g.Severity) {
+				t.Errorf("result %d: level %s for %s", i, got.Level, g.Severity)
+			}
+			if p := got.Properties; p.Requests != g.Requests || p.Group != g.Key || p.Entry != g.Sample.Entry {
+				t.Errorf("result %d: properties %+v for a group of %d requests from entry %d", i, p, g.Requests, g.Sample.Entry)
+			}
+			// Every request the group kept is a related location, and the
+			// message links to each, so that code scanning shows them.
+			if len(got.RelatedLocations) != len(g.Affected) {
+				t.Errorf("result %d: %d related locations for %d requests", i, len(got.RelatedLocations), len(g.Affected))
+				continue
+			}
+			links := link.FindAllStringSubmatch(got.Message.Text, -1)
+			if len(links) != len(g.Affected) {
+				t.Errorf("result %d: %d links in %q, want %d", i, len(links), got.Message.Text, len(g.Affected))
+				continue
+			}
+			for k, a := range g.Affected {
+				rel := got.RelatedLocations[k]
+				if rel.ID != k+1 || rel.PhysicalLocation.Region == nil || rel.PhysicalLocation.Region.StartLine != a.Line ||
+					links[k][2] != strconv.Itoa(a.Entry) || links[k][3] != strconv.Itoa(rel.ID) {
+					t.Errorf("result %d: related location %d %+v, link %q, for entry %d line %d", i, k, rel, links[k][0], a.Entry, a.Line)
+				}
 			}
 		}
+	}
+}
+
+// TestSARIFOneResultPerProblem checks that a problem repeated over many
+// requests is one result, whose related locations are bounded, and that its
+// fingerprint does not move when the capture is recorded again with other
+// requests before it.
+func TestSARIFOneResultPerProblem(t *testing.T) {
+	entry := func(i int) string {
+		return fmt.Sprintf(`{"request":{"method":"GET","url":"https://api.example.com/items/%d","headers":[{"name":"Origin","value":"https://app.example.org"}]},`+
+			`"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.example.org"}]}}`, i)
+	}
+	capture := func(before, n int) string {
+		var es []string
+		for i := range before {
+			es = append(es, fmt.Sprintf(`{"request":{"method":"GET","url":"https://app.example.org/page/%d","headers":[]},"response":{"status":200,"headers":[]}}`, i))
+		}
+		for i := range n {
+			es = append(es, entry(i))
+		}
+		return `{"log":{"entries":[` + strings.Join(es, ",\n") + `]}}`
+	}
+	render := func(doc string) sarifLog {
+		r := analyze.Reader("app.har", strings.NewReader(doc), analyze.Options{}, har.Options{})
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		out := mustRender(t, []*analyze.Result{r}, Options{Format: SARIF, MinSeverity: DefaultMinSeverity(SARIF)})
+		validateSARIF(t, out)
+		var log sarifLog
+		if err := json.Unmarshal([]byte(out), &log); err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	first := render(capture(0, 500)).Runs[0].Results
+	if len(first) != 1 {
+		t.Fatalf("%d results for one problem on 500 requests, want 1", len(first))
+	}
+	res := first[0]
+	if res.RuleID != "CORS-W01" || res.Properties.Requests != 500 || len(res.RelatedLocations) != analyze.GroupEntries {
+		t.Errorf("result: rule %s, %d requests, %d related locations", res.RuleID, res.Properties.Requests, len(res.RelatedLocations))
+	}
+	if !strings.Contains(res.Message.Text, fmt.Sprintf("and %d more", 500-analyze.GroupEntries)) {
+		t.Errorf("the message does not say how many requests it does not link: %q", res.Message.Text)
+	}
+	again := render(capture(7, 300)).Runs[0].Results
+	if len(again) != 1 || again[0].PartialFingerprints["harcorsGroup/v1"] != res.PartialFingerprints["harcorsGroup/v1"] {
+		t.Errorf("the fingerprint moved when the capture was recorded again: %v, then %v", res.PartialFingerprints, again[0].PartialFingerprints)
+	}
+	if again[0].Locations[0].PhysicalLocation.Region.StartLine == res.Locations[0].PhysicalLocation.Region.StartLine {
+		t.Errorf("the second capture should put the problem on another line")
+	}
+}
+
+// TestSARIFInfoOnlyWhenAsked checks that info findings stay out of SARIF by
+// default and come in at analyze.Info.
+func TestSARIFInfoOnlyWhenAsked(t *testing.T) {
+	r := analyzeAs(t, "../testdata/hars/chromium/go--max-age-acah-star-authorization.har", "x.har")
+	infos := 0
+	for _, g := range r.Groups {
+		if g.Severity == analyze.Info {
+			infos++
+		}
+	}
+	if infos == 0 {
+		t.Fatal("fixture has no info problem")
+	}
+	count := func(min analyze.Severity) (n, info int) {
+		var log sarifLog
+		if err := json.Unmarshal([]byte(mustRender(t, []*analyze.Result{r}, Options{Format: SARIF, MinSeverity: min})), &log); err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range log.Runs[0].Results {
+			if res.Level == "note" {
+				info++
+			}
+		}
+		return len(log.Runs[0].Results), info
+	}
+	if _, info := count(DefaultMinSeverity(SARIF)); info != 0 {
+		t.Errorf("%d info results by default", info)
+	}
+	if n, info := count(analyze.Info); info != infos || n != len(r.Groups) {
+		t.Errorf("at info: %d results, %d info; want %d and %d", n, info, len(r.Groups), infos)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,8 +15,18 @@ import (
 )
 
 // SARIF 2.1.0 (OASIS), as GitHub code scanning and other UIs read it: one
-// run, the rule catalogue as the driver's rules, one result per finding
-// located at the HAR file and the line of its entry.
+// run, the rule catalogue as the driver's rules, and one result per problem
+// (analyze.Group: findings that need the same fix), located at the HAR file
+// and the line of its first request, with its other requests as related
+// locations.
+//
+// One result per problem, not per finding: code scanning shows one alert
+// per result, and a server that fails 5,000 requests the same way is one
+// thing to fix, not 5,000 alerts to dismiss. GitHub shows related locations
+// only when the message links to them ("[entry 5](1)"), so the message ends
+// with a link to each (at most analyze.GroupEntries). The fingerprint is the
+// group's key and the file, so an alert stays the same alert when the
+// capture is recorded again and its entries move.
 
 // InformationURI is harcors' home, and the base of every rule's help URI
 // (the README's rule table has an anchor per rule ID).
@@ -91,11 +102,24 @@ type sarifResult struct {
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 	Properties          sarifResultProps  `json:"properties"`
 }
 
+// sarifResultProps describe a problem: its requests, and the first of them
+// in full (entry, url, method, origin, status), as the location shows.
 type sarifResultProps struct {
+	// Group is the problem's key (analyze.Group.Key).
+	Group    string   `json:"group"`
+	Requests int      `json:"requests"`
+	Findings int      `json:"findings"`
+	Entries  []int    `json:"entries"`
+	Server   string   `json:"server"`
+	Paths    []string `json:"paths"`
+	Methods  []string `json:"methods"`
+	Origins  []string `json:"origins"`
+
 	Entry     int               `json:"entry"`
 	Preflight *int              `json:"preflight"`
 	URL       string            `json:"url"`
@@ -108,7 +132,10 @@ type sarifResultProps struct {
 }
 
 type sarifLocation struct {
+	// ID numbers a related location, for the message's links to it.
+	ID               int           `json:"id,omitempty"`
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	Message          *sarifText    `json:"message,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -183,12 +210,100 @@ func artifactURI(path string) string {
 	return u
 }
 
-// fingerprint identifies a finding across runs, for code-scanning UIs that
-// track alerts: the same rule on the same endpoint, method and origin is the
-// same alert, whatever the entry's position in a re-recorded HAR.
-func fingerprint(f *analyze.Finding, c cleaner) string {
-	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule.ID, f.Method, endpoint(c.url(f.URL)), c.text(f.Origin), c.text(f.Value)}, "\x00")))
+// fingerprint identifies a problem across runs, for code-scanning UIs that
+// track alerts: the same group (rule, server, cause and fix) in the same
+// file is the same alert, whatever its entries' positions in a re-recorded
+// HAR.
+func fingerprint(g *analyze.Group, uri string) string {
+	h := sha256.Sum256([]byte(g.Key + "\x00" + uri))
 	return hex.EncodeToString(h[:16])
+}
+
+// sarifPlain escapes s for a SARIF plain-text message, where "[text](n)"
+// links to related location n: a literal bracket, and a backslash before
+// one, take a backslash (SARIF 2.1.0, 3.11.6).
+func sarifPlain(s string) string {
+	if !strings.ContainsAny(s, "[]") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch == '[' || ch == ']':
+			b.WriteByte('\\')
+		case ch == '\\' && i+1 < len(s) && (s[i+1] == '[' || s[i+1] == ']'):
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// sarifGroup is the result of one problem of the file at uri.
+func sarifGroup(g *analyze.Group, idx int, uri string, c cleaner) sarifResult {
+	msg := c.text(g.Cause)
+	if fix := c.text(g.Fix); fix != "" {
+		msg += " Fix"
+		if n := stackName(g.Stack); n != "" {
+			msg += " (" + n + ")"
+		}
+		msg += ": " + fix
+	}
+	msg = sarifPlain(msg)
+	res := sarifResult{
+		RuleID:              g.Rule.ID,
+		RuleIndex:           idx,
+		Level:               sarifLevel(g.Severity),
+		PartialFingerprints: map[string]string{"harcorsGroup/v1": fingerprint(g, uri)},
+		Properties: sarifResultProps{
+			Group: g.Key, Requests: g.Requests, Findings: g.Findings, Entries: g.Entries,
+			Server: c.url(g.Server), Paths: cleanEach(g.Patterns, c.url), Methods: cleanEach(g.Methods, c.plain), Origins: cleanEach(g.Origins, c.text),
+		},
+	}
+	loc := sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}
+	if f := g.Sample; f != nil {
+		if f.Line > 0 {
+			loc.Region = &sarifRegion{StartLine: f.Line}
+		}
+		p := &res.Properties
+		p.Entry, p.Preflight, p.URL, p.Method, p.Origin = f.Entry, optIndex(f.Preflight), c.url(f.URL), c.plain(f.Method), c.text(f.Origin)
+		p.Chromium, p.Firefox, p.Status, p.Stack = f.Chromium, f.Firefox, f.Status, string(f.Stack)
+	}
+	res.Locations = []sarifLocation{{PhysicalLocation: loc}}
+
+	// Link every request the group kept, the first included: the location
+	// above is only where the alert sits.
+	var links []string
+	for i, a := range g.Affected {
+		rel := sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}
+		if a.Line > 0 {
+			rel.Region = &sarifRegion{StartLine: a.Line}
+		}
+		text := c.plain(a.Method) + " " + c.url(a.URL)
+		if a.Status > 0 {
+			text += fmt.Sprintf(" (%d)", a.Status)
+		}
+		res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: i + 1, PhysicalLocation: rel, Message: &sarifText{Text: text}})
+		links = append(links, fmt.Sprintf("[entry %d](%d)", a.Entry, i+1))
+	}
+	if len(links) > 0 {
+		msg += " " + plural(g.Requests, "request", "requests") + ": " + strings.Join(links, ", ")
+		if more := g.Requests - len(links); more > 0 {
+			msg += fmt.Sprintf(" and %d more", more)
+		}
+		msg += "."
+	}
+	res.Message = sarifText{Text: msg}
+	return res
+}
+
+// cleanEach cleans each of ss with clean.
+func cleanEach(ss []string, clean func(string) string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clean(s)
+	}
+	return out
 }
 
 func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
@@ -225,35 +340,12 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}},
 			})
 		}
-		for _, f := range v.shown {
-			idx, ok := index[f.Rule.ID]
+		for _, g := range v.groups {
+			idx, ok := index[g.Rule.ID]
 			if !ok {
 				continue // a rule outside the catalogue cannot be described
 			}
-			msg := c.text(f.Cause)
-			if fix := c.text(f.Fix); fix != "" {
-				msg += " Fix"
-				if n := stackName(f.Stack); n != "" {
-					msg += " (" + n + ")"
-				}
-				msg += ": " + fix
-			}
-			loc := sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}
-			if f.Line > 0 {
-				loc.Region = &sarifRegion{StartLine: f.Line}
-			}
-			run.Results = append(run.Results, sarifResult{
-				RuleID:              f.Rule.ID,
-				RuleIndex:           idx,
-				Level:               sarifLevel(f.Severity),
-				Message:             sarifText{Text: msg},
-				Locations:           []sarifLocation{{PhysicalLocation: loc}},
-				PartialFingerprints: map[string]string{"harcorsFinding/v1": fingerprint(f, c)},
-				Properties: sarifResultProps{
-					Entry: f.Entry, Preflight: optIndex(f.Preflight), URL: c.url(f.URL), Method: c.plain(f.Method),
-					Origin: c.text(f.Origin), Chromium: f.Chromium, Firefox: f.Firefox, Status: f.Status, Stack: string(f.Stack),
-				},
-			})
+			run.Results = append(run.Results, sarifGroup(g, idx, uri, c))
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}
