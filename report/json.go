@@ -135,6 +135,10 @@ type JSONFinding struct {
 	Count int `json:"count"`
 	// Group is the key of the finding's group in Groups.
 	Group string `json:"group"`
+	// Replay is the curl command that replays the preflight (same
+	// Origin, Access-Control-Request-Method and -Headers; no cookies or
+	// credentials; the URL redacted), to check a fix without a browser.
+	Replay string `json:"replay"`
 }
 
 // JSONGroup is a set of findings that need the same fix: same rule, same
@@ -249,6 +253,7 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 				Credentials: string(f.Credentials), CredentialsBasis: c.text(f.CredentialsBasis),
 				PreflightCaptured: f.PreflightCaptured,
 				Count:             max(f.Count, 1), Group: f.Group,
+				Replay: replayCommand(f, c),
 			})
 		}
 		for _, q := range r.Requests {

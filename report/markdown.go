@@ -503,6 +503,9 @@ func mdGroupDetails(buf *bytes.Buffer, n int, g *analyze.Group, c cleaner) {
 		fix += " for " + mdEscape(n)
 	}
 	fmt.Fprintf(buf, "%s:** %s\n\n", fix, mdEscape(truncate(c.text(g.Fix), 1000)))
+	if f != nil {
+		mdReplay(buf, f, c)
+	}
 
 	var origins []string
 	for _, o := range g.Origins {
@@ -679,6 +682,7 @@ func mdDetails(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 		fix += " for " + mdEscape(n)
 	}
 	fmt.Fprintf(buf, "%s:** %s\n\n", fix, mdEscape(c.text(f.Fix)))
+	mdReplay(buf, f, c)
 	mdEvidence(buf, f, c, eachExchange)
 	buf.WriteString("</details>\n\n")
 }

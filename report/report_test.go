@@ -405,7 +405,7 @@ var (
 		"server", "patterns", "morePatterns", "methods", "origins", "requests", "findings", "entries"}
 	contractFinding = []string{"file", "entry", "preflight", "line", "url", "method", "origin", "rule", "title", "severity",
 		"chromium", "firefox", "message", "firefoxMessage", "value", "status", "cause", "fix", "stack",
-		"credentials", "credentialsBasis", "preflightCaptured", "count", "group"}
+		"credentials", "credentialsBasis", "preflightCaptured", "count", "group", "replay"}
 	contractRequest = []string{"entry", "preflight", "line", "url", "method", "origin", "status", "verdict", "rule", "preflightMs"}
 )
 

@@ -1,0 +1,44 @@
+package analyze
+
+import (
+	"strings"
+
+	"github.com/harcors/harcors/har"
+)
+
+// ReplayHeaders returns the header names a preflight for the finding's
+// request lists in Access-Control-Request-Headers: the preflight's own
+// list when the capture holds it, else the request's headers that a page
+// set and that are not CORS-safelisted (what the browser would list).
+// Cache-Control and Pragma are left out: DevTools' "Disable cache" adds
+// them to the request without the page asking, and they are not in the
+// preflight the page's own request caused.
+func ReplayHeaders(f *Finding) []string {
+	if f.PreflightEntry != nil {
+		return f.PreflightEntry.Request.Headers.Values("Access-Control-Request-Headers")
+	}
+	if f.Request == nil {
+		return nil
+	}
+	var names []string
+	for _, h := range f.Request.Request.Headers {
+		n := strings.ToLower(strings.TrimSpace(h.Name))
+		if n == "" || har.IsPseudo(h.Name) || isForbiddenRequestHeader(n) || isSafelistedHeader(n, h.Value) ||
+			n == "cache-control" || n == "pragma" {
+			continue
+		}
+		names = append(names, n)
+	}
+	return names
+}
+
+// ReplayMethod is the method the preflight asks for: the preflight's
+// Access-Control-Request-Method when captured, else the request's method.
+func ReplayMethod(f *Finding) string {
+	if f.PreflightEntry != nil {
+		if m, ok := f.PreflightEntry.Request.Headers.Get("Access-Control-Request-Method"); ok && strings.TrimSpace(m) != "" {
+			return strings.TrimSpace(m)
+		}
+	}
+	return f.Method
+}

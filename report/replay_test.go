@@ -1,0 +1,68 @@
+package report
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestReplay: for every browser-recorded finding with a captured preflight,
+// the replay line sends that preflight's Origin and
+// Access-Control-Request-Method, lists its requested headers, parses as
+// one curl command in a POSIX shell, and carries no cookie or credential.
+func TestReplay(t *testing.T) {
+	sh, _ := exec.LookPath("sh")
+	c := newCleaner(Options{}, false)
+	n := 0
+	for _, path := range chromiumFixtures(t) {
+		res := analyzeAs(t, path, path)
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			r := replayCommand(f, c)
+			if f.PreflightEntry == nil {
+				if f.PreflightCaptured && r != "" {
+					t.Errorf("%s #%d %s: a simple request gets a preflight replay: %s", path, f.Entry, f.Rule.ID, r)
+				}
+				continue
+			}
+			n++
+			h := f.PreflightEntry.Request.Headers
+			origin, _ := h.Get("Origin")
+			method, _ := h.Get("Access-Control-Request-Method")
+			for _, want := range []string{"curl -i -X OPTIONS '", "-H 'Origin: " + origin + "'", "-H 'Access-Control-Request-Method: " + method + "'"} {
+				if !strings.Contains(r, want) {
+					t.Errorf("%s #%d: replay %q lacks %q", path, f.Entry, r, want)
+				}
+			}
+			if acrh, ok := h.Get("Access-Control-Request-Headers"); ok && acrh != "" && !strings.Contains(r, "Access-Control-Request-Headers: ") {
+				t.Errorf("%s #%d: replay %q drops the requested headers %q", path, f.Entry, r, acrh)
+			}
+			low := strings.ToLower(r)
+			if strings.Contains(low, "-h 'cookie") || strings.Contains(low, "-h 'authorization") || strings.Contains(low, " -b ") {
+				t.Errorf("%s #%d: replay sends credentials: %s", path, f.Entry, r)
+			}
+			if sh != "" && n <= 20 {
+				// The shell splits it into exactly the words meant.
+				out, err := exec.Command(sh, "-c", "printf '%s\\n' "+strings.TrimPrefix(r, "curl ")).Output()
+				if err != nil || !strings.Contains(string(out), "Origin: "+origin+"\n") {
+					t.Errorf("%s: the shell reads %q as %q (%v)", path, r, out, err)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no finding with a captured preflight: the test proves nothing")
+	}
+}
+
+// TestReplayRedacts: a token in the URL does not reach the replay line.
+func TestReplayRedacts(t *testing.T) {
+	res := hostile(t, "secrets.har")
+	c := newCleaner(Options{}, false)
+	for i := range res.Findings {
+		r := replayCommand(&res.Findings[i], c)
+		if strings.Contains(r, "SECRET_") {
+			t.Errorf("replay keeps a secret: %s", r)
+		}
+	}
+}
