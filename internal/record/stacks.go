@@ -32,6 +32,7 @@ var stacks = []*Stack{
 	{Name: "apache", Port: 8805, Need: needBinary("/usr/sbin/apache2", "apt-get install apache2"), Start: startApache},
 	{Name: "flask", Port: 8806, Need: needPython("flask", "flask_cors"), Start: startFlask},
 	{Name: "django", Port: 8807, Need: needPython("django", "corsheaders"), Start: startDjango},
+	{Name: "gin", Port: 8810},
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
 }
 
