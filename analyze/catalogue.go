@@ -41,6 +41,7 @@ var (
 			RsCors:  "Wrap the outermost handler with rs/cors so that error responses written by inner handlers still carry the headers.",
 			Nginx:   "Append 'always' to every add_header Access-Control-* line (add_header ... always;), otherwise nginx sends them only on 2xx and 3xx; then fix the {status}.",
 			Apache:  "Use 'Header always set' instead of 'Header set': the plain form does not apply to error responses; then fix the {status}.",
+			Gin:     "A bare 403 is gin-contrib/cors refusing the Origin: write it in cors.Config.AllowOrigins exactly as the browser sends it, \"{origin}\" (no trailing slash, no path). Otherwise r.Use(cors.New(...)) before every middleware that can abort, so its {status} carries the headers.",
 		},
 		Ref: "Fetch Standard, CORS check; nginx add_header 'always'",
 	}

@@ -85,7 +85,7 @@ func noteStack(stacks map[string]Stack, e *har.Entry, hx *entryHeaders) {
 	if stacks[target] != "" {
 		return
 	}
-	if s := fingerprint(rs, e.Response.Content.Size); s != Generic {
+	if s := fingerprint(rs, e.Response.Content.Size, e.Response.Status); s != Generic {
 		// target may be a piece of the URL (originOf): keep only the
 		// origin.
 		stacks[strings.Clone(target)] = s

@@ -41,7 +41,7 @@ func (n *node) when() time.Time { return n.e.Started }
 // headers (and so of cookie warnings), each lookup a scan of them all.
 func (n *node) stack() Stack {
 	if !n.fpDone {
-		n.fp, n.fpDone = fingerprint(&n.rs, n.e.Response.Content.Size), true
+		n.fp, n.fpDone = fingerprint(&n.rs, n.e.Response.Content.Size, n.e.Response.Status), true
 	}
 	return n.fp
 }

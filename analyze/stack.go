@@ -49,12 +49,13 @@ func Stacks() []Stack {
 // fingerprint guesses the stack from one response's headers. The signals are
 // the ones each stack's defaults leave (checked against the recorded
 // fixtures): Express's X-Powered-By, Werkzeug's Server header, Django's
-// security-middleware headers, rs/cors's long Vary on preflights, Go's
-// plain-text error pages, nginx's and Apache's Server header. A reverse
+// security-middleware headers, rs/cors's long Vary on preflights and
+// gin-contrib/cors's three Vary lines, Go's and gin's plain-text error
+// pages, gin-contrib/cors's bare 403, nginx's and Apache's Server header. A reverse
 // proxy in front of an app shows its own Server header, so app signals are
 // checked first: the app is usually the one to fix, and the proxy case is
 // told apart by the cause (duplicate headers, error pages).
-func fingerprint(h *headerIndex, size int64) Stack {
+func fingerprint(h *headerIndex, size int64, status int) Stack {
 	contentType, _ := h.get(hContentType)
 	server, _ := h.get(hServer)
 	powered, _ := h.get(hXPoweredBy)
@@ -70,6 +71,8 @@ func fingerprint(h *headerIndex, size int64) Stack {
 	case strings.Contains(sl, "wsgiserver") || strings.Contains(sl, "gunicorn") && h.present(hCOOP) ||
 		h.present(hCOOP) && h.present(hReferrerPolicy) && h.hasValue(hXFrameOptions, "DENY"):
 		return Django
+	case server == "" && ginVary(h):
+		return Gin
 	case server == "" && varyHas("access-control-request-method") && varyHas("access-control-request-headers") && varyHas("origin"):
 		return RsCors
 	case strings.HasPrefix(sl, "nginx") || strings.HasPrefix(sl, "openresty"):
@@ -80,8 +83,33 @@ func fingerprint(h *headerIndex, size int64) Stack {
 		// net/http's NotFound ("404 page not found\n", 19 bytes) and 405
 		// ("Method Not Allowed\n"): text/plain, nosniff, no Server header.
 		return GoHTTP
+	case server == "" && powered == "" && contentType == "text/plain" && (size == 18 || size == 22):
+		// gin's own 404 and 405 bodies ("404 page not found", "405 method
+		// not allowed"): bare text/plain, no charset, no nosniff.
+		return Gin
+	case status == 403 && size <= 0 && server == "" && powered == "" && contentType == "" && !h.present(hACAllowOrigin):
+		// gin-contrib/cors rejects an origin it does not allow with
+		// AbortWithStatus(403): no body, no Content-Type, no header
+		// besides Date and Content-Length. Recorded on gin; a bare Go
+		// handler answering 403 the same way is taken for it too.
+		return Gin
 	}
 	return Generic
+}
+
+// ginVary: gin-contrib/cors answers a preflight with three Vary lines
+// (Origin, Access-Control-Request-Method, Access-Control-Request-Headers),
+// where rs/cors writes one line listing all three.
+func ginVary(h *headerIndex) bool {
+	if h.multi&(1<<hVary) == 0 {
+		return false
+	}
+	for _, v := range h.values(hVary) {
+		if strings.EqualFold(strings.TrimSpace(v), "Access-Control-Request-Method") {
+			return true
+		}
+	}
+	return false
 }
 
 func hasValue(h har.Headers, name, want string) bool {
