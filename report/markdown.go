@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -665,7 +666,7 @@ func mdFileEach(buf *bytes.Buffer, v fileView, c cleaner, opt Options, several b
 		}
 	}
 	if opt.All {
-		mdRequests(buf, r.Requests, c, 1<<62, &mdCut{})
+		mdRequests(buf, r.Requests, c, math.MaxInt, &mdCut{})
 	}
 }
 
