@@ -1,8 +1,8 @@
 package analyze
 
 // The rule catalogue. IDs are stable: A = the access check on the actual
-// response, P = the preflight, R = redirects, L = private/local network
-// access, N = network-level failures users mistake for CORS, W = warnings
+// response, P = the preflight, R = redirects, L = Local Network
+// Access, N = network-level failures users mistake for CORS, W = warnings
 // that do not block, U = blocked for a reason the capture does not show.
 //
 // Fix texts may hold {origin} (the exact Origin value to allow), {method},
@@ -350,7 +350,7 @@ var (
 
 	ruleL04 = &Rule{
 		ID: "CORS-L04", Title: "Local Network Access: permission denied or not asked", Severity: Error,
-		Doc:      "A page on a public site requested a private or loopback address (a router, a printer, a service on localhost). Chromium 142 and later (Local Network Access) ask the user for permission first; the request fails when the permission is denied or dismissed, when the page is not a secure context (http), or when an iframe lacks allow=\"local-network\". No preflight is sent and the capture shows only a failed request, so harcors infers this from the addresses: a public page and a private or loopback target.",
+		Doc:      "A page on a public site requested an address in the local (private network: a router, a printer) or loopback (a service on localhost) address space, as Chromium names them since Local Network Access (the old 'private' is now 'local', the old 'local' is 'loopback'). Chromium 142 and later (Local Network Access) ask the user for permission first; the request fails when the permission is denied or dismissed, when the page is not a secure context (http), or when an iframe lacks allow=\"local-network\". No preflight is sent and the capture shows only a failed request, so harcors infers this from the addresses: a public page and a local or loopback target. Chromium's console line names the target's address space (loopback, local or unknown).",
 		Chromium: []CorsError{"LocalNetworkAccessPermissionDenied"},
 		Fix:      "Serve the page over https and let the user grant local network access when Chromium asks; delegate the permission to iframes with allow=\"local-network\" (or loopback-network); or route the call through the page's own server instead of the user's network.",
 		Ref:      "WICG Local Network Access; Chromium LNA (kLocalNetworkAccessPermissionDenied)",
@@ -365,8 +365,8 @@ var (
 	}
 	ruleN02 = &Rule{
 		ID: "CORS-N02", Title: "Blocked by the browser or an extension, not CORS", Severity: Error,
-		Doc: "The browser blocked the request for a reason other than CORS: an ad blocker or privacy extension (ERR_BLOCKED_BY_CLIENT), Opaque Response Blocking of a no-cors load of JSON or HTML (ERR_BLOCKED_BY_ORB), or Cross-Origin-Resource-Policy / Cross-Origin-Embedder-Policy (ERR_BLOCKED_BY_RESPONSE), or mixed content (an https page calling http).",
-		Fix: "For ERR_BLOCKED_BY_CLIENT test without extensions; for ORB load data with fetch() in cors mode and serve images and scripts with their real Content-Type; for CORP send Cross-Origin-Resource-Policy: cross-origin; for mixed content call https.",
+		Doc: "The browser blocked the request for a reason other than CORS: an ad blocker or privacy extension (ERR_BLOCKED_BY_CLIENT), Opaque Response Blocking of a no-cors load of JSON or HTML (ERR_BLOCKED_BY_ORB), or Cross-Origin-Resource-Policy / Cross-Origin-Embedder-Policy (ERR_BLOCKED_BY_RESPONSE), mixed content (an https page calling http), or Chromium's Connection-Allowlist (the page's Connection-Allowlist header does not list the destination; DevTools shows a ConnectionAllowlistIssue).",
+		Fix: "For ERR_BLOCKED_BY_CLIENT test without extensions; for ORB load data with fetch() in cors mode and serve images and scripts with their real Content-Type; for CORP send Cross-Origin-Resource-Policy: cross-origin; for mixed content call https; for Connection-Allowlist add the destination to the page's Connection-Allowlist header.",
 		Ref: "Chromium net_error_list.h; Fetch Standard, ORB and CORP",
 	}
 

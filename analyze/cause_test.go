@@ -98,3 +98,37 @@ func TestLocalNetworkAccessInferred(t *testing.T) {
 		t.Errorf("got %s: %s", f.Chromium, f.Message)
 	}
 }
+
+// TestConnectionAllowlistNotCORS: a request Chromium refused under the
+// page's Connection-Allowlist is reported as not CORS (CORS-N02), with a
+// cause that says so and names no CORS header to fix.
+func TestConnectionAllowlistNotCORS(t *testing.T) {
+	res := analyze.File(filepath.Join("..", "testdata", "rules", "CORS-N02", "handmade--connection-allowlist.har"), analyze.Options{}, har.Options{})
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings: %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if f.Rule.ID != "CORS-N02" || f.Chromium != "" || !strings.Contains(f.Cause, "not CORS") || !strings.Contains(f.Cause, "Connection-Allowlist") {
+		t.Errorf("got %s (%s): %s", f.Rule.ID, f.Chromium, f.Cause)
+	}
+}
+
+// TestLocalNetworkAccessSpaces: the console line names the target's
+// address space as Chromium names it since Local Network Access: a
+// private-network address is "local" (PNA's "private"), a loopback one
+// "loopback" (PNA's "local").
+func TestLocalNetworkAccessSpaces(t *testing.T) {
+	for target, space := range map[string]string{"http://192.168.1.20/status": "local", "http://10.0.0.2:8080/x": "local", "http://localhost:3000/x": "loopback", "http://[::1]:3000/x": "loopback"} {
+		e := &har.Entry{Index: 0, Line: 3, ResourceType: "fetch", Error: "net::ERR_FAILED"}
+		e.Request.Method, e.Request.URL = "GET", target
+		e.Request.Headers = har.Headers{{Name: "Referer", Value: "https://app.example.com/"}}
+		res := analyze.Analyze("x.har", &har.Log{Creator: har.Creator{Name: "WebInspector"}}, []*har.Entry{e}, analyze.Options{})
+		if len(res.Findings) != 1 || res.Findings[0].Rule.ID != "CORS-L04" {
+			t.Errorf("%s: findings %+v", target, res.Findings)
+			continue
+		}
+		if want := "access the `" + space + "` address space."; !strings.HasSuffix(res.Findings[0].Message, want) {
+			t.Errorf("%s: message %q, want it to end %q", target, res.Findings[0].Message, want)
+		}
+	}
+}

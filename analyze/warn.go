@@ -24,9 +24,15 @@ func (a *analysis) netFinding(x *exchange, cred Credentials, basis string) *Find
 	case strings.Contains(err, "BLOCKED_BY_RESPONSE"):
 		fd.Rule = ruleN02
 		fd.Cause = "The response's Cross-Origin-Resource-Policy (or the page's Cross-Origin-Embedder-Policy) forbids loading it from this origin."
+	case strings.Contains(err, "CONNECTION_ALLOWLIST"):
+		// Chromium's Connection-Allowlist (on by default, reported as
+		// Audits.ConnectionAllowlistIssue): the page's own
+		// Connection-Allowlist header forbids the connection. Not CORS.
+		fd.Rule = ruleN02
+		fd.Cause = "The page's Connection-Allowlist header does not list this destination, so Chromium refused to connect (a ConnectionAllowlistIssue in DevTools). This is not CORS: no server setting fixes it; add the destination to the page's Connection-Allowlist."
 	case strings.Contains(err, "PRIVATE_NETWORK") || strings.Contains(err, "LOCAL_NETWORK"):
 		fd.Rule = ruleN02
-		fd.Cause = "Private/Local Network Access: a page on a more public network asked for a private or local address, and the browser refused (no permission, or an insecure page)."
+		fd.Cause = "Local Network Access: a page on a more public network asked for a local or loopback address, and the browser refused (no permission, or an insecure page)."
 	case strings.Contains(err, "mixed-content") || mixedContent(x):
 		fd.Rule = ruleN02
 		fd.Cause = "Mixed content: an https page called an http URL, which the browser blocks before sending."
@@ -81,7 +87,7 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 	case x.pre == nil && x.req != nil && !responded(x.req.e):
 		fd.Cause = fmt.Sprintf("The browser blocked the request (%s) and the capture holds no response for it (this exporter keeps no headers of failed requests).", orStatus(x))
 	case x.pre != nil && (x.req == nil || !responded(x.req.e)):
-		fd.Cause = "The preflight passes every check harcors can run on the capture, yet the browser did not send the request. Something the capture does not hold failed (a header the page set that the preflight did not list, Private Network Access), or the preflight was cancelled."
+		fd.Cause = "The preflight passes every check harcors can run on the capture, yet the browser did not send the request. Something the capture does not hold failed (a header the page set that the preflight did not list, Local Network Access), or the preflight was cancelled."
 	default:
 		fd.Status = x.req.e.Response.Status
 		fd.Cause = fmt.Sprintf("The response (%s) passes the CORS check as recorded, yet the browser failed the request (%s): a reason outside CORS (Cross-Origin-Resource-Policy, a cancelled stream), or the request had credentials that the capture does not show.", statusText(x.req.e.Response.Status), orStatus(x))
@@ -426,8 +432,9 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// space is an address space in Private/Local Network Access's sense, from
-// most to least private.
+// space is an address space as Chromium's Local Network Access names it
+// (since 2025 'local' is what 'private' was, and 'loopback' what 'local'
+// was), from most to least private.
 type space int
 
 const (
