@@ -102,6 +102,7 @@ type options struct {
 	rules           bool
 	showVersion     bool
 	color           string
+	stack           string
 	jobs            int
 	maxDecompressed string
 	each            bool
@@ -139,6 +140,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding of this `severity` or higher is found: error, warning, info or never")
 	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json and sarif: info)")
 	fset.Var(&o.ignore, "ignore", "drop findings of `RULE` (repeatable, or comma-separated)")
+	fset.StringVar(&o.stack, "stack", "", "write causes and fixes for server stack `NAME` (express, django, flask, go, rs/cors, gin, nginx, apache, vite, webpack, next, laravel) when harcors does not recognise it")
 	fset.BoolVar(&o.showSecrets, "show-secrets", false, "do not redact cookies, Authorization, API keys and tokens")
 	fset.StringVar(&o.explain, "explain", "", "print the documentation of rule `ID` and exit")
 	fset.BoolVar(&o.rules, "rules", false, "list the rules and exit")
@@ -286,6 +288,13 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 			aopt.Ignore = map[string]bool{}
 		}
 		aopt.Ignore[r.ID] = true
+	}
+	if o.stack != "" {
+		s, err := analyze.ParseStack(o.stack)
+		if err != nil {
+			return ropt, aopt, sopt, nil, fmt.Errorf("--stack: %v", err)
+		}
+		aopt.Stack = s
 	}
 	switch o.color {
 	case "always":

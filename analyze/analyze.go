@@ -65,6 +65,9 @@ type Finding struct {
 	// no CORS error for this finding (a warning, a network error).
 	Chromium CorsError
 	Firefox  string
+	// FirefoxCapture: Firefox wrote the capture, so the console the user
+	// saw named Firefox's key, which reports then show first.
+	FirefoxCapture bool
 	// Message is the console line Chromium printed (reconstructed);
 	// FirefoxMessage Firefox's.
 	Message        string
@@ -202,6 +205,9 @@ type Options struct {
 	// NoRequests leaves Result.Requests empty, for reports that do not list
 	// every request: a capture's passing requests then cost no memory.
 	NoRequests bool
+	// Stack, when not Generic, is the server stack every finding's fix and
+	// cause are written for, whatever the responses give away (--stack).
+	Stack Stack
 	// CookieValues fills Result.CookieValues, for reports that redact
 	// cookie values wherever they reappear.
 	CookieValues bool
@@ -272,7 +278,7 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	var rerr error
 	total := 0
 	a := newAnalysis(name, &har.Log{}, nil)
-	a.noRequests = opt.NoRequests
+	a.noRequests, a.forceStack = opt.NoRequests, opt.Stack
 	var cookies map[string]struct{}
 	if opt.CookieValues {
 		cookies = map[string]struct{}{}
@@ -302,6 +308,7 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 			}
 			hx.index(e)
 			noteStack(a.hostStack, e, &hx)
+			a.noteCookies(e, &hx)
 			// Most entries of a real capture (documents, images, scripts,
 			// same-origin calls) can never be part of a CORS exchange:
 			// only the rest go on, once their server's fingerprint is
@@ -392,7 +399,7 @@ func produce(r *har.Reader, out chan<- batch, done <-chan struct{}) {
 // Analyze analyses entries already read. log may be nil.
 func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
 	a := newAnalysis(name, log, nil)
-	a.noRequests = opt.NoRequests
+	a.noRequests, a.forceStack = opt.NoRequests, opt.Stack
 	// One pass: take only records entries when the analysis is not
 	// streamed, so every stack is noted before anything is judged.
 	var hx entryHeaders
@@ -406,6 +413,7 @@ func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Resu
 		}
 		hx.index(e)
 		noteStack(a.hostStack, e, &hx)
+		a.noteCookies(e, &hx)
 		a.take(e, &hx)
 	}
 	a.finish()
@@ -456,6 +464,7 @@ func (a *analysis) result(opt Options) *Result {
 		Preflights:  a.preflights,
 		Paired:      a.paired,
 		Requests:    a.requests,
+		Notes:       exporterNotes(a.log.Creator.Name),
 	}
 	for _, f := range a.findings {
 		if opt.Ignore[f.Rule.ID] {

@@ -15,6 +15,7 @@ var (
 		Chromium: []CorsError{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Make the CORS layer answer every route, for every method, with Access-Control-Allow-Origin: {origin} (or * when no credentials are involved).",
 		Fixes: map[Stack]string{
+			Laravel: "Add '{path}' to paths in config/cors.php (e.g. ['api/*', 'sanctum/csrf-cookie']) and '{origin}' to allowed_origins, then php artisan config:clear.",
 			Express: "Register app.use(cors({ origin: ['{origin}'] })) before every router, not on single routes.",
 			Django:  "Put 'corsheaders.middleware.CorsMiddleware' at the top of MIDDLEWARE and add '{origin}' to CORS_ALLOWED_ORIGINS; check CORS_URLS_REGEX covers {path}.",
 			Flask:   "Use CORS(app, origins=['{origin}']) on the whole app (not only on some blueprints) and check the resources= pattern covers {path}.",
@@ -51,6 +52,7 @@ var (
 		Chromium: []CorsError{"AllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Add {origin} to the allowlist and echo the request's Origin when it is allowed, with Vary: Origin.",
 		Fixes: map[Stack]string{
+			Laravel: "Add '{origin}' to allowed_origins in config/cors.php (scheme, host and port, no trailing slash), then php artisan config:clear.",
 			Express: "cors({ origin: ['{origin}', ...] }) echoes the matching origin; do not pass a single fixed string when several origins use the API.",
 			Django:  "Add '{origin}' to CORS_ALLOWED_ORIGINS (scheme, host and port, no trailing slash).",
 			Flask:   "CORS(app, origins=['{origin}', ...]).",
@@ -99,6 +101,7 @@ var (
 		Chromium: []CorsError{"WildcardOriginNotAllowed"}, Firefox: []string{"CORSNotSupportingCredentials"},
 		Fix: "Echo the specific origin ({origin}) instead of *, send Access-Control-Allow-Credentials: true and Vary: Origin; or stop sending credentials from the page if the API does not need them.",
 		Fixes: map[Stack]string{
+			Laravel: "In config/cors.php list '{origin}' in allowed_origins instead of '*' and set 'supports_credentials' => true.",
 			Express: "cors({ origin: ['{origin}'], credentials: true }); the default origin '*' never works with credentials.",
 			Django:  "Set CORS_ALLOW_CREDENTIALS = True and list '{origin}' in CORS_ALLOWED_ORIGINS instead of CORS_ALLOW_ALL_ORIGINS = True.",
 			Flask:   "CORS(app, origins=['{origin}'], supports_credentials=True).",
@@ -114,6 +117,7 @@ var (
 		Chromium: []CorsError{"InvalidAllowCredentials", "PreflightInvalidAllowCredentials"}, Firefox: []string{"CORSMissingAllowCredentials"},
 		Fix: "Send Access-Control-Allow-Credentials: true (lower case) on the preflight and on the actual response.",
 		Fixes: map[Stack]string{
+			Laravel: "Set 'supports_credentials' => true in config/cors.php, then php artisan config:clear.",
 			Express: "cors({ origin: ['{origin}'], credentials: true }).",
 			Django:  "CORS_ALLOW_CREDENTIALS = True.",
 			Flask:   "CORS(app, supports_credentials=True, origins=['{origin}']).",
@@ -190,6 +194,7 @@ var (
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Let the CORS layer answer OPTIONS, and allow the requested method and headers ({method}; {header}).",
 		Fixes: map[Stack]string{
+			Laravel: "Laravel's HandleCors answers a preflight with no CORS header when the origin, a requested header or the method is not allowed: add '{origin}' to allowed_origins in config/cors.php (and {header} to allowed_headers, {method} to allowed_methods), check that paths covers {path}, then php artisan config:clear.",
 			RsCors:  "rs/cors answers a preflight without any CORS header when a requested header or the method is not allowed: add them to cors.Options.AllowedHeaders / AllowedMethods ({header}; {method}). Options.Debug logs the reason.",
 			Express: "Let cors answer OPTIONS: app.use(cors(opts)) before the routes, or app.options('{path}', cors(opts)) when cors is applied per route; and list the requested headers and method in allowedHeaders and methods ({header}; {method}).",
 			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. (*default_headers, '{header}')) and the method to CORS_ALLOW_METHODS.",
@@ -237,6 +242,7 @@ var (
 		Chromium: []CorsError{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
 		Fix: "Add {method} to Access-Control-Allow-Methods.",
 		Fixes: map[Stack]string{
+			Laravel: "Add '{method}' to allowed_methods in config/cors.php (or ['*']).",
 			Express: "cors({ methods: ['GET', 'POST', '{method}', ...] }).",
 			Django:  "CORS_ALLOW_METHODS = (*default_methods, '{method}') if it was narrowed.",
 			Flask:   "CORS(app, methods=['GET', 'POST', '{method}', ...]).",
@@ -267,6 +273,7 @@ var (
 		Chromium: []CorsError{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
 		Fix: "Add {header} to Access-Control-Allow-Headers, or stop sending it from the page.",
 		Fixes: map[Stack]string{
+			Laravel: "Add '{header}' to allowed_headers in config/cors.php (or ['*']).",
 			Express: "cors({ allowedHeaders: ['Content-Type', '{header}', ...] }) (by default cors echoes the requested headers; a fixed list must include every header the page sends).",
 			Django:  "CORS_ALLOW_HEADERS = (*default_headers, '{header}').",
 			Flask:   "CORS(app, allow_headers=['Content-Type', '{header}', ...]).",

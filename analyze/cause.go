@@ -114,7 +114,7 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 		case st == 401 || st == 403 || st == 407:
 			return ruleP02, fmt.Sprintf("The preflight got %s%s: authentication runs before CORS and rejects the preflight, which never carries cookies or an Authorization header.", statusText(st), withOrWithoutCORS(hasACAO))
 		case st >= 200 && st <= 299:
-			return ruleP05, a.maskedCause(x, at)
+			return ruleP05, a.maskedCause(x, at, stack)
 		}
 		return ruleP03, fmt.Sprintf("The preflight got %s%s; the request was never sent. The OPTIONS request reached code that failed or rejected it.", statusText(st), withOrWithoutCORS(hasACAO))
 	case "InvalidAllowMethodsPreflightResponse":
@@ -271,7 +271,11 @@ func quoteAll(vs []string) string {
 // allowlist) drop every CORS header instead of saying why, so the browser
 // blames the origin; name the requested header or method most likely to be
 // the one.
-func (a *analysis) maskedCause(x *exchange, p *node) string {
+//
+// fruitcake/php-cors (Laravel's HandleCors) and others also drop every
+// header when the origin is not allowed, and the origin is then the
+// likelier cause: the page's headers are usually allowed with ['*'].
+func (a *analysis) maskedCause(x *exchange, p *node, stack Stack) string {
 	h := p.e.Response.Headers
 	anyCORS := false
 	for _, hh := range h {
@@ -304,11 +308,21 @@ func (a *analysis) maskedCause(x *exchange, p *node) string {
 	if allow, ok := h.Get("Allow"); ok && !anyCORS {
 		return fmt.Sprintf("The preflight got %s with Allow: %s and no Access-Control-* headers: the framework answered OPTIONS by itself, so the CORS middleware is applied to the route's methods but not to OPTIONS.", statusText(p.e.Response.Status), allow)
 	}
+	origin := x.origin
+	if origin == "" {
+		origin = "the page's origin"
+	}
 	switch {
+	case stack == Laravel && !anyCORS:
+		what := ""
+		if len(asked) > 0 {
+			what = fmt.Sprintf(" It also does so for a requested header or method it does not allow (the preflight asked for %s).", strings.Join(asked, ", "))
+		}
+		return fmt.Sprintf("The preflight got %s with no Access-Control-* headers from the PHP application itself: Laravel's CORS layer (HandleCors, fruitcake/php-cors) answers OPTIONS without any CORS header when the origin %s is not in allowed_origins, so the origin is the likelier cause.%s", statusText(p.e.Response.Status), origin, what)
 	case corsRan && !anyCORS && likely != "":
-		return fmt.Sprintf("The preflight got %s with Vary: %s but no Access-Control-* headers: the CORS middleware ran and rejected the preflight, dropping every CORS header. It asked for %s; most likely %s is not in the allowlist.", statusText(p.e.Response.Status), strings.Join(h.Values("Vary"), ", "), strings.Join(asked, ", "), likely)
+		return fmt.Sprintf("The preflight got %s with Vary: %s but no Access-Control-* headers: the CORS middleware ran and rejected the preflight, dropping every CORS header. It asked for %s; most likely %s is not in the allowlist, or the origin %s is not.", statusText(p.e.Response.Status), strings.Join(h.Values("Vary"), ", "), strings.Join(asked, ", "), likely, origin)
 	case !anyCORS && likely != "":
-		return fmt.Sprintf("The preflight got %s with no Access-Control-* headers at all. Either something other than the CORS layer answered OPTIONS, or the CORS layer rejected the preflight and dropped every header: it asked for %s; check that %s is allowed.", statusText(p.e.Response.Status), strings.Join(asked, ", "), likely)
+		return fmt.Sprintf("The preflight got %s with no Access-Control-* headers at all. Either something other than the CORS layer answered OPTIONS, or the CORS layer rejected the preflight and dropped every header: it asked for %s; check that %s and the origin %s are allowed.", statusText(p.e.Response.Status), strings.Join(asked, ", "), likely, origin)
 	}
 	return fmt.Sprintf("The preflight got %s without Access-Control-Allow-Origin: the component that answers OPTIONS does not add CORS headers.", statusText(p.e.Response.Status))
 }

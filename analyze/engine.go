@@ -40,6 +40,8 @@ type analysis struct {
 	findings                        []Finding
 	requests                        []Request
 	noRequests                      bool               // Options.NoRequests
+	keepsCookies                    bool               // a request so far carries cookies (noteCookies)
+	forceStack                      Stack              // Options.Stack
 	maxAge                          map[string]*ageKey // origin + " " + URL -> its preflights
 
 	links linker
@@ -312,14 +314,31 @@ func (a *analysis) isCORS(n *node) bool {
 	// that failed without an Origin header is one too. Anything else
 	// without Origin is a no-cors load (a stylesheet, an image), never a
 	// CORS request.
-	if len(e.Request.Headers) > 0 && e.ResourceType != "fetch" && e.ResourceType != "xhr" {
+	fetchLike := e.ResourceType == "fetch" || e.ResourceType == "xhr"
+	if dest, ok := n.rq.get(hSecFetchDest); ok && strings.EqualFold(strings.TrimSpace(dest), "empty") {
+		fetchLike = true // fetch() and XMLHttpRequest send Sec-Fetch-Dest: empty
+	}
+	if len(e.Request.Headers) > 0 && !fetchLike {
 		return false
 	}
 	// A connection refused or reset is a network error, not a CORS
 	// failure, but the request was still a cross-origin fetch: saying so
 	// (CORS-N01) is the answer its "Failed to fetch" needs.
 	out, _ := a.observe(e)
-	return (out == outBlocked || out == outNetError) && a.pageOrigin(n) != ""
+	if out == outBlocked || out == outNetError {
+		return a.pageOrigin(n) != ""
+	}
+	// A fetch or XHR kept without its Origin header (some exporters and
+	// proxies drop it): the page's origin, from the Referer or the page's
+	// URL, says whether it went to another origin.
+	if !fetchLike || e.Error != "" || !responded(e) {
+		return false
+	}
+	if site, ok := n.rq.get(hSecFetchSite); ok && strings.EqualFold(strings.TrimSpace(site), "same-origin") {
+		return false
+	}
+	po := a.pageOrigin(n)
+	return po != "" && po != n.target
 }
 
 // originFor returns the request's origin: its Origin header, else its
@@ -373,8 +392,29 @@ func (a *analysis) observe(e *har.Entry) (outcome, string) {
 	return outNetError, err
 }
 
+// exporterNotes says what a capture cannot show because of the program
+// that wrote it, once for the whole file.
+func exporterNotes(creator string) []string {
+	switch creator {
+	case "chrome-har":
+		return []string{"chrome-har leaves out the requests the browser failed (blocked by CORS or by a network error): a preflight whose request is missing may stand for a request the browser blocked, so such requests are listed as unknown, never as passed."}
+	case "Playwright":
+		return []string{"Playwright's recordHar keeps no preflights: verdicts rest on the actual responses alone, and a request blocked at its preflight shows only as failed."}
+	}
+	return nil
+}
+
+// noteCookies notes whether the capture keeps cookies: whether any request
+// so far carries them. Chrome's default export removes every cookie, so
+// only a capture that kept some says anything by a request without one.
+func (a *analysis) noteCookies(e *har.Entry, hx *entryHeaders) {
+	if !a.keepsCookies && (hx.rq.present(hCookie) || len(e.Request.Cookies) > 0) {
+		a.keepsCookies = true
+	}
+}
+
 // credentials decides the request's credentials mode from the evidence.
-func credentials(x *exchange) (Credentials, string) {
+func (a *analysis) credentials(x *exchange) (Credentials, string) {
 	if x.req == nil {
 		return CredUnknown, "only the preflight was recorded, and preflights never carry credentials"
 	}
@@ -390,12 +430,20 @@ func credentials(x *exchange) (Credentials, string) {
 	if x.req.rq.present(hSecFetchStorageAccess) {
 		return CredInclude, "the request carried Sec-Fetch-Storage-Access, which browsers send only with credentials"
 	}
+	// A request that was sent (it has a response; Chrome's blocked ones
+	// keep only provisional headers, never cookies) and carries no cookie,
+	// in a capture that keeps them: a <script crossorigin> or fetch()
+	// without credentials. A credentialed request to a host the browser
+	// holds no cookie for looks the same, but then nothing needs them.
+	if a.keepsCookies && responded(e) {
+		return CredOmit, "the capture keeps cookies (other requests carry them) and this request carries none"
+	}
 	return CredUnknown, "the capture does not show cookies (Chrome's default export removes them)"
 }
 
 // judge runs the checks on one exchange and records its findings.
 func (a *analysis) judge(x *exchange) {
-	cred, basis := credentials(x)
+	cred, basis := a.credentials(x)
 	var f, conditional *failure
 	switch cred {
 	case CredInclude:
@@ -415,7 +463,7 @@ func (a *analysis) judge(x *exchange) {
 			// decides. Say so only when the server expects credentials
 			// (it sends Access-Control-Allow-Credentials): otherwise every
 			// font and script served with "*" would be flagged.
-			if fo == nil && expectsCredentials(x) {
+			if fo == nil && cred != CredOmit && expectsCredentials(x) {
 				conditional = fi
 			}
 		}
@@ -452,6 +500,11 @@ func (a *analysis) judge(x *exchange) {
 		fd = a.finding(x, conditional, CredInclude, "assumed: the capture does not say whether the request had credentials")
 		fd.Severity, fd.Downgraded = Warning, DowngradeCredentialsUnknown
 		fd.Cause = "Blocked if the request is made with credentials (cookies, credentials: 'include', withCredentials), which the capture cannot show. " + fd.Cause
+		req.Verdict = Unknown
+	}
+	if x.req == nil && req.Verdict == Pass {
+		// Only the preflight is in the capture: what became of the
+		// request it was sent for, the capture does not say.
 		req.Verdict = Unknown
 	}
 	if fd != nil {
@@ -505,6 +558,7 @@ func (a *analysis) base(x *exchange, cred Credentials, basis string) *Finding {
 		File: a.file, Entry: e.Index, Preflight: -1, Line: e.Line, URL: x.entry().url,
 		Method: x.method, Origin: x.origin, Credentials: cred, CredentialsBasis: basis,
 		PreflightCaptured: x.pre != nil || !x.needsPreflight,
+		FirefoxCapture:    a.log.Creator.Name == "Firefox",
 	}
 	if x.req != nil {
 		fd.Request = x.req.e
@@ -524,6 +578,9 @@ func (a *analysis) base(x *exchange, cred Credentials, basis string) *Finding {
 // stackFor names the stack behind the failing response, else behind any
 // response of the exchange, else behind any response from the same origin.
 func (a *analysis) stackFor(x *exchange, at *node) Stack {
+	if a.forceStack != Generic {
+		return a.forceStack
+	}
 	for _, n := range []*node{at, x.req, x.pre} {
 		if n == nil || !responded(n.e) {
 			continue

@@ -24,7 +24,7 @@ const (
 	hSecFetchSite
 	hACRequestMethod
 	hACRequestHeaders
-	hACRequestPrivateNetwork
+	hSecFetchDest
 	hUpgrade
 	hReferer
 	hCookie
@@ -41,7 +41,6 @@ const (
 	hXContentTypeOptions
 	hACAllowOrigin
 	hACAllowCredentials
-	hACAllowPrivateNetwork
 	hACAllowMethods
 	hACAllowHeaders
 	hACMaxAge
@@ -60,33 +59,32 @@ var _ [64 - numHeaders]struct{}
 // headerNames are the lower-case names of the headers, by hid.
 var headerNames = func() [numHeaders]string {
 	n := [numHeaders]string{
-		hOrigin:                  "origin",
-		hSecFetchMode:            "sec-fetch-mode",
-		hSecFetchSite:            "sec-fetch-site",
-		hACRequestMethod:         "access-control-request-method",
-		hACRequestHeaders:        "access-control-request-headers",
-		hACRequestPrivateNetwork: "access-control-request-private-network",
-		hUpgrade:                 "upgrade",
-		hReferer:                 "referer",
-		hCookie:                  "cookie",
-		hSecFetchStorageAccess:   "sec-fetch-storage-access",
-		hContentType:             "content-type",
-		hContentLength:           "content-length",
-		hServer:                  "server",
-		hXPoweredBy:              "x-powered-by",
-		hVary:                    "vary",
-		hCOOP:                    "cross-origin-opener-policy",
-		hReferrerPolicy:          "referrer-policy",
-		hXFrameOptions:           "x-frame-options",
-		hXContentTypeOptions:     "x-content-type-options",
-		hACAllowOrigin:           "access-control-allow-origin",
-		hACAllowCredentials:      "access-control-allow-credentials",
-		hACAllowPrivateNetwork:   "access-control-allow-private-network",
-		hACAllowMethods:          "access-control-allow-methods",
-		hACAllowHeaders:          "access-control-allow-headers",
-		hACMaxAge:                "access-control-max-age",
-		hACExposeHeaders:         "access-control-expose-headers",
-		hSetCookie:               "set-cookie",
+		hOrigin:                "origin",
+		hSecFetchMode:          "sec-fetch-mode",
+		hSecFetchSite:          "sec-fetch-site",
+		hACRequestMethod:       "access-control-request-method",
+		hACRequestHeaders:      "access-control-request-headers",
+		hSecFetchDest:          "sec-fetch-dest",
+		hUpgrade:               "upgrade",
+		hReferer:               "referer",
+		hCookie:                "cookie",
+		hSecFetchStorageAccess: "sec-fetch-storage-access",
+		hContentType:           "content-type",
+		hContentLength:         "content-length",
+		hServer:                "server",
+		hXPoweredBy:            "x-powered-by",
+		hVary:                  "vary",
+		hCOOP:                  "cross-origin-opener-policy",
+		hReferrerPolicy:        "referrer-policy",
+		hXFrameOptions:         "x-frame-options",
+		hXContentTypeOptions:   "x-content-type-options",
+		hACAllowOrigin:         "access-control-allow-origin",
+		hACAllowCredentials:    "access-control-allow-credentials",
+		hACAllowMethods:        "access-control-allow-methods",
+		hACAllowHeaders:        "access-control-allow-headers",
+		hACMaxAge:              "access-control-max-age",
+		hACExposeHeaders:       "access-control-expose-headers",
+		hSetCookie:             "set-cookie",
 	}
 	for i, name := range interestingResponseHeaders {
 		n[hInteresting+hid(i)] = name

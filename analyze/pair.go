@@ -333,6 +333,15 @@ func isNoCache(lower, value string) bool {
 	return (lower == "cache-control" || lower == "pragma") && strings.EqualFold(strings.TrimSpace(value), "no-cache")
 }
 
+// isRevalidationHeader reports whether a header, its name in lower case,
+// is one the HTTP cache adds when it revalidates a stored response:
+// Chromium leaves them out of the CORS-unsafe names then
+// (CorsUnsafeNotForbiddenRequestHeaderNames), so they never call for a
+// preflight. A 304 answer says the request was a revalidation.
+func isRevalidationHeader(lower string) bool {
+	return lower == "if-none-match" || lower == "if-modified-since" || lower == "cache-control"
+}
+
 // requestName is what pageUnsafeNames needs of a request header's name.
 type requestName struct {
 	lower string
@@ -354,6 +363,7 @@ const maxNames = 4096
 func (a *analysis) pageUnsafeNames(e *har.Entry) []string {
 	var buf [32]hdr // on the stack: the list is not kept
 	hs := buf[:0]
+	revalidating := e.Response.Status == 304
 	for _, h := range e.Request.Headers {
 		rn, ok := a.names[h.Name]
 		if !ok {
@@ -366,7 +376,7 @@ func (a *analysis) pageUnsafeNames(e *har.Entry) []string {
 				a.names[h.Name] = rn
 			}
 		}
-		if rn.skip || isNoCache(rn.lower, h.Value) {
+		if rn.skip || isNoCache(rn.lower, h.Value) || revalidating && isRevalidationHeader(rn.lower) {
 			continue
 		}
 		hs = append(hs, hdr{rn.lower, h.Value})

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/harcors/harcors/har"
@@ -24,13 +25,14 @@ const (
 	Vite    Stack = "vite"    // Vite dev server (server.proxy / server.cors)
 	Webpack Stack = "webpack" // webpack-dev-server (devServer.proxy / headers)
 	NextJS  Stack = "next"    // Next.js route handlers and next.config.js headers
+	Laravel Stack = "laravel" // PHP: Laravel's HandleCors (fruitcake/php-cors, config/cors.php)
 )
 
 var stackNames = map[Stack]string{
 	Generic: "any server", Express: "Express (cors)", Django: "Django (django-cors-headers)",
 	Flask: "Flask (flask-cors)", GoHTTP: "Go net/http", RsCors: "Go rs/cors", Gin: "Go gin (gin-contrib/cors)",
 	Nginx: "nginx", Apache: "Apache httpd", Vite: "Vite dev server", Webpack: "webpack-dev-server",
-	NextJS: "Next.js",
+	NextJS: "Next.js", Laravel: "PHP / Laravel (config/cors.php)",
 }
 
 // Name returns a human name for the stack.
@@ -43,14 +45,35 @@ func (s Stack) Name() string {
 
 // Stacks lists the known stacks, generic last.
 func Stacks() []Stack {
-	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Generic}
+	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, Generic}
+}
+
+// ParseStack returns the stack named by its ID ("express", "rs/cors",
+// "laravel"; "generic" or "any" for Generic), for --stack.
+func ParseStack(name string) (Stack, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "generic" || n == "any" {
+		return Generic, nil
+	}
+	for _, s := range Stacks() {
+		if s != Generic && string(s) == n {
+			return s, nil
+		}
+	}
+	ids := make([]string, 0, len(stackNames))
+	for _, s := range Stacks() {
+		if s != Generic {
+			ids = append(ids, string(s))
+		}
+	}
+	return Generic, fmt.Errorf("unknown stack %q (want one of %s, or generic)", name, strings.Join(ids, ", "))
 }
 
 // fingerprint guesses the stack from one response's headers. The signals are
 // the ones each stack's defaults leave (checked against the recorded
-// fixtures): Express's X-Powered-By, Werkzeug's Server header, Django's
-// security-middleware headers, rs/cors's long Vary on preflights and
-// gin-contrib/cors's three Vary lines, Go's and gin's plain-text error
+// fixtures): Express's and PHP's X-Powered-By, Werkzeug's Server header,
+// Django's security-middleware headers, rs/cors's long Vary on preflights
+// and gin-contrib/cors's three Vary lines, Go's and gin's plain-text error
 // pages, gin-contrib/cors's bare 403, nginx's and Apache's Server header. A reverse
 // proxy in front of an app shows its own Server header, so app signals are
 // checked first: the app is usually the one to fix, and the proxy case is
@@ -66,6 +89,11 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return NextJS
 	case strings.Contains(pl, "express"):
 		return Express
+	case strings.HasPrefix(pl, "php"):
+		// PHP's expose_php header. Laravel is the PHP framework whose CORS
+		// layer (HandleCors, fruitcake/php-cors) most PHP APIs run; its
+		// fixes name config/cors.php.
+		return Laravel
 	case strings.Contains(sl, "werkzeug"):
 		return Flask
 	case strings.Contains(sl, "wsgiserver") || strings.Contains(sl, "gunicorn") && h.present(hCOOP) ||

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // netFinding reports a request that failed at the network level or was
@@ -347,6 +348,11 @@ type ageKey struct {
 	count int
 	total float64
 	last  *node
+	// prev is when the previous preflight started; gap the longest time
+	// between two consecutive starts, in seconds (-1 when a start time is
+	// missing, so that nothing is ruled out).
+	prev time.Time
+	gap  float64
 }
 
 // noteMaxAge counts a preflight, in file order, for maxAgeFindings.
@@ -361,6 +367,13 @@ func (a *analysis) noteMaxAge(n *node) {
 		a.maxAge[k] = ak
 	}
 	ak.count++
+	switch t := n.when(); {
+	case t.IsZero() || ak.count > 1 && ak.prev.IsZero():
+		ak.gap = -1
+	case ak.count > 1 && ak.gap >= 0:
+		ak.gap = max(ak.gap, t.Sub(ak.prev).Abs().Seconds())
+	}
+	ak.prev = n.when()
 	if n.e.Time > 0 {
 		ak.total += n.e.Time
 	}
@@ -414,6 +427,13 @@ func (a *analysis) maxAgeFindings() {
 		auth := ""
 		if hs, _, _ := parseTokenList(last.e.Response.Headers.Values("Access-Control-Allow-Headers")); containsFold(hs, "*") && containsFold(last.acrh, "authorization") && !containsFold(hs, "authorization") {
 			auth = " Chrome also re-sends a preflight every time for requests with Authorization that only '*' allows."
+		}
+		if auth == "" && has && err == nil && age > 0 && ak.gap >= 0 && ak.gap <= float64(age) {
+			// Every preflight came within Max-Age of the one before: the
+			// cache did not serve them because they ran side by side (the
+			// second started before the first was answered) or the cache
+			// was off, not because Max-Age is short.
+			continue
 		}
 		value := raw
 		if !has {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
@@ -27,6 +28,26 @@ func TestExplainWraps(t *testing.T) {
 			}
 			if r.Retired != "" && !strings.Contains(out, "(retired)") {
 				t.Errorf("%s: not shown as retired", r.ID)
+			}
+		}
+	}
+}
+
+// TestFirefoxKeyInCheck: a capture Firefox wrote shows Firefox's key in the
+// CHECK column, where the user's console showed it; Chromium's capture of
+// the same scenario shows Chromium's name.
+func TestFirefoxKeyInCheck(t *testing.T) {
+	names := map[string][2]string{"firefox": {"CORSMissingAllow", "PreflightMissing"}, "chromium": {"PreflightMissing", "CORSMissingAllow"}}
+	for dir, n := range names {
+		r := analyze.File("../testdata/hars/"+dir+"/go--preflight-404.har", analyze.Options{}, har.Options{})
+		for _, f := range []Format{Table, Markdown} {
+			out := mustRender(t, []*analyze.Result{r}, Options{Format: f, Width: 200})
+			if !strings.Contains(out, n[0]) {
+				t.Errorf("%s %s: no %s... in\n%s", dir, f, n[0], out)
+			}
+			// The table names one browser's error only.
+			if f == Table && strings.Contains(out, n[1]) {
+				t.Errorf("%s table: %s... shown in\n%s", dir, n[1], out)
 			}
 		}
 	}

@@ -63,6 +63,9 @@ type JSONFile struct {
 	// Error is null, or why the file could not be read (whole or in part:
 	// the findings then cover the entries read before it).
 	Error *string `json:"error"`
+	// Notes say what the capture as a whole cannot show (its exporter
+	// drops blocked requests or preflights); empty when nothing.
+	Notes []string `json:"notes"`
 	// Groups fold the findings that need the same fix: one per distinct
 	// problem, errors first, then by requests. Those below --severity are
 	// left out.
@@ -205,10 +208,13 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 		r := v.res
 		jf := JSONFile{
 			File: r.File, Creator: r.Creator, Entries: r.Entries, CrossOrigin: r.CrossOrigin,
-			Preflights: r.Preflights, Paired: r.Paired,
+			Preflights: r.Preflights, Paired: r.Paired, Notes: make([]string, 0, len(r.Notes)),
 			Groups:   make([]JSONGroup, 0, len(v.groups)),
 			Findings: make([]JSONFinding, 0, len(v.shown)),
 			Requests: make([]JSONRequest, 0, len(r.Requests)),
+		}
+		for _, n := range r.Notes {
+			jf.Notes = append(jf.Notes, c.text(n))
 		}
 		t := &doc.Totals
 		t.Files++

@@ -417,6 +417,9 @@ func mdNotes(buf *bytes.Buffer, v fileView, c cleaner) {
 		}
 		fmt.Fprintf(buf, "> Note: %s\n\n", mdEscape(truncate(c.errText(w), 500)))
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(buf, "> Note: %s\n\n", mdEscape(c.text(n)))
+	}
 }
 
 const mdTableHead = "| Problem | Severity | Check | Requests | Where | Methods | Entries |\n" +
@@ -651,8 +654,8 @@ func mdFileEach(buf *bytes.Buffer, v fileView, c cleaner, opt Options, several b
 		buf.WriteString("| ---: | --- | --- | --- | --- | --- |\n")
 		for _, f := range v.shown {
 			check := f.Rule.ID
-			if f.Chromium != "" {
-				check += " " + string(f.Chromium)
+			if n := errorName(f); n != "" {
+				check += " " + n
 			}
 			check += ": " + checkText(f, c.text(f.Value))
 			fmt.Fprintf(buf, "| %d | %s %s | %s %s | %s | %s | %s |\n",

@@ -219,8 +219,8 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 				origin = "(no origin)"
 			}
 			check := f.Severity.String() + " " + f.Rule.ID
-			if f.Chromium != "" {
-				check += "\n" + string(f.Chromium)
+			if n := errorName(f); n != "" {
+				check += "\n" + n
 			}
 			check += "\n" + checkText(f, text(f.Value))
 			if !f.PreflightCaptured {
@@ -277,8 +277,8 @@ func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options,
 			origins = "(no origin)"
 		}
 		check := ""
-		if f.Chromium != "" {
-			check = string(f.Chromium) + "\n"
+		if n := errorName(f); n != "" {
+			check = n + "\n"
 		}
 		check += checkText(f, c.text(f.Value))
 		if !f.PreflightCaptured {

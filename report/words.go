@@ -7,6 +7,16 @@ import (
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
+// errorName is the name of the error the user's console showed: Firefox's
+// key in a capture Firefox wrote, Chromium's CorsError otherwise; "" when
+// the browser reports none.
+func errorName(f *analyze.Finding) string {
+	if f.FirefoxCapture && f.Firefox != "" {
+		return f.Firefox
+	}
+	return string(f.Chromium)
+}
+
 // checkText is the short human form of the check a finding failed, with
 // its value already cleaned, from analyze's table of Chromium errors; for
 // findings that carry no Chromium error (warnings, network errors) it is

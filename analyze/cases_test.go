@@ -1,0 +1,115 @@
+package analyze_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+)
+
+// The verdicts on the shapes of real captures that issue 14 lists; each
+// fixture is under testdata/rules (its .want says where it comes from),
+// and TestRuleCases checks the rules found on each. These tests check
+// the rest of the verdict.
+
+func analyzeRuleCase(t *testing.T, rule, name string, opt analyze.Options) *analyze.Result {
+	t.Helper()
+	res := analyze.File(filepath.Join("..", "testdata", "rules", rule, name+".har"), opt, har.Options{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	return res
+}
+
+// TestScriptCrossOriginNotCredentialed: <script crossorigin> (anonymous)
+// loads answered * with Allow-Credentials: true are not A07 when the
+// capture keeps cookies and they carry none.
+func TestScriptCrossOriginNotCredentialed(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-A07", "handmade--firefox-script-crossorigin-star-credentials-true", analyze.Options{})
+	if res.CrossOrigin != 3 || len(res.Findings) != 0 {
+		t.Fatalf("%d cross-origin, findings %+v", res.CrossOrigin, res.Findings)
+	}
+	for _, r := range res.Requests {
+		if r.Verdict != analyze.Pass {
+			t.Errorf("%s: %s", r.URL, r.Verdict)
+		}
+	}
+}
+
+// TestLaravelPreflightWithoutCORSHeaders: PHP is recognised, and the origin
+// is named as the likelier cause of a preflight answered with no CORS
+// header at all, with Laravel's fix.
+func TestLaravelPreflightWithoutCORSHeaders(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-P05", "handmade--laravel-sanctum-preflight-no-cors-headers", analyze.Options{})
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if f.Stack != analyze.Laravel {
+		t.Errorf("stack %q, want laravel", f.Stack)
+	}
+	if !strings.Contains(f.Cause, "origin https://app.example.com is not in allowed_origins") || !strings.Contains(f.Cause, "likelier cause") {
+		t.Errorf("cause: %s", f.Cause)
+	}
+	if !strings.Contains(f.Fix, "config/cors.php") || !strings.Contains(f.Fix, "'https://app.example.com'") {
+		t.Errorf("fix: %s", f.Fix)
+	}
+}
+
+// TestForcedStack: Options.Stack (--stack) sets the stack of every finding,
+// and the fix follows it.
+func TestForcedStack(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-P16", "chromium--go--header-authorization-not-allowed", analyze.Options{Stack: analyze.Express})
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range res.Findings {
+		if f.Stack != analyze.Express || f.Fix != strings.ReplaceAll(f.Rule.Fixes[analyze.Express], "{header}", "authorization") {
+			t.Errorf("%s: stack %q, fix %s", f.Rule.ID, f.Stack, f.Fix)
+		}
+	}
+	if _, err := analyze.ParseStack("nope"); err == nil {
+		t.Error("ParseStack accepted an unknown stack")
+	}
+	if s, err := analyze.ParseStack("Laravel"); err != nil || s != analyze.Laravel {
+		t.Errorf("ParseStack(Laravel) = %q, %v", s, err)
+	}
+}
+
+// TestCrossOriginWithoutOriginHeader: an export that drops Origin and has
+// no pages still shows cross-origin fetches, by Referer.
+func TestCrossOriginWithoutOriginHeader(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-W01", "handmade--no-origin-header-referer", analyze.Options{})
+	if res.CrossOrigin != 2 {
+		t.Errorf("%d cross-origin requests, want 2", res.CrossOrigin)
+	}
+	for _, f := range res.Findings {
+		if f.Origin != "https://www.example.com" {
+			t.Errorf("origin %q", f.Origin)
+		}
+	}
+}
+
+// TestConnectionRefused: a fetch refused at the connection, recorded
+// without an Origin header, is a network failure, not CORS.
+func TestConnectionRefused(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-N01", "chromium--go--connection-refused", analyze.Options{})
+	if len(res.Findings) != 1 || res.Findings[0].Rule.ID != "CORS-N01" || !strings.Contains(res.Findings[0].Cause, "ERR_CONNECTION_REFUSED") {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+}
+
+// TestDroppedRequestsNoted: chrome-har drops the requests the browser
+// failed; the file says so, and a request only its preflight stands for is
+// unknown, never pass.
+func TestDroppedRequestsNoted(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-U01", "handmade--chrome-har-preflight-only", analyze.Options{})
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "chrome-har leaves out the requests the browser failed") {
+		t.Errorf("notes %q", res.Notes)
+	}
+	if len(res.Requests) != 1 || res.Requests[0].Verdict != analyze.Unknown {
+		t.Errorf("requests %+v", res.Requests)
+	}
+}
