@@ -107,6 +107,9 @@ type options struct {
 	maxDecompressed string
 	each            bool
 	width           int
+	baseline        string
+	writeBaseline   string
+	filter          *filterSettings // --ignore by host or URL, --baseline (cmd_baseline.go)
 }
 
 type multi []string
@@ -139,8 +142,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.BoolVar(&o.all, "all", false, "also list every cross-origin request with its verdict, passes included")
 	fset.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding of this `severity` or higher is found: error, warning, info or never")
 	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json and sarif: info)")
-	fset.Var(&o.ignore, "ignore", "drop findings of `RULE` (repeatable, or comma-separated)")
 	fset.StringVar(&o.stack, "stack", "", "write causes and fixes for server stack `NAME` (express, django, flask, go, rs/cors, gin, nginx, apache, vite, webpack, next, laravel) when harcors does not recognise it")
+	fset.Var(&o.ignore, "ignore", "drop findings of `RULE`, or of a host (api.example.com, *.example.com) or URL pattern (https://api.example.com/v1/*) (repeatable, or comma-separated)")
+	fset.StringVar(&o.baseline, "baseline", "", "accept the findings listed in `FILE` (written by --write-baseline): only new ones are shown and fail")
+	fset.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `FILE`, for --baseline; the exit status then ignores findings")
 	fset.BoolVar(&o.showSecrets, "show-secrets", false, "do not redact cookies, Authorization, API keys and tokens")
 	fset.StringVar(&o.explain, "explain", "", "print the documentation of rule `ID` and exit")
 	fset.BoolVar(&o.rules, "rules", false, "list the rules and exit")
@@ -218,7 +223,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harcors: %v\n", werr)
 		return exitTrouble
 	}
-	return code
+	return o.filter.finish(&o, code, stderr)
 }
 
 // parseInterleaved lets flags come after paths too (harcors x.har --all),
@@ -275,19 +280,22 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 		}
 		failOn = &s
 	}
-	for _, id := range o.ignore {
-		id = strings.TrimSpace(id)
-		if id == "" {
-			continue
+	rules, urls, err := parseIgnore(o.ignore)
+	if err != nil {
+		return ropt, aopt, sopt, nil, fmt.Errorf("--ignore: %v", err)
+	}
+	aopt.Ignore = rules
+	o.filter = &filterSettings{urls: urls}
+	if o.baseline != "" {
+		if o.filter.baseline, err = readBaseline(o.baseline); err != nil {
+			return ropt, aopt, sopt, nil, fmt.Errorf("--baseline: %v", err)
 		}
-		r := analyze.LookupRule(id)
-		if r == nil {
-			return ropt, aopt, sopt, nil, fmt.Errorf("--ignore: no rule %q (harcors --rules lists them)", id)
-		}
-		if aopt.Ignore == nil {
-			aopt.Ignore = map[string]bool{}
-		}
-		aopt.Ignore[r.ID] = true
+	}
+	if o.writeBaseline != "" {
+		o.filter.bw = &baselineWriter{}
+	}
+	if o.filter.active() {
+		aopt.Drop = o.filter.drop
 	}
 	if o.stack != "" {
 		s, err := analyze.ParseStack(o.stack)

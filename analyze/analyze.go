@@ -202,6 +202,10 @@ func countAffected(fs []Finding) [numSeverities]int {
 type Options struct {
 	// Ignore holds rule IDs whose findings are dropped.
 	Ignore map[string]bool
+	// Drop, when set, drops the findings it returns true for (--ignore
+	// by host or URL, --baseline), before they are grouped. It may be
+	// called from several goroutines at once.
+	Drop func(*Finding) bool
 	// NoRequests leaves Result.Requests empty, for reports that do not list
 	// every request: a capture's passing requests then cost no memory.
 	NoRequests bool
@@ -467,7 +471,7 @@ func (a *analysis) result(opt Options) *Result {
 		Notes:       exporterNotes(a.log.Creator.Name),
 	}
 	for _, f := range a.findings {
-		if opt.Ignore[f.Rule.ID] {
+		if opt.Ignore[f.Rule.ID] || opt.Drop != nil && opt.Drop(&f) {
 			continue
 		}
 		res.Findings = append(res.Findings, f)

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/harcors/harcors/analyze"
+)
+
+// baselineSchema names the baseline file's shape.
+const baselineSchema = "harcors/baseline/v1"
+
+// baselineFile is what --write-baseline writes and --baseline reads: the
+// accepted findings by fingerprint (see analyze.Fingerprint), with what
+// the fingerprint is made of, for people reviewing the file.
+type baselineFile struct {
+	Schema   string          `json:"schema"`
+	Findings []baselineEntry `json:"findings"`
+}
+
+type baselineEntry struct {
+	Fingerprint string `json:"fingerprint"`
+	Rule        string `json:"rule"`
+	Origin      string `json:"origin"`
+	Method      string `json:"method"`
+	URL         string `json:"url"` // server and path pattern
+}
+
+// readBaseline reads a baseline file into its set of fingerprints.
+func readBaseline(path string) (map[string]bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var b baselineFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("%s: not a harcors baseline: %v", path, err)
+	}
+	if b.Schema != baselineSchema {
+		return nil, fmt.Errorf("%s: schema %q, want %q (written by harcors --write-baseline)", path, b.Schema, baselineSchema)
+	}
+	set := make(map[string]bool, len(b.Findings))
+	for i, e := range b.Findings {
+		if e.Fingerprint == "" {
+			return nil, fmt.Errorf("%s: findings[%d] has no fingerprint", path, i)
+		}
+		set[e.Fingerprint] = true
+	}
+	return set, nil
+}
+
+// baselineWriter collects the findings of a run for --write-baseline. The
+// analysis calls add from several goroutines.
+type baselineWriter struct {
+	mu      sync.Mutex
+	entries map[string]baselineEntry
+}
+
+func (w *baselineWriter) add(f *analyze.Finding) {
+	o, m, p := analyze.FingerprintParts(f)
+	e := baselineEntry{Fingerprint: analyze.Fingerprint(f), Rule: f.Rule.ID, Origin: o, Method: m, URL: p}
+	w.mu.Lock()
+	if w.entries == nil {
+		w.entries = map[string]baselineEntry{}
+	}
+	w.entries[e.Fingerprint] = e
+	w.mu.Unlock()
+}
+
+// write writes the baseline, sorted so that it diffs well, through a
+// temporary file so that a failure leaves the old one.
+func (w *baselineWriter) write(path string) error {
+	b := baselineFile{Schema: baselineSchema, Findings: []baselineEntry{}}
+	for _, e := range w.entries {
+		b.Findings = append(b.Findings, e)
+	}
+	sort.Slice(b.Findings, func(i, j int) bool {
+		x, y := b.Findings[i], b.Findings[j]
+		if x.Rule != y.Rule {
+			return x.Rule < y.Rule
+		}
+		if x.URL != y.URL {
+			return x.URL < y.URL
+		}
+		if x.Method != y.Method {
+			return x.Method < y.Method
+		}
+		return x.Origin < y.Origin
+	})
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".harcors-baseline-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// urlIgnore is an --ignore value that names a host or a URL pattern.
+type urlIgnore struct {
+	host string         // a host (with or without port); "*.example.com" or ".example.com" for its subdomains too
+	re   *regexp.Regexp // a URL pattern: * matches any run of characters
+}
+
+// parseIgnore sorts --ignore values into rule IDs and host or URL patterns.
+// A value naming a rule ("CORS-P16", "P16") is a rule; a value with "://"
+// or "*" or "/" is a URL pattern, matched against the whole URL (a pattern
+// without a scheme matches from the host on); anything else is a host.
+func parseIgnore(values []string) (rules map[string]bool, urls []urlIgnore, err error) {
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if r := analyze.LookupRule(v); r != nil {
+			if rules == nil {
+				rules = map[string]bool{}
+			}
+			rules[r.ID] = true
+			continue
+		}
+		if strings.HasPrefix(strings.ToUpper(v), "CORS-") {
+			return nil, nil, fmt.Errorf("no rule %q (harcors --rules lists them)", v)
+		}
+		switch {
+		case strings.Contains(v, "://") || strings.ContainsAny(v, "/*"):
+			pat := v
+			if !strings.Contains(pat, "://") {
+				pat = "*://" + pat
+			}
+			var b strings.Builder
+			b.WriteString("^")
+			for i, part := range strings.Split(pat, "*") {
+				if i > 0 {
+					b.WriteString(".*")
+				}
+				b.WriteString(regexp.QuoteMeta(part))
+			}
+			// A pattern naming a path also matches its query string.
+			b.WriteString(`(?:[?#].*)?$`)
+			re, err := regexp.Compile("(?i)" + b.String())
+			if err != nil {
+				return nil, nil, fmt.Errorf("pattern %q: %v", v, err)
+			}
+			urls = append(urls, urlIgnore{re: re})
+		default:
+			if strings.ContainsAny(v, " \t?#@") {
+				return nil, nil, fmt.Errorf("%q is neither a rule, a host nor a URL pattern", v)
+			}
+			urls = append(urls, urlIgnore{host: strings.ToLower(v)})
+		}
+	}
+	return rules, urls, nil
+}
+
+// match reports whether the finding's URL is covered by the ignore value.
+func (u urlIgnore) match(raw string) bool {
+	if u.re != nil {
+		return u.re.MatchString(raw)
+	}
+	p, err := url.Parse(raw)
+	if err != nil || p.Host == "" {
+		return false
+	}
+	host, hostPort := strings.ToLower(p.Hostname()), strings.ToLower(p.Host)
+	switch {
+	case strings.HasPrefix(u.host, "*."):
+		d := u.host[1:]
+		return strings.HasSuffix(host, d) || host == d[1:]
+	case strings.HasPrefix(u.host, "."):
+		return strings.HasSuffix(host, u.host) || host == u.host[1:]
+	}
+	return host == u.host || hostPort == u.host
+}
+
+// filterSettings turns --ignore, --baseline and --write-baseline into the
+// analysis's Drop hook. accepted counts the findings the baseline
+// accepted; bw, when set, collects what a baseline would hold.
+type filterSettings struct {
+	urls     []urlIgnore
+	baseline map[string]bool
+	bw       *baselineWriter
+	mu       sync.Mutex
+	accepted int
+}
+
+func (fs *filterSettings) drop(f *analyze.Finding) bool {
+	for _, u := range fs.urls {
+		if u.match(f.URL) {
+			return true
+		}
+	}
+	if fs.bw != nil {
+		fs.bw.add(f)
+	}
+	if fs.baseline != nil && fs.baseline[analyze.Fingerprint(f)] {
+		fs.mu.Lock()
+		fs.accepted++
+		fs.mu.Unlock()
+		return true
+	}
+	return false
+}
+
+// active reports whether the hook has anything to do.
+func (fs *filterSettings) active() bool {
+	return len(fs.urls) > 0 || fs.baseline != nil || fs.bw != nil
+}
+
+// finish writes the baseline asked for and says what the baseline
+// accepted; it returns the exit status.
+func (fs *filterSettings) finish(o *options, code int, stderr io.Writer) int {
+	if fs == nil {
+		return code
+	}
+	if fs.baseline != nil && fs.accepted > 0 {
+		fmt.Fprintf(stderr, "harcors: %d findings accepted by the baseline %s\n", fs.accepted, o.baseline)
+	}
+	if fs.bw != nil {
+		if err := fs.bw.write(o.writeBaseline); err != nil {
+			fmt.Fprintf(stderr, "harcors: --write-baseline: %v\n", err)
+			return exitTrouble
+		}
+		fmt.Fprintf(stderr, "harcors: %d fingerprints written to %s\n", len(fs.bw.entries), o.writeBaseline)
+		if code == exitFindings {
+			code = exitOK
+		}
+	}
+	return code
+}
