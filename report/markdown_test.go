@@ -255,17 +255,3 @@ func repeat(r *analyze.Result, n int) []*analyze.Result {
 	}
 	return rs
 }
-
-// TestSARIFFromGroups checks that SARIF, too, reads the groups only.
-func TestSARIFFromGroups(t *testing.T) {
-	for _, f := range chromiumFixtures(t)[:20] {
-		r := analyze.File(f, analyze.Options{}, har.Options{})
-		opt := Options{Format: SARIF, MinSeverity: analyze.Info}
-		want := mustRender(t, []*analyze.Result{r}, opt)
-		bare := *r
-		bare.Findings = nil
-		if got := mustRender(t, []*analyze.Result{&bare}, opt); got != want {
-			t.Errorf("%s: SARIF changes without the findings:\n%s", f, firstDiff(want, got))
-		}
-	}
-}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -330,6 +331,12 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 	}
 	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
 	inv := sarifInvocation{ExecutionSuccessful: true}
+	type problem struct {
+		g   *analyze.Group
+		idx int
+		uri string
+	}
+	var ps []problem
 	for _, v := range views(results, opt.MinSeverity) {
 		uri := artifactURI(v.res.File)
 		if v.res.Err != nil {
@@ -345,12 +352,32 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 			if !ok {
 				continue // a rule outside the catalogue cannot be described
 			}
-			run.Results = append(run.Results, sarifGroup(g, idx, uri, c))
+			ps = append(ps, problem{g, idx, uri})
 		}
+	}
+	if len(ps) > maxSARIFResults {
+		// Keep the most severe, in their order otherwise.
+		slices.SortStableFunc(ps, func(a, b problem) int { return int(b.g.Severity) - int(a.g.Severity) })
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning",
+			Message: sarifText{Text: fmt.Sprintf("%d problems left out: a run holds the %d most severe "+
+				"(GitHub code scanning shows at most 5,000 results and refuses runs of more than 25,000); "+
+				"harcors --format json lists every one.", len(ps)-maxSARIFResults, maxSARIFResults)},
+		})
+		ps = ps[:maxSARIFResults]
+	}
+	run.Results = make([]sarifResult, 0, len(ps))
+	for _, p := range ps {
+		run.Results = append(run.Results, sarifGroup(p.g, p.idx, p.uri, c))
 	}
 	run.Invocations = []sarifInvocation{inv}
 	return sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}}
 }
+
+// maxSARIFResults bounds the results of a run: GitHub code scanning shows
+// 5,000 of them and refuses an upload of more than 25,000, and a capture of
+// many distinct problems should not make a document of any size.
+const maxSARIFResults = 5000
 
 func renderSARIF(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
 	return writeJSON(buf, sarifDocument(results, opt))
