@@ -7,6 +7,7 @@ import "io"
 var subcommands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{
 	"sanitize": runSanitize,
 	"explain":  runExplain,
+	"diff":     runDiff,
 }
 
 // subcommand returns the subcommand args name, if any.

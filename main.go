@@ -44,6 +44,9 @@ const usage = `harcors finds out why a browser blocked a cross-origin request, f
 
 Usage:
   harcors [flags] PATH...
+  harcors sanitize IN [-o OUT]     a copy of a HAR that is safe to attach
+  harcors explain [MESSAGE...|-]   a pasted console CORS message explained
+  harcors diff BEFORE AFTER        two captures compared, before and after a fix
 
 PATH is a HAR file (.har, or gzip-compressed .har.gz; compression is detected
 from the content), a Playwright .zip (its .har member), a directory (searched

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/diff"
+	"github.com/harcors/harcors/internal/redact"
+)
+
+const diffUsage = `harcors diff compares two captures of the same flow, before and after a change,
+problem by problem: fixed, still failing (and how it fails now), new, and
+not in the other capture.
+
+Usage:
+  harcors diff [flags] BEFORE AFTER
+
+BEFORE and AFTER are HAR files (or directories, globs, - for one of them).
+Requests are matched by page origin, method, server and path pattern (ids in
+the path folded to :id), as the grouped report and the baseline match them.
+
+Flags:
+`
+
+func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("harcors diff", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	format := fset.String("format", "table", "output `format`: table, markdown or json")
+	failOn := fset.String("fail-on", "error", "exit 1 when a problem still failing or new is of this `severity` or higher: error, warning, info or never")
+	severity := fset.String("severity", "warning", "compare findings of this `severity` or higher")
+	show := fset.Bool("show-secrets", false, "do not redact tokens in URLs")
+	fset.Usage = func() {
+		fmt.Fprint(stderr, diffUsage)
+		fset.PrintDefaults()
+		fmt.Fprint(stderr, "\nExit status: 0 nothing at or above --fail-on still fails or is new; 1 something does; 2 usage error or unreadable input.\n")
+	}
+	paths, err := parseInterleaved(fset, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitTrouble
+	}
+	if len(paths) != 2 {
+		fmt.Fprintln(stderr, "harcors diff: name two captures, BEFORE and AFTER (harcors diff --help)")
+		return exitTrouble
+	}
+	switch *format {
+	case "table", "markdown", "json":
+	default:
+		fmt.Fprintf(stderr, "harcors diff: unknown format %q (table, markdown or json)\n", *format)
+		return exitTrouble
+	}
+	min, err := analyze.ParseSeverity(*severity)
+	if err != nil {
+		fmt.Fprintf(stderr, "harcors diff: --severity: %v\n", err)
+		return exitTrouble
+	}
+	var fail *analyze.Severity
+	if *failOn != "never" {
+		s, err := analyze.ParseSeverity(*failOn)
+		if err != nil {
+			fmt.Fprintf(stderr, "harcors diff: --fail-on: %v (or never)\n", err)
+			return exitTrouble
+		}
+		fail = &s
+	}
+	trouble := false
+	read := func(path string) []*analyze.Result {
+		var rs []*analyze.Result
+		scan(discover([]string{path}), stdin, stderr, analyze.Options{}, har.Options{}, runtime.GOMAXPROCS(0), func(r *analyze.Result) {
+			if r.Err != nil {
+				fmt.Fprintf(stderr, "harcors diff: %v\n", r.Err)
+				trouble = true
+			}
+			rs = append(rs, r)
+		})
+		return rs
+	}
+	before, after := read(paths[0]), read(paths[1])
+	if trouble {
+		return exitTrouble
+	}
+	d := diff.Compare(before, after, min)
+	red := redact.Redactor{Show: *show}
+	for _, ps := range [][]diff.Problem{d.Fixed, d.StillFailing, d.New, d.Missing} {
+		for i := range ps {
+			ps[i].URL = red.URL(ps[i].URL)
+			ps[i].Origin = red.Text(ps[i].Origin)
+			ps[i].Fix = red.Text(ps[i].Fix)
+		}
+	}
+	var buf bytes.Buffer
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d); err != nil {
+			fmt.Fprintf(stderr, "harcors diff: %v\n", err)
+			return exitTrouble
+		}
+	case "markdown":
+		writeDiffMarkdown(&buf, d, paths)
+	default:
+		writeDiffText(&buf, d, paths)
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "harcors diff: %v\n", err)
+		return exitTrouble
+	}
+	if w, ok := d.Worst(); ok && fail != nil && w >= *fail {
+		return exitFindings
+	}
+	return exitOK
+}
+
+var diffSections = []struct {
+	title string
+	pick  func(*diff.Result) []diff.Problem
+}{
+	{"Still failing", func(d *diff.Result) []diff.Problem { return d.StillFailing }},
+	{"New", func(d *diff.Result) []diff.Problem { return d.New }},
+	{"Fixed", func(d *diff.Result) []diff.Problem { return d.Fixed }},
+	{"Not in the after capture", func(d *diff.Result) []diff.Problem { return d.Missing }},
+}
+
+func writeDiffText(b *bytes.Buffer, d *diff.Result, paths []string) {
+	fmt.Fprintf(b, "before: %s\nafter:  %s\n", sanitizeLine(paths[0]), sanitizeLine(paths[1]))
+	fmt.Fprintf(b, "%d fixed, %d still failing, %d new, %d not in the after capture\n",
+		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
+	for _, s := range diffSections {
+		ps := s.pick(d)
+		if len(ps) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n%s:\n", s.title)
+		for _, p := range ps {
+			fmt.Fprintf(b, "  %-7s %s %s from %s\n", p.Severity, sanitizeLine(p.Method), sanitizeLine(p.URL), sanitizeLine(p.Origin))
+			fmt.Fprintf(b, "          %s: %s\n", p.Rule, sanitizeLine(p.Title))
+			if p.Changed != "" {
+				fmt.Fprintf(b, "          changed: %s\n", p.Changed)
+			}
+		}
+	}
+}
+
+func writeDiffMarkdown(b *bytes.Buffer, d *diff.Result, paths []string) {
+	fmt.Fprintf(b, "## CORS diff (harcors %s)\n\n", versionString())
+	fmt.Fprintf(b, "Before: `%s` · after: `%s` · **%d fixed, %d still failing, %d new**, %d not in the after capture\n",
+		strings.ReplaceAll(sanitizeLine(paths[0]), "`", "'"), strings.ReplaceAll(sanitizeLine(paths[1]), "`", "'"),
+		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
+	for _, s := range diffSections {
+		ps := s.pick(d)
+		if len(ps) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n### %s\n\n| Severity | Rule | Request | Origin | Before | After |\n| --- | --- | --- | --- | --- | --- |\n", s.title)
+		for _, p := range ps {
+			fmt.Fprintf(b, "| %s | `%s` %s | %s %s | %s | %s | %s |\n", p.Severity, p.Rule, mdText(p.Title), mdText(p.Method), mdText(p.URL), mdText(p.Origin),
+				strings.Join(p.Before, ", "), strings.Join(p.After, ", "))
+		}
+	}
+}
