@@ -78,6 +78,14 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 	fd.Value = x.observedErr
 	target := x.entry().target
 	switch {
+	case x.pre == nil && x.req != nil && !responded(x.req.e) && !x.needsPreflight && x.observedErr == "" && a.log.Creator.Name == "Firefox":
+		// Firefox keeps the response of a request its CORS check
+		// blocked, and a request that needed no preflight can be blocked
+		// by nothing else: one without any response never got one.
+		fd.Rule = ruleN01
+		fd.Firefox = "CORSDidNotSucceed2"
+		fd.FirefoxMessage = firefoxMessage(fd.Firefox, x.entry().url, "", "(null)")
+		fd.Cause = "The request needed no preflight and got no response (Firefox records status 0 and no headers): it failed at the network level (connection refused or reset, name not resolved, TLS), and Firefox printed \"CORS request did not succeed\" for it. This is not a CORS problem."
 	case x.pre == nil && x.req != nil && !responded(x.req.e) && addressSpace(x.origin) == spacePublic && addressSpace(target) < spacePublic:
 		fd.Rule = ruleL04
 		fd.Chromium = LocalNetworkAccessPermissionDenied
