@@ -8,9 +8,10 @@ import (
 // from a real browser (testdata/rules/<ID>/ copies them): situations the
 // other scenario files did not produce.
 
-// refusedOrigin is a loopback port nothing listens on: the connection is
-// refused before any CORS check.
-const refusedOrigin = "http://127.0.0.1:8810"
+// refusedOrigin is a loopback port nothing listens on, kept apart from the
+// stacks' ports (8800 and up): the connection is refused before any CORS
+// check.
+const refusedOrigin = "http://127.0.0.1:8899"
 
 func init() {
 	register("go",
