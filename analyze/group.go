@@ -3,6 +3,7 @@ package analyze
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash/maphash"
 	"net/url"
 	"regexp"
 	"slices"
@@ -20,10 +21,11 @@ import (
 //   - the server origin of the request (scheme, host, port): one server's
 //     configuration is one fix;
 //   - the cause and the fix text, with every URL in them reduced to its
-//     origin, so that the path, the query and the entry do not split a
-//     group, while what the fix is about does (the header not allowed, the
-//     method, the origin missing from an allowlist, the status, the
-//     server stack).
+//     origin, the request's path taken out, and the numbers of the cause
+//     (counts, times) set aside, so that the path, the query and the entry
+//     do not split a group, while what the fix is about does (the header
+//     not allowed, the method, the origin missing from an allowlist, the
+//     status text, the server stack).
 //
 // The path does not split a group: the routes of one server share its CORS
 // layer, and a fix written once applies to all of them. A group lists its
@@ -46,7 +48,9 @@ type Group struct {
 	// Server is the scheme, host and port the requests went to.
 	Server string
 	// Patterns are the path patterns of the requests, in order of their
-	// first entry, at most GroupPatterns; MorePatterns counts the others.
+	// first entry, at most GroupPatterns; MorePatterns counts the others
+	// (exactly up to groupDistinct patterns in all, at least that many
+	// past it).
 	Patterns     []string
 	MorePatterns int
 	// Methods and Origins are the requests' methods and page origins, in
@@ -87,7 +91,12 @@ type groupState struct {
 	methodAt  []int
 	originAt  []int
 	lastExch  int // exchange counter of the last fold, to count requests once
+	// distinct holds the hashes of the patterns seen, up to groupDistinct.
+	distinct map[uint64]struct{}
 }
+
+// groupDistinct bounds the patterns a group counts one by one.
+const groupDistinct = 4096
 
 // GroupEntries is how many entry indices a group keeps.
 const GroupEntries = 20
@@ -100,6 +109,8 @@ type grouper struct {
 	byKey map[string]*groupState
 	// exch numbers the folds, one per exchange.
 	exch int
+	// patterns caches PathPattern by path.
+	patterns map[string]string
 }
 
 // fold adds the findings of one exchange, and sets their Group.
@@ -116,7 +127,7 @@ func (gp *grouper) add(f *Finding) string {
 		gp.byKey = map[string]*groupState{}
 	}
 	server, path := serverAndPath(f.URL)
-	k := groupKey(f, server)
+	k := groupKey(f, server, path)
 	g := gp.byKey[k]
 	if g == nil {
 		g = &groupState{Group: &Group{Key: shortKey(k), Rule: f.Rule, Server: server}}
@@ -143,9 +154,17 @@ func (gp *grouper) add(f *Finding) string {
 			g.Affected = g.Affected[:GroupEntries]
 		}
 	}
-	g.Patterns, g.patternAt, g.MorePatterns = noteFirst(g.Patterns, g.patternAt, g.MorePatterns, PathPattern(path), f.Entry)
-	g.Methods, g.methodAt, _ = noteFirst(g.Methods, g.methodAt, 0, f.Method, f.Entry)
-	g.Origins, g.originAt, _ = noteFirst(g.Origins, g.originAt, 0, f.Origin, f.Entry)
+	p := gp.pattern(path)
+	g.Patterns, g.patternAt = noteFirst(g.Patterns, g.patternAt, p, f.Entry)
+	if len(g.distinct) < groupDistinct {
+		if g.distinct == nil {
+			g.distinct = map[uint64]struct{}{}
+		}
+		g.distinct[maphash.String(patternSeed, p)] = struct{}{}
+	}
+	g.MorePatterns = len(g.distinct) - len(g.Patterns)
+	g.Methods, g.methodAt = noteFirst(g.Methods, g.methodAt, f.Method, f.Entry)
+	g.Origins, g.originAt = noteFirst(g.Origins, g.originAt, f.Origin, f.Entry)
 	return g.Key
 }
 
@@ -186,31 +205,45 @@ func insertSmallest(s []int, v, n int) []int {
 	return s
 }
 
+var patternSeed = maphash.MakeSeed()
+
+// pattern is PathPattern(path), from a small cache: the requests of a
+// group mostly repeat a few paths, and folding a path costs a few regexp
+// matches a segment.
+func (gp *grouper) pattern(path string) string {
+	if p, ok := gp.patterns[path]; ok {
+		return p
+	}
+	p := PathPattern(path)
+	if gp.patterns == nil || len(gp.patterns) >= 4096 {
+		gp.patterns = map[string]string{}
+	}
+	gp.patterns[strings.Clone(path)] = p
+	return p
+}
+
 // noteFirst records value v first seen at entry e in the list vs (with
-// first entries at), keeping the GroupPatterns values seen first; more
-// counts the values left out, approximately (a value left out and seen
-// again is counted again only when it comes back before any listed one).
-func noteFirst(vs []string, at []int, more int, v string, e int) ([]string, []int, int) {
+// first entries at), keeping the GroupPatterns values seen first.
+func noteFirst(vs []string, at []int, v string, e int) ([]string, []int) {
 	if v == "" {
-		return vs, at, more
+		return vs, at
 	}
 	if i := slices.Index(vs, v); i >= 0 {
 		if e < at[i] {
 			at[i] = e
 			vs, at = resort(vs, at)
 		}
-		return vs, at, more
+		return vs, at
 	}
 	if len(vs) < GroupPatterns {
-		vs, at = resort(append(vs, v), append(at, e))
-		return vs, at, more
+		return resort(append(vs, v), append(at, e))
 	}
 	last := len(vs) - 1
 	if e < at[last] {
 		vs[last], at[last] = v, e
 		vs, at = resort(vs, at)
 	}
-	return vs, at, more + 1
+	return vs, at
 }
 
 // resort keeps vs ordered by first entry (insertion sort: the lists are
@@ -225,30 +258,38 @@ func resort(vs []string, at []int) ([]string, []int) {
 	return vs, at
 }
 
+var digits = regexp.MustCompile(`[0-9]+`)
+
 var urlInText = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'"<>()]+`)
 
-// groupKey is the full key of f's group.
-func groupKey(f *Finding, server string) string {
+// groupKey is the full key of f's group; server and path are f.URL's.
+func groupKey(f *Finding, server, path string) string {
 	var b strings.Builder
 	b.WriteString(f.Rule.ID)
 	b.WriteByte(0)
 	b.WriteString(server)
 	b.WriteByte(0)
-	b.WriteString(keyText(f.Cause))
+	// Numbers in a cause count or time this request (2 preflights cost
+	// 127 ms); what they say that needs another fix, the fix text says.
+	b.WriteString(digits.ReplaceAllString(keyText(f.Cause, path), "N"))
 	b.WriteByte(0)
-	b.WriteString(keyText(f.Fix))
+	b.WriteString(keyText(f.Fix, path))
 	return b.String()
 }
 
-// keyText reduces every URL in s to its origin.
-func keyText(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
+// keyText reduces every URL in s to its origin, and takes out the request's
+// own path (fixes name the location that serves it).
+func keyText(s, path string) string {
+	if strings.Contains(s, "://") {
+		s = urlInText.ReplaceAllStringFunc(s, func(u string) string {
+			server, _ := serverAndPath(u)
+			return server
+		})
 	}
-	return urlInText.ReplaceAllStringFunc(s, func(u string) string {
-		server, _ := serverAndPath(u)
-		return server
-	})
+	if len(path) > 1 && strings.Contains(s, path) {
+		s = strings.ReplaceAll(s, path, "{path}")
+	}
+	return s
 }
 
 func shortKey(k string) string {
@@ -266,7 +307,12 @@ func serverAndPath(raw string) (server, path string) {
 		}
 		return raw, ""
 	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host), u.EscapedPath()
+	// Fixes quote the path as the URL has it.
+	path = u.EscapedPath()
+	if u.RawPath == "" && u.Path != path {
+		path = u.Path
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host), path
 }
 
 // PathPattern folds the segments of a URL path that name one item (numbers,

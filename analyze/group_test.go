@@ -31,6 +31,13 @@ func TestGroupKey(t *testing.T) {
 	} {
 		gp.fold([]Finding{f})
 	}
+	// A fix that names the request's path and a cause that counts merge.
+	a01 := func(entry int, path string, n int) Finding {
+		return Finding{Rule: ruleA01, Severity: Error, Entry: entry, URL: "https://legacy.example.org" + path + "?ts=1", Method: "GET",
+			Cause: fmt.Sprintf("%d preflights cost %d ms.", n, 10*n), Fix: "Add the header in the location that serves " + path + "."}
+	}
+	gp.fold([]Finding{a01(20, "/api/v1/status/1168", 2)})
+	gp.fold([]Finding{a01(21, "/api/v1/status/4617", 3)})
 	// Two findings of one exchange count one request.
 	gp.fold([]Finding{w01(8, "https://api.example.com/a"), w01(8, "https://api.example.com/a")})
 
@@ -49,6 +56,7 @@ func TestGroupKey(t *testing.T) {
 	}
 	want := []sum{
 		{"CORS-P16", "https://api.example.com", 3, 3, []int{3, 5, 9}, []string{"/users/:id", "/orders/:id"}, 3},
+		{"CORS-A01", "https://legacy.example.org", 2, 2, []int{20, 21}, []string{"/api/v1/status/:id"}, 20},
 		{"CORS-P16", "https://api.example.com", 1, 1, []int{4}, []string{"/users/:id"}, 4},
 		{"CORS-P16", "https://other.example.com", 1, 1, []int{6}, []string{"/users/:id"}, 6},
 		{"CORS-W01", "https://api.example.com", 2, 3, []int{7, 8}, []string{"/users/:id", "/a"}, 7},
@@ -82,7 +90,7 @@ func TestGroupBounds(t *testing.T) {
 			t.Errorf("affected %d is entry %d %s; entries %v", i, a.Entry, a.URL, g.Entries)
 		}
 	}
-	if len(g.Patterns) != GroupPatterns || g.Patterns[0] != "/r0/x" || g.MorePatterns == 0 {
+	if len(g.Patterns) != GroupPatterns || g.Patterns[0] != "/r0/x" || g.MorePatterns != 1000-GroupPatterns {
 		t.Errorf("patterns %v (+%d)", g.Patterns, g.MorePatterns)
 	}
 }

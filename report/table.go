@@ -314,16 +314,28 @@ func whereText(g *analyze.Group, c cleaner, w int) string {
 	b.WriteString(c.plain(strings.Join(g.Methods, ", ")))
 	b.WriteString("\n")
 	b.WriteString(c.url(g.Server))
-	for _, p := range g.Patterns {
+	shown := g.Patterns[:min(len(g.Patterns), tablePatterns)]
+	for _, p := range shown {
 		b.WriteString("\n")
 		b.WriteString(shortenURL(c.url(p), urlBudget(w)))
 	}
-	if g.MorePatterns > 0 {
-		fmt.Fprintf(&b, "\n+%d more paths", g.MorePatterns)
+	if more := g.MorePatterns + len(g.Patterns) - len(shown); more > 0 {
+		fmt.Fprintf(&b, "\n+%d more %s", more, pluralWord(more, "path", "paths"))
 	}
 	b.WriteString("\n")
 	b.WriteString(entryList(g))
 	return b.String()
+}
+
+// tablePatterns is how many path patterns a table row shows (JSON and
+// Markdown show more).
+const tablePatterns = 3
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // entryListMax is how many entry numbers a table row shows.

@@ -23,7 +23,11 @@ var denseWeights = []weight{
 
 // denseGroup writes the next group of the metadata-dense mix.
 func (g *gen) denseGroup() {
-	switch g.pick(denseWeights) {
+	ws := denseWeights
+	if g.cfg.Systemic {
+		ws = systemicWeights(denseWeights)
+	}
+	switch g.pick(ws) {
 	case kStatic:
 		g.denseStatic()
 	case kFont:
@@ -261,6 +265,9 @@ func (g *gen) denseHeaderNotAllowed() {
 // that HAR requires or that the analysis reads (_initiator, _resourceType,
 // _error), in Chrome's order, and HAR's required timings.
 func (g *gen) writeDense(e *entry) {
+	if g.cfg.Systemic {
+		e.dropVaryOrigin()
+	}
 	j := &g.j
 	g.st.Entries++
 	if e.method == "OPTIONS" {

@@ -108,8 +108,42 @@ func (e *entry) h2Request(method, rawURL string) {
 	}
 }
 
+// dropVaryOrigin takes Origin out of Vary when the response echoes an
+// origin in Access-Control-Allow-Origin (Config.Systemic).
+func (e *entry) dropVaryOrigin() {
+	echoes := false
+	for _, h := range e.respHeaders {
+		if strings.EqualFold(h.name, "access-control-allow-origin") && h.value != "*" {
+			echoes = true
+		}
+	}
+	if !echoes {
+		return
+	}
+	out := e.respHeaders[:0]
+	for _, h := range e.respHeaders {
+		if strings.EqualFold(h.name, "vary") {
+			var keep []string
+			for _, v := range strings.Split(h.value, ",") {
+				if v = strings.TrimSpace(v); !strings.EqualFold(v, "origin") {
+					keep = append(keep, v)
+				}
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			h.value = strings.Join(keep, ", ")
+		}
+		out = append(out, h)
+	}
+	e.respHeaders = out
+}
+
 // write emits the entry as an element of log.entries.
 func (g *gen) write(e *entry) {
+	if g.cfg.Systemic {
+		e.dropVaryOrigin()
+	}
 	j := &g.j
 	g.st.Entries++
 	if e.method == "OPTIONS" {

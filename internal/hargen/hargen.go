@@ -109,6 +109,12 @@ type Config struct {
 	// Entries and Seed fixed, changing it changes the bodies and nothing
 	// else, which is how a benchmark shows memory flat in body size.
 	BodySize int
+	// Systemic writes a server misconfigured once: every cross-origin
+	// response that echoes the origin leaves Origin out of Vary (one
+	// CORS-W01 finding per such request), and the planted failures are
+	// four times as frequent. Reports then hold tens of thousands of
+	// findings of a handful of problems.
+	Systemic bool
 }
 
 // Stats describes a written file.
@@ -325,6 +331,26 @@ func (g *gen) head() []byte {
 	return out
 }
 
+// systemicWeights are ws with the planted failures four times as frequent,
+// taken from the static loads.
+func systemicWeights(ws []weight) []weight {
+	out := append([]weight(nil), ws...)
+	extra := 0
+	for i := range out {
+		switch out[i].k {
+		case kBlockedSimple, kPreflight404, kHeaderNotAllowed:
+			extra += 3 * out[i].w
+			out[i].w *= 4
+		}
+	}
+	for i := range out {
+		if out[i].k == kStatic {
+			out[i].w -= extra
+		}
+	}
+	return out
+}
+
 func (g *gen) pick(ws []weight) kind {
 	n := g.rng.IntN(1000)
 	for _, x := range ws {
@@ -343,7 +369,11 @@ func (g *gen) group() {
 		g.denseGroup()
 		return
 	}
-	switch g.pick(weights) {
+	ws := weights
+	if g.cfg.Systemic {
+		ws = systemicWeights(weights)
+	}
+	switch g.pick(ws) {
 	case kStatic:
 		g.static()
 	case kFont:

@@ -30,6 +30,7 @@ func main() {
 	out := flag.String("o", "-", "output file (- for standard output), or a directory with -count")
 	count := flag.Int("count", 0, "write this many files into the directory -o")
 	bodySize := flag.String("body-size", "64KiB", "mean size of a body-heavy response body (base64 text)")
+	systemic := flag.Bool("systemic", false, "a server misconfigured once: echoed origins without Vary: Origin, failures four times as frequent")
 	stats := flag.Bool("stats", false, "print a JSON summary of each file to standard error")
 	flag.Parse()
 
@@ -44,7 +45,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	cfg := hargen.Config{Size: n, Entries: *entries, Mix: hargen.Mix(*mix), Seed: *seed, BodySize: int(bs)}
+	cfg := hargen.Config{Size: n, Entries: *entries, Mix: hargen.Mix(*mix), Seed: *seed, BodySize: int(bs), Systemic: *systemic}
 	if *count <= 0 {
 		if cfg.Mix == "mixed" {
 			fail(fmt.Errorf("-mix mixed needs -count"))
