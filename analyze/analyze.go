@@ -182,22 +182,6 @@ func (r *Result) Affected(min Severity) int {
 	return n
 }
 
-// countAffected counts requests by their worst finding; fs is in entry
-// order, so a request's findings are together.
-func countAffected(fs []Finding) [numSeverities]int {
-	var c [numSeverities]int
-	for i := 0; i < len(fs); {
-		worst := fs[i].Severity
-		j := i + 1
-		for ; j < len(fs) && fs[j].Entry == fs[i].Entry; j++ {
-			worst = max(worst, fs[j].Severity)
-		}
-		c[worst]++
-		i = j
-	}
-	return c
-}
-
 // Options control an analysis.
 type Options struct {
 	// Ignore holds rule IDs whose findings are dropped.
@@ -215,7 +199,26 @@ type Options struct {
 	// CookieValues fills Result.CookieValues, for reports that redact
 	// cookie values wherever they reappear.
 	CookieValues bool
+	// Keep says which findings Result.Findings keeps; Result.Groups always
+	// has them all. Reports of groups (the table, Markdown, SARIF) keep
+	// none, so that memory does not grow with the number of findings.
+	Keep Keep
 }
+
+// Keep says which findings an analysis keeps in Result.Findings.
+type Keep int
+
+const (
+	// KeepAll keeps every finding with its entries (Finding.Request and
+	// PreflightEntry), for reports that show each finding's headers.
+	KeepAll Keep = iota
+	// KeepLight keeps every finding without its entries (JSON): a few
+	// hundred bytes a finding instead of the entries' kilobytes.
+	KeepLight
+	// KeepNone keeps no finding: only the groups, whose samples keep
+	// their entries.
+	KeepNone
+)
 
 // File reads and analyses the HAR at path ("-" is standard input).
 //
@@ -282,7 +285,7 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	var rerr error
 	total := 0
 	a := newAnalysis(name, &har.Log{}, nil)
-	a.noRequests, a.forceStack = opt.NoRequests, opt.Stack
+	a.configure(opt)
 	var cookies map[string]struct{}
 	if opt.CookieValues {
 		cookies = map[string]struct{}{}
@@ -403,7 +406,7 @@ func produce(r *har.Reader, out chan<- batch, done <-chan struct{}) {
 // Analyze analyses entries already read. log may be nil.
 func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
 	a := newAnalysis(name, log, nil)
-	a.noRequests, a.forceStack = opt.NoRequests, opt.Stack
+	a.configure(opt)
 	// One pass: take only records entries when the analysis is not
 	// streamed, so every stack is noted before anything is judged.
 	var hx entryHeaders
@@ -458,6 +461,13 @@ func mayMatter(e *har.Entry, rq *headerIndex) bool {
 	return !ok || !strings.EqualFold(strings.TrimSpace(site), "same-origin")
 }
 
+// configure takes what the analysis itself needs of opt.
+func (a *analysis) configure(opt Options) {
+	a.noRequests, a.forceStack = opt.NoRequests, opt.Stack
+	a.out.ignore, a.out.drop = opt.Ignore, opt.Drop
+	a.out.keep = opt.Keep
+}
+
 // result collects the findings, in file order, and the requests.
 func (a *analysis) result(opt Options) *Result {
 	res := &Result{
@@ -470,12 +480,7 @@ func (a *analysis) result(opt Options) *Result {
 		Requests:    a.requests,
 		Notes:       exporterNotes(a.log.Creator.Name),
 	}
-	for _, f := range a.findings {
-		if opt.Ignore[f.Rule.ID] || opt.Drop != nil && opt.Drop(&f) {
-			continue
-		}
-		res.Findings = append(res.Findings, f)
-	}
+	res.Findings = a.out.kept
 	sort.SliceStable(res.Findings, func(i, j int) bool {
 		fi, fj := &res.Findings[i], &res.Findings[j]
 		if fi.Entry != fj.Entry {
@@ -484,17 +489,10 @@ func (a *analysis) result(opt Options) *Result {
 		return fi.Severity > fj.Severity
 	})
 	sort.SliceStable(res.Requests, func(i, j int) bool { return res.Requests[i].Entry < res.Requests[j].Entry })
-	var gp grouper
-	for i := 0; i < len(res.Findings); {
-		j := i + 1
-		for j < len(res.Findings) && res.Findings[j].Entry == res.Findings[i].Entry {
-			j++
-		}
-		gp.fold(res.Findings[i:j])
-		i = j
+	res.Groups = a.out.gp.groups()
+	for _, sev := range a.out.worst {
+		res.Worst[sev]++
 	}
-	res.Groups = gp.groups()
-	res.Worst = countAffected(res.Findings)
 	return res
 }
 

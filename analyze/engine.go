@@ -37,12 +37,15 @@ type analysis struct {
 	hostStack     map[string]Stack  // target origin -> stack seen on any of its responses
 
 	crossOrigin, preflights, paired int
-	findings                        []Finding
-	requests                        []Request
-	noRequests                      bool               // Options.NoRequests
-	keepsCookies                    bool               // a request so far carries cookies (noteCookies)
-	forceStack                      Stack              // Options.Stack
-	maxAge                          map[string]*ageKey // origin + " " + URL -> its preflights
+	// findings holds the findings of the exchange being judged; out takes
+	// them once they are final (decide).
+	findings     []Finding
+	out          sink
+	requests     []Request
+	noRequests   bool               // Options.NoRequests
+	keepsCookies bool               // a request so far carries cookies (noteCookies)
+	forceStack   Stack              // Options.Stack
+	maxAge       map[string]*ageKey // origin + " " + URL -> its preflights
 
 	links linker
 	// nodes holds every node until the end, when the analysis is not
@@ -124,10 +127,27 @@ func (a *analysis) finish() {
 			if x := a.exchangeOf(n); x != nil {
 				a.crossOrigin++
 				a.judge(x)
+				a.decide(0)
 			}
 		}
 	}
 	a.maxAgeFindings()
+	// Each of these findings is about another exchange.
+	for i := range a.findings {
+		a.out.add(a.findings[i : i+1])
+	}
+	clear(a.findings)
+	a.findings = a.findings[:0]
+}
+
+// decide hands the findings from a.findings[from:] on, those of one
+// exchange, to a.out: they are final.
+func (a *analysis) decide(from int) {
+	if len(a.findings) > from {
+		a.out.add(a.findings[from:])
+		clear(a.findings[from:])
+		a.findings = a.findings[:from]
+	}
 }
 
 func (a *analysis) countPreflight(n *node) {

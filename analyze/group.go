@@ -104,6 +104,65 @@ const GroupEntries = 20
 // GroupPatterns is how many path patterns, methods and origins a group keeps.
 const GroupPatterns = 8
 
+// sink takes the findings of exchanges once they are decided: folds them
+// into groups, notes each request's worst severity, and keeps the findings
+// that Options.Keep asks for.
+type sink struct {
+	gp     grouper
+	worst  map[int]Severity // entry -> its worst finding
+	kept   []Finding
+	keep   Keep
+	ignore map[string]bool
+	drop   func(*Finding) bool // Options.Drop
+}
+
+// add takes the findings of one exchange. It may reorder and overwrite fs.
+func (s *sink) add(fs []Finding) {
+	n := 0
+	for i := range fs {
+		if !s.ignore[fs[i].Rule.ID] && (s.drop == nil || !s.drop(&fs[i])) {
+			fs[n] = fs[i]
+			n++
+		}
+	}
+	fs = fs[:n]
+	if n == 0 {
+		return
+	}
+	s.gp.fold(fs)
+	if s.worst == nil {
+		s.worst = map[int]Severity{}
+	}
+	for i := range fs {
+		if w, ok := s.worst[fs[i].Entry]; !ok || fs[i].Severity > w {
+			s.worst[fs[i].Entry] = fs[i].Severity
+		}
+	}
+	switch s.keep {
+	case KeepAll:
+		s.kept = append(s.kept, fs...)
+	case KeepLight:
+		for _, f := range fs {
+			f.Request, f.PreflightEntry = nil, nil
+			s.kept = append(s.kept, f)
+		}
+	}
+}
+
+// merge takes what o holds.
+func (s *sink) merge(o *sink) {
+	s.gp.merge(&o.gp)
+	if s.worst == nil {
+		s.worst = map[int]Severity{}
+	}
+	for e, w := range o.worst {
+		if v, ok := s.worst[e]; !ok || w > v {
+			s.worst[e] = w
+		}
+	}
+	s.kept = append(s.kept, o.kept...)
+}
+
 // grouper folds findings into groups as exchanges are decided.
 type grouper struct {
 	byKey map[string]*groupState
@@ -130,7 +189,7 @@ func (gp *grouper) add(f *Finding) string {
 	k := groupKey(f, server, path)
 	g := gp.byKey[k]
 	if g == nil {
-		g = &groupState{Group: &Group{Key: shortKey(k), Rule: f.Rule, Server: server}}
+		g = &groupState{Group: &Group{Key: shortKey(k), Rule: f.Rule, Server: server, Severity: f.Severity}}
 		gp.byKey[k] = g
 	}
 	g.Findings++
@@ -138,34 +197,78 @@ func (gp *grouper) add(f *Finding) string {
 		g.lastExch = gp.exch
 		g.Requests++
 	}
-	if g.Sample == nil || f.Entry < g.Sample.Entry || (f.Entry == g.Sample.Entry && f.Severity > g.Sample.Severity) {
-		s := *f
-		g.Sample = &s
-		g.Severity, g.Chromium, g.Firefox = f.Severity, string(f.Chromium), f.Firefox
-		g.Cause, g.Fix, g.Stack = f.Cause, f.Fix, f.Stack
-	} else if f.Severity > g.Severity {
-		g.Severity = f.Severity
-	}
+	g.sample(f)
 	if i, found := slices.BinarySearch(g.Entries, f.Entry); !found && i < GroupEntries {
 		g.Entries = insertSmallest(g.Entries, f.Entry, GroupEntries)
-		a := Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status}
-		g.Affected = slices.Insert(g.Affected, i, a)
-		if len(g.Affected) > GroupEntries {
-			g.Affected = g.Affected[:GroupEntries]
-		}
+		g.Affected = insertAffected(g.Affected, i, Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status})
 	}
 	p := gp.pattern(path)
 	g.Patterns, g.patternAt = noteFirst(g.Patterns, g.patternAt, p, f.Entry)
+	g.count(maphash.String(patternSeed, p))
+	g.Methods, g.methodAt = noteFirst(g.Methods, g.methodAt, f.Method, f.Entry)
+	g.Origins, g.originAt = noteFirst(g.Origins, g.originAt, f.Origin, f.Entry)
+	return g.Key
+}
+
+// sample makes f the group's sample when it comes first, and keeps the
+// group's severity the highest of its findings'.
+func (g *groupState) sample(f *Finding) {
+	if g.Sample == nil || f.Entry < g.Sample.Entry || (f.Entry == g.Sample.Entry && f.Severity > g.Sample.Severity) {
+		s := *f
+		g.Sample = &s
+		g.Chromium, g.Firefox = string(f.Chromium), f.Firefox
+		g.Cause, g.Fix, g.Stack = f.Cause, f.Fix, f.Stack
+	}
+	g.Severity = max(g.Severity, f.Severity)
+}
+
+// count counts a distinct pattern by its hash.
+func (g *groupState) count(h uint64) {
 	if len(g.distinct) < groupDistinct {
 		if g.distinct == nil {
 			g.distinct = map[uint64]struct{}{}
 		}
-		g.distinct[maphash.String(patternSeed, p)] = struct{}{}
+		g.distinct[h] = struct{}{}
 	}
 	g.MorePatterns = len(g.distinct) - len(g.Patterns)
-	g.Methods, g.methodAt = noteFirst(g.Methods, g.methodAt, f.Method, f.Entry)
-	g.Origins, g.originAt = noteFirst(g.Origins, g.originAt, f.Origin, f.Entry)
-	return g.Key
+}
+
+// merge takes o's groups: their requests are not among gp's.
+func (gp *grouper) merge(o *grouper) {
+	if gp.byKey == nil {
+		gp.byKey = map[string]*groupState{}
+	}
+	for k, og := range o.byKey {
+		og.lastExch = -1
+		g := gp.byKey[k]
+		if g == nil {
+			gp.byKey[k] = og
+			continue
+		}
+		g.Findings += og.Findings
+		g.Requests += og.Requests
+		g.sample(og.Sample)
+		g.Severity = max(g.Severity, og.Severity)
+		for _, a := range og.Affected {
+			if i, found := slices.BinarySearch(g.Entries, a.Entry); !found && i < GroupEntries {
+				g.Entries = insertSmallest(g.Entries, a.Entry, GroupEntries)
+				g.Affected = insertAffected(g.Affected, i, a)
+			}
+		}
+		for i, p := range og.Patterns {
+			g.Patterns, g.patternAt = noteFirst(g.Patterns, g.patternAt, p, og.patternAt[i])
+		}
+		for h := range og.distinct {
+			g.count(h)
+		}
+		for i, m := range og.Methods {
+			g.Methods, g.methodAt = noteFirst(g.Methods, g.methodAt, m, og.methodAt[i])
+		}
+		for i, o := range og.Origins {
+			g.Origins, g.originAt = noteFirst(g.Origins, g.originAt, o, og.originAt[i])
+		}
+		g.MorePatterns = len(g.distinct) - len(g.Patterns)
+	}
 }
 
 // groups returns the groups: errors first, then warnings, then info; within
@@ -189,6 +292,15 @@ func (gp *grouper) groups() []*Group {
 		return strings.Compare(a.Key, b.Key)
 	})
 	return out
+}
+
+// insertAffected inserts a at i, keeping at most GroupEntries.
+func insertAffected(as []Affected, i int, a Affected) []Affected {
+	as = slices.Insert(as, i, a)
+	if len(as) > GroupEntries {
+		as = as[:GroupEntries]
+	}
+	return as
 }
 
 // insertSmallest inserts v into the ascending list s, keeping at most n of

@@ -3,6 +3,7 @@ package analyze
 import (
 	"container/heap"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,8 +20,13 @@ import (
 //   - redirects link to the next entry with the target URL, in file order:
 //     the linker does it as entries come, before the reorder buffer.
 //   - the server stack of an origin is the first recognised in the file, and
-//     only the text of findings depends on it: an exchange with findings is
-//     judged again at the end, when every stack is known.
+//     only the findings depend on it. An exchange judged while its target's
+//     stack is known is final: its findings go to their groups at once. One
+//     judged before is held per target (hold): its findings go to groups of
+//     that target's own, and the first holdLimit exchanges are kept. At the
+//     end, a target whose stack is still unknown gives its groups as they
+//     are; one whose stack turned up has its kept exchanges judged again,
+//     and if it had more than holdLimit, the file is read again whole.
 //   - log.creator and log.pages: taken when the first entry comes; a file
 //     that has no creator by then, or whose pages change later, is not
 //     streamed.
@@ -65,22 +71,29 @@ type streamer struct {
 
 	settled []*node // settled, not yet judged
 	blocked []*node // settled, waiting for an earlier hop of their redirect chain
-	// deferred are the exchanges with findings, in the order judged.
-	deferred []deferredJudgment
+	// held are the exchanges with findings judged while their target's
+	// stack was unknown, by target; heldOrder lists the targets in the
+	// order first held, so that the end is deterministic.
+	held      map[string]*heldTarget
+	heldOrder []string
 }
 
-// deferredJudgment is an exchange with findings. Their Stack (and the fix
-// for it) may name the stack of the target's origin, which a later entry
-// may be the first to show: such an exchange is judged again at the end.
-// When the origin's stack was known already, nothing the judgment reads
-// can change (the first stack seen is kept), and its findings and request
-// are kept instead, which spares a second judgment at the end, on one
-// core, for every finding of a large capture.
-type deferredJudgment struct {
-	x        *exchange
-	findings []Finding // nil: judge again
+// heldTarget holds what was judged of one target before its stack was
+// known. Its findings and requests are those judgments; if the target's
+// stack turns up later, xs are judged again instead.
+type heldTarget struct {
+	out      sink
 	requests []Request
+	xs       []*exchange
+	// overflow: more than holdLimit exchanges were held, so xs lacks some.
+	overflow bool
 }
+
+// holdLimit is how many exchanges with findings are kept per target whose
+// stack is not known. A server that gives its stack away does so on its
+// first responses; past this many, one that does so after all makes the
+// file be read again whole (Result is the same, memory is not bounded).
+var holdLimit = 256
 
 func newStreamer(a *analysis) *streamer {
 	return &streamer{a: a, groups: map[pairKey]*group{}}
@@ -204,18 +217,40 @@ func (s *streamer) judge() {
 		a.crossOrigin++
 		nf, nr := len(a.findings), len(a.requests)
 		a.judge(x)
-		if len(a.findings) > nf {
-			d := deferredJudgment{x: x}
-			if a.hostStack[x.entry().target] != "" {
-				d.findings = slices.Clone(a.findings[nf:])
-				d.requests = slices.Clone(a.requests[nr:])
-			}
-			clear(a.findings[nf:])
-			a.findings, a.requests = a.findings[:nf], a.requests[:nr]
-			s.deferred = append(s.deferred, d)
+		switch target := x.entry().target; {
+		case len(a.findings) == nf:
+		case a.hostStack[target] != "":
+			a.decide(nf)
+		default:
+			s.hold(x, target, nf, nr)
 		}
 	}
 	s.settled = s.settled[:0]
+}
+
+// hold takes the findings of x from a.findings[nf:] and its requests from
+// a.requests[nr:], judged while the stack of x's target was unknown.
+func (s *streamer) hold(x *exchange, target string, nf, nr int) {
+	a := s.a
+	h := s.held[target]
+	if h == nil {
+		h = &heldTarget{out: sink{keep: a.out.keep, ignore: a.out.ignore, drop: a.out.drop}}
+		if s.held == nil {
+			s.held = map[string]*heldTarget{}
+		}
+		target = strings.Clone(target)
+		s.held[target] = h
+		s.heldOrder = append(s.heldOrder, target)
+	}
+	if len(h.xs) < holdLimit {
+		h.xs = append(h.xs, x)
+	} else {
+		h.overflow = true
+	}
+	h.out.add(a.findings[nf:])
+	h.requests = append(h.requests, a.requests[nr:]...)
+	clear(a.findings[nf:])
+	a.findings, a.requests = a.findings[:nf], a.requests[:nr]
 }
 
 // finish releases and settles everything, then judges the exchanges with
@@ -234,13 +269,22 @@ func (s *streamer) finish() {
 		delete(s.groups, k)
 	}
 	s.judge()
-	for _, d := range s.deferred {
-		if d.findings == nil {
-			a.judge(d.x)
-			continue
+	for _, t := range s.heldOrder {
+		h := s.held[t]
+		switch {
+		case a.hostStack[t] == "":
+			// Still unknown: the judgments stand.
+			a.out.merge(&h.out)
+			a.requests = append(a.requests, h.requests...)
+		case h.overflow:
+			s.restart = true
+			return
+		default:
+			for _, x := range h.xs {
+				a.judge(x)
+				a.decide(0)
+			}
 		}
-		a.findings = append(a.findings, d.findings...)
-		a.requests = append(a.requests, d.requests...)
 	}
 }
 

@@ -244,7 +244,10 @@ func TestEmptyEntriesNotHeld(t *testing.T) {
 // not yet known is judged again at the end, once a later response gave the
 // stack away; one judged after that keeps its first judgment. Both name
 // the stack, as the whole-file analysis does.
-func TestStreamStackLearnedLate(t *testing.T) {
+// lateStackHAR writes a capture of three failing requests to one server
+// whose stack only the second shows, with passing requests between them;
+// it returns the path and the number of entries.
+func lateStackHAR(t *testing.T) (string, int) {
 	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
 	var entries []string
 	entry := func(url, server, acao string) {
@@ -271,6 +274,10 @@ func TestStreamStackLearnedLate(t *testing.T) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return path, len(entries)
+}
+func TestStreamStackLearnedLate(t *testing.T) {
+	path, n := lateStackHAR(t)
 	var last *analysis
 	afterEntry = func(a *analysis, _ int) { last = a }
 	defer func() { afterEntry = nil }()
@@ -285,7 +292,7 @@ func TestStreamStackLearnedLate(t *testing.T) {
 	for _, f := range got.Findings {
 		stacks[f.Entry] = f.Stack
 	}
-	last3 := len(entries) - 1
+	last3 := n - 1
 	if len(got.Findings) < 3 || stacks[0] != Nginx || stacks[last3] != Nginx {
 		t.Errorf("stacks of the findings by entry: %v (%d findings), want nginx for entries 0 and %d", stacks, len(got.Findings), last3)
 	}
@@ -349,5 +356,66 @@ func TestPairingWorkLinear(t *testing.T) {
 				t.Errorf("%d entries cost %d group visits, %d entries %d: twice the entries, not twice the work", n, w1, 2*n, w2)
 			}
 		})
+	}
+}
+
+// TestStreamHoldOverflow holds no exchange whose target's stack is unknown
+// (holdLimit 0): the capture whose stack turns up late must then be read
+// again whole, and give the same result; every other file streams as
+// before, with the same result.
+func TestStreamHoldOverflow(t *testing.T) {
+	defer func(n int) { holdLimit = n }(holdLimit)
+	holdLimit = 0
+	files := streamFiles(t)
+	files = append(files, genHAR(t, hargen.Config{Entries: 3000, Mix: hargen.BodyHeavy, Seed: 9, BodySize: 256, Systemic: true}))
+	var last *analysis
+	afterEntry = func(a *analysis, _ int) { last = a }
+	defer func() { afterEntry = nil }()
+	late, _ := lateStackHAR(t)
+	files = append(files, late)
+	for _, path := range files {
+		last = nil
+		got := File(path, Options{}, har.Options{})
+		if d := cmp.Diff(whole(t, path), got, errText); d != "" {
+			t.Errorf("%s: differs from the whole-file analysis (-whole +stream):\n%s", path, d)
+		}
+		if path == late && (last == nil || last.stream != nil) {
+			t.Errorf("%s: the server's stack turned up after more exchanges than were held, but the file was not read again whole", path)
+		}
+	}
+}
+
+// TestKeep checks that what Options.Keep leaves out of Result.Findings
+// changes nothing else: the groups, the counts and the requests are those
+// of KeepAll, and KeepLight's findings are KeepAll's without their entries.
+func TestKeep(t *testing.T) {
+	files := streamFiles(t)
+	files = append(files, genHAR(t, hargen.Config{Entries: 3000, Mix: hargen.MetadataDense, Seed: 9, Systemic: true}))
+	groups := 0
+	for _, path := range files {
+		all := File(path, Options{}, har.Options{})
+		light := File(path, Options{Keep: KeepLight}, har.Options{})
+		none := File(path, Options{Keep: KeepNone}, har.Options{})
+		groups += len(all.Groups)
+		var want []Finding
+		for _, f := range all.Findings {
+			f.Request, f.PreflightEntry = nil, nil
+			want = append(want, f)
+		}
+		if d := cmp.Diff(want, light.Findings); d != "" {
+			t.Errorf("%s: KeepLight findings (-want +got):\n%s", path, d)
+		}
+		if len(none.Findings) != 0 {
+			t.Errorf("%s: KeepNone kept %d findings", path, len(none.Findings))
+		}
+		for _, r := range []*Result{light, none} {
+			r.Findings = all.Findings
+			if d := cmp.Diff(all, r, errText); d != "" {
+				t.Errorf("%s: results differ beyond their findings (-all +other):\n%s", path, d)
+			}
+		}
+	}
+	if groups < 100 {
+		t.Errorf("only %d groups in %d files: nothing was compared", groups, len(files))
 	}
 }
