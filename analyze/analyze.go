@@ -496,12 +496,14 @@ func (a *analysis) result(opt Options) *Result {
 	return res
 }
 
-// Count returns how many findings have severity s or higher.
+// Count returns how many findings are in groups of severity s or higher
+// (a group's severity is its findings' highest). It counts from the groups,
+// so it holds whatever Options.Keep kept.
 func (r *Result) Count(s Severity) int {
 	n := 0
-	for _, f := range r.Findings {
-		if f.Severity >= s {
-			n++
+	for _, g := range r.Groups {
+		if g.Severity >= s {
+			n += g.Findings
 		}
 	}
 	return n

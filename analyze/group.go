@@ -114,6 +114,7 @@ type sink struct {
 	keep   Keep
 	ignore map[string]bool
 	drop   func(*Finding) bool // Options.Drop
+	texts  map[string]string   // interned texts of kept findings
 }
 
 // add takes the findings of one exchange. It may reorder and overwrite fs.
@@ -144,9 +145,31 @@ func (s *sink) add(fs []Finding) {
 	case KeepLight:
 		for _, f := range fs {
 			f.Request, f.PreflightEntry = nil, nil
+			// The findings of one problem repeat their texts: one copy
+			// each is kept.
+			f.Cause, f.Fix, f.Message = s.intern(f.Cause), s.intern(f.Fix), s.intern(f.Message)
+			f.FirefoxMessage, f.CredentialsBasis = s.intern(f.FirefoxMessage), s.intern(f.CredentialsBasis)
+			f.Origin, f.Value, f.Method = s.intern(f.Origin), s.intern(f.Value), s.intern(f.Method)
 			s.kept = append(s.kept, f)
 		}
 	}
+}
+
+// internMax bounds the texts a sink interns.
+const internMax = 1 << 16
+
+// intern returns the copy of t kept before, if any.
+func (s *sink) intern(t string) string {
+	if u, ok := s.texts[t]; ok {
+		return u
+	}
+	if len(s.texts) < internMax {
+		if s.texts == nil {
+			s.texts = map[string]string{}
+		}
+		s.texts[t] = t
+	}
+	return t
 }
 
 // merge takes what o holds.
@@ -160,7 +183,12 @@ func (s *sink) merge(o *sink) {
 			s.worst[e] = w
 		}
 	}
-	s.kept = append(s.kept, o.kept...)
+	for _, f := range o.kept {
+		if s.keep == KeepLight {
+			f.Cause, f.Fix, f.Message = s.intern(f.Cause), s.intern(f.Fix), s.intern(f.Message)
+		}
+		s.kept = append(s.kept, f)
+	}
 }
 
 // grouper folds findings into groups as exchanges are decided.

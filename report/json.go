@@ -1,8 +1,11 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 
 	"github.com/harcors/harcors/analyze"
 )
@@ -200,18 +203,16 @@ func optIndex(i int) *int {
 	return &i
 }
 
-// jsonReport builds the JSON document.
-func jsonReport(results []*analyze.Result, opt Options) JSONReport {
-	c := newCleaner(opt, false)
+// jsonReport builds the JSON document of vs, without the files' findings
+// and requests (nil): renderJSON writes them one by one.
+func jsonReport(vs []fileView, c cleaner, opt Options) JSONReport {
 	doc := JSONReport{Schema: SchemaID, Version: opt.Version, Files: []JSONFile{}}
-	for _, v := range views(results, opt.MinSeverity) {
+	for _, v := range vs {
 		r := v.res
 		jf := JSONFile{
 			File: r.File, Creator: r.Creator, Entries: r.Entries, CrossOrigin: r.CrossOrigin,
 			Preflights: r.Preflights, Paired: r.Paired, Notes: make([]string, 0, len(r.Notes)),
-			Groups:   make([]JSONGroup, 0, len(v.groups)),
-			Findings: make([]JSONFinding, 0, len(v.shown)),
-			Requests: make([]JSONRequest, 0, len(r.Requests)),
+			Groups: make([]JSONGroup, 0, len(v.groups)),
 		}
 		for _, n := range r.Notes {
 			jf.Notes = append(jf.Notes, c.text(n))
@@ -247,28 +248,6 @@ func jsonReport(results []*analyze.Result, opt Options) JSONReport {
 				Requests: g.Requests, Findings: g.Findings, Entries: g.Entries,
 			})
 		}
-		for _, f := range v.shown {
-			jf.Findings = append(jf.Findings, JSONFinding{
-				File: f.File, Entry: f.Entry, Preflight: optIndex(f.Preflight), Line: f.Line,
-				URL: c.url(f.URL), Method: f.Method, Origin: c.text(f.Origin),
-				Rule: f.Rule.ID, Title: f.Rule.Title, Severity: f.Severity.String(),
-				Chromium: string(f.Chromium), Firefox: f.Firefox,
-				Message: c.text(f.Message), FirefoxMessage: c.text(f.FirefoxMessage),
-				Value: c.text(f.Value), Status: f.Status,
-				Cause: c.text(f.Cause), Fix: c.text(f.Fix), Stack: string(f.Stack),
-				Credentials: string(f.Credentials), CredentialsBasis: c.text(f.CredentialsBasis),
-				PreflightCaptured: f.PreflightCaptured,
-				Count:             max(f.Count, 1), Group: f.Group,
-				Replay: replayCommand(f, c),
-			})
-		}
-		for _, q := range r.Requests {
-			jf.Requests = append(jf.Requests, JSONRequest{
-				Entry: q.Entry, Preflight: optIndex(q.Preflight), Line: q.Line,
-				URL: c.url(q.URL), Method: q.Method, Origin: c.text(q.Origin), Status: q.Status,
-				Verdict: string(q.Verdict), Rule: q.Rule, PreflightMs: q.PreflightTime,
-			})
-		}
 		doc.Files = append(doc.Files, jf)
 	}
 	return doc
@@ -291,8 +270,98 @@ func nonNil(ss []string) []string {
 	return ss
 }
 
-func renderJSON(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
-	return writeJSON(buf, jsonReport(results, opt))
+// jsonFinding is f for the JSON report.
+func jsonFinding(f *analyze.Finding, c cleaner) JSONFinding {
+	return JSONFinding{
+		File: f.File, Entry: f.Entry, Preflight: optIndex(f.Preflight), Line: f.Line,
+		URL: c.url(f.URL), Method: f.Method, Origin: c.text(f.Origin),
+		Rule: f.Rule.ID, Title: f.Rule.Title, Severity: f.Severity.String(),
+		Chromium: string(f.Chromium), Firefox: f.Firefox,
+		Message: c.text(f.Message), FirefoxMessage: c.text(f.FirefoxMessage),
+		Value: c.text(f.Value), Status: f.Status,
+		Cause: c.text(f.Cause), Fix: c.text(f.Fix), Stack: string(f.Stack),
+		Credentials: string(f.Credentials), CredentialsBasis: c.text(f.CredentialsBasis),
+		PreflightCaptured: f.PreflightCaptured,
+		Count:             max(f.Count, 1), Group: f.Group,
+	}
+}
+
+// jsonRequest is q for the JSON report.
+func jsonRequest(q *analyze.Request, c cleaner) JSONRequest {
+	return JSONRequest{
+		Entry: q.Entry, Preflight: optIndex(q.Preflight), Line: q.Line,
+		URL: c.url(q.URL), Method: q.Method, Origin: c.text(q.Origin), Status: q.Status,
+		Verdict: string(q.Verdict), Rule: q.Rule, PreflightMs: q.PreflightTime,
+	}
+}
+
+// The slots where a file's findings and requests go in its encoded object:
+// the document is encoded with both nil, and they are written in place of
+// the nulls one by one, so that tens of thousands of them are never held
+// twice, as values and encoded. Strings are escaped, so a slot, which
+// starts with a raw newline, cannot occur inside a value.
+const (
+	findingsSlot = "\n      \"findings\": null"
+	requestsSlot = "\n      \"requests\": null"
+)
+
+// jsonList writes n elements, the i-th encoded from elem(i), as the value
+// of member key in place of its slot, and returns what follows the slot.
+func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, elem func(i int) any) ([]byte, error) {
+	i := bytes.Index(rest, []byte(slot))
+	if i < 0 {
+		return nil, fmt.Errorf("report: no place for %s in the JSON", key)
+	}
+	bw.Write(rest[:i])
+	rest = rest[i+len(slot):]
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("        ", "  ")
+	bw.WriteString("\n      \"" + key + "\": [")
+	for k := range n {
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        ")
+		one.Reset()
+		if err := enc.Encode(elem(k)); err != nil {
+			return nil, err
+		}
+		bw.Write(jsonSafe(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
+	}
+	if n > 0 {
+		bw.WriteString("\n      ")
+	}
+	bw.WriteByte(']')
+	return rest, nil
+}
+
+// renderJSON writes the JSON report to w as it encodes it.
+func renderJSON(w io.Writer, results []*analyze.Result, opt Options) error {
+	c := newCleaner(opt, false)
+	vs := views(results, opt.MinSeverity)
+	doc := jsonReport(vs, c, opt)
+	var head bytes.Buffer
+	err := writeJSON(&head, doc)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	rest := head.Bytes()
+	for _, v := range vs {
+		rest, err = jsonList(bw, rest, findingsSlot, "findings", len(v.shown), func(i int) any { return jsonFinding(v.shown[i], c) })
+		if err != nil {
+			return err
+		}
+		rs := v.res.Requests
+		rest, err = jsonList(bw, rest, requestsSlot, "requests", len(rs), func(i int) any { return jsonRequest(&rs[i], c) })
+		if err != nil {
+			return err
+		}
+	}
+	bw.Write(rest)
+	return bw.Flush()
 }
 
 // writeJSON encodes v indented, without HTML escaping (the output is not

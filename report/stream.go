@@ -102,7 +102,9 @@ func (w *Writer) Close() error {
 	case Markdown:
 		err = renderMarkdown(&w.buf, w.held, w.opt)
 	case JSON:
-		err = renderJSON(&w.buf, w.held, w.opt)
+		// Written as it is encoded: a capture's findings can take more
+		// memory encoded than analysed.
+		err = renderJSON(w.w, w.held, w.opt)
 	case SARIF:
 		err = renderSARIF(&w.buf, w.held, w.opt)
 	}
