@@ -3,7 +3,8 @@
 # machine: Debian's Chromium and Firefox ESR (TestLive, TestLiveFirefox; the
 # recorder drives Firefox over its built-in WebDriver BiDi, so no
 # geckodriver), the server stacks it records against (nginx,
-# Apache, Flask + flask-cors, Django + django-cors-headers), and the Express
+# Apache, Flask + flask-cors, Django + django-cors-headers, FastAPI/Starlette
+# with uvicorn, Caddy, Rack + rack-cors on WEBrick, PHP's CLI server), and the Express
 # stack's npm packages from its lock file. Safe to run again: packages that
 # are already installed are not touched, and `npm ci` gives the same tree.
 #
@@ -23,6 +24,14 @@ packages=(
   python3-flask-cors
   python3-django
   python3-django-cors-headers
+  python3-fastapi
+  python3-starlette
+  python3-uvicorn
+  caddy
+  ruby-rack
+  ruby-rack-cors
+  ruby-webrick
+  php-cli
 )
 # The machine image ships Node.js with npm; install Debian's only if absent.
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi

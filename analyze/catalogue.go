@@ -43,6 +43,7 @@ var (
 			Nginx:   "Append 'always' to every add_header Access-Control-* line (add_header ... always;), otherwise nginx sends them only on 2xx and 3xx; then fix the {status}.",
 			Apache:  "Use 'Header always set' instead of 'Header set': the plain form does not apply to error responses; then fix the {status}.",
 			Gin:     "A bare 403 is gin-contrib/cors refusing the Origin: write it in cors.Config.AllowOrigins exactly as the browser sends it, \"{origin}\" (no trailing slash, no path). Otherwise r.Use(cors.New(...)) before every middleware that can abort, so its {status} carries the headers.",
+			FastAPI: "The 500 of an unhandled exception comes from ServerErrorMiddleware, outside CORSMiddleware: wrap the whole app, app = CORSMiddleware(app, allow_origins=['{origin}']), or handle your exception classes with @app.exception_handler so the error response passes through CORSMiddleware; then fix the {status}.",
 		},
 		Ref: "Fetch Standard, CORS check; nginx add_header 'always'",
 	}
@@ -108,6 +109,7 @@ var (
 			RsCors:  "cors.Options{AllowedOrigins: []string{\"{origin}\"}, AllowCredentials: true}; with AllowedOrigins [\"*\"] rs/cors sends '*'.",
 			Gin:     "cors.Config{AllowOrigins: []string{\"{origin}\"}, AllowCredentials: true} instead of AllowAllOrigins.",
 			Nginx:   "add_header Access-Control-Allow-Origin $http_origin always; only for allowed origins (see a map), plus add_header Access-Control-Allow-Credentials true always; and Vary Origin.",
+			FastAPI: "app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_credentials=True): with ['*'] Starlette echoes the origin only to requests that carry a Cookie header.",
 		},
 		Ref: "Fetch Standard, CORS check step 2",
 	}
@@ -150,6 +152,7 @@ var (
 			Gin:     "r.Use(cors.New(...)) before the routes; gin returns 404/405 for OPTIONS otherwise.",
 			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{header}\" always; return 204; }",
 			Apache:  "RewriteCond %{REQUEST_METHOD} OPTIONS and RewriteRule ^ - [R=204,L] with the Access-Control-* headers set via 'Header always set'.",
+			FastAPI: "FastAPI routes do not answer OPTIONS: app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}']) answers the preflight, instead of headers set in the route.",
 		},
 		Ref: "Fetch Standard, CORS-preflight fetch step 7 (ok status)",
 	}
@@ -166,6 +169,7 @@ var (
 			RsCors:  "cors.New(opts).Handler(authMiddleware(mux)): CORS outermost.",
 			Nginx:   "Answer OPTIONS before auth_request / auth_basic: in the location, if ($request_method = OPTIONS) { ...; return 204; } and auth_basic off for it (or limit_except OPTIONS { auth_basic ...; }).",
 			Apache:  "Wrap the auth directives in <LimitExcept OPTIONS> so preflights are not authenticated.",
+			FastAPI: "Add CORSMiddleware after every @app.middleware('http') and other add_middleware call: the last one added is the outermost, and it must answer the preflight before the auth middleware sees it.",
 		},
 		Ref: "Fetch Standard, CORS-preflight request (credentials mode same-origin)",
 	}
@@ -174,6 +178,9 @@ var (
 		Doc:      "The preflight got a non-2xx status other than a missing route or an authentication failure: a crash, a validator that rejects an OPTIONS without a body, a rate limiter, or a gateway error. The real request is never sent.",
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Answer preflights with 204 before validation and business logic run, and look in the server log for what OPTIONS {path} did.",
+		Fixes: map[Stack]string{
+			FastAPI: "Starlette's CORSMiddleware answers a preflight it refuses with 400 (Disallowed CORS origin, headers or method): list the origin exactly as the browser sends it and what the page asks for, app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}'], allow_headers=['{header}']).",
+		},
 		Ref: "Fetch Standard, CORS-preflight fetch step 7 (ok status)",
 	}
 	ruleP04 = &Rule{

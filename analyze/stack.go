@@ -26,13 +26,14 @@ const (
 	Webpack Stack = "webpack" // webpack-dev-server (devServer.proxy / headers)
 	NextJS  Stack = "next"    // Next.js route handlers and next.config.js headers
 	Laravel Stack = "laravel" // PHP: Laravel's HandleCors (fruitcake/php-cors, config/cors.php)
+	FastAPI Stack = "fastapi" // FastAPI / Starlette CORSMiddleware
 )
 
 var stackNames = map[Stack]string{
 	Generic: "any server", Express: "Express (cors)", Django: "Django (django-cors-headers)",
 	Flask: "Flask (flask-cors)", GoHTTP: "Go net/http", RsCors: "Go rs/cors", Gin: "Go gin (gin-contrib/cors)",
 	Nginx: "nginx", Apache: "Apache httpd", Vite: "Vite dev server", Webpack: "webpack-dev-server",
-	NextJS: "Next.js", Laravel: "PHP / Laravel (config/cors.php)",
+	NextJS: "Next.js", Laravel: "PHP / Laravel (config/cors.php)", FastAPI: "FastAPI / Starlette (CORSMiddleware)",
 }
 
 // Name returns a human name for the stack.
@@ -45,7 +46,7 @@ func (s Stack) Name() string {
 
 // Stacks lists the known stacks, generic last.
 func Stacks() []Stack {
-	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, Generic}
+	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, FastAPI, Generic}
 }
 
 // ParseStack returns the stack named by its ID ("express", "rs/cors",
@@ -96,6 +97,10 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return Laravel
 	case strings.Contains(sl, "werkzeug"):
 		return Flask
+	case sl == "uvicorn":
+		// uvicorn's default Server header; FastAPI and Starlette apps are
+		// what it mostly serves.
+		return FastAPI
 	case strings.Contains(sl, "wsgiserver") || strings.Contains(sl, "gunicorn") && h.present(hCOOP) ||
 		h.present(hCOOP) && h.present(hReferrerPolicy) && h.hasValue(hXFrameOptions, "DENY"):
 		return Django

@@ -33,6 +33,7 @@ var stacks = []*Stack{
 	{Name: "flask", Port: 8806, Need: needPython("flask", "flask_cors"), Start: startFlask},
 	{Name: "django", Port: 8807, Need: needPython("django", "corsheaders"), Start: startDjango},
 	{Name: "gin", Port: 8810},
+	{Name: "fastapi", Port: 8811, Need: needPython("fastapi", "starlette", "uvicorn"), Start: startFastAPI},
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
 }
 
