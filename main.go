@@ -139,7 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o options
 	fset := flag.NewFlagSet("harcors", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	fset.StringVar(&o.format, "format", "table", "output `format`: table, markdown, json or sarif")
+	fset.StringVar(&o.format, "format", "table", "output `format`: table, markdown, json, sarif or html")
 	fset.BoolVar(&o.each, "each", false, "list every finding on a row of its own, instead of one row per problem (table and markdown)")
 	fset.IntVar(&o.width, "width", 0, "fit the table in `N` columns (default: the terminal's width, else $COLUMNS, else 80)")
 	fset.BoolVar(&o.all, "all", false, "also list every cross-origin request with its verdict, passes included")

@@ -28,10 +28,11 @@ const (
 	Markdown Format = "markdown"
 	JSON     Format = "json"
 	SARIF    Format = "sarif"
+	HTML     Format = "html"
 )
 
 // Formats lists the formats, the default first.
-func Formats() []Format { return []Format{Table, Markdown, JSON, SARIF} }
+func Formats() []Format { return []Format{Table, Markdown, JSON, SARIF, HTML} }
 
 // ParseFormat parses a --format value, case-insensitively; "md" is
 // Markdown and "text" the table. The empty string is the table.
@@ -45,8 +46,10 @@ func ParseFormat(s string) (Format, error) {
 		return JSON, nil
 	case "sarif":
 		return SARIF, nil
+	case "html":
+		return HTML, nil
 	}
-	return "", fmt.Errorf("unknown format %q (want table, markdown, json or sarif)", s)
+	return "", fmt.Errorf("unknown format %q (want table, markdown, json, sarif or html)", s)
 }
 
 // Options control rendering.

@@ -88,6 +88,7 @@ func allFormatsOpts() []Options {
 		{Format: Markdown, All: true},
 		{Format: JSON},
 		{Format: SARIF},
+		{Format: HTML},
 	}
 }
 
@@ -794,15 +795,15 @@ func TestArtifactURI(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"": Table, "table": Table, "TEXT": Table, "md": Markdown, "markdown": Markdown, "json": JSON, " sarif ": SARIF} {
+	for in, want := range map[string]Format{"": Table, "table": Table, "TEXT": Table, "md": Markdown, "markdown": Markdown, "json": JSON, " sarif ": SARIF, "HTML": HTML} {
 		if got, err := ParseFormat(in); err != nil || got != want {
 			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
 		}
 	}
-	if _, err := ParseFormat("html"); err == nil {
-		t.Error("ParseFormat(html) succeeded")
+	if _, err := ParseFormat("pdf"); err == nil {
+		t.Error("ParseFormat(pdf) succeeded")
 	}
-	if err := Render(&bytes.Buffer{}, nil, Options{Format: "html"}); err == nil {
+	if err := Render(&bytes.Buffer{}, nil, Options{Format: "pdf"}); err == nil {
 		t.Error("Render with an unknown format succeeded")
 	}
 }

@@ -40,7 +40,7 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 		opt.Format = Table
 	}
 	switch opt.Format {
-	case Table, Markdown, JSON, SARIF:
+	case Table, Markdown, JSON, SARIF, HTML:
 	default:
 		return nil, fmt.Errorf("report: unknown format %q", opt.Format)
 	}
@@ -107,6 +107,8 @@ func (w *Writer) Close() error {
 		err = renderJSON(w.w, w.held, w.opt)
 	case SARIF:
 		err = renderSARIF(&w.buf, w.held, w.opt)
+	case HTML:
+		err = renderHTML(&w.buf, w.held, w.opt)
 	}
 	w.held = nil
 	if err != nil {

@@ -1,0 +1,529 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+)
+
+// The HTML report is one self-contained file, for a ticket attachment or a
+// CI artifact, and the page web/ shows in the browser. It makes no request
+// of any kind: the style and the small filter script are inline and allowed
+// by a Content-Security-Policy that names their hashes and nothing else, the
+// sequence diagrams are inline SVG (svg.go), there are no fonts, images or
+// links to load. Every string from the HAR is redacted and sanitized by the
+// cleaner like in the other formats, then HTML-escaped where it lands; none
+// becomes a link, an attribute other than data-host, or markup.
+
+// htmlStyle is the report's style sheet: light and dark from the reader's
+// setting, a print layout without the filters, and colours that keep the
+// contrast axe-core asks for in both schemes.
+const htmlStyle = `
+:root{color-scheme:light dark;--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--panel:#f6f8fa;
+--err:#b3261e;--errbg:#fde8e7;--warn:#7a4d00;--warnbg:#fff4d6;--info:#0b5cad;--infobg:#e7f0fb;--mark:#ffe08a;--markfg:#1b1f24}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9da7b3;--line:#3d444d;--panel:#161b22;
+--err:#ff8a80;--errbg:#3b1614;--warn:#f2c14e;--warnbg:#332600;--info:#79b8ff;--infobg:#0f2540;--mark:#8a6d00;--markfg:#fff}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+header,main,footer,nav{max-width:72rem;margin:0 auto;padding:0 1rem}
+h1{font-size:1.5rem;margin:1rem 0 .25rem}h2{font-size:1.15rem;margin:0 0 .5rem}h3{font-size:1rem;margin:1rem 0 .25rem}
+code,pre,.mono,td{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}
+.muted{color:var(--muted)}
+.file{border-top:1px solid var(--line);margin-top:1rem;padding-top:.5rem}
+.notes{background:var(--panel);border-left:4px solid var(--info);padding:.5rem 1rem;margin:.5rem 0}
+.notes li{margin:.2rem 0}
+nav{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin-top:.5rem}
+fieldset{border:1px solid var(--line);border-radius:6px;padding:.25rem .75rem;margin:0}
+legend{padding:0 .25rem}
+label{margin-right:.75rem;white-space:nowrap}
+select{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:.15rem .3rem}
+:focus-visible{outline:3px solid var(--info);outline-offset:2px}
+.group{border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:.75rem 1rem;margin:1rem 0;background:var(--bg)}
+.group.error{border-left-color:var(--err)}.group.warning{border-left-color:var(--warn)}.group.info{border-left-color:var(--info)}
+.sev{display:inline-block;border-radius:4px;padding:0 .4rem;font-weight:600;font-size:.85rem}
+.sev.error{background:var(--errbg);color:var(--err)}.sev.warning{background:var(--warnbg);color:var(--warn)}.sev.info{background:var(--infobg);color:var(--info)}
+.count{font-weight:600}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
+.diagram{max-width:100%;height:auto;display:block;margin:.5rem 0;background:var(--panel);border-radius:6px}
+.dg-life{stroke:var(--muted);stroke-dasharray:4 4}.dg-box{fill:var(--bg);stroke:var(--line)}
+.dg-role{fill:var(--fg);font:600 13px system-ui,sans-serif}
+.dg-msg,.dg-hdr{fill:var(--fg);font:12px ui-monospace,Menlo,Consolas,monospace}.dg-hdr{fill:var(--muted)}
+.dg-arrow{stroke:var(--fg);stroke-width:1.5;fill:none}.dg-head{fill:var(--fg);stroke:none}
+.dg-arrow.dg-fail{stroke:var(--err)}.dg-head.dg-fail{fill:var(--err)}.dg-lost{stroke-dasharray:6 4}
+.dg-note{fill:var(--panel);stroke:var(--line)}.dg-note.dg-fail{fill:var(--errbg);stroke:var(--err)}
+.dg-failtext{fill:var(--err)}
+.sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}
+table{border-collapse:collapse;width:100%;margin:.25rem 0}
+th,td{border:1px solid var(--line);padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:var(--panel);font-weight:600;font-size:.85rem}
+td.dir{width:1.5rem;text-align:center;color:var(--muted)}
+mark{background:var(--mark);color:var(--markfg);font-weight:600;border-radius:2px;padding:0 .1rem}
+.bad{color:var(--err);font-weight:600}
+.compact{font-size:.9rem}
+footer{color:var(--muted);font-size:.85rem;margin:2rem auto}
+@media print{nav,#shown{display:none}body{font-size:11pt;background:#fff;color:#000}
+.group{break-inside:avoid;border-color:#888}.diagram{background:#fff}a{color:inherit}}
+`
+
+// htmlScript wires the severity and host filters. It reads nothing from the
+// HAR: it compares the data-severity and data-host attributes the Go side
+// wrote with the controls' values, and shows the filters only when it runs
+// (without it, every group is shown).
+const htmlScript = `(function(){
+var nav=document.getElementById("filters");if(!nav)return;nav.hidden=false;
+var groups=document.querySelectorAll("section.group"),out=document.getElementById("shown");
+function apply(){var sev={};nav.querySelectorAll("input[name=sev]").forEach(function(i){sev[i.value]=i.checked});
+var host=document.getElementById("host").value,n=0;
+groups.forEach(function(g){var on=sev[g.getAttribute("data-severity")]&&(host===""||g.getAttribute("data-host")===host);g.hidden=!on;if(on)n++});
+out.textContent=n+" of "+groups.length+(groups.length===1?" group":" groups")+" shown";}
+nav.addEventListener("change",apply);apply();})();`
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// HTMLPolicy returns the CSP sources that allow the HTML report's inline
+// style and script: a page that shows the report in a frame of its own
+// (web/) passes its policy on to the frame and must allow them too.
+func HTMLPolicy() (style, script string) {
+	return cspHash(htmlStyle), cspHash(htmlScript)
+}
+
+// htmlCSP is the report's policy: nothing may load, only the report's own
+// style and script run, forms and <base> are inert.
+func htmlCSP() string {
+	style, script := HTMLPolicy()
+	return "default-src 'none'; style-src " + style + "; script-src " + script +
+		"; img-src 'none'; base-uri 'none'; form-action 'none'"
+}
+
+// htmlGroup is what the report shows of one group.
+type htmlGroup struct {
+	rule             *analyze.Rule
+	severity         analyze.Severity
+	chromium         string
+	firefox          string
+	cause, fix       string
+	stack            analyze.Stack
+	server           string
+	patterns         []string
+	morePatterns     int
+	methods, origins []string
+	requests         int
+	entries          []int
+	sample           *analyze.Finding
+}
+
+// htmlGroups groups r's findings at or above min: findings with the same
+// rule, cause and fix against the same server, with one sample each, errors
+// first.
+func htmlGroups(r *analyze.Result, min analyze.Severity) []*htmlGroup {
+	type key struct{ rule, cause, fix, server string }
+	byKey := map[key]*htmlGroup{}
+	var out []*htmlGroup
+	seen := map[key]map[int]bool{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Severity < min {
+			continue
+		}
+		server := hostOf(f.URL)
+		k := key{f.Rule.ID, f.Cause, f.Fix, server}
+		g := byKey[k]
+		if g == nil {
+			g = &htmlGroup{rule: f.Rule, severity: f.Severity, chromium: string(f.Chromium), firefox: f.Firefox,
+				cause: f.Cause, fix: f.Fix, stack: f.Stack, server: server, sample: f}
+			byKey[k] = g
+			seen[k] = map[int]bool{}
+			out = append(out, g)
+		}
+		if seen[k][f.Entry] {
+			continue
+		}
+		seen[k][f.Entry] = true
+		g.requests++
+		if len(g.entries) < analyzeGroupEntries {
+			g.entries = append(g.entries, f.Entry)
+		}
+		g.patterns = addOnce(g.patterns, pathOf(f.URL))
+		g.methods = addOnce(g.methods, f.Method)
+		g.origins = addOnce(g.origins, f.Origin)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].severity > out[j].severity })
+	return out
+}
+
+const analyzeGroupEntries = 20
+
+func addOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	if len(list) >= 5 {
+		return list
+	}
+	return append(list, s)
+}
+
+// htmlBudget is the size past which groups are written in a compact form
+// (heading, count, cause, fix): the report stays small enough to attach to a
+// ticket whatever the capture holds.
+const htmlBudget = 1536 << 10
+
+func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
+	c := newCleaner(opt, true)
+	e := html.EscapeString
+	type fileGroups struct {
+		r      *analyze.Result
+		groups []*htmlGroup
+		hidden int
+	}
+	var files []fileGroups
+	hosts := map[string]bool{}
+	total := 0
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		v := view(r, opt.MinSeverity)
+		gs := htmlGroups(r, opt.MinSeverity)
+		for _, g := range gs {
+			hosts[c.url(g.server)] = true
+		}
+		total += len(gs)
+		files = append(files, fileGroups{r, gs, v.hidden})
+	}
+
+	buf.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	fmt.Fprintf(buf, "<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n", htmlCSP())
+	buf.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n")
+	title := "CORS report"
+	if len(files) == 1 {
+		title += ": " + baseName(c.plain(files[0].r.File))
+	}
+	fmt.Fprintf(buf, "<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n", e(title), htmlStyle)
+
+	buf.WriteString("<header>\n<h1>CORS report</h1>\n")
+	by := "harcors"
+	if opt.Version != "" {
+		by += " " + c.plain(opt.Version)
+	}
+	fmt.Fprintf(buf, "<p class=\"muted\">Made by %s. %s across %s.</p>\n", e(by),
+		e(plural(total, "problem", "problems")), e(plural(len(files), "file", "files")))
+	buf.WriteString("</header>\n")
+
+	// The filters need the script; it unhides them.
+	buf.WriteString("<nav id=\"filters\" aria-label=\"Filters\" hidden>\n<fieldset><legend>Severity</legend>")
+	for _, s := range []analyze.Severity{analyze.Error, analyze.Warning, analyze.Info} {
+		fmt.Fprintf(buf, "<label><input type=\"checkbox\" name=\"sev\" value=\"%s\" checked> %s</label>", s, s)
+	}
+	buf.WriteString("</fieldset>\n<label for=\"host\">Server</label><select id=\"host\"><option value=\"\">every server</option>")
+	hostList := make([]string, 0, len(hosts))
+	for h := range hosts {
+		hostList = append(hostList, h)
+	}
+	sort.Strings(hostList)
+	for _, h := range hostList {
+		fmt.Fprintf(buf, "<option value=\"%s\">%s</option>", e(h), e(h))
+	}
+	buf.WriteString("</select>\n<p id=\"shown\" role=\"status\" aria-live=\"polite\"></p>\n</nav>\n<main>\n")
+
+	n := 0
+	for fi, fg := range files {
+		htmlFileHeader(buf, fg.r, len(fg.groups), fg.hidden, c)
+		if len(fg.groups) == 0 {
+			buf.WriteString("<p>No CORS problem found.</p>\n")
+		}
+		for _, g := range fg.groups {
+			n++
+			id := fmt.Sprintf("g%d-%d", fi+1, n)
+			htmlGroupSection(buf, g, c, id, buf.Len() > htmlBudget)
+		}
+		buf.WriteString("</section>\n")
+	}
+	buf.WriteString("</main>\n<footer><p>Secrets (cookies, credentials, tokens) are redacted")
+	if opt.ShowSecrets {
+		buf.WriteString(" only when asked: this report was made with --show-secrets and may hold them")
+	}
+	buf.WriteString(". This file loads nothing from the network.</p></footer>\n")
+	fmt.Fprintf(buf, "<script>%s</script>\n</body>\n</html>\n", htmlScript)
+	return nil
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// htmlFileHeader opens a file's section with what the capture holds and
+// what it cannot show.
+func htmlFileHeader(buf *bytes.Buffer, r *analyze.Result, groups, hidden int, c cleaner) {
+	e := html.EscapeString
+	fmt.Fprintf(buf, "<section class=\"file\" aria-label=\"%s\">\n<h2>%s</h2>\n", e("File "+c.plain(r.File)), e(c.plain(r.File)))
+	var facts []string
+	if r.Creator != "" {
+		facts = append(facts, "recorded by "+c.plain(r.Creator))
+	}
+	facts = append(facts, plural(r.Entries, "entry", "entries"),
+		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
+		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights),
+		plural(groups, "problem", "problems"))
+	line := strings.Join(facts, " · ")
+	if hidden > 0 {
+		line += fmt.Sprintf(" (%s below the chosen severity not shown; --severity info shows them)", plural(hidden, "finding", "findings"))
+	}
+	fmt.Fprintf(buf, "<p>%s</p>\n", e(line))
+	var notes []string
+	if r.Err != nil {
+		notes = append(notes, "Error: "+c.errText(r.Err))
+	}
+	for _, w := range r.ReadWarnings {
+		notes = append(notes, c.errText(w))
+	}
+	if r.CrossOrigin > 0 && r.Preflights == 0 {
+		notes = append(notes, "The capture holds no preflight: the exporter drops them, or the browser had them cached. Verdicts rest on the requests' responses.")
+	}
+	if len(notes) > 0 {
+		buf.WriteString("<ul class=\"notes\" aria-label=\"What the capture shows\">")
+		for _, n := range notes {
+			fmt.Fprintf(buf, "<li>%s</li>", e(n))
+		}
+		buf.WriteString("</ul>\n")
+	}
+}
+
+// htmlGroupSection writes one group. compact leaves out the diagram and the
+// headers, once the report has grown past its budget.
+func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, compact bool) {
+	e := html.EscapeString
+	sev := g.severity.String()
+	server := c.url(g.server)
+	cls := "group " + sev
+	if compact {
+		cls += " compact"
+	}
+	fmt.Fprintf(buf, "<section class=\"%s\" id=\"%s\" data-rule=\"%s\" data-count=\"%d\" data-severity=\"%s\" data-host=\"%s\" aria-labelledby=\"%s-h\">\n",
+		cls, id, e(g.rule.ID), g.requests, sev, e(server), id)
+	fmt.Fprintf(buf, "<h3 id=\"%s-h\"><span class=\"sev %s\">%s</span> %s %s <span class=\"count\">· %s</span></h3>\n",
+		id, sev, sev, e(g.rule.ID), e(g.rule.Title), e(plural(g.requests, "request", "requests")))
+
+	buf.WriteString("<dl class=\"facts\">")
+	fact := func(name, value string) {
+		if value != "" {
+			fmt.Fprintf(buf, "<dt>%s</dt><dd>%s</dd>", name, e(value))
+		}
+	}
+	fact("Server", server)
+	paths := make([]string, len(g.patterns))
+	for i, p := range g.patterns {
+		paths[i] = c.url(p)
+	}
+	pathText := strings.Join(paths, ", ")
+	if g.morePatterns > 0 {
+		pathText += fmt.Sprintf(" and %d more", g.morePatterns)
+	}
+	fact("Paths", pathText)
+	methods := make([]string, len(g.methods))
+	for i, m := range g.methods {
+		methods[i] = c.plain(m)
+	}
+	fact("Methods", strings.Join(methods, ", "))
+	origins := make([]string, len(g.origins))
+	for i, o := range g.origins {
+		origins[i] = c.text(o)
+	}
+	fact("Page origin", strings.Join(origins, ", "))
+	browser := ""
+	if g.chromium != "" {
+		browser = "Chromium " + g.chromium
+	}
+	if g.firefox != "" {
+		if browser != "" {
+			browser += " · "
+		}
+		browser += "Firefox " + g.firefox
+	}
+	fact("Browser error", browser)
+	entries := make([]string, len(g.entries))
+	for i, n := range g.entries {
+		entries[i] = "#" + strconv.Itoa(n)
+	}
+	affected := strings.Join(entries, " ")
+	if more := g.requests - len(g.entries); more > 0 {
+		affected += fmt.Sprintf(" and %d more", more)
+	}
+	fact("Entries", affected)
+	buf.WriteString("</dl>\n")
+
+	fmt.Fprintf(buf, "<p><strong>Cause:</strong> %s</p>\n", e(c.text(g.cause)))
+	fix := "Fix"
+	if n := stackName(g.stack); n != "" {
+		fix += " for " + n
+	}
+	fmt.Fprintf(buf, "<p><strong>%s:</strong> %s</p>\n", e(fix), e(c.text(g.fix)))
+
+	if f := g.sample; f != nil && !compact {
+		fmt.Fprintf(buf, "<h4 class=\"muted\">Entry #%d: %s %s</h4>\n", f.Entry, e(c.plain(f.Method)), e(shortenURL(c.url(f.URL), 120)))
+		buf.WriteString(svgDiagram(f, c, id+"-d"))
+		buf.WriteString("\n")
+		htmlAskedAllowed(buf, f, c)
+		htmlSides(buf, f, c)
+	}
+	buf.WriteString("</section>\n")
+}
+
+// htmlAskedAllowed writes what the page asked for beside what the server
+// allowed, check by check, with the offending value marked.
+func htmlAskedAllowed(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
+	ask, allow := f.PreflightEntry, f.PreflightEntry
+	if ask == nil {
+		ask, allow = f.Request, f.Request
+	}
+	if ask == nil {
+		return
+	}
+	if f.Request != nil {
+		// The credentials and the origin are the request's own.
+		ask = f.Request
+	}
+	reqH := ask.Request.Headers
+	preH := har.Headers(nil)
+	if f.PreflightEntry != nil {
+		preH = f.PreflightEntry.Request.Headers
+	}
+	get := func(hs har.Headers, name string) string {
+		v, _ := hs.Get(name)
+		return c.header(name, v)
+	}
+	method := c.plain(f.Method)
+	if v := get(preH, "Access-Control-Request-Method"); v != "" {
+		method = v
+	}
+	cred := ""
+	switch {
+	case reqH.Has("Cookie"):
+		cred = "with cookies"
+	case reqH.Has("Authorization"):
+		cred = "with Authorization"
+	default:
+		cred = "credentials: " + string(f.Credentials)
+	}
+	origin := get(reqH, "Origin")
+	if origin == "" {
+		origin = get(preH, "Origin")
+	}
+	if origin == "" {
+		origin = c.text(f.Origin)
+	}
+	rows := [][3]string{
+		{"Origin", origin, get(allow.Response.Headers, "Access-Control-Allow-Origin")},
+		{"Method", method, get(allow.Response.Headers, "Access-Control-Allow-Methods")},
+		{"Headers", get(preH, "Access-Control-Request-Headers"), get(allow.Response.Headers, "Access-Control-Allow-Headers")},
+		{"Credentials", cred, get(allow.Response.Headers, "Access-Control-Allow-Credentials")},
+	}
+	val := c.text(f.Value)
+	buf.WriteString("<table class=\"asked\"><caption class=\"muted\">Requested and allowed</caption>\n<thead><tr><th scope=\"col\">Check</th><th scope=\"col\">The page asked</th><th scope=\"col\">The server allowed</th></tr></thead><tbody>\n")
+	for _, r := range rows {
+		allowed := markValue(r[2], val)
+		if r[2] == "" {
+			allowed = "<span class=\"muted\">(not sent)</span>"
+		}
+		asked := markValue(r[1], val)
+		if r[1] == "" {
+			asked = "<span class=\"muted\">(none)</span>"
+		}
+		fmt.Fprintf(buf, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td></tr>\n", r[0], asked, allowed)
+	}
+	buf.WriteString("</tbody></table>\n")
+}
+
+// htmlSides writes the preflight's and the request's relevant headers side
+// by side.
+func htmlSides(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
+	if f.PreflightEntry == nil && f.Request == nil {
+		return
+	}
+	val := c.text(f.Value)
+	buf.WriteString("<div class=\"sides\">\n")
+	if p := f.PreflightEntry; p != nil {
+		htmlExchange(buf, "Preflight", p, nil, val, c)
+	} else if !f.PreflightCaptured {
+		buf.WriteString("<div><h4>Preflight</h4><p>Needed but not in the capture (preflight cache, or an exporter that drops preflights).</p></div>\n")
+	}
+	if q := f.Request; q != nil {
+		htmlExchange(buf, "Request", q, f.PreflightEntry, val, c)
+	} else if f.PreflightEntry != nil {
+		fmt.Fprintf(buf, "<div><h4>Request</h4><p>%s never sent: the browser stopped at the preflight.</p></div>\n", html.EscapeString(c.plain(f.Method)))
+	}
+	buf.WriteString("</div>\n")
+}
+
+func htmlExchange(buf *bytes.Buffer, label string, x *har.Entry, pre *har.Entry, val string, c cleaner) {
+	e := html.EscapeString
+	fmt.Fprintf(buf, "<div><h4>%s <span class=\"muted\">(entry #%d)</span></h4>\n<p class=\"mono\">%s %s → %s</p>\n",
+		label, x.Index, e(c.plain(x.Request.Method)), e(shortenURL(c.url(x.Request.URL), 100)), e(c.text(statusLine(x))))
+	requested := requestedHeaders(pre)
+	var rows []string
+	row := func(dir, dirName string, h har.Header) bool {
+		if len(rows) == maxExchangeRows {
+			return false
+		}
+		name := c.plain(h.Name)
+		v := truncate(c.header(h.Name, h.Value), maxExchangeValue)
+		rows = append(rows, fmt.Sprintf("<tr><td class=\"dir\" title=\"%s\"><span aria-label=\"%s\">%s</span></td><td>%s</td><td>%s</td></tr>",
+			dirName, dirName, dir, markValue(name, val), markValue(v, val)))
+		return true
+	}
+	more := false
+	for _, h := range x.Request.Headers {
+		if !har.IsPseudo(h.Name) && relevantRequest(h.Name, requested) && !row("→", "sent", h) {
+			more = true
+			break
+		}
+	}
+	for _, h := range x.Response.Headers {
+		if !more && !har.IsPseudo(h.Name) && relevantResponse(h.Name) && !row("←", "received", h) {
+			more = true
+			break
+		}
+	}
+	if len(rows) == 0 {
+		buf.WriteString("<p>No CORS-relevant headers recorded.</p></div>\n")
+		return
+	}
+	buf.WriteString("<table><thead><tr><th scope=\"col\"><span class=\"muted\" aria-label=\"Direction\">⇄</span></th><th scope=\"col\">Header</th><th scope=\"col\">Value</th></tr></thead><tbody>\n")
+	buf.WriteString(strings.Join(rows, "\n"))
+	if more {
+		buf.WriteString("\n<tr><td></td><td>…</td><td>more headers not shown</td></tr>")
+	}
+	buf.WriteString("\n</tbody></table></div>\n")
+}
+
+// markValue HTML-escapes s and wraps the first occurrence of val in <mark>
+// (case-insensitively: header names and methods differ in case between
+// request and response).
+func markValue(s, val string) string {
+	if val == "" || s == "" {
+		return html.EscapeString(s)
+	}
+	ls, lv := strings.ToLower(s), strings.ToLower(val)
+	i := strings.Index(ls, lv)
+	if i < 0 || len(ls) != len(s) || len(lv) != len(val) {
+		return html.EscapeString(s)
+	}
+	return html.EscapeString(s[:i]) + "<mark>" + html.EscapeString(s[i:i+len(val)]) + "</mark>" + html.EscapeString(s[i+len(val):])
+}

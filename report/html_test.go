@@ -1,0 +1,114 @@
+package report
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/harcors/harcors/analyze"
+)
+
+// htmlTags are the elements the HTML report writes itself; any other tag in
+// the output would have come from the HAR.
+var htmlTags = map[string]bool{
+	"html": true, "head": true, "meta": true, "title": true, "style": true, "body": true, "header": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "p": true, "nav": true, "fieldset": true, "legend": true,
+	"label": true, "input": true, "select": true, "option": true, "main": true, "section": true, "ul": true,
+	"li": true, "dl": true, "dt": true, "dd": true, "strong": true, "span": true, "svg": true, "desc": true,
+	"line": true, "rect": true, "text": true, "path": true, "table": true, "caption": true, "thead": true,
+	"tbody": true, "tr": true, "th": true, "td": true, "mark": true, "div": true, "footer": true, "script": true,
+}
+
+var (
+	tagRE      = regexp.MustCompile(`<(/?)([A-Za-z][A-Za-z0-9-]*)`)
+	openTagRE  = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9-]*((?:\s+[A-Za-z][A-Za-z0-9-]*(?:="[^"<>]*")?)*)\s*/?>`)
+	attrRE     = regexp.MustCompile(`\s([A-Za-z][A-Za-z0-9-]*)`)
+	styleRE    = regexp.MustCompile(`(?s)<style>(.*?)</style>`)
+	scriptRE   = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+	cspRE      = regexp.MustCompile(`http-equiv="Content-Security-Policy" content="([^"]*)"`)
+	sectionsRE = regexp.MustCompile(`<section class="group[^"]*" id="[^"]*" data-rule="([^"]*)" data-count="(\d+)"`)
+)
+
+// checkHTML asserts what every HTML report must hold whatever the HAR: only
+// the report's own elements and attributes, one style and one script, both
+// allowed by the policy, nothing that loads or links.
+func checkHTML(t *testing.T, what, out string) {
+	t.Helper()
+	for _, m := range tagRE.FindAllStringSubmatch(out, -1) {
+		if !htmlTags[strings.ToLower(m[2])] && !strings.EqualFold(m[2], "!DOCTYPE") {
+			t.Errorf("%s: element <%s%s> is not one the report writes", what, m[1], m[2])
+		}
+	}
+	allowedAttrs := "class id lang charset http-equiv content name type value checked for hidden aria-label aria-labelledby aria-live role " +
+		"data-rule data-count data-severity data-host scope title viewBox width height xmlns x y x1 y1 x2 y2 rx d text-anchor"
+	for _, tag := range openTagRE.FindAllStringSubmatch(out, -1) {
+		attrs := regexp.MustCompile(`="[^"]*"`).ReplaceAllString(tag[1], "")
+		for _, m := range attrRE.FindAllStringSubmatch(attrs, -1) {
+			if !strings.Contains(" "+allowedAttrs+" ", " "+m[1]+" ") {
+				t.Errorf("%s: attribute %s is not one the report writes", what, m[1])
+			}
+		}
+	}
+	if n, m := len(tagRE.FindAllString(out, -1)), len(openTagRE.FindAllString(out, -1))+strings.Count(out, "</")+1; n > m {
+		t.Errorf("%s: %d tags open, only %d are well formed", what, n, m)
+	}
+	for _, bad := range []string{"href=", "src=", "</details>", "@import", "url("} {
+		if strings.Contains(out, bad) {
+			t.Errorf("%s: output holds %q", what, bad)
+		}
+	}
+	styles, scripts := styleRE.FindAllStringSubmatch(out, -1), scriptRE.FindAllStringSubmatch(out, -1)
+	if len(styles) != 1 || len(scripts) != 1 {
+		t.Fatalf("%s: %d styles and %d scripts, want one each", what, len(styles), len(scripts))
+	}
+	csp := cspRE.FindStringSubmatch(out)
+	if csp == nil {
+		t.Fatalf("%s: no Content-Security-Policy", what)
+	}
+	for _, want := range []string{"default-src 'none'", "style-src " + cspHash(styles[0][1]) + ";", "script-src " + cspHash(scripts[0][1]) + ";"} {
+		if !strings.Contains(csp[1], want) {
+			t.Errorf("%s: the policy %q lacks %q: the inline style or script would not run", what, csp[1], want)
+		}
+	}
+}
+
+func TestHTMLHostile(t *testing.T) {
+	for _, name := range []string{"escapes.har", "secrets.har", "wrong-types.har", "invalid-utf8.har", "nulls.har"} {
+		rs := []*analyze.Result{hostile(t, name)}
+		for _, secrets := range []bool{false, true} {
+			out := mustRender(t, rs, Options{Format: HTML, ShowSecrets: secrets})
+			checkHTML(t, name, out)
+		}
+	}
+	out := mustRender(t, []*analyze.Result{hostile(t, "escapes.har")}, Options{Format: HTML})
+	for _, want := range []string{"&lt;/details&gt;", `\u202e`, `\x1b`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("escapes.har: %q is not shown as visible text", want)
+		}
+	}
+}
+
+func TestHTMLGroupsAndBudget(t *testing.T) {
+	var rs []*analyze.Result
+	for _, p := range chromiumFixtures(t) {
+		rs = append(rs, analyzeAs(t, p, p))
+	}
+	out := mustRender(t, rs, Options{Format: HTML, MinSeverity: analyze.Info})
+	checkHTML(t, "chromium fixtures", out)
+	secs := sectionsRE.FindAllStringSubmatch(out, -1)
+	want := 0
+	for _, r := range rs {
+		want += len(htmlGroups(r, analyze.Info))
+	}
+	if len(secs) != want || want == 0 {
+		t.Fatalf("%d group sections, want %d", len(secs), want)
+	}
+	// Past the budget, groups keep their heading and data but lose the
+	// diagram and headers: the size stays bounded.
+	if len(out) > htmlBudget+256<<10 {
+		t.Errorf("report of %d groups is %d bytes, over the budget", want, len(out))
+	}
+	if strings.Count(out, "<svg") == 0 || strings.Count(out, "<svg") > want {
+		t.Errorf("%d diagrams for %d groups", strings.Count(out, "<svg"), want)
+	}
+}

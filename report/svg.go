@@ -1,0 +1,202 @@
+package report
+
+import (
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+)
+
+// The HTML report draws each group's sequence diagram as inline SVG built
+// here, instead of Mermaid text: the report makes no external request, so
+// it cannot load Mermaid's JavaScript, and a few hundred bytes of SVG per
+// diagram cost less than the library would. The diagram shows what the
+// Markdown's Mermaid block shows (see mermaid): the page's origin and the
+// server, the preflight and its response, the request and its response,
+// and the step that failed, marked.
+
+// diagramStep is one line of a sequence diagram.
+type diagramStep struct {
+	kind  stepKind
+	lines []string // cleaned, not yet escaped; the first is the message
+	// failed draws the step in the failure colour; lost draws an arrow
+	// that never arrived (a request never sent, a response never
+	// received).
+	failed, lost bool
+}
+
+type stepKind int
+
+const (
+	toServer stepKind = iota
+	toBrowser
+	note
+)
+
+// diagramSteps lays out f's exchange as the Markdown diagram does.
+func diagramSteps(f *analyze.Finding, c cleaner) []diagramStep {
+	var steps []diagramStep
+	mark := "✕ blocked: "
+	if f.Severity < analyze.Error {
+		mark = "⚠ " + f.Severity.String() + ": "
+	}
+	verdict := diagramStep{kind: note, lines: []string{mark + checkText(f, c.text(f.Value))}, failed: true}
+	atPreflight := preflightStage(f)
+	if p := f.PreflightEntry; p != nil {
+		steps = append(steps, diagramStep{kind: toServer,
+			lines: headerLines(c.plain(p.Request.Method)+" "+pathOf(c.url(p.Request.URL)), p.Request.Headers, diagramRequestHeaders[:3], c)})
+		steps = append(steps, responseStep(p, c, atPreflight))
+		if atPreflight {
+			steps = append(steps, verdict)
+		}
+	} else if !f.PreflightCaptured {
+		steps = append(steps, diagramStep{kind: note, lines: []string{"preflight not in the capture"}})
+	}
+	method := c.plain(f.Method)
+	switch q := f.Request; {
+	case atPreflight && (q == nil || q.Response.Status <= 0):
+		steps = append(steps, diagramStep{kind: toServer, lost: true,
+			lines: []string{method + " " + pathOf(c.url(f.URL)) + " (never sent)"}})
+	case q == nil:
+		steps = append(steps, verdict)
+	default:
+		steps = append(steps, diagramStep{kind: toServer,
+			lines: headerLines(method+" "+pathOf(c.url(q.Request.URL)), q.Request.Headers, []string{"Origin", "Authorization", "Cookie"}, c)})
+		steps = append(steps, responseStep(q, c, !atPreflight))
+		if !atPreflight {
+			steps = append(steps, verdict)
+		}
+	}
+	return steps
+}
+
+// headerLines is a message's first line and the named headers e carries,
+// cut to a diagram's width.
+func headerLines(first string, hs har.Headers, names []string, c cleaner) []string {
+	lines := []string{truncate(first, svgLineChars)}
+	for _, n := range names {
+		if v, ok := hs.Get(n); ok {
+			lines = append(lines, truncate(n+": "+c.header(n, v), svgLineChars))
+		}
+	}
+	return lines
+}
+
+func responseStep(e *har.Entry, c cleaner, failing bool) diagramStep {
+	if e.Response.Status <= 0 {
+		return diagramStep{kind: toBrowser, lost: true, failed: failing, lines: []string{truncate(c.text(statusLine(e)), svgLineChars)}}
+	}
+	first := c.text(statusLine(e))
+	if !e.Response.Headers.Has("Access-Control-Allow-Origin") {
+		first += " (no Access-Control-Allow-Origin)"
+	}
+	s := diagramStep{kind: toBrowser, failed: failing, lines: headerLines(first, e.Response.Headers, diagramResponseHeaders, c)}
+	return s
+}
+
+// Diagram geometry, in SVG user units (CSS pixels at 100%). Text is
+// monospace so that a line's width follows from its length.
+const (
+	svgWidth     = 760
+	svgLeft      = 90  // the browser's lifeline
+	svgRight     = 670 // the server's lifeline
+	svgLine      = 16  // one text line
+	svgHead      = 46  // the participant boxes
+	svgLineChars = 76  // characters of 12px monospace that fit between the lifelines
+)
+
+// svgDiagram renders f's sequence diagram as an inline <svg> element. Every
+// string from the HAR has been cleaned (redacted, sanitized) and is
+// HTML-escaped here; the SVG's text equivalent is its <title> and the
+// list in desc, for screen readers.
+func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
+	steps := diagramSteps(f, c)
+	from := truncate(c.text(f.Origin), 28)
+	to := truncate(hostOf(c.url(f.URL)), 28)
+	if from == "" {
+		from = "(no Origin)"
+	}
+	var body strings.Builder
+	y := svgHead + 14
+	var desc []string
+	for _, s := range steps {
+		desc = append(desc, strings.Join(s.lines, ", "))
+		switch s.kind {
+		case note:
+			h := len(s.lines)*svgLine + 10
+			cls := "dg-note"
+			if s.failed {
+				cls += " dg-fail"
+			}
+			fmt.Fprintf(&body, `<rect class="%s" x="%d" y="%d" width="%d" height="%d" rx="4"/>`, cls, svgLeft-40, y, svgRight-svgLeft+80, h)
+			for i, l := range s.lines {
+				fmt.Fprintf(&body, `<text class="%s" x="%d" y="%d" text-anchor="middle">%s</text>`,
+					textClass(s.failed), (svgLeft+svgRight)/2, y+svgLine+i*svgLine-2, html.EscapeString(l))
+			}
+			y += h + 12
+		default:
+			for i, l := range s.lines {
+				cls := "dg-hdr"
+				if i == 0 {
+					cls = "dg-msg"
+				}
+				if s.failed {
+					cls += " dg-failtext"
+				}
+				fmt.Fprintf(&body, `<text class="%s" x="%d" y="%d">%s</text>`, cls, svgLeft+12, y+svgLine*(i+1)-4, html.EscapeString(l))
+			}
+			y += len(s.lines)*svgLine + 4
+			x1, x2 := svgLeft, svgRight
+			if s.kind == toBrowser {
+				x1, x2 = svgRight, svgLeft
+			}
+			cls := "dg-arrow"
+			if s.failed {
+				cls += " dg-fail"
+			}
+			if s.lost {
+				cls += " dg-lost"
+				// The arrow stops half way, ended by a cross.
+				mid := (x1 + x2) / 2
+				fmt.Fprintf(&body, `<line class="%s" x1="%d" y1="%d" x2="%d" y2="%d"/>`, cls, x1, y, mid, y)
+				fmt.Fprintf(&body, `<path class="%s" d="M%d %dl12 12m0 -12l-12 12"/>`, cls, mid-6, y-6)
+			} else {
+				dir := 1
+				if x2 < x1 {
+					dir = -1
+				}
+				fmt.Fprintf(&body, `<line class="%s" x1="%d" y1="%d" x2="%d" y2="%d"/>`, cls, x1, y, x2-dir*2, y)
+				fmt.Fprintf(&body, `<path class="%s dg-head" d="M%d %dl%d -5v10z"/>`, cls, x2, y, -dir*10)
+			}
+			y += 18
+		}
+	}
+	height := y + 6
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="diagram" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %d %d" width="%d" height="%d" xmlns="http://www.w3.org/2000/svg">`,
+		id, id, svgWidth, height, svgWidth, height)
+	fmt.Fprintf(&b, `<title id="%s-t">Sequence diagram: %s to %s</title>`, id, html.EscapeString(from), html.EscapeString(to))
+	fmt.Fprintf(&b, `<desc id="%s-d">%s</desc>`, id, html.EscapeString(strings.Join(desc, "; then ")))
+	for _, p := range []struct {
+		x    int
+		role string
+		name string
+	}{{svgLeft, "Browser", from}, {svgRight, "Server", to}} {
+		fmt.Fprintf(&b, `<line class="dg-life" x1="%d" y1="%d" x2="%d" y2="%d"/>`, p.x, svgHead, p.x, height-4)
+		fmt.Fprintf(&b, `<rect class="dg-box" x="%d" y="2" width="170" height="%d" rx="4"/>`, p.x-85, svgHead-6)
+		fmt.Fprintf(&b, `<text class="dg-role" x="%d" y="19" text-anchor="middle">%s</text>`, p.x, p.role)
+		fmt.Fprintf(&b, `<text class="dg-hdr" x="%d" y="34" text-anchor="middle">%s</text>`, p.x, html.EscapeString(p.name))
+	}
+	b.WriteString(body.String())
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+func textClass(failed bool) string {
+	if failed {
+		return "dg-msg dg-failtext"
+	}
+	return "dg-msg"
+}
