@@ -53,6 +53,8 @@ fi
 
 echo "install-stacks: npm ci in internal/record/stacks/express"
 (cd internal/record/stacks/express && npm ci --no-audit --no-fund)
+echo "install-stacks: npm ci in internal/record/axe (accessibility checks of the HTML report)"
+(cd internal/record/axe && npm ci --no-audit --no-fund)
 
 # har-validator, which internal/sanitize's TestSchema runs on sanitized HARs.
 echo "install-stacks: npm ci in internal/record/harcheck"

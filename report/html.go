@@ -124,57 +124,19 @@ type htmlGroup struct {
 	sample           *analyze.Finding
 }
 
-// htmlGroups groups r's findings at or above min: findings with the same
-// rule, cause and fix against the same server, with one sample each, errors
-// first.
+// htmlGroups converts r's groups at or above min, in analyze's order
+// (errors first).
 func htmlGroups(r *analyze.Result, min analyze.Severity) []*htmlGroup {
-	type key struct{ rule, cause, fix, server string }
-	byKey := map[key]*htmlGroup{}
 	var out []*htmlGroup
-	seen := map[key]map[int]bool{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Severity < min {
+	for _, g := range r.Groups {
+		if g.Severity < min {
 			continue
 		}
-		server := hostOf(f.URL)
-		k := key{f.Rule.ID, f.Cause, f.Fix, server}
-		g := byKey[k]
-		if g == nil {
-			g = &htmlGroup{rule: f.Rule, severity: f.Severity, chromium: string(f.Chromium), firefox: f.Firefox,
-				cause: f.Cause, fix: f.Fix, stack: f.Stack, server: server, sample: f}
-			byKey[k] = g
-			seen[k] = map[int]bool{}
-			out = append(out, g)
-		}
-		if seen[k][f.Entry] {
-			continue
-		}
-		seen[k][f.Entry] = true
-		g.requests++
-		if len(g.entries) < analyzeGroupEntries {
-			g.entries = append(g.entries, f.Entry)
-		}
-		g.patterns = addOnce(g.patterns, pathOf(f.URL))
-		g.methods = addOnce(g.methods, f.Method)
-		g.origins = addOnce(g.origins, f.Origin)
+		out = append(out, &htmlGroup{rule: g.Rule, severity: g.Severity, chromium: string(g.Chromium), firefox: g.Firefox,
+			cause: g.Cause, fix: g.Fix, stack: g.Stack, server: g.Server, patterns: g.Patterns, morePatterns: g.MorePatterns,
+			methods: g.Methods, origins: g.Origins, requests: g.Requests, entries: g.Entries, sample: g.Sample})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].severity > out[j].severity })
 	return out
-}
-
-const analyzeGroupEntries = 20
-
-func addOnce(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	if len(list) >= 5 {
-		return list
-	}
-	return append(list, s)
 }
 
 // htmlBudget is the size past which groups are written in a compact form

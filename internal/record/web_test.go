@@ -1,0 +1,737 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/report"
+)
+
+// The HTML report (--format html) and the web page (web/) in real
+// Chromium: what a reader's browser makes of them, not what the Go side
+// meant to write.
+
+// needChromium skips the test without Chromium, except in CI.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if inCI() {
+			t.Fatalf("CI=true but no Chromium at %s: run .ci/install-stacks.sh", chromiumPath)
+		}
+		t.Skipf("no Chromium at %s (apt-get install chromium); set CI=true to make this a failure", chromiumPath)
+	}
+}
+
+// pageGroup is one group as a report shows it: its rule and its count of
+// requests.
+type pageGroup struct {
+	Rule  string `json:"rule"`
+	Count int    `json:"count"`
+}
+
+// jsonGroups is what harcors' JSON says of results' groups, file after
+// file, at the HTML report's default severity.
+func jsonGroups(t *testing.T, results []*analyze.Result) []pageGroup {
+	t.Helper()
+	var buf bytes.Buffer
+	opt := report.Options{Format: report.JSON, MinSeverity: report.DefaultMinSeverity(report.HTML)}
+	if err := report.Render(&buf, results, opt); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Files []struct {
+			Groups *[]struct {
+				Rule     string `json:"rule"`
+				Requests int    `json:"requests"`
+			} `json:"groups"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	gs := []pageGroup{}
+	for _, f := range doc.Files {
+		if f.Groups == nil {
+			t.Fatal("the JSON report has no files[].groups")
+		}
+		for _, g := range *f.Groups {
+			gs = append(gs, pageGroup{g.Rule, g.Requests})
+		}
+	}
+	return gs
+}
+
+// reportFixtures are every committed HAR.
+func reportFixtures(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir("../../testdata/hars", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".har") || strings.HasSuffix(p, ".har.gz")) {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 100 {
+		t.Fatalf("only %d fixtures under testdata/hars", len(files))
+	}
+	return files
+}
+
+// tab is one browser tab with the events a test checks.
+type tab struct {
+	ctx    context.Context
+	mu     sync.Mutex
+	urls   []string // every request the tab (or its worker) started
+	errors []string // console errors, exceptions, policy violations
+	stop   func()
+}
+
+func openTab(t *testing.T, parent context.Context, offline bool) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	tb := &tab{ctx: ctx}
+	target := chromedp.FromContext(ctx).Target
+	var stops []func()
+	var wg sync.WaitGroup
+	for _, m := range []string{"Network.requestWillBeSent", "Log.entryAdded", "Runtime.exceptionThrown", "Runtime.consoleAPICalled"} {
+		ch, unsub := target.Subscribe(m)
+		stops = append(stops, unsub)
+		wg.Add(1)
+		go func(method string) {
+			defer wg.Done()
+			for raw := range ch {
+				tb.event(method, raw)
+			}
+		}(m)
+	}
+	for _, m := range []string{"Network.enable", "Log.enable", "Runtime.enable", "Page.enable"} {
+		if err := target.Call(ctx, m, map[string]any{}, nil); err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+	}
+	if offline {
+		err := target.Call(ctx, "Network.emulateNetworkConditions", map[string]any{
+			"offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}, nil)
+		if err != nil {
+			t.Fatalf("Network.emulateNetworkConditions: %v", err)
+		}
+	}
+	tb.stop = func() {
+		for _, s := range stops {
+			s()
+		}
+		wg.Wait()
+		cancel()
+	}
+	t.Cleanup(tb.stop)
+	return tb
+}
+
+func (tb *tab) event(method string, raw []byte) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	switch method {
+	case "Network.requestWillBeSent":
+		var ev struct{ Request struct{ URL string } }
+		if json.Unmarshal(raw, &ev) == nil {
+			tb.urls = append(tb.urls, ev.Request.URL)
+		}
+	case "Log.entryAdded":
+		var ev struct{ Entry struct{ Level, Source, Text, URL string } }
+		if json.Unmarshal(raw, &ev) == nil && (ev.Entry.Level == "error" || ev.Entry.Source == "security") {
+			tb.errors = append(tb.errors, ev.Entry.Source+": "+ev.Entry.Text)
+		}
+	case "Runtime.exceptionThrown":
+		tb.errors = append(tb.errors, "exception: "+string(raw))
+	case "Runtime.consoleAPICalled":
+		var ev struct{ Type string }
+		if json.Unmarshal(raw, &ev) == nil && ev.Type == "error" {
+			tb.errors = append(tb.errors, "console.error: "+string(raw))
+		}
+	}
+}
+
+// reset forgets the events so far, and returns them.
+func (tb *tab) reset() (urls, errors []string) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	urls, errors = tb.urls, tb.errors
+	tb.urls, tb.errors = nil, nil
+	return
+}
+
+// eval runs expr in the page, awaiting a promise, and decodes its value.
+func (tb *tab) eval(expr string, out any) error {
+	yes := true
+	res, err := chromedp.Call(tb.ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: expr, AwaitPromise: &yes, ReturnByValue: &yes})
+	if err != nil {
+		return err
+	}
+	if res.ExceptionDetails != nil {
+		msg := res.ExceptionDetails.Text
+		if res.ExceptionDetails.Exception != nil {
+			msg += " " + res.ExceptionDetails.Exception.Description
+		}
+		return fmt.Errorf("%s", msg)
+	}
+	if out == nil || res.Result == nil {
+		return nil
+	}
+	return json.Unmarshal(res.Result.Value, out)
+}
+
+// reportCheck reads the groups of the report in the document doc (a JS
+// expression) and what in it must not be there.
+const reportCheck = `((doc) => {
+  const groups = [...doc.querySelectorAll("section[data-rule]")].map(s => ({rule: s.dataset.rule, count: +s.dataset.count}));
+  const bad = [];
+  if (doc.scripts.length !== 1) bad.push(doc.scripts.length + " scripts");
+  if (doc.querySelectorAll("a, iframe, img, object, embed, link, base, form, video, audio, source").length) bad.push("an element that loads or links");
+  for (const e of doc.querySelectorAll("*")) for (const a of e.attributes) if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)) bad.push("attribute " + a.name + "=" + a.value);
+  const shown = doc.getElementById("shown");
+  if (!shown || !/of \d+ groups? shown/.test(shown.textContent)) bad.push("the filter script did not run: " + (shown && shown.textContent));
+  return {groups, bad};
+})(%s)`
+
+type reportState struct {
+	Groups []pageGroup `json:"groups"`
+	Bad    []string    `json:"bad"`
+}
+
+// TestHTMLReportInChromium opens the HTML report of every fixture with the
+// network off, and checks that the groups in the page are the JSON's, that
+// the report's script ran under its own policy (and nothing else did), that
+// nothing was requested, and that a few reports draw something.
+func TestHTMLReportInChromium(t *testing.T) {
+	needChromium(t)
+	files := reportFixtures(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	b, err := startBrowser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	type job struct {
+		fixture, page string
+		want          []pageGroup
+	}
+	jobs := make(chan job)
+	go func() {
+		defer close(jobs)
+		for i, f := range files {
+			res := analyze.File(f, analyze.Options{}, har.Options{})
+			var buf bytes.Buffer
+			if err := report.Render(&buf, []*analyze.Result{res}, report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML)}); err != nil {
+				t.Errorf("%s: %v", f, err)
+				continue
+			}
+			page := filepath.Join(dir, fmt.Sprintf("%04d.html", i))
+			if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+				t.Error(err)
+				continue
+			}
+			select {
+			case jobs <- job{f, page, jsonGroups(t, []*analyze.Result{res})}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	opened, withGroups := 0, 0
+	for w := 0; w < 3; w++ {
+		tb := openTab(t, b.ctx, true)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				url := "file://" + j.page
+				if err := chromedp.Do(tb.ctx, chromedp.Navigate(url)); err != nil {
+					t.Errorf("%s: open: %v", j.fixture, err)
+					continue
+				}
+				var st reportState
+				if err := tb.eval(fmt.Sprintf(reportCheck, "document"), &st); err != nil {
+					t.Errorf("%s: %v", j.fixture, err)
+					continue
+				}
+				urls, errs := tb.reset()
+				for _, u := range urls {
+					if u != url {
+						t.Errorf("%s: the report requested %s", j.fixture, u)
+					}
+				}
+				for _, e := range errs {
+					t.Errorf("%s: %s", j.fixture, e)
+				}
+				for _, bad := range st.Bad {
+					t.Errorf("%s: %s", j.fixture, bad)
+				}
+				if fmt.Sprint(st.Groups) != fmt.Sprint(j.want) {
+					t.Errorf("%s: groups in the page %v, in the JSON %v", j.fixture, st.Groups, j.want)
+				}
+				mu.Lock()
+				opened++
+				if len(j.want) > 0 {
+					withGroups++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if opened != len(files) {
+		t.Fatalf("opened %d reports of %d fixtures", opened, len(files))
+	}
+	if withGroups < len(files)/4 {
+		t.Fatalf("only %d of %d reports show a group: the comparison proves little", withGroups, len(files))
+	}
+	t.Logf("%d reports opened, %d with groups", opened, withGroups)
+}
+
+// screenshotDir is where screenshots are kept for a person to look at
+// (HARCORS_SCREENSHOTS); the test's temporary folder otherwise.
+func screenshotDir(t *testing.T) string {
+	if d := os.Getenv("HARCORS_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// checkNotBlank fails unless the PNG shows a page with content: several
+// colours, and a good share of pixels unlike the background.
+func checkNotBlank(t *testing.T, what string, data []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: screenshot: %v", what, err)
+	}
+	r := img.Bounds()
+	bg := img.At(r.Min.X, r.Min.Y)
+	colours := map[[3]uint32]bool{}
+	differ, total := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			c := img.At(x, y)
+			cr, cg, cb, _ := c.RGBA()
+			colours[[3]uint32{cr >> 8, cg >> 8, cb >> 8}] = true
+			if c != bg {
+				differ++
+			}
+			total++
+		}
+	}
+	if len(colours) < 8 || differ*100 < total*3 {
+		t.Errorf("%s: the screenshot looks blank: %d colours, %d of %d pixels differ from the background", what, len(colours), differ, total)
+	}
+}
+
+func screenshot(t *testing.T, tb *tab, what, file string) {
+	t.Helper()
+	data, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("%s: screenshot: %v", what, err)
+	}
+	checkNotBlank(t, what, data)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setScheme switches prefers-color-scheme.
+func setScheme(t *testing.T, tb *tab, scheme string) {
+	t.Helper()
+	err := chromedp.FromContext(tb.ctx).Target.Call(tb.ctx, "Emulation.setEmulatedMedia", map[string]any{
+		"features": []map[string]string{{"name": "prefers-color-scheme", "value": scheme}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// axeSource is axe-core, from internal/record/axe (npm ci there).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("axe/node_modules/axe-core/axe.min.js")
+	if err != nil {
+		if inCI() {
+			t.Fatalf("CI=true but axe-core is missing (cd internal/record/axe && npm ci): %v", err)
+		}
+		t.Skipf("axe-core is missing (cd internal/record/axe && npm ci): %v", err)
+	}
+	return string(data)
+}
+
+// checkAxe runs axe-core on the tab's page, in both colour schemes, and
+// fails on every serious or critical violation.
+func checkAxe(t *testing.T, tb *tab, axe, what string) {
+	t.Helper()
+	// Runtime.evaluate is not bound by the page's policy, which would
+	// refuse the script otherwise.
+	if err := tb.eval(axe+";0", nil); err != nil {
+		t.Fatalf("%s: loading axe-core: %v", what, err)
+	}
+	for _, scheme := range []string{"light", "dark"} {
+		setScheme(t, tb, scheme)
+		var vs []struct {
+			ID, Impact, Help string
+			Nodes            []struct{ Target []any }
+		}
+		err := tb.eval(`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => ({target: n.target}))})))`, &vs)
+		if err != nil {
+			t.Fatalf("%s: axe.run: %v", what, err)
+		}
+		for _, v := range vs {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s (%s): axe %s %s: %s at %v", what, scheme, v.Impact, v.ID, v.Help, v.Nodes)
+			}
+		}
+	}
+	setScheme(t, tb, "")
+}
+
+// TestHTMLReportLooksAndAccessibility screenshots a few reports, in light
+// and dark, checks they are not blank, runs axe-core on them, and checks
+// that the filters hide and show groups.
+func TestHTMLReportLooksAndAccessibility(t *testing.T) {
+	needChromium(t)
+	axe := axeSource(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	b, err := startBrowser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	shots := screenshotDir(t)
+	sets := map[string][]string{
+		"express": must(filepath.Glob("../../testdata/hars/chromium/express--*.har")),
+		"hostile": must(filepath.Glob("../../testdata/hars/hostile/*.har")),
+		"nginx":   must(filepath.Glob("../../testdata/hars/shapes/firefox/nginx--*.har")),
+	}
+	names := make([]string, 0, len(sets))
+	for n := range sets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	tb := openTab(t, b.ctx, true)
+	for _, name := range names {
+		files := sets[name]
+		if len(files) == 0 {
+			t.Fatalf("no fixtures for %s", name)
+		}
+		var rs []*analyze.Result
+		for _, f := range files {
+			rs = append(rs, analyze.File(f, analyze.Options{}, har.Options{}))
+		}
+		var buf bytes.Buffer
+		if err := report.Render(&buf, rs, report.Options{Format: report.HTML, MinSeverity: analyze.Info}); err != nil {
+			t.Fatal(err)
+		}
+		page := filepath.Join(t.TempDir(), name+".html")
+		if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1100, 900), chromedp.Navigate("file://"+page)); err != nil {
+			t.Fatal(err)
+		}
+		for _, scheme := range []string{"light", "dark"} {
+			setScheme(t, tb, scheme)
+			screenshot(t, tb, name+" "+scheme, filepath.Join(shots, name+"-"+scheme+".png"))
+		}
+		setScheme(t, tb, "")
+		checkAxe(t, tb, axe, name)
+
+		// The filters: no error groups once "error" is unticked, only one
+		// server's groups once it is chosen, all again after.
+		var f struct{ Total, NoErrors, ErrorsLeft, OneHost, OtherHosts, Again int }
+		err := tb.eval(`(() => {
+  const all = [...document.querySelectorAll("section.group")], vis = () => all.filter(s => !s.hidden);
+  const r = {total: vis().length};
+  const err = document.querySelector("input[name=sev][value=error]"); err.click();
+  r.noErrors = vis().length; r.errorsLeft = vis().filter(s => s.dataset.severity === "error").length; err.click();
+  const sel = document.getElementById("host"), host = sel.options[sel.options.length - 1].value;
+  sel.value = host; sel.dispatchEvent(new Event("change", {bubbles: true}));
+  r.oneHost = vis().length; r.otherHosts = vis().filter(s => s.dataset.host !== host).length;
+  sel.value = ""; sel.dispatchEvent(new Event("change", {bubbles: true}));
+  r.again = vis().length;
+  return r;
+})()`, &f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Total == 0 || f.ErrorsLeft != 0 || f.NoErrors >= f.Total || f.OneHost == 0 || f.OtherHosts != 0 || f.Again != f.Total {
+			t.Errorf("%s: filters: %+v", name, f)
+		}
+		if _, errs := tb.reset(); len(errs) > 0 {
+			t.Errorf("%s: %v", name, errs)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+var (
+	siteOnce sync.Once
+	siteDir  string
+	siteErr  error
+)
+
+// site builds the web page once per test run, with the README's command.
+func site(t *testing.T) string {
+	t.Helper()
+	siteOnce.Do(func() {
+		siteDir, siteErr = os.MkdirTemp("", "harcors-site-")
+		if siteErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "run", "../../web", "-o", siteDir, "-version", "test")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			siteErr = fmt.Errorf("go run ../../web -o %s: %v\n%s", siteDir, err, out)
+		}
+	})
+	if siteErr != nil {
+		t.Fatal(siteErr)
+	}
+	return siteDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if siteDir != "" {
+		os.RemoveAll(siteDir)
+	}
+	os.Exit(code)
+}
+
+// servedSite serves the built page on 127.0.0.1 and records every path
+// asked for.
+type servedSite struct {
+	*httptest.Server
+	mu    sync.Mutex
+	paths []string
+}
+
+func serveSite(t *testing.T, dir string) *servedSite {
+	s := &servedSite{}
+	fsrv := http.FileServer(http.Dir(dir))
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.paths = append(s.paths, r.URL.Path)
+		s.mu.Unlock()
+		fsrv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// pageFiles are the page's own files: the only requests it may make.
+var pageFiles = map[string]bool{"/": true, "/index.html": true, "/style.css": true, "/app.js": true,
+	"/worker.js": true, "/wasm_exec.js": true, "/harcors.wasm": true, "/favicon.ico": true}
+
+// analyzeInPage gives files to the page through its file input and waits
+// for the end; it returns the groups in the report's frame.
+func analyzeInPage(t *testing.T, tb *tab, files []string, timeout time.Duration) (reportState, time.Duration) {
+	t.Helper()
+	var abs []string
+	for _, f := range files {
+		a, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		abs = append(abs, a)
+	}
+	start := time.Now()
+	if err := chromedp.Do(tb.ctx, chromedp.SetUploadFiles(chromedp.ID("files"), abs)); err != nil {
+		t.Fatal(err)
+	}
+	var state string
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if err := tb.eval(`document.body.dataset.state`, &state); err != nil {
+			t.Fatal(err)
+		}
+		if state == "done" || state == "error" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	took := time.Since(start)
+	if state != "done" {
+		var status string
+		_ = tb.eval(`document.getElementById("status").textContent`, &status)
+		t.Fatalf("the page ended in state %q after %v: %s", state, took.Round(time.Millisecond), status)
+	}
+	var st reportState
+	if err := tb.eval(fmt.Sprintf(reportCheck, `document.getElementById("report").contentDocument`), &st); err != nil {
+		// srcdoc may still be loading: wait for the frame's document.
+		t.Fatal(err)
+	}
+	return st, took
+}
+
+// TestWebPage builds the page with the README's command, serves it on
+// 127.0.0.1, gives it fixtures through its file input (one, several, and a
+// gzipped one) and checks the report's groups against the JSON, that the
+// page asked for nothing but its own files, and axe-core.
+func TestWebPage(t *testing.T) {
+	needChromium(t)
+	dir := site(t)
+	srv := serveSite(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	b, err := startBrowser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tb := openTab(t, b.ctx, false)
+	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1100, 900), chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+
+	gz := filepath.Join(t.TempDir(), "express--allowed-headers-restricted.har.gz")
+	raw, err := os.ReadFile("../../testdata/hars/chromium/express--allowed-headers-restricted.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write(raw)
+	zw.Close()
+	if err := os.WriteFile(gz, zb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := [][]string{
+		{"../../testdata/hars/chromium/express--allowed-headers-restricted.har"},
+		must(filepath.Glob("../../testdata/hars/chromium/nginx--*.har")),
+		{gz},
+		must(filepath.Glob("../../testdata/hars/hostile/*.har")),
+	}
+	for i, files := range cases {
+		var rs []*analyze.Result
+		for _, f := range files {
+			rs = append(rs, analyze.File(f, analyze.Options{}, har.Options{}))
+		}
+		want := jsonGroups(t, rs)
+		st, took := analyzeInPage(t, tb, files, time.Minute)
+		what := fmt.Sprintf("case %d (%d files)", i, len(files))
+		for _, bad := range st.Bad {
+			t.Errorf("%s: %s", what, bad)
+		}
+		if len(want) == 0 {
+			t.Fatalf("%s: no groups: the comparison proves nothing", what)
+		}
+		if fmt.Sprint(st.Groups) != fmt.Sprint(want) {
+			t.Errorf("%s: groups in the page %v, in the JSON %v", what, st.Groups, want)
+		}
+		t.Logf("%s: %d groups in %v", what, len(st.Groups), took.Round(time.Millisecond))
+	}
+	screenshot(t, tb, "web page", filepath.Join(screenshotDir(t), "web-page.png"))
+	checkAxe(t, tb, axeSource(t), "web page")
+
+	urls, errs := tb.reset()
+	for _, e := range errs {
+		t.Errorf("page: %s", e)
+	}
+	for _, u := range urls {
+		if strings.HasPrefix(u, "blob:") || strings.HasPrefix(u, "data:") || u == "about:srcdoc" {
+			continue
+		}
+		if !strings.HasPrefix(u, srv.URL+"/") || !pageFiles[strings.TrimPrefix(u, srv.URL)] {
+			t.Errorf("the page requested %s", u)
+		}
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	for _, p := range srv.paths {
+		if !pageFiles[p] {
+			t.Errorf("the server was asked for %s", p)
+		}
+	}
+	if len(srv.paths) == 0 {
+		t.Error("the server saw no request: the page was not loaded from it")
+	}
+}
+
+// TestWebPageLarge measures the page on a large capture given in
+// HARCORS_WEB_LARGE (a path), beside the native binary's time; it is a
+// measurement, run by hand.
+func TestWebPageLarge(t *testing.T) {
+	path := os.Getenv("HARCORS_WEB_LARGE")
+	if path == "" {
+		t.Skip("set HARCORS_WEB_LARGE to a large HAR to measure the page on it")
+	}
+	needChromium(t)
+	dir := site(t)
+	srv := serveSite(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	b, err := startBrowser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tb := openTab(t, b.ctx, false)
+	if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	var progressSeen bool
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(500 * time.Millisecond):
+				var v float64
+				if tb.eval(`+document.getElementById("progress").value`, &v) == nil && v > 0 && v < 1 {
+					progressSeen = true
+				}
+			}
+		}
+	}()
+	st, took := analyzeInPage(t, tb, []string{path}, 25*time.Minute)
+	close(done)
+	fi, _ := os.Stat(path)
+	t.Logf("page: %d MiB in %v (%.1f MiB/s), %d groups, progress shown: %v", fi.Size()>>20, took.Round(time.Millisecond),
+		float64(fi.Size())/(1<<20)/took.Seconds(), len(st.Groups), progressSeen)
+}

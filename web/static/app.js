@@ -1,0 +1,86 @@
+// The page: pick or drop captures, hand them to the worker once, show
+// progress, show the report in a frame, offer it (and the JSON) for
+// download. The end of an analysis is marked data-state="done" on <body>
+// (or "error"), for people's scripts and the browser tests.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const input = $("files"), drop = $("drop"), status = $("status");
+  const box = $("progress-box"), bar = $("progress"), frame = $("report");
+  let worker = null, html = "", names = [];
+
+  function setState(s) { document.body.setAttribute("data-state", s); }
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+  }
+
+  function mib(n) { return (n / 1048576).toFixed(n < 10485760 ? 1 : 0) + " MiB"; }
+
+  function start(files) {
+    files = Array.from(files || []);
+    if (files.length === 0) return;
+    if (worker) worker.terminate(); // a new choice replaces a running analysis
+    worker = new Worker("worker.js");
+    names = files.map((f) => f.name);
+    const total = files.reduce((n, f) => n + f.size, 0);
+    setState("working");
+    $("result").hidden = true;
+    box.hidden = total < 4 << 20; // small files finish before a bar means anything
+    bar.value = 0;
+    say("Reading " + names.join(", ") + " (" + mib(total) + ")…");
+    worker.onmessage = (ev) => {
+      const m = ev.data;
+      if (m.type === "progress") {
+        bar.value = m.total ? m.done / m.total : 1;
+        say("Read " + mib(m.done) + " of " + mib(m.total) + "…");
+      } else if (m.type === "done") {
+        html = m.html;
+        // "done" once the report is in the frame, not before.
+        frame.addEventListener("load", () => setState("done"), { once: true });
+        frame.srcdoc = html;
+        $("result").hidden = false;
+        box.hidden = true;
+        say("Done: " + names.join(", ") + " analysed in " + (m.ms / 1000).toFixed(1) + " s, here in this browser.");
+      } else if (m.type === "json") {
+        save(m.json, "application/json", "json");
+      } else if (m.type === "error") {
+        box.hidden = true;
+        say("Could not analyse: " + m.message, true);
+        setState("error");
+      }
+    };
+    worker.onerror = (e) => {
+      say("The analysis stopped: " + (e.message || "unknown error") + ". A very large file may need more memory than this tab has.", true);
+      setState("error");
+    };
+    // The File objects go to the worker once; it reads them in slices.
+    worker.postMessage({ type: "analyze", files: files, severity: $("info").checked ? "info" : "warning" });
+  }
+
+  function save(text, type, ext) {
+    const a = document.createElement("a");
+    const base = names.length === 1 ? names[0].replace(/\.(har|json)(\.gz)?$/i, "") : "harcors";
+    a.href = URL.createObjectURL(new Blob([text], { type: type }));
+    a.download = base + "-cors." + ext;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  input.addEventListener("change", () => start(input.files));
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    start(e.dataTransfer.files);
+  });
+  // A file dropped outside the zone would replace the page with it.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => e.preventDefault());
+  $("dl-html").addEventListener("click", () => save(html, "text/html", "html"));
+  $("dl-json").addEventListener("click", () => worker && worker.postMessage({ type: "json" }));
+})();
