@@ -124,14 +124,11 @@ type htmlGroup struct {
 	sample           *analyze.Finding
 }
 
-// htmlGroups converts r's groups at or above min, in analyze's order
-// (errors first).
-func htmlGroups(r *analyze.Result, min analyze.Severity) []*htmlGroup {
-	var out []*htmlGroup
-	for _, g := range r.Groups {
-		if g.Severity < min {
-			continue
-		}
+// htmlGroups converts a file's shown groups, in analyze's order (errors
+// first).
+func htmlGroups(v fileView) []*htmlGroup {
+	out := make([]*htmlGroup, 0, len(v.groups))
+	for _, g := range v.groups {
 		out = append(out, &htmlGroup{rule: g.Rule, severity: g.Severity, chromium: string(g.Chromium), firefox: g.Firefox,
 			cause: g.Cause, fix: g.Fix, stack: g.Stack, server: g.Server, patterns: g.Patterns, morePatterns: g.MorePatterns,
 			methods: g.Methods, origins: g.Origins, requests: g.Requests, entries: g.Entries, sample: g.Sample})
@@ -148,24 +145,19 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	c := newCleaner(opt, true)
 	e := html.EscapeString
 	type fileGroups struct {
-		r      *analyze.Result
+		v      fileView
 		groups []*htmlGroup
-		hidden int
 	}
 	var files []fileGroups
 	hosts := map[string]bool{}
 	total := 0
-	for _, r := range results {
-		if r == nil {
-			continue
-		}
-		v := view(r, opt.MinSeverity)
-		gs := htmlGroups(r, opt.MinSeverity)
+	for _, v := range views(results, opt.MinSeverity) {
+		gs := htmlGroups(v)
 		for _, g := range gs {
 			hosts[c.url(g.server)] = true
 		}
 		total += len(gs)
-		files = append(files, fileGroups{r, gs, v.hidden})
+		files = append(files, fileGroups{v, gs})
 	}
 
 	buf.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -173,7 +165,7 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	buf.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n")
 	title := "CORS report"
 	if len(files) == 1 {
-		title += ": " + baseName(c.plain(files[0].r.File))
+		title += ": " + baseName(c.plain(files[0].v.res.File))
 	}
 	fmt.Fprintf(buf, "<title>%s</title>\n<style>%s</style>\n</head>\n<body>\n", e(title), htmlStyle)
 
@@ -204,7 +196,7 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 
 	n := 0
 	for fi, fg := range files {
-		htmlFileHeader(buf, fg.r, len(fg.groups), fg.hidden, c)
+		htmlFileHeader(buf, fg.v, c)
 		if len(fg.groups) == 0 {
 			buf.WriteString("<p>No CORS problem found.</p>\n")
 		}
@@ -233,8 +225,9 @@ func baseName(p string) string {
 
 // htmlFileHeader opens a file's section with what the capture holds and
 // what it cannot show.
-func htmlFileHeader(buf *bytes.Buffer, r *analyze.Result, groups, hidden int, c cleaner) {
+func htmlFileHeader(buf *bytes.Buffer, v fileView, c cleaner) {
 	e := html.EscapeString
+	r := v.res
 	fmt.Fprintf(buf, "<section class=\"file\" aria-label=\"%s\">\n<h2>%s</h2>\n", e("File "+c.plain(r.File)), e(c.plain(r.File)))
 	var facts []string
 	if r.Creator != "" {
@@ -243,10 +236,10 @@ func htmlFileHeader(buf *bytes.Buffer, r *analyze.Result, groups, hidden int, c 
 	facts = append(facts, plural(r.Entries, "entry", "entries"),
 		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
 		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights),
-		plural(groups, "problem", "problems"))
+		v.problemLine())
 	line := strings.Join(facts, " · ")
-	if hidden > 0 {
-		line += fmt.Sprintf(" (%s below the chosen severity not shown; --severity info shows them)", plural(hidden, "finding", "findings"))
+	if h := v.hiddenNote(); h != "" {
+		line += " " + h
 	}
 	fmt.Fprintf(buf, "<p>%s</p>\n", e(line))
 	var notes []string
@@ -256,8 +249,8 @@ func htmlFileHeader(buf *bytes.Buffer, r *analyze.Result, groups, hidden int, c 
 	for _, w := range r.ReadWarnings {
 		notes = append(notes, c.errText(w))
 	}
-	if r.CrossOrigin > 0 && r.Preflights == 0 {
-		notes = append(notes, "The capture holds no preflight: the exporter drops them, or the browser had them cached. Verdicts rest on the requests' responses.")
+	for _, n := range r.Notes {
+		notes = append(notes, c.text(n))
 	}
 	if len(notes) > 0 {
 		buf.WriteString("<ul class=\"notes\" aria-label=\"What the capture shows\">")

@@ -98,7 +98,7 @@ func TestHTMLGroupsAndBudget(t *testing.T) {
 	secs := sectionsRE.FindAllStringSubmatch(out, -1)
 	want := 0
 	for _, r := range rs {
-		want += len(htmlGroups(r, analyze.Info))
+		want += len(view(r, analyze.Info).groups)
 	}
 	if len(secs) != want || want == 0 {
 		t.Fatalf("%d group sections, want %d", len(secs), want)
