@@ -164,7 +164,9 @@ func (tb *tab) event(method string, raw []byte) {
 			tb.urls = append(tb.urls, ev.Request.URL)
 		}
 	case "Log.entryAdded":
-		var ev struct{ Entry struct{ Level, Source, Text, URL string } }
+		var ev struct {
+			Entry struct{ Level, Source, Text, URL string }
+		}
 		if json.Unmarshal(raw, &ev) == nil && (ev.Entry.Level == "error" || ev.Entry.Source == "security") {
 			tb.errors = append(tb.errors, ev.Entry.Source+": "+ev.Entry.Text)
 		}
