@@ -137,9 +137,14 @@ func htmlGroups(v fileView) []*htmlGroup {
 }
 
 // htmlBudget is the size past which groups are written in a compact form
-// (heading, count, cause, fix): the report stays small enough to attach to a
-// ticket whatever the capture holds.
-const htmlBudget = 1536 << 10
+// (heading, count, server, paths, cause and fix cut short), and htmlLimit the
+// size past which they are only counted: the report stays under 2 MiB, small
+// enough to attach to a ticket, whatever the capture holds. The JSON lists
+// every group.
+const (
+	htmlBudget = 1 << 20
+	htmlLimit  = 1900 << 10
+)
 
 func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
 	c := newCleaner(opt, true)
@@ -200,10 +205,19 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 		if len(fg.groups) == 0 {
 			buf.WriteString("<p>No CORS problem found.</p>\n")
 		}
+		left := 0
 		for _, g := range fg.groups {
+			if buf.Len() > htmlLimit {
+				left++
+				continue
+			}
 			n++
 			id := fmt.Sprintf("g%d-%d", fi+1, n)
 			htmlGroupSection(buf, g, c, id, buf.Len() > htmlBudget)
+		}
+		if left > 0 {
+			fmt.Fprintf(buf, "<p class=\"notes\">%s more not shown, to keep this file small: <code>harcors --format json</code> lists every problem.</p>\n",
+				html.EscapeString(plural(left, "problem", "problems")))
 		}
 		buf.WriteString("</section>\n")
 	}
@@ -292,6 +306,34 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 		pathText += fmt.Sprintf(" and %d more", g.morePatterns)
 	}
 	fact("Paths", pathText)
+	if compact {
+		buf.WriteString("</dl>\n")
+	} else {
+		htmlMoreFacts(buf, g, c, fact)
+	}
+	cause, fixText := c.text(g.cause), c.text(g.fix)
+	if compact {
+		cause, fixText = truncate(cause, 240), truncate(fixText, 240)
+	}
+	fmt.Fprintf(buf, "<p><strong>Cause:</strong> %s</p>\n", e(cause))
+	fix := "Fix"
+	if n := stackName(g.stack); n != "" {
+		fix += " for " + n
+	}
+	fmt.Fprintf(buf, "<p><strong>%s:</strong> %s</p>\n", e(fix), e(fixText))
+
+	if f := g.sample; f != nil && !compact {
+		fmt.Fprintf(buf, "<h4 class=\"muted\">Entry #%d: %s %s</h4>\n", f.Entry, e(c.plain(f.Method)), e(shortenURL(c.url(f.URL), 120)))
+		buf.WriteString(svgDiagram(f, c, id+"-d"))
+		buf.WriteString("\n")
+		htmlAskedAllowed(buf, f, c)
+		htmlSides(buf, f, c)
+	}
+	buf.WriteString("</section>\n")
+}
+
+// htmlMoreFacts writes the rest of a group's facts and closes the list.
+func htmlMoreFacts(buf *bytes.Buffer, g *htmlGroup, c cleaner, fact func(name, value string)) {
 	methods := make([]string, len(g.methods))
 	for i, m := range g.methods {
 		methods[i] = c.plain(m)
@@ -324,21 +366,6 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 	fact("Entries", affected)
 	buf.WriteString("</dl>\n")
 
-	fmt.Fprintf(buf, "<p><strong>Cause:</strong> %s</p>\n", e(c.text(g.cause)))
-	fix := "Fix"
-	if n := stackName(g.stack); n != "" {
-		fix += " for " + n
-	}
-	fmt.Fprintf(buf, "<p><strong>%s:</strong> %s</p>\n", e(fix), e(c.text(g.fix)))
-
-	if f := g.sample; f != nil && !compact {
-		fmt.Fprintf(buf, "<h4 class=\"muted\">Entry #%d: %s %s</h4>\n", f.Entry, e(c.plain(f.Method)), e(shortenURL(c.url(f.URL), 120)))
-		buf.WriteString(svgDiagram(f, c, id+"-d"))
-		buf.WriteString("\n")
-		htmlAskedAllowed(buf, f, c)
-		htmlSides(buf, f, c)
-	}
-	buf.WriteString("</section>\n")
 }
 
 // htmlAskedAllowed writes what the page asked for beside what the server
