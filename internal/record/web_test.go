@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -272,7 +273,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	opened, withGroups := 0, 0
-	for w := 0; w < 3; w++ {
+	for w := 0; w < 4; w++ {
 		tb := openTab(t, b.ctx, true)
 		wg.Add(1)
 		go func() {
@@ -364,7 +365,9 @@ func checkNotBlank(t *testing.T, what string, data []byte) {
 
 func screenshot(t *testing.T, tb *tab, what, file string) {
 	t.Helper()
-	data, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	// The viewport, not the full page: a long report's full screenshot
+	// takes seconds to encode and proves no more.
+	data, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("%s: screenshot: %v", what, err)
 	}
@@ -511,31 +514,39 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// The page is built once per test run, in the background from TestMain
+// on: compiling harcors to WebAssembly takes a minute or more, which the
+// tests before the page's can hide.
 var (
-	siteOnce sync.Once
+	siteDone = make(chan struct{})
 	siteDir  string
 	siteErr  error
 )
 
-// site builds the web page once per test run, with the README's command,
-// or takes the one built in HARCORS_WEB_SITE (building takes minutes on a
-// busy machine).
+func buildSite() {
+	defer close(siteDone)
+	if d := os.Getenv("HARCORS_WEB_SITE"); d != "" {
+		siteDir = d
+		return
+	}
+	dir, err := os.MkdirTemp("", "harcors-site-")
+	if err != nil {
+		siteErr = err
+		return
+	}
+	siteDir = dir
+	// The README's command.
+	cmd := exec.Command("go", "run", "../../web", "-o", dir, "-version", "test")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		siteErr = fmt.Errorf("go run ../../web -o %s: %v\n%s", dir, err, out)
+	}
+}
+
+// site waits for the page's build (HARCORS_WEB_SITE names one built
+// before, to skip it).
 func site(t *testing.T) string {
 	t.Helper()
-	if d := os.Getenv("HARCORS_WEB_SITE"); d != "" {
-		return d
-	}
-	siteOnce.Do(func() {
-		siteDir, siteErr = os.MkdirTemp("", "harcors-site-")
-		if siteErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "run", "../../web", "-o", siteDir, "-version", "test")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			siteErr = fmt.Errorf("go run ../../web -o %s: %v\n%s", siteDir, err, out)
-		}
-	})
+	<-siteDone
 	if siteErr != nil {
 		t.Fatal(siteErr)
 	}
@@ -543,11 +554,38 @@ func site(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	started := false
+	if _, err := os.Stat(chromiumPath); err == nil && wantsWebTests() {
+		started = true
+		go buildSite()
+	}
 	code := m.Run()
-	if siteDir != "" {
-		os.RemoveAll(siteDir)
+	if started {
+		<-siteDone
+		if os.Getenv("HARCORS_WEB_SITE") == "" && siteDir != "" {
+			os.RemoveAll(siteDir)
+		}
 	}
 	os.Exit(code)
+}
+
+// wantsWebTests reports whether the -run pattern can select a test that
+// needs the page, so that other runs do not pay for its build.
+func wantsWebTests() bool {
+	for i, a := range os.Args {
+		pat := ""
+		switch {
+		case strings.HasPrefix(a, "-test.run="):
+			pat = strings.TrimPrefix(a, "-test.run=")
+		case a == "-test.run" && i+1 < len(os.Args):
+			pat = os.Args[i+1]
+		default:
+			continue
+		}
+		re, err := regexp.Compile(pat)
+		return err != nil || re.MatchString("TestWebPage") || re.MatchString("TestWebPageLarge")
+	}
+	return true
 }
 
 // servedSite serves the built page on 127.0.0.1 and records every path
