@@ -121,6 +121,7 @@ type htmlGroup struct {
 	methods, origins []string
 	requests         int
 	entries          []int
+	affected         []analyze.Affected
 	sample           *analyze.Finding
 }
 
@@ -131,7 +132,7 @@ func htmlGroups(v fileView) []*htmlGroup {
 	for _, g := range v.groups {
 		out = append(out, &htmlGroup{rule: g.Rule, severity: g.Severity, chromium: string(g.Chromium), firefox: g.Firefox,
 			cause: g.Cause, fix: g.Fix, stack: g.Stack, server: g.Server, patterns: g.Patterns, morePatterns: g.MorePatterns,
-			methods: g.Methods, origins: g.Origins, requests: g.Requests, entries: g.Entries, sample: g.Sample})
+			methods: g.Methods, origins: g.Origins, requests: g.Requests, entries: g.Entries, affected: g.Affected, sample: g.Sample})
 	}
 	return out
 }
@@ -322,6 +323,9 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 	}
 	fmt.Fprintf(buf, "<p><strong>%s:</strong> %s</p>\n", e(fix), e(fixText))
 
+	if !compact {
+		htmlAffected(buf, g, c)
+	}
 	if f := g.sample; f != nil && !compact {
 		fmt.Fprintf(buf, "<h4 class=\"muted\">Entry #%d: %s %s</h4>\n", f.Entry, e(c.plain(f.Method)), e(shortenURL(c.url(f.URL), 120)))
 		buf.WriteString(svgDiagram(f, c, id+"-d"))
@@ -366,6 +370,26 @@ func htmlMoreFacts(buf *bytes.Buffer, g *htmlGroup, c cleaner, fact func(name, v
 	fact("Entries", affected)
 	buf.WriteString("</dl>\n")
 
+}
+
+// htmlAffected lists the group's first requests.
+func htmlAffected(buf *bytes.Buffer, g *htmlGroup, c cleaner) {
+	if len(g.affected) == 0 {
+		return
+	}
+	e := html.EscapeString
+	buf.WriteString("<table class=\"affected\"><caption class=\"muted\">Affected requests</caption>\n<thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Line</th><th scope=\"col\">Request</th><th scope=\"col\">Status</th></tr></thead><tbody>\n")
+	for _, a := range g.affected {
+		status := "none"
+		if a.Status > 0 {
+			status = strconv.Itoa(a.Status)
+		}
+		fmt.Fprintf(buf, "<tr><td>#%d</td><td>%d</td><td>%s %s</td><td>%s</td></tr>\n", a.Entry, a.Line, e(c.plain(a.Method)), e(shortenURL(c.url(a.URL), 110)), status)
+	}
+	if more := g.requests - len(g.affected); more > 0 {
+		fmt.Fprintf(buf, "<tr><td colspan=\"4\">and %d more</td></tr>\n", more)
+	}
+	buf.WriteString("</tbody></table>\n")
 }
 
 // htmlAskedAllowed writes what the page asked for beside what the server
@@ -461,11 +485,11 @@ func htmlExchange(buf *bytes.Buffer, label string, x *har.Entry, pre *har.Entry,
 	requested := requestedHeaders(pre)
 	var rows []string
 	row := func(dir, dirName string, h har.Header) bool {
-		if len(rows) == maxExchangeRows {
+		if len(rows) == htmlExchangeRows {
 			return false
 		}
 		name := c.plain(h.Name)
-		v := truncate(c.header(h.Name, h.Value), maxExchangeValue)
+		v := truncate(c.header(h.Name, h.Value), htmlExchangeValue)
 		rows = append(rows, fmt.Sprintf("<tr><td class=\"dir\" title=\"%s\"><span aria-label=\"%s\">%s</span></td><td>%s</td><td>%s</td></tr>",
 			dirName, dirName, dir, markValue(name, val), markValue(v, val)))
 		return true
@@ -509,3 +533,12 @@ func markValue(s, val string) string {
 	}
 	return html.EscapeString(s[:i]) + "<mark>" + html.EscapeString(s[i:i+len(val)]) + "</mark>" + html.EscapeString(s[i+len(val):])
 }
+
+// htmlExchangeRows bounds the header rows shown for one exchange, and
+// htmlExchangeValue the characters of a value: real exchanges have a dozen
+// relevant headers at most, with values of a line or two, and a crafted
+// entry with thousands must not make one group's section megabytes long.
+const (
+	htmlExchangeRows  = 50
+	htmlExchangeValue = 300
+)

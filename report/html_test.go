@@ -40,7 +40,7 @@ func checkHTML(t *testing.T, what, out string) {
 		}
 	}
 	allowedAttrs := "class id lang charset http-equiv content name type value checked for hidden aria-label aria-labelledby aria-live role " +
-		"data-rule data-count data-severity data-host scope title viewBox width height xmlns x y x1 y1 x2 y2 rx d text-anchor"
+		"data-rule data-count data-severity data-host scope title colspan viewBox width height xmlns x y x1 y1 x2 y2 rx d text-anchor"
 	for _, tag := range openTagRE.FindAllStringSubmatch(out, -1) {
 		attrs := regexp.MustCompile(`="[^"]*"`).ReplaceAllString(tag[1], "")
 		for _, m := range attrRE.FindAllStringSubmatch(attrs, -1) {
