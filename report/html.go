@@ -217,16 +217,18 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 			htmlGroupSection(buf, g, c, id, buf.Len() > htmlBudget)
 		}
 		if left > 0 {
-			fmt.Fprintf(buf, "<p class=\"notes\">%s more not shown, to keep this file small: <code>harcors --format json</code> lists every problem.</p>\n",
+			fmt.Fprintf(buf, "<p class=\"notes\">%s not shown here, to keep this file small: <code>harcors --format json</code> lists every problem.</p>\n",
 				html.EscapeString(plural(left, "problem", "problems")))
 		}
 		buf.WriteString("</section>\n")
 	}
-	buf.WriteString("</main>\n<footer><p>Secrets (cookies, credentials, tokens) are redacted")
+	buf.WriteString("</main>\n<footer><p>")
 	if opt.ShowSecrets {
-		buf.WriteString(" only when asked: this report was made with --show-secrets and may hold them")
+		buf.WriteString("This report was made with --show-secrets: it may hold cookies, credentials and tokens.")
+	} else {
+		buf.WriteString("Secrets (cookies, credentials, tokens) are redacted.")
 	}
-	buf.WriteString(". This file loads nothing from the network.</p></footer>\n")
+	buf.WriteString(" This file loads nothing from the network.</p></footer>\n")
 	fmt.Fprintf(buf, "<script>%s</script>\n</body>\n</html>\n", htmlScript)
 	return nil
 }

@@ -1,11 +1,13 @@
 package report
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
 )
 
 // htmlTags are the elements the HTML report writes itself; any other tag in
@@ -16,7 +18,7 @@ var htmlTags = map[string]bool{
 	"label": true, "input": true, "select": true, "option": true, "main": true, "section": true, "ul": true,
 	"li": true, "dl": true, "dt": true, "dd": true, "strong": true, "span": true, "svg": true, "desc": true,
 	"line": true, "rect": true, "text": true, "path": true, "table": true, "caption": true, "thead": true,
-	"tbody": true, "tr": true, "th": true, "td": true, "mark": true, "div": true, "footer": true, "script": true,
+	"tbody": true, "tr": true, "code": true, "th": true, "td": true, "mark": true, "div": true, "footer": true, "script": true,
 }
 
 var (
@@ -110,5 +112,45 @@ func TestHTMLGroupsAndBudget(t *testing.T) {
 	}
 	if strings.Count(out, "<svg") == 0 || strings.Count(out, "<svg") > want {
 		t.Errorf("%d diagrams for %d groups", strings.Count(out, "<svg"), want)
+	}
+}
+
+// TestHTMLSizeBounded gives the report more groups than fit, each with a
+// sample whose entries carry many long headers: it stays under 2 MiB,
+// shows the first groups whole, the next compact, and says how many it
+// left out.
+func TestHTMLSizeBounded(t *testing.T) {
+	src := hostile(t, "escapes.har")
+	if len(src.Groups) == 0 || src.Groups[0].Sample == nil {
+		t.Fatal("escapes.har has no group with a sample")
+	}
+	sample := *src.Groups[0].Sample
+	var hs har.Headers
+	for i := 0; i < 500; i++ {
+		hs = append(hs, har.Header{Name: "Access-Control-Allow-Headers", Value: strings.Repeat("x-long-header-name,", 40)})
+	}
+	if sample.PreflightEntry != nil {
+		p := *sample.PreflightEntry
+		p.Response.Headers = hs
+		sample.PreflightEntry = &p
+	}
+	r := &analyze.Result{File: "many.har", Entries: 100000}
+	rule := analyze.LookupRule(src.Groups[0].Rule.ID)
+	for i := 0; i < 5000; i++ {
+		r.Groups = append(r.Groups, &analyze.Group{Rule: rule, Severity: analyze.Error, Requests: i + 1,
+			Server: fmt.Sprintf("https://api%d.example.test", i), Cause: strings.Repeat("a long cause ", 60),
+			Fix: strings.Repeat("a long fix ", 60), Sample: &sample, Entries: []int{i}})
+	}
+	out := mustRender(t, []*analyze.Result{r}, Options{Format: HTML})
+	if len(out) > 2<<20 {
+		t.Fatalf("report of 5000 groups is %d bytes, over 2 MiB", len(out))
+	}
+	checkHTML(t, "many groups", out)
+	full, compact := strings.Count(out, `class="group error" `), strings.Count(out, `class="group error compact"`)
+	if full == 0 || compact == 0 || !strings.Contains(out, fmt.Sprintf("%d problems not shown here", 5000-full-compact)) {
+		t.Errorf("%d whole groups, %d compact, and no count of the rest", full, compact)
+	}
+	if n := strings.Count(out, "more headers not shown"); n < full {
+		t.Errorf("%d whole groups but %d cut header tables: 500 headers were shown", full, n)
 	}
 }
