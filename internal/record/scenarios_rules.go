@@ -43,6 +43,24 @@ func init() {
 		&Scenario{Name: "preflight-acao-differs", Description: "The preflight echoes the origin and the PUT's response answers * (two CORS layers with different settings); both pass",
 			JS:    `await f(URL, {method: 'PUT'})`,
 			Mount: at(split(goodPreflight("GET, PUT", ""), starOK))},
+		&Scenario{Name: "preflight-no-acam-put", Description: "The preflight for a PUT allows the origin but sends no Access-Control-Allow-Methods, so only GET, HEAD and POST are allowed",
+			JS: `await f(URL, {method: 'PUT'})`,
+			Mount: at(split(func(w http.ResponseWriter, r *http.Request) {
+				add(w, acaoHdr, origin(r), "Vary", "Origin")
+				w.WriteHeader(http.StatusNoContent)
+			}, echoOK))},
+		&Scenario{Name: "redirect-tainted-origin-no-acao", Description: "GET redirected (302, with CORS headers) to another origin whose response has no Access-Control-Allow-Origin; the hop after the redirect sends Origin: null",
+			JS: `await f(URL)`,
+			Mount: func(m Muxes, p string) {
+				m.API.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+					add(w, acaoHdr, origin(r), "Vary", "Origin")
+					http.Redirect(w, r, secondOrigin+p, http.StatusFound)
+				})
+				m.Second.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+					add(w, "X-Seen-Origin", origin(r))
+					okJSON(w)
+				})
+			}},
 		&Scenario{Name: "body-without-content-type", Description: "GET passes CORS; the response has a JSON body and no Content-Type header",
 			JS: `await f(URL)`,
 			Mount: at(func(w http.ResponseWriter, r *http.Request) {
