@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: time harcors beside dd (the cost of reading the file), jq and
 # Node's JSON.parse (what a user would script) on generated Chrome HARs, in
-# one run on one machine, and check the targets of issue 5. bench/README.md
+# one run on one machine, and check the targets of issues 5 and 13. bench/README.md
 # explains the method.
 #
 #   bash bench/run.sh                 # full run: ~4.2 GB of files in a temp dir, deleted at the end
@@ -76,6 +76,12 @@ MID_ENTRIES=$(sed -n 's/.*"Entries":\([0-9]*\).*/\1/p' "$DIR/mid.har.stats")
 gen fat.har -entries "$MID_ENTRIES" -body-size 256KiB -mix body-heavy -seed 1
 gen dense.har -size "$DENSE" -mix metadata-dense -seed 1
 gen folder -size "$FOLDER_SIZE" -mix mixed -count "$FOLDER_N" -seed 1
+# Systemic misconfiguration (issue 13): every cross-origin response echoes
+# the origin without Vary: Origin, and the planted failures are four times
+# as frequent: tens of thousands of findings of a handful of problems.
+# Smaller bodies than big.har, for about 45,000 findings in 1 GiB.
+gen sysbig.har -size "$BIG" -mix body-heavy -systemic -body-size 8KiB -seed 4
+gen sysdense.har -size "$DENSE" -mix metadata-dense -systemic -seed 3
 
 # The summaries hargen printed: entries and OPTIONS entries per file.
 stat_of() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$DIR/$1.stats" | head -1; }
@@ -142,7 +148,7 @@ measure() {
     fi
     # harcors exits 1 when it finds errors, as it must here; for any
     # other tool (Node throws: exit 1) a non-zero status is a failure.
-    if [ "$rc" -ne 0 ] && ! { [ "$rc" -eq 1 ] && [ "${id%% *}" = harcors ]; }; then
+    if [ "$rc" -ne 0 ] && ! { [ "$rc" -eq 1 ] && [[ "${id%% *}" == harcors* ]]; }; then
       err=$(grep -m1 -E 'Error|error|Cannot|Killed|fatal' "$DIR/cmd.err" | cut -c1-110 || true)
       [ -n "$err" ] || err="exit status $rc"
       break
@@ -181,7 +187,15 @@ for f in big.har mid.har fat.har dense.har; do
   # shellcheck disable=SC2086
   measure "harcors $f" "$DIR/$f" "$BIN/harcors" ${HARCORS_FLAGS:-} "$DIR/$f"
 done
-for f in big.har mid.har dense.har; do
+for f in sysbig.har sysdense.har; do
+  measure "dd $f" "$DIR/$f" dd if="$DIR/$f" of=/dev/null bs=1M
+  # shellcheck disable=SC2086
+  measure "harcors $f" "$DIR/$f" "$BIN/harcors" ${HARCORS_FLAGS:-} "$DIR/$f"
+done
+for fmt in json markdown sarif; do
+  measure "harcors-$fmt sysbig.har" "$DIR/sysbig.har" "$BIN/harcors" --format "$fmt" "$DIR/sysbig.har"
+done
+for f in big.har mid.har dense.har sysdense.har; do
   if [ -n "$NODE" ]; then measure "node $f" "$DIR/$f" "$NODE" -e "$NODE_PROG" "$DIR/$f"; fi
   if [ -n "$JQ" ]; then measure "jq $f" "$DIR/$f" "$JQ" "$JQ_PROG" "$DIR/$f"; fi
 done
@@ -221,12 +235,12 @@ ratio() { # ratio A B: wall(A)/wall(B), or "-" when either is missing or failed
 
 echo
 echo "== results"
-ROW='%-8s %-9s %8s %8s %7s %8s %7s %8s %6s %6s  %s\n'
+ROW='%-16s %-12s %8s %8s %7s %8s %7s %8s %6s %6s  %s\n'
 # shellcheck disable=SC2059
 printf "$ROW" tool file size "best s" "MB/s" "x dd" "x node" "RSS MiB" "CPU%" "cpu s" "median s; note"
-for f in big.har mid.har fat.har dense.har; do
+for f in big.har mid.har fat.har dense.har sysbig.har sysdense.har; do
   size=$(size_of "$f")
-  for tool in dd harcors node jq; do
+  for tool in dd harcors harcors-json harcors-markdown harcors-sarif node jq; do
     id="$tool $f"
     [ -n "$(get "$id" 1)" ] || continue
     w=$(wall "$id")
@@ -296,5 +310,27 @@ verdict "linear: time per byte on $BIG / on $MID body-heavy = ${lin} (target 0.8
 rb=$(get "harcors big.har" 3) rm=$(get "harcors mid.har" 3) rf=$(get "harcors fat.har" 3)
 echo "  info     peak RSS grows with entries: $MID body-heavy $(mib "$rm") MiB ($(stat_of mid.har Entries) entries), $BIG $(mib "$rb") MiB ($(stat_of big.har Entries) entries)"
 verdict "memory flat in body size: fat.har ($(awk -v s="$(size_of fat.har)" 'BEGIN {printf "%.0f", s/1048576}') MiB: mid.har's entries, 4x the bodies) $(mib "$rf") MiB vs mid.har $(mib "$rm") MiB (target: within 10% + 4 MiB)" "$rf" "<=" "$(awk -v m="$rm" 'BEGIN {print m * 1.1 + 4096}')"
+
+echo
+echo "== targets (issue 13: a server misconfigured once)"
+echo "  info     sysbig.har: $("$BIN/harcors" --format json "$DIR/sysbig.har" 2>/dev/null | grep -m1 -o '"findings": *[0-9]*' | grep -o '[0-9]*$') findings; sysdense.har: $("$BIN/harcors" --format json "$DIR/sysdense.har" 2>/dev/null | grep -m1 -o '"findings": *[0-9]*' | grep -o '[0-9]*$') findings"
+r=$(ratio "harcors sysbig.har" "dd sysbig.har")
+verdict "$BIG systemic: table harcors/dd = $r (target <= 6)" "$r" "<=" 6
+rss=$(get "harcors sysbig.har" 3)
+verdict "$BIG systemic: table peak RSS $(mib "$rss") MiB (target < 64)" "$rss" "<" 65536
+for fmt in json markdown sarif; do
+  r=$(ratio "harcors-$fmt sysbig.har" "dd sysbig.har")
+  verdict "$BIG systemic: $fmt harcors/dd = $r (target <= 8)" "$r" "<=" 8
+  rss=$(get "harcors-$fmt sysbig.har" 3)
+  verdict "$BIG systemic: $fmt peak RSS $(mib "$rss") MiB (target < 128)" "$rss" "<" 131072
+done
+lines=$("$BIN/harcors" --width 100 "$DIR/sysbig.har" 2>/dev/null | wc -l)
+verdict "$BIG systemic: table of $lines lines at 100 columns (target <= 150)" "$lines" "<=" 150
+chars=$("$BIN/harcors" --format markdown "$DIR/sysbig.har" 2>/dev/null | wc -m)
+verdict "$BIG systemic: Markdown of $chars characters (target < 60000)" "$chars" "<" 60000
+r=$(ratio "harcors sysdense.har" "node sysdense.har")
+verdict "$DENSE systemic metadata-dense: harcors/node = $r (target <= 0.35)" "$r" "<=" 0.35
+rss=$(get "harcors sysdense.har" 3)
+verdict "$DENSE systemic metadata-dense: peak RSS $(mib "$rss") MiB (target < 96)" "$rss" "<" 98304
 if [ "$KEEP" = 1 ]; then echo "files kept in $DIR"; fi
 exit 0
