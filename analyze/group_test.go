@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -92,5 +93,29 @@ func TestGroupBounds(t *testing.T) {
 	}
 	if len(g.Patterns) != GroupPatterns || g.Patterns[0] != "/r0/x" || g.MorePatterns != 1000-GroupPatterns {
 		t.Errorf("patterns %v (+%d)", g.Patterns, g.MorePatterns)
+	}
+}
+
+// TestReduceURLs checks the scan that reduces URLs in a text to their
+// origins against the regular expression it replaced.
+func TestReduceURLs(t *testing.T) {
+	re := regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'"<>()]+`)
+	for _, s := range []string{
+		"",
+		"no url here",
+		"GET https://api.example.com/v1/users/42?x=1, or it runs and does not allow http://localhost:3000.",
+		"(https://a.example/x) 'http://B.example:8080/y' \"ws://c/z\" <https://d/>",
+		"://bare and x://y and 1http://z/w",
+		"https://api.example.com",
+		"two https://a/1 https://a/2",
+		"tab\thttps://x.test/a\tafter",
+	} {
+		want := re.ReplaceAllStringFunc(s, func(u string) string {
+			server, _ := serverAndPath(u)
+			return server
+		})
+		if got := reduceURLs(s); got != want {
+			t.Errorf("reduceURLs(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
