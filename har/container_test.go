@@ -137,3 +137,14 @@ func TestZip(t *testing.T) {
 		check("as a stream", len(es), err)
 	}
 }
+
+// TestSecondEntries: a log with two "entries" members is an error after the
+// first one's entries, at the second: JSON readers keep either.
+func TestSecondEntries(t *testing.T) {
+	in := `{"log":{"entries":[{}],` + "\n" + `"entries":[{},{}]}}`
+	es, e := readErr(t, strings.NewReader(in), Options{Name: "t.har"})
+	want := `t.har:2:11 (byte 34): log.entries: a second "entries" member in log: JSON readers disagree on which one counts; keep one`
+	if len(es) != 1 || e.Error() != want {
+		t.Errorf("%d entries, error\n%v\nwant 1 entry and\n%s", len(es), e, want)
+	}
+}

@@ -706,7 +706,6 @@ func TestWarningsElsewhere(t *testing.T) {
 		{"entry not an object", har(`{}`, `null`, `"x"`, `{}`), "log.entries[1]", "expected an entry object, found null", 2},
 		{"page not an object", `{"log":{"pages":[1],"entries":[]}}`, "log.pages[0]", "expected a page object, found a number", 0},
 		{"creator a string", `{"log":{"creator":"me","entries":[]}}`, "log.creator", "expected an object, found a string", 0},
-		{"second entries", `{"log":{"entries":[{}],"entries":[{},{}]}}`, "log.entries", `a second "entries"`, 1},
 		{"second log", `{"log":{"entries":[{}]},"log":{"entries":[{},{}]}}`, "log", `a second "log"`, 1},
 		{"bad _initiator_detail", har(`{"_initiator_detail":"{oops"}`), "log.entries[0]._initiator_detail", "not a JSON initiator", 1},
 	}

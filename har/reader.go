@@ -571,8 +571,10 @@ func (r *Reader) walkLog(first bool) (found bool, err error) {
 			err = r.readPages()
 		case "entries":
 			if r.entSeen {
-				err = r.skipWarn("entries", "a second \"entries\" member; ignored")
-				break
+				// JSON readers keep either the first or the last of
+				// two members with one name, so which requests the
+				// capture holds is ambiguous: an error, not a guess.
+				return false, r.fail(s.mark().err("a second \"entries\" member in log: JSON readers disagree on which one counts; keep one"), "entries")
 			}
 			if err := r.openRequired("entries", "log.entries", '[', "an array"); err != nil {
 				return false, err
