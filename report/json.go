@@ -69,6 +69,9 @@ type JSONFile struct {
 	// Notes say what the capture as a whole cannot show (its exporter
 	// drops blocked requests or preflights); empty when nothing.
 	Notes []string `json:"notes"`
+	// Warnings are the reader's complaints that did not stop it: entries
+	// skipped, fields of the wrong type ignored, more not shown.
+	Warnings []string `json:"warnings"`
 	// Groups fold the findings that need the same fix: one per distinct
 	// problem, errors first, then by requests. Those below --severity are
 	// left out.
@@ -236,6 +239,10 @@ func jsonReport(vs []fileView, c cleaner, opt Options) JSONReport {
 		if r.Err != nil {
 			e := c.errText(r.Err)
 			jf.Error = &e
+		}
+		jf.Warnings = make([]string, 0, len(r.ReadWarnings))
+		for _, w := range r.ReadWarnings {
+			jf.Warnings = append(jf.Warnings, c.errText(w))
 		}
 		for _, g := range v.groups {
 			t.Findings += g.Findings

@@ -347,6 +347,13 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}},
 			})
 		}
+		for _, w := range v.res.ReadWarnings {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+				Level:     "warning",
+				Message:   sarifText{Text: c.errText(w)},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}}},
+			})
+		}
 		for _, g := range v.groups {
 			idx, ok := index[g.Rule.ID]
 			if !ok {
