@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -24,9 +25,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/report"
 	"golang.org/x/term"
 )
@@ -113,6 +116,7 @@ type options struct {
 	baseline        string
 	writeBaseline   string
 	filter          *filterSettings // --ignore by host or URL, --baseline (cmd_baseline.go)
+	output          string
 }
 
 type multi []string
@@ -138,7 +142,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var o options
 	fset := flag.NewFlagSet("harcors", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	// The flag package would echo a bad flag raw, and print the whole
+	// help after it: run says what is wrong itself.
+	fset.SetOutput(io.Discard)
+	fset.Usage = func() {}
 	fset.StringVar(&o.format, "format", "table", "output `format`: table, markdown, json, sarif or html")
 	fset.BoolVar(&o.each, "each", false, "list every finding on a row of its own, instead of one row per problem (table and markdown)")
 	fset.IntVar(&o.width, "width", 0, "fit the table in `N` columns (default: the terminal's width, else $COLUMNS, else 80)")
@@ -156,17 +163,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.StringVar(&o.color, "color", "auto", "colour the table: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fset.IntVar(&o.jobs, "jobs", runtime.GOMAXPROCS(0), "read this many files at once")
 	fset.StringVar(&o.maxDecompressed, "max-decompressed", "4GiB", "refuse gzip input that expands past this `size` (e.g. 512MiB, 8GiB)")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fset.PrintDefaults()
-		fmt.Fprint(stderr, usageTail)
-	}
+	fset.StringVar(&o.output, "o", "", "write the report to `FILE` instead of standard output")
 
 	paths, err := parseInterleaved(fset, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fset.SetOutput(stdout)
+			fset.PrintDefaults()
+			fmt.Fprint(stdout, usageTail)
 			return exitOK
 		}
+		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(err.Error()))
+		if name := suggestFlag(fset, err); name != "" {
+			fmt.Fprintf(stderr, "harcors: did you mean --%s?\n", name)
+		}
+		fmt.Fprintln(stderr, "harcors: harcors --help lists the flags")
 		return exitTrouble
 	}
 	switch {
@@ -191,42 +203,215 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
-	ropt, aopt, sopt, failOn, err := o.settings(stdout)
+	toFile := o.output != "" && o.output != "-"
+	var term io.Writer = stdout // what colour and width are decided for
+	if toFile {
+		term = io.Discard
+	}
+	ropt, aopt, sopt, failOn, err := o.settings(term)
 	if err != nil {
-		fmt.Fprintf(stderr, "harcors: %v\n", err)
+		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(err.Error()))
 		return exitTrouble
 	}
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "harcors: no input: name a HAR file, a directory or - for standard input (harcors --help)")
 		return exitTrouble
 	}
+	out := stdout
+	var outFile *os.File
+	if toFile {
+		if outFile, err = os.Create(o.output); err != nil {
+			fmt.Fprintf(stderr, "harcors: -o: %s\n", escapeControl(err.Error()))
+			return exitTrouble
+		}
+		defer outFile.Close()
+		out = outFile
+	}
 
-	rw, err := report.NewWriter(stdout, sopt)
+	rw, err := report.NewWriter(out, sopt)
 	if err != nil {
 		fmt.Fprintf(stderr, "harcors: %v\n", err)
 		return exitTrouble
 	}
+	// Messages on stderr quote file names and the HAR: secrets are hidden
+	// as in the report, and control characters escaped.
+	red := redact.Redactor{Show: o.showSecrets}
+	say := func(format string, args ...any) {
+		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(red.Text(fmt.Sprintf(format, args...))))
+	}
+	// Documents for people leave out a file that could not be read at
+	// all: its error goes to stderr alone, so that a report on stdout
+	// holds reports only. JSON and SARIF keep it, in fields of their own.
+	structured := sopt.Format == report.JSON || sopt.Format == report.SARIF
 	code := exitOK
+	var hidden []string                                 // problems at or above --fail-on, below --severity
+	hiddenCount, hiddenProblems, hiddenNamed := 0, 0, 0 // findings; problems; problems named
 	var werr error
 	scan(discover(paths), stdin, stderr, aopt, ropt, o.jobs, func(r *analyze.Result) {
 		if r.Err != nil {
 			code = exitTrouble
+			say("%s", r.Err)
 		}
-		if code == exitOK && failOn != nil && r.Count(*failOn) > 0 {
-			code = exitFindings
+		for _, w := range r.ReadWarnings {
+			say("warning: %s", w)
 		}
-		if werr == nil {
+		if failOn != nil && r.Count(*failOn) > 0 {
+			if code == exitOK {
+				code = exitFindings
+			}
+			var names []string
+			for _, g := range r.Groups {
+				if g.Severity >= *failOn && g.Severity < sopt.MinSeverity {
+					hiddenCount += g.Findings
+					hiddenProblems++
+					if hiddenNamed < maxHiddenNamed {
+						hiddenNamed++
+						names = append(names, fmt.Sprintf("%s %s on %s", g.Severity, g.Rule.ID, entryList(g.Entries, g.Requests)))
+					}
+				}
+			}
+			if len(names) > 0 {
+				hidden = append(hidden, r.File+": "+strings.Join(names, ", "))
+			}
+		}
+		if werr == nil && (structured || r.Err == nil || r.Entries > 0) {
 			werr = rw.Add(r)
 		}
 	})
 	if werr == nil {
 		werr = rw.Close()
 	}
+	if werr == nil && outFile != nil {
+		werr = outFile.Close()
+	}
 	if werr != nil {
-		fmt.Fprintf(stderr, "harcors: %v\n", werr)
+		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(werr.Error()))
 		return exitTrouble
 	}
+	if code == exitFindings && hiddenCount > 0 {
+		// The exit status must not contradict what was shown: name what
+		// --fail-on counted that --severity hid.
+		say("exit status 1 for %d finding(s) at or above --fail-on %s that --severity %s does not show: %s%s",
+			hiddenCount, *failOn, sopt.MinSeverity, strings.Join(hidden, "; "), more(hiddenProblems-hiddenNamed))
+	}
 	return o.filter.finish(&o, code, stderr)
+}
+
+// maxHiddenNamed bounds the problems named on stderr when --severity hides
+// what made the exit status 1.
+const maxHiddenNamed = 10
+
+func more(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d more problems", n)
+}
+
+// entryList names a group's first entries: "#0, #2", "#0, #2 and 5 more".
+func entryList(entries []int, requests int) string {
+	parts := make([]string, len(entries))
+	for i, e := range entries {
+		parts[i] = "#" + strconv.Itoa(e)
+	}
+	s := "entry " + strings.Join(parts, ", ")
+	if len(entries) > 1 {
+		s = "entries " + strings.Join(parts, ", ")
+	}
+	if n := requests - len(entries); n > 0 {
+		s += fmt.Sprintf(" and %d more", n)
+	}
+	return s
+}
+
+// escapeControl makes text safe for a terminal: control characters (an
+// escape sequence in a file name could set the clipboard or the window
+// title), C1 controls, bidirectional overrides and invalid UTF-8 are
+// written as Go escapes.
+func escapeControl(s string) string {
+	clean := true
+	for _, r := range s {
+		if needsEscape(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
+				fmt.Fprintf(&b, "\\x%02x", s[i])
+			} else {
+				b.WriteRune(r)
+			}
+		case needsEscape(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
+}
+
+// suggestFlag returns the defined flag nearest to the unknown one err
+// names, when it is near enough to be a slip: "did you mean --format?".
+func suggestFlag(fset *flag.FlagSet, err error) string {
+	const prefix = "flag provided but not defined: -"
+	msg := err.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		return ""
+	}
+	name := strings.TrimLeft(strings.TrimPrefix(msg, prefix), "-")
+	best, bestD := "", 3
+	fset.VisitAll(func(f *flag.Flag) {
+		if len(f.Name) < 2 {
+			return
+		}
+		d := editDistance(strings.ToLower(name), f.Name)
+		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
+			d = min(d, 1)
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Damerau-Levenshtein distance (adjacent
+// transpositions count one), on bytes.
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 // parseInterleaved lets flags come after paths too (harcors x.har --all),
@@ -709,8 +894,54 @@ func versionString() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
 	}
-	return "devel"
+	return buildVersion(bi)
 }
+
+// buildVersion is the module version of a go install, else what Go
+// recorded of the source a build came from ("devel 8d34b9ed757f
+// 2026-12-04", "+changes" when the work tree had uncommitted changes):
+// from the vcs settings, or from the pseudo-version Go makes of them.
+func buildVersion(bi *debug.BuildInfo) string {
+	v := bi.Main.Version
+	pseudo := pseudoVersion.FindStringSubmatch(v)
+	if v != "" && v != "(devel)" && pseudo == nil {
+		return v
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	var t time.Time
+	if rev != "" {
+		t, _ = time.Parse(time.RFC3339, at)
+	} else if pseudo != nil {
+		rev, modified = pseudo[2], pseudo[3] != ""
+		t, _ = time.Parse("20060102150405", pseudo[1])
+	} else {
+		return "devel"
+	}
+	out := "devel " + rev[:min(12, len(rev))]
+	if !t.IsZero() {
+		out += " " + t.UTC().Format("2006-01-02")
+	}
+	if modified {
+		out += " +changes"
+	}
+	return out
+}
+
+// pseudoVersion matches the version Go gives a build from a commit that no
+// tag names (v0.0.0-20261204234707-8d34b9ed757f): its time and commit.
+var pseudoVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-(?:[0-9A-Za-z.-]*\.)?([0-9]{14})-([0-9a-f]{12})(\+dirty)?$`)

@@ -58,9 +58,12 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestHelpTeaches(t *testing.T) {
-	_, _, stderr := runCLI(t, "", "--help")
+	code, stdout, _ := runCLI(t, "", "--help")
+	if code != exitOK {
+		t.Errorf("--help: exit %d", code)
+	}
 	for _, want := range []string{"Usage:", "Examples:", "--format", "--fail-on", "Exit status:", "NO_COLOR", "--explain"} {
-		if !strings.Contains(stderr, want) {
+		if !strings.Contains(stdout, want) {
 			t.Errorf("--help lacks %q", want)
 		}
 	}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+// TestStreamsKeptApart: reports on stdout; errors, warnings and what made
+// the exit status on stderr.
+func TestStreamsKeptApart(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "testdata/no-such.har")
+	if code != exitTrouble || stdout != "" || !strings.Contains(stderr, "harcors: stat testdata/no-such.har: no such file") {
+		t.Errorf("missing file: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// JSON and SARIF keep the error in the document too.
+	_, stdout, _ = runCLI(t, "", "--format", "json", "testdata/no-such.har")
+	if !strings.Contains(stdout, `"error": "stat testdata/no-such.har`) {
+		t.Errorf("json lost the error:\n%s", stdout)
+	}
+
+	// A skipped entry and a field of the wrong type: warnings, in JSON
+	// and SARIF as on stderr.
+	data, err := os.ReadFile(blockedHAR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), `"entries": [`, `"entries": [null, `, 1)
+	if s == string(data) {
+		t.Fatal("fixture layout changed")
+	}
+	path := filepath.Join(t.TempDir(), "skipped.har")
+	os.WriteFile(path, []byte(s), 0o644)
+	_, stdout, stderr = runCLI(t, "", "--format", "json", path)
+	var doc struct{ Files []struct{ Warnings []string } }
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	const skipped = "expected an entry object, found null; skipped"
+	if len(doc.Files) != 1 || len(doc.Files[0].Warnings) != 1 || !strings.Contains(doc.Files[0].Warnings[0], skipped) {
+		t.Errorf("json warnings: %+v", doc.Files)
+	}
+	if !strings.Contains(stderr, "harcors: warning: "+path) || !strings.Contains(stderr, skipped) {
+		t.Errorf("stderr does not carry the warning: %q", stderr)
+	}
+	_, stdout, _ = runCLI(t, "", "--format", "sarif", path)
+	if !strings.Contains(stdout, `"level": "warning"`) || !strings.Contains(stdout, skipped) {
+		t.Errorf("sarif lacks the warning notification:\n%.3000s", stdout)
+	}
+
+	// Two "entries" members: an error, exit 2.
+	two := strings.Replace(string(data), `"entries": [`, `"entries": [], "entries": [`, 1)
+	os.WriteFile(path, []byte(two), 0o644)
+	code, _, stderr = runCLI(t, "", path)
+	if code != exitTrouble || !strings.Contains(stderr, `a second "entries" member`) {
+		t.Errorf("two entries members: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestExitNamesHiddenFindings: --fail-on info with --severity error exits 1
+// for findings the report does not show; stderr names them.
+func TestExitNamesHiddenFindings(t *testing.T) {
+	const warnOnly = "testdata/hars/chromium/go--max-age-acah-star-authorization.har"
+	code, stdout, stderr := runCLI(t, "", "--fail-on", "info", "--severity", "error", warnOnly)
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(stdout, "CORS-P18") {
+		t.Fatalf("--severity error shows a warning:\n%s", stdout)
+	}
+	for _, want := range []string{"exit status 1 for 3 finding(s) at or above --fail-on info that --severity error does not show", warnOnly + ": warning CORS-P18 on entries #0, #2, info CORS-P21 on entry #2"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q: %s", want, stderr)
+		}
+	}
+	// Nothing to say when the report shows them.
+	if _, _, stderr := runCLI(t, "", "--fail-on", "warning", warnOnly); strings.Contains(stderr, "exit status") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}
+
+// TestBadFlags: a slip gets a suggestion and no help dump; a flag name is
+// echoed with its control characters escaped.
+func TestBadFlags(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "--formt", "json", blockedHAR)
+	if code != exitTrouble || stdout != "" || !strings.Contains(stderr, "did you mean --format?") || strings.Contains(stderr, "Examples:") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, c := range []struct{ flag, suggest string }{{"--fail-no", "fail-on"}, {"--severty", "severity"}, {"--jbos", "jobs"}, {"--show-secret", "show-secrets"}, {"--zzzzzz", ""}} {
+		_, _, stderr := runCLI(t, "", c.flag, blockedHAR)
+		if got := strings.Contains(stderr, "did you mean --"+c.suggest+"?"); c.suggest != "" && !got || c.suggest == "" && strings.Contains(stderr, "did you mean") {
+			t.Errorf("%s: stderr %q, want a suggestion of %q", c.flag, stderr, c.suggest)
+		}
+	}
+	// A file named like this, reached by `harcors *`, is taken for a
+	// flag: OSC 52 would set the terminal's clipboard.
+	_, _, stderr = runCLI(t, "", "-\x1b]52;c;aGVsbG8\x07\u202e", blockedHAR)
+	if strings.ContainsAny(stderr, "\x1b\x07\u202e") || !strings.Contains(stderr, `\x1b]52;c;aGVsbG8\a\u202e`) {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestOutputFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, _ := runCLI(t, "", "-o", path, "--format", "json", blockedHAR)
+	data, err := os.ReadFile(path)
+	if code != exitFindings || stdout != "" || err != nil || !json.Valid(data) || !strings.Contains(string(data), "CORS-P01") {
+		t.Errorf("exit %d, stdout %q, file: %v %.200s", code, stdout, err, data)
+	}
+	if code, _, stderr := runCLI(t, "", "-o", filepath.Join(path, "x"), blockedHAR); code != exitTrouble || !strings.Contains(stderr, "-o:") {
+		t.Errorf("unwritable -o: exit %d, %s", code, stderr)
+	}
+}
+
+func TestBuildVersion(t *testing.T) {
+	vcs := func(rev, at, modified string) []debug.BuildSetting {
+		return []debug.BuildSetting{{Key: "vcs.revision", Value: rev}, {Key: "vcs.time", Value: at}, {Key: "vcs.modified", Value: modified}}
+	}
+	for _, c := range []struct {
+		bi   debug.BuildInfo
+		want string
+	}{
+		{debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, "v1.4.0"},
+		{debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "devel"},
+		{debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("8d34b9ed757f0d3dcedefd4076a2d02a74ca5ef3", "2026-12-04T23:47:07Z", "false")}, "devel 8d34b9ed757f 2026-12-04"},
+		{debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261204234707-8d34b9ed757f+dirty"}}, "devel 8d34b9ed757f 2026-12-04 +changes"},
+		{debug.BuildInfo{Main: debug.Module{Version: "v1.4.1-0.20261204234707-8d34b9ed757f"}, Settings: vcs("8d34b9ed757f0d3dcedefd4076a2d02a74ca5ef3", "2026-12-04T23:47:07Z", "true")}, "devel 8d34b9ed757f 2026-12-04 +changes"},
+	} {
+		if got := buildVersion(&c.bi); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.bi.Main, got, c.want)
+		}
+	}
+}
