@@ -117,6 +117,7 @@ type options struct {
 	writeBaseline   string
 	filter          *filterSettings // --ignore by host or URL, --baseline (cmd_baseline.go)
 	output          string
+	console         string
 }
 
 type multi []string
@@ -155,6 +156,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.StringVar(&o.stack, "stack", "", "write causes and fixes for server stack `NAME` (express, django, flask, go, rs/cors, gin, nginx, apache, vite, webpack, next, laravel) when harcors does not recognise it")
 	fset.Var(&o.ignore, "ignore", "drop findings of `RULE`, or of a host (api.example.com, *.example.com) or URL pattern (https://api.example.com/v1/*) (repeatable, or comma-separated)")
 	fset.StringVar(&o.baseline, "baseline", "", "accept the findings listed in `FILE` (written by --write-baseline): only new ones are shown and fail")
+	fset.StringVar(&o.console, "console", "", "match the browser console log saved in `FILE` to the findings: which it confirms or contradicts")
 	fset.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `FILE`, for --baseline; the exit status then ignores findings")
 	fset.BoolVar(&o.showSecrets, "show-secrets", false, "do not redact cookies, Authorization, API keys and tokens")
 	fset.StringVar(&o.explain, "explain", "", "print the documentation of rule `ID` and exit")
@@ -243,6 +245,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// all: its error goes to stderr alone, so that a report on stdout
 	// holds reports only. JSON and SARIF keep it, in fields of their own.
 	structured := sopt.Format == report.JSON || sopt.Format == report.SARIF
+	var console *consoleLog
+	if o.console != "" {
+		if console, err = readConsole(o.console); err != nil {
+			fmt.Fprintf(stderr, "harcors: --console: %v\n", err)
+			return exitTrouble
+		}
+	}
 	code := exitOK
 	var hidden []string                                 // problems at or above --fail-on, below --severity
 	hiddenCount, hiddenProblems, hiddenNamed := 0, 0, 0 // findings; problems; problems named
@@ -274,6 +283,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				hidden = append(hidden, r.File+": "+strings.Join(names, ", "))
 			}
 		}
+		console.annotate(r)
 		if werr == nil && (structured || r.Err == nil || r.Entries > 0) {
 			werr = rw.Add(r)
 		}
@@ -294,6 +304,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		say("exit status 1 for %d finding(s) at or above --fail-on %s that --severity %s does not show: %s%s",
 			hiddenCount, *failOn, sopt.MinSeverity, strings.Join(hidden, "; "), more(hiddenProblems-hiddenNamed))
 	}
+	console.summary(stderr)
 	return o.filter.finish(&o, code, stderr)
 }
 

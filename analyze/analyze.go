@@ -97,6 +97,11 @@ type Finding struct {
 	// the capture does not hold (preflight cache, Playwright, a capture
 	// started late).
 	PreflightCaptured bool
+	// Console is what a console log given with the capture (--console)
+	// says of the finding: "confirmed" when the browser printed this
+	// error for the request, "contradicted: ..." when it printed
+	// another; "" without a console log or a line about the request.
+	Console string
 
 	// Request and PreflightEntry are the entries the finding is about (nil
 	// when absent), for renderers that show headers.

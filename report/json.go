@@ -148,6 +148,9 @@ type JSONFinding struct {
 	// Origin, Access-Control-Request-Method and -Headers; no cookies or
 	// credentials; the URL redacted), to check a fix without a browser.
 	Replay string `json:"replay"`
+	// Console is what the console log given with --console says of the
+	// finding: "confirmed", "contradicted: ...", or "".
+	Console string `json:"console"`
 }
 
 // JSONGroup is a set of findings that need the same fix: same rule, same
@@ -290,6 +293,7 @@ func jsonFinding(f *analyze.Finding, c cleaner) JSONFinding {
 		Credentials: string(f.Credentials), CredentialsBasis: c.text(f.CredentialsBasis),
 		PreflightCaptured: f.PreflightCaptured,
 		Count:             max(f.Count, 1), Group: f.Group,
+		Replay: replayCommand(f, c), Console: c.text(f.Console),
 	}
 }
 

@@ -556,6 +556,9 @@ func mdConsole(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 	if f == nil {
 		return
 	}
+	if f.Console != "" {
+		fmt.Fprintf(buf, "**Your console log:** %s\n\n", mdEscape(c.text(f.Console)))
+	}
 	if f.Message == "" && f.FirefoxMessage == "" {
 		buf.WriteString("The browser logs no CORS error for this; it does not block the request.\n\n")
 		return

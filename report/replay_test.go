@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/harcors/harcors/analyze"
 )
 
 // TestReplay: for every browser-recorded finding with a captured preflight,
@@ -64,5 +66,14 @@ func TestReplayRedacts(t *testing.T) {
 		if strings.Contains(r, "SECRET_") {
 			t.Errorf("replay keeps a secret: %s", r)
 		}
+	}
+}
+
+// TestReplayInJSON: the JSON findings carry the replay line.
+func TestReplayInJSON(t *testing.T) {
+	res := analyzeAs(t, "../testdata/hars/chromium/go--header-authorization-not-allowed.har", "x.har")
+	out := mustRender(t, []*analyze.Result{res}, Options{Format: JSON})
+	if !strings.Contains(out, `"replay": "curl -i -X OPTIONS 'http://127.0.0.1:8801/header-authorization-not-allowed' -H 'Origin: http://localhost:8800'`) {
+		t.Errorf("no replay line in the JSON finding:\n%s", out)
 	}
 }

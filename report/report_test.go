@@ -406,7 +406,7 @@ var (
 		"server", "patterns", "morePatterns", "methods", "origins", "requests", "findings", "entries"}
 	contractFinding = []string{"file", "entry", "preflight", "line", "url", "method", "origin", "rule", "title", "severity",
 		"chromium", "firefox", "message", "firefoxMessage", "value", "status", "cause", "fix", "stack",
-		"credentials", "credentialsBasis", "preflightCaptured", "count", "group", "replay"}
+		"credentials", "credentialsBasis", "preflightCaptured", "count", "group", "replay", "console"}
 	contractRequest = []string{"entry", "preflight", "line", "url", "method", "origin", "status", "verdict", "rule", "preflightMs"}
 )
 
