@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,22 +31,13 @@ Flags:
 
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("harcors diff", flag.ContinueOnError)
-	fset.SetOutput(stderr)
 	format := fset.String("format", "table", "output `format`: table, markdown or json")
 	failOn := fset.String("fail-on", "error", "exit 1 when a problem still failing or new is of this `severity` or higher: error, warning, info or never")
 	severity := fset.String("severity", "warning", "compare findings of this `severity` or higher")
 	show := fset.Bool("show-secrets", false, "do not redact tokens in URLs")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, diffUsage)
-		fset.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 nothing at or above --fail-on still fails or is new; 1 something does; 2 usage error or unreadable input.\n")
-	}
-	paths, err := parseInterleaved(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitTrouble
+	paths, code, done := parseSub(fset, args, diffUsage, "\nExit status: 0 nothing at or above --fail-on still fails or is new; 1 something does; 2 usage error or unreadable input.\n", stdout, stderr)
+	if done {
+		return code
 	}
 	if len(paths) != 2 {
 		fmt.Fprintln(stderr, "harcors diff: name two captures, BEFORE and AFTER (harcors diff --help)")

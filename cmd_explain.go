@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -74,20 +73,11 @@ type jsonMessage struct {
 
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("harcors explain", flag.ContinueOnError)
-	fset.SetOutput(stderr)
 	format := fset.String("format", "table", "output `format`: table, markdown or json")
 	show := fset.Bool("show-secrets", false, "do not redact tokens in the URLs of the messages")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, explainUsage)
-		fset.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 at least one CORS message explained; 2 usage error, or no CORS message in the input.\n")
-	}
-	msgs, err := parseInterleaved(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitTrouble
+	msgs, code, done := parseSub(fset, args, explainUsage, "\nExit status: 0 at least one CORS message explained; 2 usage error, or no CORS message in the input.\n", stdout, stderr)
+	if done {
+		return code
 	}
 	switch *format {
 	case "table", "markdown", "json":

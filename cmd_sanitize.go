@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,21 +36,12 @@ Flags:
 
 func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("harcors sanitize", flag.ContinueOnError)
-	fset.SetOutput(stderr)
 	out := fset.String("o", "", "write the sanitized HAR to `file` instead of standard output")
 	keep := fset.Bool("keep-bodies", false, "keep every response body and WebSocket message (redacted)")
 	maxDec := fset.String("max-decompressed", "4GiB", "refuse gzip input that expands past this `size`")
-	fset.Usage = func() {
-		fmt.Fprint(stderr, sanitizeUsage)
-		fset.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 written; 2 usage error or unreadable input (nothing is written to -o then).\n")
-	}
-	paths, err := parseInterleaved(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitTrouble
+	paths, code, done := parseSub(fset, args, sanitizeUsage, "\nExit status: 0 written; 2 usage error or unreadable input (nothing is written to -o then).\n", stdout, stderr)
+	if done {
+		return code
 	}
 	if len(paths) != 1 {
 		fmt.Fprintln(stderr, "harcors sanitize: name one HAR file, or - for standard input (harcors sanitize --help)")
