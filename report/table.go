@@ -176,25 +176,29 @@ func entryCell(entry, line, preflight int, wide bool) cell {
 	return cell{text: s}
 }
 
-func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Options, w int) error {
-	wide := w >= wideFrom
-	var cols []column
+// checkColumns are the columns of a table of findings or of problems:
+// what and where (first, second), then the check, the cause and the fix.
+// From wideFrom columns the origin and the fix get columns of their own.
+func checkColumns(wide bool, first, second column) []column {
 	if wide {
-		cols = []column{
-			{header: "ENTRY", min: 8, weight: 0},
-			{header: "REQUEST", min: 20, weight: 2},
+		return []column{first, second,
 			{header: "ORIGIN", min: 24, weight: 1},
 			{header: "CHECK", min: 18, weight: 2},
 			{header: "CAUSE", min: 20, weight: 4},
 			{header: "FIX", min: 20, weight: 4},
 		}
-	} else {
-		cols = []column{
-			{header: "ENTRY", min: 5, weight: 0},
-			{header: "REQUEST", min: 16, weight: 2},
-			{header: "CHECK", min: 16, weight: 2},
-			{header: "CAUSE AND FIX", min: 20, weight: 5},
-		}
+	}
+	return []column{first, second,
+		{header: "CHECK", min: 16, weight: 2},
+		{header: "CAUSE AND FIX", min: 20, weight: 5},
+	}
+}
+
+func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Options, w int) error {
+	wide := w >= wideFrom
+	cols := checkColumns(wide, column{header: "ENTRY", min: 5}, column{header: "REQUEST", min: 16, weight: 2})
+	if wide {
+		cols[0].min, cols[1].min = 8, 20
 	}
 	// Rows are built in chunks side by side, as they are wrapped and
 	// drawn: redacting and cleaning the text of a finding costs as much
@@ -246,23 +250,9 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 // that failed, and the cause and fix once.
 func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options, w int) error {
 	wide := w >= wideFrom
-	var cols []column
+	cols := checkColumns(wide, column{header: "PROBLEM", min: 14}, column{header: "WHERE", min: 18, weight: 2})
 	if wide {
-		cols = []column{
-			{header: "PROBLEM", min: 14, weight: 0},
-			{header: "WHERE", min: 24, weight: 2},
-			{header: "ORIGIN", min: 24, weight: 1},
-			{header: "CHECK", min: 18, weight: 2},
-			{header: "CAUSE", min: 20, weight: 4},
-			{header: "FIX", min: 20, weight: 4},
-		}
-	} else {
-		cols = []column{
-			{header: "PROBLEM", min: 14, weight: 0},
-			{header: "WHERE", min: 18, weight: 2},
-			{header: "CHECK", min: 16, weight: 2},
-			{header: "CAUSE AND FIX", min: 20, weight: 5},
-		}
+		cols[1].min = 24
 	}
 	rows := make([][]cell, 0, len(gs))
 	for _, g := range gs {
