@@ -26,6 +26,8 @@ var (
 			Apache:  "Header always set Access-Control-Allow-Origin \"{origin}\" in the <Location> or <Directory> that serves {path} (requires mod_headers).",
 			Vite:    "Call the API through server.proxy in vite.config (same origin for the page), or enable CORS on the API itself; Vite's server.cors only covers the dev server's own files.",
 			NextJS:  "Set the header in the route handler's response or in next.config.js headers() for source '{path}'.",
+			Caddy:   "Match the origin exactly as the browser sends it and set the header for it: @cors header Origin \"{origin}\" then header @cors Access-Control-Allow-Origin \"{origin}\" and header @cors Vary Origin (no trailing slash in the matcher).",
+			Rack:    "In the allow block write origins '{origin}' exactly as the browser sends it (no trailing slash, no path) and check that a resource pattern covers {path}; in Rails, config/initializers/cors.rb.",
 		},
 		Ref: "Fetch Standard, CORS check; Chromium cors::CheckAccess",
 	}
@@ -44,6 +46,7 @@ var (
 			Apache:  "Use 'Header always set' instead of 'Header set': the plain form does not apply to error responses; then fix the {status}.",
 			Gin:     "A bare 403 is gin-contrib/cors refusing the Origin: write it in cors.Config.AllowOrigins exactly as the browser sends it, \"{origin}\" (no trailing slash, no path). Otherwise r.Use(cors.New(...)) before every middleware that can abort, so its {status} carries the headers.",
 			FastAPI: "The 500 of an unhandled exception comes from ServerErrorMiddleware, outside CORSMiddleware: wrap the whole app, app = CORSMiddleware(app, allow_origins=['{origin}']), or handle your exception classes with @app.exception_handler so the error response passes through CORSMiddleware; then fix the {status}.",
+			Rack:    "Insert Rack::Cors first (Rails: config.middleware.insert_before 0, Rack::Cors) and render errors inside it (Rails does in production; plain Rack: use Rack::ShowExceptions below Rack::Cors), so the {status} carries the headers; then fix the {status}.",
 		},
 		Ref: "Fetch Standard, CORS check; nginx add_header 'always'",
 	}
@@ -80,6 +83,7 @@ var (
 			Express: "cors() already sets Access-Control-Allow-Origin: remove res.set()/res.header() calls that set it again, and CORS headers added by a proxy in front of the app.",
 			Nginx:   "nginx and the application both add the header: remove the add_header Access-Control-* lines from nginx, or use proxy_hide_header Access-Control-Allow-Origin; to drop the application's copy.",
 			Apache:  "Apache and the application both add the header: use 'Header always unset Access-Control-Allow-Origin' before setting it, or remove one of the two.",
+			Caddy:   "Caddy's header directive and the application behind reverse_proxy both set it: drop the application's copy with header_down -Access-Control-Allow-Origin inside the reverse_proxy block, or remove Caddy's header line.",
 		},
 		Ref: "Fetch Standard, CORS check step 1 (get, combine)",
 	}
@@ -110,6 +114,8 @@ var (
 			Gin:     "cors.Config{AllowOrigins: []string{\"{origin}\"}, AllowCredentials: true} instead of AllowAllOrigins.",
 			Nginx:   "add_header Access-Control-Allow-Origin $http_origin always; only for allowed origins (see a map), plus add_header Access-Control-Allow-Credentials true always; and Vary Origin.",
 			FastAPI: "app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_credentials=True): with ['*'] Starlette echoes the origin only to requests that carry a Cookie header.",
+			Caddy:   "Set the matched origin instead of *: @cors header Origin \"{origin}\" then header @cors Access-Control-Allow-Origin \"{origin}\", header @cors Access-Control-Allow-Credentials true and header @cors Vary Origin.",
+			Rack:    "origins '{origin}' and credentials: true on the resource; rack-cors refuses credentials with origins '*'.",
 		},
 		Ref: "Fetch Standard, CORS check step 2",
 	}
@@ -170,6 +176,7 @@ var (
 			Nginx:   "Answer OPTIONS before auth_request / auth_basic: in the location, if ($request_method = OPTIONS) { ...; return 204; } and auth_basic off for it (or limit_except OPTIONS { auth_basic ...; }).",
 			Apache:  "Wrap the auth directives in <LimitExcept OPTIONS> so preflights are not authenticated.",
 			FastAPI: "Add CORSMiddleware after every @app.middleware('http') and other add_middleware call: the last one added is the outermost, and it must answer the preflight before the auth middleware sees it.",
+			Rack:    "Insert Rack::Cors above the auth middleware (Rails: config.middleware.insert_before 0, Rack::Cors): it answers preflights itself, before authentication runs.",
 		},
 		Ref: "Fetch Standard, CORS-preflight request (credentials mode same-origin)",
 	}
@@ -206,6 +213,7 @@ var (
 			Express: "Let cors answer OPTIONS: app.use(cors(opts)) before the routes, or app.options('{path}', cors(opts)) when cors is applied per route; and list the requested headers and method in allowedHeaders and methods ({header}; {method}).",
 			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. (*default_headers, '{header}')) and the method to CORS_ALLOW_METHODS.",
 			Flask:   "CORS(app, allow_headers=[...], methods=[...]) must include {header} and {method}.",
+			Rack:    "rack-cors answers a preflight it refuses with 200 and no CORS header: allow the method ({method}, as a lower-case symbol) and the headers ({header}) on the resource, e.g. resource '*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options].",
 		},
 		Ref: "Fetch Standard, CORS check on the preflight response",
 	}
@@ -288,6 +296,7 @@ var (
 			Gin:     "cors.Config{AllowHeaders: []string{\"Origin\", \"Content-Type\", \"{header}\"}}.",
 			Nginx:   "add_header Access-Control-Allow-Headers \"Content-Type, {header}\" always;",
 			Apache:  "Header always set Access-Control-Allow-Headers \"Content-Type, {header}\"",
+			Caddy:   "Allow the header on the preflight, header Access-Control-Allow-Headers \"{header}\". file_server answers OPTIONS with the file itself; to answer preflights on their own: @preflight method OPTIONS, header @preflight Access-Control-Allow-Headers \"{header}\", respond @preflight 204.",
 		},
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.5",
 	}

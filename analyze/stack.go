@@ -27,6 +27,8 @@ const (
 	NextJS  Stack = "next"    // Next.js route handlers and next.config.js headers
 	Laravel Stack = "laravel" // PHP: Laravel's HandleCors (fruitcake/php-cors, config/cors.php)
 	FastAPI Stack = "fastapi" // FastAPI / Starlette CORSMiddleware
+	Caddy   Stack = "caddy"   // Caddy 2 (Caddyfile header / reverse_proxy)
+	Rack    Stack = "rack"    // Ruby: Rails or plain Rack with rack-cors
 )
 
 var stackNames = map[Stack]string{
@@ -34,6 +36,7 @@ var stackNames = map[Stack]string{
 	Flask: "Flask (flask-cors)", GoHTTP: "Go net/http", RsCors: "Go rs/cors", Gin: "Go gin (gin-contrib/cors)",
 	Nginx: "nginx", Apache: "Apache httpd", Vite: "Vite dev server", Webpack: "webpack-dev-server",
 	NextJS: "Next.js", Laravel: "PHP / Laravel (config/cors.php)", FastAPI: "FastAPI / Starlette (CORSMiddleware)",
+	Caddy: "Caddy", Rack: "Rails / Rack (rack-cors)",
 }
 
 // Name returns a human name for the stack.
@@ -46,7 +49,7 @@ func (s Stack) Name() string {
 
 // Stacks lists the known stacks, generic last.
 func Stacks() []Stack {
-	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, FastAPI, Generic}
+	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, FastAPI, Caddy, Rack, Generic}
 }
 
 // ParseStack returns the stack named by its ID ("express", "rs/cors",
@@ -97,6 +100,11 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return Laravel
 	case strings.Contains(sl, "werkzeug"):
 		return Flask
+	case h.present(hACMaxAge) && h.present(hACExposeHeaders) && strings.TrimSpace(h.joinedLower(hACExposeHeaders)) == "" ||
+		strings.HasPrefix(sl, "webrick") || strings.HasPrefix(sl, "puma"):
+		// rack-cors sends Max-Age and an empty Access-Control-Expose-Headers
+		// on every response it decorates, actual requests included.
+		return Rack
 	case sl == "uvicorn":
 		// uvicorn's default Server header; FastAPI and Starlette apps are
 		// what it mostly serves.
@@ -112,6 +120,8 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return Nginx
 	case strings.HasPrefix(sl, "apache"):
 		return Apache
+	case sl == "caddy":
+		return Caddy
 	case server == "" && powered == "" && strings.HasPrefix(contentType, "text/plain; charset=utf-8") && h.hasValue(hXContentTypeOptions, "nosniff") && (size == 19 || size == 18 || size == -1):
 		// net/http's NotFound ("404 page not found\n", 19 bytes) and 405
 		// ("Method Not Allowed\n"): text/plain, nosniff, no Server header.

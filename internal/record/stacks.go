@@ -33,6 +33,8 @@ var stacks = []*Stack{
 	{Name: "flask", Port: 8806, Need: needPython("flask", "flask_cors"), Start: startFlask},
 	{Name: "django", Port: 8807, Need: needPython("django", "corsheaders"), Start: startDjango},
 	{Name: "gin", Port: 8810},
+	{Name: "caddy", Port: 8812, Need: needBinary("/usr/bin/caddy", "apt-get install caddy"), Start: startCaddy},
+	{Name: "rack", Port: 8813, Need: needRack, Start: startRack},
 	{Name: "fastapi", Port: 8811, Need: needPython("fastapi", "starlette", "uvicorn"), Start: startFastAPI},
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
 }
