@@ -4,13 +4,14 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // This file unwraps what a HAR comes in: gzip (browsertime and
@@ -56,14 +57,14 @@ const maxZeroPad = 1 << 20
 // multistream mode, and also accepts zero bytes after the last member.
 type gunzip struct {
 	br  *bufio.Reader
-	zr  *gzip.Reader
+	zr  *kgzip.Reader
 	end bool
 }
 
 // newGunzip reads the first member's header from in.
 func newGunzip(in io.Reader) (*gunzip, error) {
 	br := bufio.NewReaderSize(in, 64<<10)
-	zr, err := gzip.NewReader(br)
+	zr, err := kgzip.NewReader(br)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func (g *gunzip) nextMember() error {
 				return err
 			}
 			if c != 0 {
-				return gzip.ErrHeader
+				return kgzip.ErrHeader
 			}
 			if n >= maxZeroPad {
 				return errZeroPad
@@ -120,7 +121,7 @@ func (g *gunzip) nextMember() error {
 	case err != nil && err != io.EOF:
 		return err
 	}
-	return gzip.ErrHeader
+	return kgzip.ErrHeader
 }
 
 // errZeroPad: more zero bytes follow the gzip data than any padding holds.

@@ -3,7 +3,6 @@ package har
 import (
 	"bytes"
 	"compress/flate"
-	"compress/gzip"
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
@@ -12,6 +11,9 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	kflate "github.com/klauspost/compress/flate"
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // Reader reads a HAR file one entry at a time. It holds one read buffer
@@ -678,18 +680,19 @@ func (l *limitReader) Read(p []byte) (int, error) {
 func (r *Reader) readErrMsg(err error) string {
 	var big *errTooBig
 	var corrupt flate.CorruptInputError
+	var kcorrupt kflate.CorruptInputError
 	switch {
 	case errors.As(err, &big):
 		return r.format + " data expands past the " + sizeString(big.limit) + " limit (set a higher limit with --max-decompressed)"
 	case r.format != "" && err == io.ErrUnexpectedEOF:
 		return r.format + " data ends early (the file looks truncated)"
-	case err == gzip.ErrChecksum || err == zlib.ErrChecksum:
+	case err == kgzip.ErrChecksum || err == zlib.ErrChecksum:
 		return r.format + " data is damaged (checksum mismatch)"
-	case err == gzip.ErrHeader || err == zlib.ErrHeader:
+	case err == kgzip.ErrHeader || err == zlib.ErrHeader:
 		return r.format + " data is damaged (invalid header after the first member)"
 	case err == errZeroPad:
 		return r.format + " data is followed by " + err.Error()[:len("more than 1 MiB of zero bytes")]
-	case errors.As(err, &corrupt):
+	case errors.As(err, &corrupt) || errors.As(err, &kcorrupt):
 		return r.format + " data is damaged: " + trimPkg(err)
 	}
 	return "read error: " + err.Error()
