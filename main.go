@@ -869,7 +869,7 @@ func keepFor(f report.Format, each bool) analyze.Keep {
 		return analyze.KeepLight
 	case f == report.Markdown && each:
 		return analyze.KeepAll
-	case f == report.Table, f == report.Markdown, f == report.SARIF:
+	case f == report.Table, f == report.Markdown, f == report.SARIF, f == report.HTML:
 		return analyze.KeepNone
 	}
 	return analyze.KeepAll

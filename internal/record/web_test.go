@@ -757,7 +757,7 @@ func checkDownloads(t *testing.T, tb *tab, files []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs = append(rs, analyze.Reader(filepath.Base(f), bytes.NewReader(data), analyze.Options{}, har.Options{}))
+		rs = append(rs, analyze.Reader(filepath.Base(f), bytes.NewReader(data), analyze.Options{CookieValues: true}, har.Options{}))
 	}
 	for _, dl := range []struct{ button, file string }{{"dl-html", "harcors-cors.html"}, {"dl-json", "harcors-cors.json"}} {
 		if err := tb.eval(`document.getElementById("`+dl.button+`").click()`, nil); err != nil {
@@ -841,6 +841,9 @@ func TestWebPageLarge(t *testing.T) {
 	}()
 	st, took := analyzeInPage(t, tb, []string{path}, 25*time.Minute)
 	close(done)
+	var status string
+	_ = tb.eval(`document.getElementById("status").textContent`, &status)
+	t.Logf("page says: %s", status)
 	fi, _ := os.Stat(path)
 	t.Logf("page: %d MiB in %v (%.1f MiB/s), %d groups, progress shown: %v", fi.Size()>>20, took.Round(time.Millisecond),
 		float64(fi.Size())/(1<<20)/took.Seconds(), len(st.Groups), progressSeen)

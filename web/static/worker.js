@@ -26,6 +26,29 @@ const ready = (async () => {
   go.run(inst.instance);
 })();
 
+// The last files analysed and their options: the JSON, when asked for, is
+// a second reading of the same files.
+let last = null;
+
+// readMs is the time spent in the browser's file reading, reported beside
+// the whole: it tells a slow disk from a slow analysis.
+let readMs = 0;
+
+function inputs(files, onRead) {
+  const reader = new FileReaderSync();
+  return files.map((f) => ({
+    name: f.name,
+    size: f.size,
+    read: (off, len) => {
+      const t = performance.now();
+      const b = new Uint8Array(reader.readAsArrayBuffer(f.slice(off, off + len)));
+      readMs += performance.now() - t;
+      onRead(b.length);
+      return b;
+    },
+  }));
+}
+
 onmessage = async (ev) => {
   const msg = ev.data;
   try {
@@ -35,20 +58,16 @@ onmessage = async (ev) => {
     return;
   }
   if (msg.type === "json") {
-    const out = harcorsJSON();
+    if (!last) return;
+    const out = harcorsJSON(inputs(last.files, () => {}), { severity: "info" });
     if (out instanceof Error) postMessage({ type: "error", message: out.message });
     else postMessage({ type: "json", json: out });
     return;
   }
   if (msg.type !== "analyze") return;
-  const reader = new FileReaderSync();
+  last = { files: msg.files, severity: msg.severity };
   const total = msg.files.reduce((n, f) => n + f.size, 0);
   let done = 0, lastSent = 0;
-  const files = msg.files.map((f) => ({
-    name: f.name,
-    size: f.size,
-    read: (off, len) => new Uint8Array(reader.readAsArrayBuffer(f.slice(off, off + len))),
-  }));
   const progress = (n) => {
     done += n;
     const now = Date.now();
@@ -58,10 +77,13 @@ onmessage = async (ev) => {
     }
   };
   const started = performance.now();
-  const out = harcorsAnalyze(files, { severity: msg.severity, showSecrets: false, progress });
+  readMs = 0;
+  const out = harcorsAnalyze(inputs(msg.files, progress), { severity: msg.severity, showSecrets: false });
   if (out instanceof Error) {
     postMessage({ type: "error", message: out.message });
     return;
   }
-  postMessage({ type: "done", html: out.html, ms: performance.now() - started, bytes: total });
+  // The WebAssembly memory only grows: its size is the analysis's peak.
+  const memMiB = go.mem ? go.mem.buffer.byteLength / 1048576 : 0;
+  postMessage({ type: "done", html: out, ms: performance.now() - started, readMs, memMiB, bytes: total });
 };

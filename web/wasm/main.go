@@ -5,14 +5,16 @@
 // Nothing here touches the network; the files are read slice by slice from
 // the browser's File objects, through a function the worker provides.
 //
-// It sets one global function and waits:
+// It sets two global functions and waits:
 //
-//	harcorsAnalyze(files, options) -> {html, groups}
-//	harcorsJSON() -> the JSON report of the last analysis
+//	harcorsAnalyze(files, options) -> the HTML report
+//	harcorsJSON(files, options) -> the JSON report (a second reading, when
+//	                               the user asks for it)
 //
 // files is an array of {name, size, read(offset, length) -> Uint8Array};
-// options is {severity: "error"|"warning"|"info", showSecrets: bool,
-// progress(bytesRead)}. On failure either returns an Error object instead.
+// options is {severity: "error"|"warning"|"info", showSecrets: bool}; the
+// worker counts progress in its read functions. On failure either returns
+// an Error object instead.
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"syscall/js"
 
 	"github.com/harcors/harcors/analyze"
@@ -39,7 +42,6 @@ type jsFile struct {
 	read     js.Value
 	off      int64
 	size     int64
-	progress js.Value
 }
 
 func (f *jsFile) Read(p []byte) (int, error) {
@@ -56,9 +58,6 @@ func (f *jsFile) Read(p []byte) (int, error) {
 		return 0, fmt.Errorf("reading at byte %d: the browser returned nothing", f.off)
 	}
 	f.off += int64(got)
-	if f.progress.Type() == js.TypeFunction {
-		f.progress.Invoke(float64(got))
-	}
 	return got, nil
 }
 
@@ -67,59 +66,58 @@ func (f *jsFile) Read(p []byte) (int, error) {
 // that progress moves.
 const readBuffer = 4 << 20
 
-var last []*analyze.Result
-var lastOpt report.Options
+// options reads the options object the worker passes.
+func options(v js.Value) report.Options {
+	opt := report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: version}
+	if v.Type() == js.TypeObject {
+		if s := v.Get("severity"); s.Type() == js.TypeString {
+			if sev, err := analyze.ParseSeverity(s.String()); err == nil {
+				opt.MinSeverity = sev
+			}
+		}
+		opt.ShowSecrets = v.Get("showSecrets").Truthy()
+	}
+	return opt
+}
 
-func analyzeJS(_ js.Value, args []js.Value) (ret any) {
+// analyzeFiles reads and analyses each file once, through its read function.
+func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
+	var rs []*analyze.Result
+	for i := 0; i < files.Length(); i++ {
+		fv := files.Index(i)
+		name := fv.Get("name").String()
+		f := &jsFile{read: fv.Get("read"), size: int64(fv.Get("size").Float())}
+		rs = append(rs, analyze.Reader(name, bufio.NewReaderSize(f, readBuffer), aopt, har.Options{}))
+	}
+	return rs
+}
+
+// render runs one report: the analysis options follow the format, as the
+// command's do (the HTML report needs the groups only, the JSON every
+// finding without its entries and every request).
+func render(args []js.Value, format report.Format) (ret any) {
 	defer func() {
 		if p := recover(); p != nil {
 			ret = jsError(fmt.Errorf("internal error: %v", p))
 		}
 	}()
 	if len(args) < 1 || args[0].Type() != js.TypeObject {
-		return jsError(errors.New("harcorsAnalyze(files, options): files missing"))
+		return jsError(errors.New("files missing"))
 	}
-	files, opts := args[0], js.Undefined()
+	opts := js.Undefined()
 	if len(args) > 1 {
 		opts = args[1]
 	}
-	opt := report.Options{Format: report.HTML, MinSeverity: analyze.Warning, Version: version}
-	var progress js.Value
-	if opts.Type() == js.TypeObject {
-		switch s := opts.Get("severity"); {
-		case s.Type() == js.TypeString && s.String() == "info":
-			opt.MinSeverity = analyze.Info
-		case s.Type() == js.TypeString && s.String() == "error":
-			opt.MinSeverity = analyze.Error
-		}
-		opt.ShowSecrets = opts.Get("showSecrets").Truthy()
-		progress = opts.Get("progress")
+	opt := options(opts)
+	aopt := analyze.Options{NoRequests: true, Keep: analyze.KeepNone, CookieValues: !opt.ShowSecrets}
+	if format == report.JSON {
+		opt.MinSeverity = report.DefaultMinSeverity(report.JSON)
+		aopt.NoRequests, aopt.Keep = false, analyze.KeepLight
 	}
-	last = nil
-	for i := 0; i < files.Length(); i++ {
-		fv := files.Index(i)
-		name := fv.Get("name").String()
-		f := &jsFile{read: fv.Get("read"), size: int64(fv.Get("size").Float()), progress: progress}
-		last = append(last, analyze.Reader(name, bufio.NewReaderSize(f, readBuffer), analyze.Options{}, har.Options{}))
-	}
-	lastOpt = opt
+	opt.Format = format
+	rs := analyzeFiles(args[0], aopt)
 	var buf bytes.Buffer
-	if err := report.Render(&buf, last, opt); err != nil {
-		return jsError(err)
-	}
-	out := js.Global().Get("Object").New()
-	out.Set("html", buf.String())
-	return out
-}
-
-// jsonJS renders the last analysis as JSON, when the user asks for it: most
-// never do, and the JSON of a large capture lists every request.
-func jsonJS(js.Value, []js.Value) any {
-	opt := lastOpt
-	opt.Format = report.JSON
-	opt.MinSeverity = report.DefaultMinSeverity(report.JSON)
-	var buf bytes.Buffer
-	if err := report.Render(&buf, last, opt); err != nil {
+	if err := report.Render(&buf, rs, opt); err != nil {
 		return jsError(err)
 	}
 	return buf.String()
@@ -130,7 +128,11 @@ func jsError(err error) js.Value {
 }
 
 func main() {
-	js.Global().Set("harcorsAnalyze", js.FuncOf(analyzeJS))
-	js.Global().Set("harcorsJSON", js.FuncOf(jsonJS))
+	// The collector runs on the one thread there is, between the reads: a
+	// streamed analysis keeps a small live heap, so at the default GOGC
+	// it would run every few MiB allocated.
+	debug.SetGCPercent(400)
+	js.Global().Set("harcorsAnalyze", js.FuncOf(func(_ js.Value, args []js.Value) any { return render(args, report.HTML) }))
+	js.Global().Set("harcorsJSON", js.FuncOf(func(_ js.Value, args []js.Value) any { return render(args, report.JSON) }))
 	select {}
 }
