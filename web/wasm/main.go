@@ -39,9 +39,9 @@ var version = "devel"
 // into the WebAssembly memory, so a capture larger than that memory can
 // still be read.
 type jsFile struct {
-	read     js.Value
-	off      int64
-	size     int64
+	read js.Value
+	off  int64
+	size int64
 }
 
 func (f *jsFile) Read(p []byte) (int, error) {
