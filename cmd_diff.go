@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
-	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/batch"
 	"github.com/harcors/harcors/internal/diff"
 	"github.com/harcors/harcors/internal/redact"
 )
@@ -66,7 +66,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	trouble := false
 	read := func(path string) []*analyze.Result {
 		var rs []*analyze.Result
-		scan(discover([]string{path}), stdin, stderr, analyze.Options{}, har.Options{}, runtime.GOMAXPROCS(0), func(r *analyze.Result) {
+		batch.Run(batch.Discover([]string{path}), batch.Options{Jobs: runtime.GOMAXPROCS(0), Stdin: stdin, Progress: stderr}, func(r *analyze.Result) {
 			if r.Err != nil {
 				fmt.Fprintf(stderr, "harcors diff: %v\n", r.Err)
 				trouble = true

@@ -13,22 +13,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/batch"
 	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/report"
 	"golang.org/x/term"
@@ -256,7 +252,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var hidden []string                                 // problems at or above --fail-on, below --severity
 	hiddenCount, hiddenProblems, hiddenNamed := 0, 0, 0 // findings; problems; problems named
 	var werr error
-	scan(discover(paths), stdin, stderr, aopt, ropt, o.jobs, func(r *analyze.Result) {
+	batch.Run(batch.Discover(paths), batch.Options{Jobs: o.jobs, Stdin: stdin, Progress: stderr, Analyze: aopt, Read: ropt}, func(r *analyze.Result) {
 		if r.Err != nil {
 			code = exitTrouble
 			say("%s", r.Err)
@@ -564,296 +560,6 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (examples: 512MiB, 4GiB)", s)
 	}
 	return n * mult, nil
-}
-
-// input is one thing to read: a file, standard input, or a path that could
-// not be listed (err).
-type input struct {
-	path string
-	err  error
-}
-
-// discover expands the command-line paths into inputs, in order: each path
-// in the order given, a directory's files in lexical path order. Nothing is
-// dropped silently: a path that cannot be listed becomes an input with an
-// error.
-func discover(paths []string) []input {
-	var out []input
-	seen := map[string]bool{}
-	add := func(in input) {
-		if in.err == nil && in.path != "-" {
-			if seen[in.path] {
-				return
-			}
-			seen[in.path] = true
-		}
-		out = append(out, in)
-	}
-	stdinSeen := false
-	for _, p := range paths {
-		if p == "-" {
-			if stdinSeen {
-				// Both would read the same stream.
-				add(input{path: "-", err: errors.New("standard input named more than once")})
-				continue
-			}
-			stdinSeen = true
-			add(input{path: "-"})
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			// Not a file: maybe a glob the shell did not expand (Windows,
-			// or quoted on purpose), where ** matches any number of
-			// directories.
-			if matches, gerr := glob(p); gerr == nil && len(matches) > 0 && strings.ContainsAny(p, "*?[") {
-				sort.Strings(matches)
-				for _, m := range matches {
-					for _, in := range discover([]string{m}) {
-						add(in)
-					}
-				}
-				continue
-			}
-			add(input{path: p, err: err})
-			continue
-		}
-		if !fi.IsDir() {
-			// Named explicitly: read it whatever it is (a FIFO from <(...)
-			// included).
-			add(input{path: p})
-			continue
-		}
-		before := len(out)
-		root := p
-		if li, err := os.Lstat(p); err == nil && li.Mode()&os.ModeSymlink != 0 {
-			// A link to a directory, named without a trailing slash:
-			// WalkDir would report the link itself and not enter it.
-			root = p + string(filepath.Separator)
-		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				add(input{path: path, err: err})
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() || !isHARName(d.Name()) {
-				return nil
-			}
-			// Only regular files (or links to them) inside directories:
-			// opening a FIFO or a device found by a walk would hang or read
-			// forever. WalkDir does not follow links to directories, so a
-			// link loop cannot trap it.
-			info, err := os.Stat(path)
-			switch {
-			case err != nil:
-				add(input{path: path, err: err})
-			case !info.Mode().IsRegular():
-				add(input{path: path, err: fmt.Errorf("not a regular file (%s); name it explicitly to read it", info.Mode().Type())})
-			default:
-				add(input{path: path})
-			}
-			return nil
-		})
-		if err != nil {
-			add(input{path: p, err: err})
-		}
-		if len(out) == before {
-			// A folder scanned in CI that holds no HAR (captures saved as
-			// .json, a wrong path) must not pass silently.
-			add(input{path: p, err: errors.New("no *.har or *.har.gz files in this directory")})
-		}
-	}
-	return out
-}
-
-// glob is filepath.Glob where a path element "**" also matches any number
-// of directories, none included ('caps/**/*.har' finds caps/a.har and
-// caps/x/y/a.har). Links to directories are not followed below the fixed
-// part of the pattern.
-func glob(pattern string) ([]string, error) {
-	if !strings.Contains(pattern, "**") {
-		return filepath.Glob(pattern)
-	}
-	sep := string(filepath.Separator)
-	parts := strings.Split(filepath.Clean(pattern), sep)
-	// The walk starts at the longest leading run of parts without magic.
-	fixed := 0
-	for fixed < len(parts) && !strings.ContainsAny(parts[fixed], "*?[") {
-		fixed++
-	}
-	root := strings.Join(parts[:fixed], sep)
-	switch {
-	case root == "" && filepath.IsAbs(pattern):
-		root = sep
-	case root == "":
-		root = "."
-	}
-	rest := parts[fixed:]
-	for _, part := range rest {
-		if _, err := filepath.Match(part, ""); err != nil {
-			return nil, err
-		}
-	}
-	var matches []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == root {
-			return nil
-		}
-		rel, rerr := filepath.Rel(root, path)
-		if rerr != nil {
-			return nil
-		}
-		if matchParts(rest, strings.Split(rel, sep)) {
-			matches = append(matches, path)
-		}
-		return nil
-	})
-	return matches, err
-}
-
-// matchParts matches path elements against pattern elements, "**" matching
-// any number of them.
-func matchParts(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(name); i++ {
-				if matchParts(pat[1:], name[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(name) == 0 {
-			return false
-		}
-		if ok, _ := filepath.Match(pat[0], name[0]); !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
-	}
-	return len(name) == 0
-}
-
-func isHARName(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasSuffix(n, ".har") || strings.HasSuffix(n, ".har.gz")
-}
-
-// scan reads and analyses the inputs on jobs goroutines and hands each
-// result to emit, on the calling goroutine, in input order, whatever
-// finishes first. Emitting (drawing a table) thus overlaps the reading of
-// the next files, and a result is dropped once emitted. At most window
-// results wait to be emitted, so that a slow file early in a folder does
-// not make the scan hold the results of every file after it.
-func scan(inputs []input, stdin io.Reader, stderr io.Writer, aopt analyze.Options, ropt har.Options, jobs int, emit func(*analyze.Result)) {
-	var done atomic.Int64
-	stop := progress(stderr, len(inputs), &done)
-	defer stop()
-	jobs = max(min(jobs, len(inputs)), 1)
-	window := 4 * jobs
-	ready := make([]chan *analyze.Result, len(inputs))
-	for i := range ready {
-		ready[i] = make(chan *analyze.Result, 1)
-	}
-	work := make(chan int)
-	slots := make(chan struct{}, window)
-	go func() {
-		for i := range inputs {
-			slots <- struct{}{}
-			work <- i
-		}
-		close(work)
-	}()
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Go(func() {
-			for i := range work {
-				ready[i] <- analyzeOne(inputs[i], stdin, aopt, ropt)
-				done.Add(1)
-			}
-		})
-	}
-	for i := range inputs {
-		r := <-ready[i]
-		ready[i] = nil
-		emit(r)
-		<-slots
-	}
-	wg.Wait()
-}
-
-// analyzeOne is analyzeInput, replaced by tests that watch scan.
-var analyzeOne = analyzeInput
-
-func analyzeInput(in input, stdin io.Reader, aopt analyze.Options, ropt har.Options) (res *analyze.Result) {
-	defer func() {
-		// One bad file must never take the batch down with it.
-		if p := recover(); p != nil {
-			res = &analyze.Result{File: in.path, Err: fmt.Errorf("%s: internal error: %v (please report this with the file)", in.path, p)}
-		}
-	}()
-	switch {
-	case in.err != nil:
-		return &analyze.Result{File: in.path, Err: in.err}
-	case in.path == "-":
-		if isDevNull(stdin) {
-			// The Go runtime gives a process started with standard
-			// input closed /dev/null in its place.
-			return &analyze.Result{File: in.path, Err: errors.New("standard input is closed or /dev/null: nothing to read (pipe a HAR into harcors, or name the file)")}
-		}
-		return analyze.Reader("-", stdin, aopt, ropt)
-	}
-	return analyze.File(in.path, aopt, ropt)
-}
-
-// progress prints "scanned k/n files" on stderr while a long scan runs, when
-// stderr is a terminal; the returned func clears the line.
-func progress(stderr io.Writer, n int, done *atomic.Int64) func() {
-	if n < 2 || !isTerminal(stderr) {
-		return func() {}
-	}
-	quit := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		start := time.Now()
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		shown := false
-		for {
-			select {
-			case <-quit:
-				if shown {
-					fmt.Fprint(stderr, "\r\x1b[K")
-				}
-				return
-			case <-t.C:
-				if time.Since(start) < time.Second {
-					continue
-				}
-				shown = true
-				fmt.Fprintf(stderr, "\rharcors: scanned %d/%d files", done.Load(), n)
-			}
-		}
-	}()
-	return func() { close(quit); <-finished }
-}
-
-// isDevNull says whether r is the null device.
-func isDevNull(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err == nil && os.SameFile(fi, null)
 }
 
 // keepMemoryLimit is the soft memory limit of a run that keeps findings.

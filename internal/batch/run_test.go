@@ -1,4 +1,4 @@
-package main
+package batch
 
 import (
 	"errors"
@@ -13,45 +13,44 @@ import (
 	"github.com/harcors/harcors/har"
 )
 
-// TestScanEmitsInInputOrder: results reach emit in input order, one each,
+// TestRunEmitsInInputOrder: results reach emit in input order, one each,
 // whatever order the jobs finish in (inputs of very different sizes, and
 // errors that finish at once), and emit runs on the caller's goroutine
 // while the next files are read.
-func TestScanEmitsInInputOrder(t *testing.T) {
-	files, _ := filepath.Glob("testdata/hars/chromium/*.har")
+func TestRunEmitsInInputOrder(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/hars/chromium/*.har")
 	if len(files) < 40 {
 		t.Fatalf("%d fixtures in testdata/hars/chromium; the test needs 40", len(files))
 	}
-	var inputs []input
+	var inputs []Input
 	for i, f := range files[:40] {
-		inputs = append(inputs, input{path: f})
+		inputs = append(inputs, Input{Path: f})
 		if i%7 == 3 {
-			inputs = append(inputs, input{path: fmt.Sprintf("missing-%d.har", i), err: errors.New("gone")})
+			inputs = append(inputs, Input{Path: fmt.Sprintf("missing-%d.har", i), Err: errors.New("gone")})
 		}
 	}
 	for _, jobs := range []int{1, 3, 8} {
 		var got []string
-		scan(inputs, nil, io.Discard, analyze.Options{}, har.Options{}, jobs, func(r *analyze.Result) {
+		Run(inputs, Options{Jobs: jobs}, func(r *analyze.Result) {
 			got = append(got, r.File)
 		})
 		if len(got) != len(inputs) {
 			t.Fatalf("jobs %d: %d results for %d inputs", jobs, len(got), len(inputs))
 		}
 		for i, in := range inputs {
-			if got[i] != in.path {
-				t.Fatalf("jobs %d: result %d is %s, want %s", jobs, i, got[i], in.path)
+			if got[i] != in.Path {
+				t.Fatalf("jobs %d: result %d is %s, want %s", jobs, i, got[i], in.Path)
 			}
 		}
 	}
 }
 
-// TestScanHoldsAFewResults: while the first result is slow to be emitted
+// TestRunHoldsAFewResults: while the first result is slow to be emitted
 // (a long table being drawn), the jobs run at most 4 x jobs inputs ahead
 // of it, so a folder's results are not all held at once.
-func TestScanHoldsAFewResults(t *testing.T) {
-	defer func(f func(input, io.Reader, analyze.Options, har.Options) *analyze.Result) { analyzeOne = f }(analyzeOne)
+func TestRunHoldsAFewResults(t *testing.T) {
 	var started, emitted, ahead atomic.Int64
-	analyzeOne = func(in input, _ io.Reader, _ analyze.Options, _ har.Options) *analyze.Result {
+	analyzeOne := func(in Input, _ io.Reader, _ analyze.Options, _ har.Options) *analyze.Result {
 		n := started.Add(1) - emitted.Load()
 		for {
 			m := ahead.Load()
@@ -59,14 +58,14 @@ func TestScanHoldsAFewResults(t *testing.T) {
 				break
 			}
 		}
-		return &analyze.Result{File: in.path}
+		return &analyze.Result{File: in.Path}
 	}
-	inputs := make([]input, 200)
+	inputs := make([]Input, 200)
 	for i := range inputs {
-		inputs[i] = input{path: fmt.Sprintf("%d.har", i)}
+		inputs[i] = Input{Path: fmt.Sprintf("%d.har", i)}
 	}
 	const jobs = 3
-	scan(inputs, nil, io.Discard, analyze.Options{}, har.Options{}, jobs, func(r *analyze.Result) {
+	Run(inputs, Options{Jobs: jobs, analyze: analyzeOne}, func(r *analyze.Result) {
 		if r.File == "0.har" {
 			time.Sleep(50 * time.Millisecond) // every other input could finish meanwhile
 		}
