@@ -1,6 +1,6 @@
 package har
 
-// This file pins the reader's public API; reader.go implements it.
+// This file holds the Reader's options; reader.go implements the Reader.
 
 // Options control a Reader.
 type Options struct {
