@@ -103,6 +103,12 @@ type Finding struct {
 	// another; "" without a console log or a line about the request.
 	Console string
 
+	// Asked is what the preflight asked for, when the finding was kept
+	// without its entries (Options.Keep) and its preflight can be
+	// replayed; nil otherwise (ReplayMethod and ReplayHeaders read the
+	// entries then).
+	Asked *Asked
+
 	// Request and PreflightEntry are the entries the finding is about (nil
 	// when absent), for renderers that show headers.
 	Request        *har.Entry

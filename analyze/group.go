@@ -144,6 +144,7 @@ func (s *sink) add(fs []Finding) {
 		s.kept = append(s.kept, fs...)
 	case KeepLight:
 		for _, f := range fs {
+			asked(&f)
 			f.Request, f.PreflightEntry = nil, nil
 			// The findings of one problem repeat their texts: one copy
 			// each is kept.
@@ -509,6 +510,13 @@ func serverAndPath(raw string) (server, path string) {
 	if err != nil || u.Host == "" {
 		if i := strings.IndexAny(raw, "?#"); i >= 0 {
 			raw = raw[:i]
+		}
+		// A URL that does not parse (a '|' in its path, a bad escape)
+		// still has its origin before the first slash after "://".
+		if i := strings.Index(raw, "://"); i > 0 {
+			if j := strings.IndexByte(raw[i+3:], '/'); j >= 0 {
+				return strings.ToLower(raw[:i+3+j]), raw[i+3+j:]
+			}
 		}
 		return raw, ""
 	}

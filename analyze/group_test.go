@@ -119,3 +119,17 @@ func TestReduceURLs(t *testing.T) {
 		}
 	}
 }
+
+// TestServerAndPath: a URL that does not parse still has its origin.
+func TestServerAndPath(t *testing.T) {
+	for _, c := range []struct{ url, server, path string }{
+		{"https://API.example.com:8443/v1/x?y=1#z", "https://api.example.com:8443", "/v1/x"},
+		{"https://api.evil.test/a|b/%zz?q=1", "https://api.evil.test", "/a|b/%zz"},
+		{"not a url", "not a url", ""},
+		{"https://host.test", "https://host.test", ""},
+	} {
+		if s, p := serverAndPath(c.url); s != c.server || p != c.path {
+			t.Errorf("serverAndPath(%q) = %q, %q; want %q, %q", c.url, s, p, c.server, c.path)
+		}
+	}
+}

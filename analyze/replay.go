@@ -14,6 +14,9 @@ import (
 // them to the request without the page asking, and they are not in the
 // preflight the page's own request caused.
 func ReplayHeaders(f *Finding) []string {
+	if f.Asked != nil {
+		return f.Asked.Headers
+	}
 	if f.PreflightEntry != nil {
 		return f.PreflightEntry.Request.Headers.Values("Access-Control-Request-Headers")
 	}
@@ -35,10 +38,29 @@ func ReplayHeaders(f *Finding) []string {
 // ReplayMethod is the method the preflight asks for: the preflight's
 // Access-Control-Request-Method when captured, else the request's method.
 func ReplayMethod(f *Finding) string {
+	if f.Asked != nil {
+		return f.Asked.Method
+	}
 	if f.PreflightEntry != nil {
 		if m, ok := f.PreflightEntry.Request.Headers.Get("Access-Control-Request-Method"); ok && strings.TrimSpace(m) != "" {
 			return strings.TrimSpace(m)
 		}
 	}
 	return f.Method
+}
+
+// Asked is what a finding's preflight asked for (or would have asked, when
+// the capture lacks it), kept when the finding's entries are not
+// (Options.Keep), so that its preflight can still be replayed.
+type Asked struct {
+	Method  string
+	Headers []string
+}
+
+// asked fills f.Asked from f's entries, for a finding whose preflight can
+// be replayed, before the entries are dropped.
+func asked(f *Finding) {
+	if f.Asked == nil && f.URL != "" && (f.PreflightEntry != nil || !f.PreflightCaptured) {
+		f.Asked = &Asked{Method: ReplayMethod(f), Headers: ReplayHeaders(f)}
+	}
 }

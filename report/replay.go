@@ -16,7 +16,7 @@ import (
 // (a simple request: an OPTIONS line would check nothing the browser
 // checked), or has no URL.
 func replayCommand(f *analyze.Finding, c cleaner) string {
-	if f.URL == "" || f.PreflightEntry == nil && f.PreflightCaptured {
+	if f.URL == "" || f.PreflightEntry == nil && f.PreflightCaptured && f.Asked == nil {
 		return ""
 	}
 	return replay.Preflight(c.url(f.URL), c.text(f.Origin), analyze.ReplayMethod(f), analyze.ReplayHeaders(f))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
 )
 
 // TestReplay: for every browser-recorded finding with a captured preflight,
@@ -75,5 +76,32 @@ func TestReplayInJSON(t *testing.T) {
 	out := mustRender(t, []*analyze.Result{res}, Options{Format: JSON})
 	if !strings.Contains(out, `"replay": "curl -i -X OPTIONS 'http://127.0.0.1:8801/header-authorization-not-allowed' -H 'Origin: http://localhost:8800'`) {
 		t.Errorf("no replay line in the JSON finding:\n%s", out)
+	}
+}
+
+// TestReplayWithoutEntries: a finding kept without its entries, as the
+// JSON report keeps them (analyze.KeepLight), replays the same preflight as
+// with them.
+func TestReplayWithoutEntries(t *testing.T) {
+	c := newCleaner(Options{}, false)
+	n := 0
+	for _, path := range chromiumFixtures(t) {
+		all := analyze.File(path, analyze.Options{}, har.Options{})
+		light := analyze.File(path, analyze.Options{Keep: analyze.KeepLight}, har.Options{})
+		if len(all.Findings) != len(light.Findings) {
+			t.Fatalf("%s: %d findings, %d kept light", path, len(all.Findings), len(light.Findings))
+		}
+		for i := range all.Findings {
+			want, got := replayCommand(&all.Findings[i], c), replayCommand(&light.Findings[i], c)
+			if want != got {
+				t.Errorf("%s #%d: replay %q without the entries, %q with them", path, all.Findings[i].Entry, got, want)
+			}
+			if want != "" {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no finding with a replay: the test proves nothing")
 	}
 }
