@@ -2,10 +2,13 @@ package analyze
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/harcors/harcors/har"
 )
 
 // TestGroupKey checks the grouping both ways: repeats of one problem merge
@@ -130,6 +133,38 @@ func TestServerAndPath(t *testing.T) {
 	} {
 		if s, p := serverAndPath(c.url); s != c.server || p != c.path {
 			t.Errorf("serverAndPath(%q) = %q, %q; want %q, %q", c.url, s, p, c.server, c.path)
+		}
+	}
+}
+
+// TestServerAndPathFast: the hand split of plain http(s) URLs gives what
+// url.Parse gives, on every URL of the fixtures.
+func TestServerAndPathFast(t *testing.T) {
+	slow := func(raw string) (string, string) {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			return "", ""
+		}
+		path := u.EscapedPath()
+		if u.RawPath == "" && u.Path != path {
+			path = u.Path
+		}
+		return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host), path
+	}
+	urls := []string{"https://a.example/x/y?z#w", "http://127.0.0.1:8080", "https://a.example/%7Euser/", "https://A.example/X", "https://u:p@a.example/x", "https://a.example/a|b", "https://[::1]:8443/x", "http://a.example?x", "https://a.example/é"}
+	for _, path := range streamFiles(t) {
+		res := File(path, Options{}, har.Options{})
+		for _, f := range res.Findings {
+			urls = append(urls, f.URL)
+		}
+	}
+	for _, u := range urls {
+		ws, wp := slow(u)
+		if ws == "" {
+			continue
+		}
+		if gs, gp := serverAndPath(u); gs != ws || gp != wp {
+			t.Errorf("serverAndPath(%q) = %q, %q; url.Parse gives %q, %q", u, gs, gp, ws, wp)
 		}
 	}
 }
