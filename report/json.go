@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/harcors/harcors/analyze"
 )
@@ -316,6 +318,30 @@ const (
 	requestsSlot = "\n      \"requests\": null"
 )
 
+// jsonChunk is how many elements of a list one goroutine encodes at a time.
+const jsonChunk = 256
+
+// encodeElems appends the elements from to to of a list to b, each after
+// its separator, as jsonList lays them out.
+func encodeElems(b *bytes.Buffer, from, to int, elem func(i int) any) error {
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("        ", "  ")
+	for i := from; i < to; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n        ")
+		one.Reset()
+		if err := enc.Encode(elem(i)); err != nil {
+			return err
+		}
+		b.Write(jsonSafe(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
+	}
+	return nil
+}
+
 // jsonList writes n elements, the i-th encoded from elem(i), as the value
 // of member key in place of its slot, and returns what follows the slot.
 func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, elem func(i int) any) ([]byte, error) {
@@ -325,21 +351,36 @@ func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, elem func(
 	}
 	bw.Write(rest[:i])
 	rest = rest[i+len(slot):]
-	var one bytes.Buffer
-	enc := json.NewEncoder(&one)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("        ", "  ")
 	bw.WriteString("\n      \"" + key + "\": [")
-	for k := range n {
-		if k > 0 {
-			bw.WriteByte(',')
+	// Elements are encoded in chunks on every core, and written in order:
+	// cleaning and encoding a finding costs more than writing it, and a
+	// capture can hold tens of thousands. A window of chunks is held at a
+	// time, so memory does not grow with n.
+	procs := runtime.GOMAXPROCS(0)
+	bufs := make([]bytes.Buffer, procs)
+	errs := make([]error, procs)
+	for lo := 0; lo < n; lo += jsonChunk * procs {
+		var wg sync.WaitGroup
+		for k := range procs {
+			from := lo + k*jsonChunk
+			to := min(n, from+jsonChunk)
+			bufs[k].Reset()
+			if from >= to {
+				continue
+			}
+			wg.Add(1)
+			go func(b *bytes.Buffer, from, to int, err *error) {
+				defer wg.Done()
+				*err = encodeElems(b, from, to, elem)
+			}(&bufs[k], from, to, &errs[k])
 		}
-		bw.WriteString("\n        ")
-		one.Reset()
-		if err := enc.Encode(elem(k)); err != nil {
-			return nil, err
+		wg.Wait()
+		for k := range procs {
+			if errs[k] != nil {
+				return nil, errs[k]
+			}
+			bw.Write(bufs[k].Bytes())
 		}
-		bw.Write(jsonSafe(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
 	}
 	if n > 0 {
 		bw.WriteString("\n      ")
