@@ -357,7 +357,7 @@ func (r *Redactor) text(s string, depth int) string {
 		s = r.params(s, depth)
 	}
 	if strings.IndexByte(s, '@') >= 0 {
-		s = replaceSubmatch(userinfoRE, s, func(m []string) string {
+		s = ReplaceSubmatch(userinfoRE, s, func(m []string) string {
 			user, pass := m[2], m[3]
 			hasPass := len(m[0]) > len(m[1])+len(user)+1 // a ':' stands before '@'
 			switch {
@@ -384,10 +384,10 @@ func (r *Redactor) text(s string, depth int) string {
 		})
 	}
 	if strings.Contains(s, "eyJ") {
-		s = replaceSubmatch(jwtRE, s, func(m []string) string { return r.mark(m[0]) })
+		s = ReplaceSubmatch(jwtRE, s, func(m []string) string { return r.mark(m[0]) })
 	}
 	if schemeHint(s) {
-		s = replaceSubmatch(schemeTokenRE, s, func(m []string) string {
+		s = ReplaceSubmatch(schemeTokenRE, s, func(m []string) string {
 			if !looksLikeToken(m[3]) || Placeholder(m[3]) {
 				return m[0]
 			}
@@ -504,8 +504,9 @@ func looksLikeToken(s string) bool {
 	return strings.ContainsAny(s, "0123456789+/=_-.~")
 }
 
-// replaceSubmatch is regexp.ReplaceAllStringFunc with the submatches at hand.
-func replaceSubmatch(re *regexp.Regexp, s string, f func([]string) string) string {
+// ReplaceSubmatch is regexp.ReplaceAllStringFunc with the submatches at
+// hand (f gets the match and its groups); sanitize's body rules use it too.
+func ReplaceSubmatch(re *regexp.Regexp, s string, f func([]string) string) string {
 	idx := re.FindAllStringSubmatchIndex(s, -1)
 	if idx == nil {
 		return s

@@ -145,7 +145,18 @@ func (s *Sanitizer) Rewrite(w io.Writer, r io.Reader) error {
 
 // top rewrites the outer object, streaming log.entries.
 func (s *Sanitizer) top(dec *json.Decoder, out *writer) error {
-	if err := expectDelim(dec, '{', "a HAR must be a JSON object"); err != nil {
+	return s.object(dec, out, 1, "a HAR must be a JSON object", "log", func() error {
+		return s.object(dec, out, 2, "log must be an object", "entries", func() error {
+			return s.entries(dec, out)
+		})
+	})
+}
+
+// object rewrites the object that comes next, its members at level: the
+// member named special through f, which streams it, every other one
+// decoded, sanitized and written whole.
+func (s *Sanitizer) object(dec *json.Decoder, out *writer, level int, what, special string, f func() error) error {
+	if err := expectDelim(dec, '{', what); err != nil {
 		return err
 	}
 	out.raw("{")
@@ -155,76 +166,51 @@ func (s *Sanitizer) top(dec *json.Decoder, out *writer) error {
 		if err != nil {
 			return err
 		}
-		out.key(key, 1, first)
+		out.key(key, level, first)
 		first = false
-		if key != "log" {
-			n, err := decodeValue(dec, 0)
-			if err != nil {
+		if key == special {
+			if err := f(); err != nil {
 				return err
 			}
-			s.generic(n)
-			out.value(n, 1)
 			continue
 		}
-		if err := s.log(dec, out); err != nil {
+		n, err := decodeValue(dec, 0)
+		if err != nil {
 			return err
 		}
+		s.generic(n)
+		out.value(n, level)
 	}
 	if _, err := dec.Token(); err != nil {
 		return readErr(dec, err)
 	}
-	out.raw("\n}")
+	out.raw("\n" + indent(level-1) + "}")
 	return out.err
 }
 
-func (s *Sanitizer) log(dec *json.Decoder, out *writer) error {
-	if err := expectDelim(dec, '{', "log must be an object"); err != nil {
+// entries rewrites log.entries one entry at a time.
+func (s *Sanitizer) entries(dec *json.Decoder, out *writer) error {
+	if err := expectDelim(dec, '[', "log.entries must be an array"); err != nil {
 		return err
 	}
-	out.raw("{")
-	first := true
-	for dec.More() {
-		key, err := keyToken(dec)
+	out.raw("[")
+	for i := 0; dec.More(); i++ {
+		n, err := decodeValue(dec, 0)
 		if err != nil {
 			return err
 		}
-		out.key(key, 2, first)
-		first = false
-		if key != "entries" {
-			n, err := decodeValue(dec, 0)
-			if err != nil {
-				return err
-			}
-			s.generic(n)
-			out.value(n, 2)
-			continue
+		s.entry(n)
+		if i > 0 {
+			out.raw(",")
 		}
-		if err := expectDelim(dec, '[', "log.entries must be an array"); err != nil {
-			return err
-		}
-		out.raw("[")
-		for i := 0; dec.More(); i++ {
-			n, err := decodeValue(dec, 0)
-			if err != nil {
-				return err
-			}
-			s.entry(n)
-			if i > 0 {
-				out.raw(",")
-			}
-			out.raw("\n" + indent(3))
-			out.value(n, 3)
-		}
-		if _, err := dec.Token(); err != nil {
-			return readErr(dec, err)
-		}
-		out.raw("\n" + indent(2) + "]")
+		out.raw("\n" + indent(3))
+		out.value(n, 3)
 	}
 	if _, err := dec.Token(); err != nil {
 		return readErr(dec, err)
 	}
-	out.raw("\n" + indent(1) + "}")
-	return out.err
+	out.raw("\n" + indent(2) + "]")
+	return nil
 }
 
 // entry sanitizes one log entry in place.
@@ -527,7 +513,7 @@ func (s *Sanitizer) body(mime, text string) string {
 	case strings.Contains(m, "x-www-form-urlencoded"):
 		return s.sc.scrub(strings.TrimPrefix(s.red.Text("?"+text), "?"), s.mark)
 	case strings.Contains(text, `"`) && (strings.Contains(m, "json") || strings.HasPrefix(strings.TrimSpace(text), "{") || strings.HasPrefix(strings.TrimSpace(text), "[")):
-		text = replaceAll(jsonSecretRE, text, func(sub []string) string {
+		text = redact.ReplaceSubmatch(jsonSecretRE, text, func(sub []string) string {
 			if !redact.SensitiveParam(sub[1]) {
 				return sub[0]
 			}
@@ -543,7 +529,7 @@ func (s *Sanitizer) body(mime, text string) string {
 		})
 	}
 	if strings.IndexByte(text, '=') >= 0 {
-		text = replaceAll(pairRE, text, func(sub []string) string {
+		text = redact.ReplaceSubmatch(pairRE, text, func(sub []string) string {
 			if !redact.SensitiveParam(sub[2]) || redact.Placeholder(sub[3]) {
 				return sub[0]
 			}
@@ -594,26 +580,4 @@ func (s *Sanitizer) generic(n *node) {
 			s.generic(v)
 		}
 	}
-}
-
-func replaceAll(re *regexp.Regexp, s string, f func([]string) string) string {
-	idx := re.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range idx {
-		b.WriteString(s[last:m[0]])
-		subs := make([]string, len(m)/2)
-		for i := range subs {
-			if m[2*i] >= 0 {
-				subs[i] = s[m[2*i]:m[2*i+1]]
-			}
-		}
-		b.WriteString(f(subs))
-		last = m[1]
-	}
-	b.WriteString(s[last:])
-	return b.String()
 }
