@@ -22,6 +22,13 @@ func Fingerprint(f *Finding) string {
 // file that people can read: the origin, the upper-case method and the
 // URL pattern (server and path pattern).
 func FingerprintParts(f *Finding) (origin, method, pattern string) {
-	server, path := serverAndPath(f.URL)
-	return strings.ToLower(strings.TrimSpace(f.Origin)), strings.ToUpper(strings.TrimSpace(f.Method)), server + PathPattern(path)
+	return Endpoint(f.Origin, f.Method, f.URL)
+}
+
+// Endpoint is what a fingerprint says of where a request went: the page's
+// origin in lower case, the upper-case method, and the URL's server and
+// path pattern.
+func Endpoint(origin, method, rawURL string) (o, m, pattern string) {
+	server, path := serverAndPath(rawURL)
+	return strings.ToLower(strings.TrimSpace(origin)), strings.ToUpper(strings.TrimSpace(method)), server + PathPattern(path)
 }

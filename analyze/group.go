@@ -228,10 +228,7 @@ func (gp *grouper) add(f *Finding) string {
 		g.Requests++
 	}
 	g.sample(f)
-	if i, found := slices.BinarySearch(g.Entries, f.Entry); !found && i < GroupEntries {
-		g.Entries = insertSmallest(g.Entries, f.Entry, GroupEntries)
-		g.Affected = insertAffected(g.Affected, i, Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status})
-	}
+	g.Affected = insertAffected(g.Affected, Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status})
 	p := gp.pattern(path)
 	g.Patterns, g.patternAt = noteFirst(g.Patterns, g.patternAt, p, f.Entry)
 	g.count(maphash.String(patternSeed, p))
@@ -280,10 +277,7 @@ func (gp *grouper) merge(o *grouper) {
 		g.sample(og.Sample)
 		g.Severity = max(g.Severity, og.Severity)
 		for _, a := range og.Affected {
-			if i, found := slices.BinarySearch(g.Entries, a.Entry); !found && i < GroupEntries {
-				g.Entries = insertSmallest(g.Entries, a.Entry, GroupEntries)
-				g.Affected = insertAffected(g.Affected, i, a)
-			}
+			g.Affected = insertAffected(g.Affected, a)
 		}
 		for i, p := range og.Patterns {
 			g.Patterns, g.patternAt = noteFirst(g.Patterns, g.patternAt, p, og.patternAt[i])
@@ -308,6 +302,12 @@ func (gp *grouper) merge(o *grouper) {
 func (gp *grouper) groups() []*Group {
 	out := make([]*Group, 0, len(gp.byKey))
 	for _, g := range gp.byKey {
+		// Entries are the Affected's: the list is kept once, as it is
+		// built, and given both ways.
+		g.Entries = g.Entries[:0]
+		for _, a := range g.Affected {
+			g.Entries = append(g.Entries, a.Entry)
+		}
 		out = append(out, g.Group)
 	}
 	slices.SortFunc(out, func(a, b *Group) int {
@@ -324,27 +324,18 @@ func (gp *grouper) groups() []*Group {
 	return out
 }
 
-// insertAffected inserts a at i, keeping at most GroupEntries.
-func insertAffected(as []Affected, i int, a Affected) []Affected {
+// insertAffected inserts a into as, ascending by entry, keeping the
+// GroupEntries smallest; an entry already there is not added twice.
+func insertAffected(as []Affected, a Affected) []Affected {
+	i, found := slices.BinarySearchFunc(as, a.Entry, func(x Affected, e int) int { return x.Entry - e })
+	if found || i >= GroupEntries {
+		return as
+	}
 	as = slices.Insert(as, i, a)
 	if len(as) > GroupEntries {
 		as = as[:GroupEntries]
 	}
 	return as
-}
-
-// insertSmallest inserts v into the ascending list s, keeping at most n of
-// the smallest values; a value already there is not added twice.
-func insertSmallest(s []int, v, n int) []int {
-	i, found := slices.BinarySearch(s, v)
-	if found || i >= n {
-		return s
-	}
-	s = slices.Insert(s, i, v)
-	if len(s) > n {
-		s = s[:n]
-	}
-	return s
 }
 
 var patternSeed = maphash.MakeSeed()

@@ -104,8 +104,7 @@ func collect(rs []*analyze.Result, min analyze.Severity) side {
 }
 
 func endpoint(origin, method, raw string) key {
-	f := analyze.Finding{Rule: &analyze.Rule{}, Origin: origin, Method: method, URL: raw}
-	o, m, p := analyze.FingerprintParts(&f)
+	o, m, p := analyze.Endpoint(origin, method, raw)
 	return key{o, m, p}
 }
 

@@ -296,33 +296,42 @@ func (s *Sanitizer) message(m *node, request bool, status int) {
 	}
 }
 
+// members calls take on every member of every object in items; elements
+// that are not objects, and members take leaves, are sanitized as generic
+// values.
+func (s *Sanitizer) members(items []*node, take func(obj *node, key string, x *node) bool) {
+	for _, o := range items {
+		if o.kind != '{' {
+			s.generic(o)
+			continue
+		}
+		for i, k := range o.keys {
+			if x := o.vals[i]; !take(o, k, x) {
+				s.generic(x)
+			}
+		}
+	}
+}
+
 func (s *Sanitizer) headers(v *node) {
 	if v.kind != '[' {
 		s.generic(v)
 		return
 	}
-	for _, h := range v.items {
-		if h.kind != '{' {
-			s.generic(h)
-			continue
-		}
-		name := h.str("name")
-		for i, k := range h.keys {
-			x := h.vals[i]
-			switch {
-			case k == "value" && x.kind == 's':
-				if !protected(name) {
-					x.s = s.sc.scrub(s.red.Header(name, x.s), s.mark)
-				}
-			case k == "name" && x.kind == 's':
-				// IE's exporter has written whole Set-Cookie lines
-				// as names.
-				x.s = s.sc.scrub(x.s, s.mark)
-			default:
-				s.generic(x)
+	s.members(v.items, func(h *node, k string, x *node) bool {
+		switch {
+		case k == "value" && x.kind == 's':
+			if name := h.str("name"); !protected(name) {
+				x.s = s.sc.scrub(s.red.Header(name, x.s), s.mark)
 			}
+		case k == "name" && x.kind == 's':
+			// IE's exporter has written whole Set-Cookie lines as names.
+			x.s = s.sc.scrub(x.s, s.mark)
+		default:
+			return false
 		}
-	}
+		return true
+	})
 }
 
 func (s *Sanitizer) cookies(v *node) {
@@ -336,24 +345,18 @@ func (s *Sanitizer) cookies(v *node) {
 		s.generic(v)
 		return
 	}
-	for _, c := range items {
-		if c.kind != '{' {
-			s.generic(c)
-			continue
-		}
-		for i, k := range c.keys {
-			x := c.vals[i]
-			switch {
-			case k == "value" && x.kind == 's':
-				if x.s != "" {
-					x.s = s.mark(x.s)
-				}
-			case k == "name" || k == "path" || k == "domain" || k == "expires" || k == "sameSite" || k == "samesite":
-			default:
-				s.generic(x)
+	s.members(items, func(_ *node, k string, x *node) bool {
+		switch {
+		case k == "value" && x.kind == 's':
+			if x.s != "" {
+				x.s = s.mark(x.s)
 			}
+		case k == "name" || k == "path" || k == "domain" || k == "expires" || k == "sameSite" || k == "samesite":
+		default:
+			return false
 		}
-	}
+		return true
+	})
 }
 
 // params sanitizes a queryString or postData.params list.
@@ -362,23 +365,16 @@ func (s *Sanitizer) params(v *node) {
 		s.generic(v)
 		return
 	}
-	for _, p := range v.items {
-		if p.kind != '{' {
-			s.generic(p)
-			continue
+	s.members(v.items, func(p *node, k string, x *node) bool {
+		switch {
+		case k == "value" && x.kind == 's':
+			x.s = s.param(p.str("name"), x.s)
+		case k == "name":
+		default:
+			return false
 		}
-		name := p.str("name")
-		for i, k := range p.keys {
-			x := p.vals[i]
-			switch {
-			case k == "value" && x.kind == 's':
-				x.s = s.param(name, x.s)
-			case k == "name":
-			default:
-				s.generic(x)
-			}
-		}
-	}
+		return true
+	})
 }
 
 // param redacts the value of a decoded parameter: as it would be redacted
