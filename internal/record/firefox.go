@@ -237,7 +237,8 @@ func (f *Firefox) evaluate(ctx context.Context, bc, expr string, await bool) (st
 // functions: request headers and cookies, response header lines as
 // received and their cookies, the request body, status, HTTP version,
 // remote address and priority. Records are keyed by the ChannelWrapper id,
-// which BiDi's request ids start with; the recorder takes them by URL.
+// which BiDi's request ids start with, and the hop's method and URL; the
+// recorder takes them by URL.
 // It also listens to the console service for Firefox's CORS messages,
 // which carry their key as category.
 const channelObserverJS = `(() => {
@@ -247,11 +248,15 @@ const channelObserverJS = `(() => {
   const recs = new Map();
   const safe = f => { try { return f(); } catch (e) { return undefined; } };
   const record = ch => {
-    const id = ChannelWrapper.get(ch).id;
-    let r = recs.get(id);
+    // A redirect's new channel keeps the ChannelWrapper id of the first
+    // (as webRequest's requestId does), so the id alone would let the
+    // last hop overwrite every earlier hop's headers: a 302 would lose
+    // its Location. Each hop is its own record, as in DevTools.
+    const id = ChannelWrapper.get(ch).id, key = id + " " + ch.requestMethod + " " + ch.URI.spec;
+    let r = recs.get(key);
     if (!r) {
       r = {id, url: ch.URI.spec, method: ch.requestMethod};
-      recs.set(id, r);
+      recs.set(key, r);
       if (recs.size > 5000) recs.delete(recs.keys().next().value);
     }
     return r;

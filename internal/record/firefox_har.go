@@ -442,11 +442,19 @@ func (f *Firefox) buildVerdict(s *Scenario, t *ffTab, page []*ffRequest, preflig
 		}
 		vr.Blocked = !strings.HasPrefix(n.JS, "ok ")
 		if r := matches[i].req; r != nil {
-			last := r.hops[len(r.hops)-1]
+			// The request ended at the last hop that got a response: a
+			// hop refused before it went out (its row has status 0) was
+			// never reached, Firefox judged the response before it, and
+			// its console line names that response's status.
+			n := len(r.hops)
+			for n > 1 && r.hops[n-1].resp == nil {
+				n--
+			}
+			last := r.hops[n-1]
 			if last.resp != nil {
 				vr.Status = last.resp.Status
 			}
-			if len(r.hops) > 1 {
+			if n > 1 {
 				vr.FinalURL = last.req.URL
 			}
 			vr.Preflights = len(preflightsOf[r])
