@@ -123,7 +123,7 @@ func aheadRunning() int {
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			return bytes.Count(buf[:n], []byte("har.(*readAhead).run("))
+			return bytes.Count(buf[:n], []byte("jsonscan.(*readAhead).run("))
 		}
 		buf = make([]byte, 2*len(buf))
 	}
@@ -158,8 +158,8 @@ func TestReadAheadStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := r.s.ahead
-	if a == nil {
+	exited := r.s.AheadExited()
+	if exited == nil {
 		t.Fatalf("a %d-byte file is not read ahead", len(big))
 	}
 	if _, err := r.Next(); err != nil {
@@ -170,7 +170,7 @@ func TestReadAheadStops(t *testing.T) {
 	}
 	// Close waits for the goroutine when it closed the file.
 	select {
-	case <-a.exited:
+	case <-exited:
 	default:
 		t.Error("Close returned before the read-ahead goroutine ended")
 	}
@@ -244,7 +244,7 @@ func TestReadAheadStdin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.s.ahead == nil {
+	if !r.s.ReadingAhead() {
 		t.Fatal("standard input is not read ahead")
 	}
 	if _, err := r.Next(); err != nil {
@@ -274,7 +274,7 @@ func TestReadAheadSmallFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if r.s.ahead != nil {
+	if r.s.ReadingAhead() {
 		t.Error("a small file is read ahead")
 	}
 }

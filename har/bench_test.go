@@ -212,26 +212,6 @@ func TestGenHAR(t *testing.T) {
 
 }
 
-// BenchmarkSkipString skips a JSON request body as DevTools writes it in
-// postData.text: JSON inside a JSON string, an escaped quote every dozen
-// bytes, 10 KiB (the median in a Chrome capture of a JSON API).
-func BenchmarkSkipString(b *testing.B) {
-	var body strings.Builder
-	body.WriteString(`{\"clientMutationId\":\"be38cd3b-3dd9-4ff0-a8d5-f4e93e69e8a8\",\"ops\":[`)
-	for i := 0; body.Len() < 10<<10; i++ {
-		fmt.Fprintf(&body, `{\"op\":\"replace\",\"path\":\"/fields/%d\",\"value\":\"%x\"},`, i%64, uint64(i)*0x9e3779b97f4a7c15)
-	}
-	data := []byte(body.String() + `{}]}"`)
-	b.SetBytes(int64(len(data)))
-	var s scanner
-	for b.Loop() {
-		s.buf, s.pos, s.end = data, 0, len(data)
-		if err := s.skipString(); err != nil || s.pos != len(data) {
-			b.Fatal(err, s.pos)
-		}
-	}
-}
-
 // genChromeHAR is a HAR of n entries shaped and laid out as Chrome DevTools
 // saves them (internal/hargen's body-heavy mix, bodies of about bodyLen
 // bytes).

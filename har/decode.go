@@ -2,6 +2,7 @@ package har
 
 import (
 	"encoding/json"
+	"github.com/harcors/harcors/har/internal/jsonscan"
 	"math"
 	"strconv"
 	"strings"
@@ -17,8 +18,8 @@ import (
 // readEntry reads one element of log.entries; its '{' is next.
 func (r *Reader) readEntry(e *Entry) error {
 	s := &r.s
-	s.pos++
-	s.depth++
+	s.Pos++
+	s.Depth++
 	r.pushIdx(e.Index)
 	e.Time = -1
 	e.Request.BodySize = -1
@@ -29,7 +30,7 @@ func (r *Reader) readEntry(e *Entry) error {
 	var initType, initDetail string
 	first := true
 	for {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -70,7 +71,7 @@ func (r *Reader) readEntry(e *Entry) error {
 			// the version.
 			err = r.errorField("_failureText", &e.Error)
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -83,7 +84,7 @@ func (r *Reader) readEntry(e *Entry) error {
 		r.initiatorDetail(initDetail, &e.Initiator)
 	}
 	r.pop()
-	s.depth--
+	s.Depth--
 	return nil
 }
 
@@ -98,7 +99,7 @@ func (r *Reader) initiatorDetail(text string, in *Initiator) {
 	}
 	if err := json.Unmarshal([]byte(text), &d); err != nil {
 		// No position: the value has been read; name the entry.
-		r.warn(mark{off: -1}, "_initiator_detail", "not a JSON initiator ("+err.Error()+"); ignored")
+		r.warn(jsonscan.Mark{Off: -1}, "_initiator_detail", "not a JSON initiator ("+err.Error()+"); ignored")
 		return
 	}
 	if in.Type == "" {
@@ -117,9 +118,9 @@ func (r *Reader) initiatorDetail(text string, in *Initiator) {
 // null.
 func (r *Reader) readInitiator(in *Initiator) error {
 	s := &r.s
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return r.fail(s.eofErr(), "_initiator")
+		return r.fail(s.EOFErr(), "_initiator")
 	}
 	if c == '"' {
 		v, err := r.strField("_initiator")
@@ -130,7 +131,7 @@ func (r *Reader) readInitiator(in *Initiator) error {
 		return err
 	}
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -145,7 +146,7 @@ func (r *Reader) readInitiator(in *Initiator) error {
 		case "requestId":
 			in.RequestID, err = r.strField("requestId")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -174,7 +175,7 @@ func (r *Reader) readRequest(q *Request) error {
 	}
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -199,7 +200,7 @@ func (r *Reader) readRequest(q *Request) error {
 		case "postData":
 			err = r.readPostData(q)
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -215,7 +216,7 @@ func (r *Reader) readPostData(q *Request) error {
 	}
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -229,7 +230,7 @@ func (r *Reader) readPostData(q *Request) error {
 		case "text":
 			q.PostText, err = r.bodyField("text")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -249,7 +250,7 @@ func (r *Reader) readResponse(e *Entry) error {
 	p := &e.Response
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -296,7 +297,7 @@ func (r *Reader) readResponse(e *Entry) error {
 				e.FromCache = "disk"
 			}
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -314,7 +315,7 @@ func (r *Reader) readContent(c *Content) error {
 	}
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -331,7 +332,7 @@ func (r *Reader) readContent(c *Content) error {
 		case "text":
 			c.Text, err = r.bodyField("text")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -352,7 +353,7 @@ func (r *Reader) readHeaders(kind int) (Headers, error) {
 	s := &r.s
 	hs := r.hdrs[:0]
 	for i := 0; ; i++ {
-		ok, err := s.nextElem(i == 0)
+		ok, err := s.NextElem(i == 0)
 		if err != nil {
 			return nil, r.fail(err, "")
 		}
@@ -360,9 +361,9 @@ func (r *Reader) readHeaders(kind int) (Headers, error) {
 			break
 		}
 		if i >= MaxListLen {
-			return nil, r.fail(s.errHere("more than 10000 elements in one headers list (MaxListLen)"), "")
+			return nil, r.fail(s.ErrHere("more than 10000 elements in one headers list (MaxListLen)"), "")
 		}
-		c, _ := s.peek()
+		c, _ := s.Peek()
 		var h Header
 		if c == '{' && r.quickHeader(&h, kind) {
 			hs = append(hs, h)
@@ -371,18 +372,18 @@ func (r *Reader) readHeaders(kind int) (Headers, error) {
 		r.pushIdx(i)
 		switch c {
 		case '{':
-			s.pos++
-			s.depth++
+			s.Pos++
+			s.Depth++
 			err = r.readNameValue(&h.Name, &h.Value)
-			s.depth--
+			s.Depth--
 		case '[':
-			s.pos++
-			s.depth++
+			s.Pos++
+			s.Depth++
 			err = r.readPair(&h.Name, &h.Value)
-			s.depth--
+			s.Depth--
 		case 'n':
 			// A null element carries nothing; drop it quietly.
-			_, err = s.word(nil, "null")
+			_, err = s.Word(nil, "null")
 			err = r.fail(err, "")
 			r.pop()
 			if err != nil {
@@ -390,7 +391,7 @@ func (r *Reader) readHeaders(kind int) (Headers, error) {
 			}
 			continue
 		default:
-			err = r.skipWarn("", "expected a header object or a [name, value] pair, found "+kindName(c)+"; skipped")
+			err = r.skipWarn("", "expected a header object or a [name, value] pair, found "+jsonscan.KindName(c)+"; skipped")
 			r.pop()
 			if err != nil {
 				return nil, err
@@ -418,7 +419,7 @@ func (r *Reader) readHeaders(kind int) (Headers, error) {
 func (r *Reader) readNameValue(name, value *string) error {
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -431,7 +432,7 @@ func (r *Reader) readNameValue(name, value *string) error {
 		case "value":
 			*value, err = r.strField("value")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -445,7 +446,7 @@ func (r *Reader) readNameValue(name, value *string) error {
 func (r *Reader) readPair(name, value *string) error {
 	s := &r.s
 	for i := 0; ; i++ {
-		ok, err := s.nextElem(i == 0)
+		ok, err := s.NextElem(i == 0)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -462,7 +463,7 @@ func (r *Reader) readPair(name, value *string) error {
 			*value, err = r.strField("")
 			r.pop()
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -474,13 +475,13 @@ func (r *Reader) readPair(name, value *string) error {
 // single cookie object instead of an array; it is read as a list of one.
 func (r *Reader) readCookies() ([]Cookie, error) {
 	s := &r.s
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return nil, r.fail(s.eofErr(), "cookies")
+		return nil, r.fail(s.EOFErr(), "cookies")
 	}
 	if c == '{' {
-		s.pos++
-		s.depth++
+		s.Pos++
+		s.Depth++
 		r.push("cookies")
 		var ck Cookie
 		err := r.readCookie(&ck)
@@ -495,7 +496,7 @@ func (r *Reader) readCookies() ([]Cookie, error) {
 	}
 	cs := r.cookies[:0]
 	for i := 0; ; i++ {
-		ok, err := s.nextElem(i == 0)
+		ok, err := s.NextElem(i == 0)
 		if err != nil {
 			return nil, r.fail(err, "")
 		}
@@ -503,9 +504,9 @@ func (r *Reader) readCookies() ([]Cookie, error) {
 			break
 		}
 		if i >= MaxListLen {
-			return nil, r.fail(s.errHere("more than 10000 elements in one cookies list (MaxListLen)"), "")
+			return nil, r.fail(s.ErrHere("more than 10000 elements in one cookies list (MaxListLen)"), "")
 		}
-		c, _ := s.peek()
+		c, _ := s.Peek()
 		r.pushIdx(i)
 		switch c {
 		case '{':
@@ -514,25 +515,25 @@ func (r *Reader) readCookies() ([]Cookie, error) {
 				cs = append(cs, ck)
 				break
 			}
-			s.pos++
-			s.depth++
+			s.Pos++
+			s.Depth++
 			// The text is remembered when it is still in the
 			// buffer, where it was, and read without a warning.
-			buf, base, start, warns, dropped := s.buf, s.base, s.pos, len(r.warns), r.dropped
+			buf, base, start, warns, dropped := s.Buf, s.Base, s.Pos, len(r.warns), r.dropped
 			err = r.readCookie(&ck)
-			s.depth--
+			s.Depth--
 			if err == nil {
 				cs = append(cs, ck)
-				if s.base == base && &s.buf[0] == &buf[0] && len(r.warns) == warns && r.dropped == dropped {
-					r.rememberCookie(&ck, s.buf[start:s.pos])
+				if s.Base == base && &s.Buf[0] == &buf[0] && len(r.warns) == warns && r.dropped == dropped {
+					r.rememberCookie(&ck, s.Buf[start:s.Pos])
 				}
 			}
 		case 'n':
 			// Charles writes stray null pairs.
-			_, err = s.word(nil, "null")
+			_, err = s.Word(nil, "null")
 			err = r.fail(err, "")
 		default:
-			err = r.skipWarn("", "expected a cookie object, found "+kindName(c)+"; skipped")
+			err = r.skipWarn("", "expected a cookie object, found "+jsonscan.KindName(c)+"; skipped")
 		}
 		r.pop()
 		if err != nil {
@@ -554,7 +555,7 @@ func (r *Reader) readCookies() ([]Cookie, error) {
 func (r *Reader) readCookie(ck *Cookie) error {
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -581,7 +582,7 @@ func (r *Reader) readCookie(ck *Cookie) error {
 		case "sameSite":
 			ck.SameSite, err = r.strField("sameSite")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -596,7 +597,7 @@ func (r *Reader) readCreator(field string, c *Creator) error {
 	}
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -609,7 +610,7 @@ func (r *Reader) readCreator(field string, c *Creator) error {
 		case "version":
 			c.Version, err = r.strField("version")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -627,24 +628,24 @@ func (r *Reader) readPages() error {
 	}
 	s := &r.s
 	for i := 0; ; i++ {
-		ok, err := s.nextElem(i == 0)
+		ok, err := s.NextElem(i == 0)
 		if err != nil {
 			return r.fail(err, "")
 		}
 		if !ok {
 			break
 		}
-		c, _ := s.peek()
+		c, _ := s.Peek()
 		r.pushIdx(i)
 		if c == '{' {
-			s.pos++
-			s.depth++
+			s.Pos++
+			s.Depth++
 			var p Page
 			err = r.readPage(&p)
-			s.depth--
+			s.Depth--
 			r.log.Pages = append(r.log.Pages, p)
 		} else {
-			err = r.skipWarn("", "expected a page object, found "+kindName(c)+"; skipped")
+			err = r.skipWarn("", "expected a page object, found "+jsonscan.KindName(c)+"; skipped")
 		}
 		r.pop()
 		if err != nil {
@@ -658,7 +659,7 @@ func (r *Reader) readPages() error {
 func (r *Reader) readPage(p *Page) error {
 	s := &r.s
 	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return r.fail(err, "")
 		}
@@ -674,7 +675,7 @@ func (r *Reader) readPage(p *Page) error {
 		case "startedDateTime":
 			p.Started, err = r.timeField("startedDateTime")
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return err
@@ -689,13 +690,13 @@ func (r *Reader) readPage(p *Page) error {
 // warning.
 func (r *Reader) enter(field string, want byte, wantName string) (bool, error) {
 	s := &r.s
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return false, r.fail(s.eofErr(), field)
+		return false, r.fail(s.EOFErr(), field)
 	}
 	if c == want {
-		s.pos++
-		s.depth++
+		s.Pos++
+		s.Depth++
 		r.push(field)
 		return true, nil
 	}
@@ -704,23 +705,23 @@ func (r *Reader) enter(field string, want byte, wantName string) (bool, error) {
 
 func (r *Reader) leave() {
 	r.pop()
-	r.s.depth--
+	r.s.Depth--
 }
 
 // wrongType consumes a value of an unexpected type: null quietly, anything
 // else with a warning.
 func (r *Reader) wrongType(field string, c byte, want string) error {
 	if c == 'n' {
-		_, err := r.s.word(nil, "null")
+		_, err := r.s.Word(nil, "null")
 		return r.fail(err, field)
 	}
-	return r.skipWarn(field, "expected "+want+", found "+kindName(c)+"; skipped")
+	return r.skipWarn(field, "expected "+want+", found "+jsonscan.KindName(c)+"; skipped")
 }
 
 // skipWarn skips the value of field and records msg as a warning about it.
 func (r *Reader) skipWarn(field, msg string) error {
-	m := r.s.mark()
-	if err := r.s.skipValue(); err != nil {
+	m := r.s.Mark()
+	if err := r.s.SkipValue(); err != nil {
 		return r.fail(err, field)
 	}
 	r.warn(m, field, msg)
@@ -732,45 +733,45 @@ func (r *Reader) skipWarn(field, msg string) error {
 // objects and arrays it returns isScalar false without consuming them.
 func (r *Reader) scalar(field string, limit int) (text []byte, isString, isScalar bool, err error) {
 	s := &r.s
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return nil, false, false, r.fail(s.eofErr(), field)
+		return nil, false, false, r.fail(s.EOFErr(), field)
 	}
 	switch {
 	case c == '"':
-		m := s.mark()
-		s.pos++
-		b, over, err := s.readString(limit)
+		m := s.Mark()
+		s.Pos++
+		b, over, err := s.ReadString(limit)
 		if err != nil {
 			return nil, true, true, r.fail(err, field)
 		}
 		if over {
-			return nil, true, true, r.fail(m.err("string longer than the "+sizeString(int64(limit))+" limit (MaxStringLen)"), field)
+			return nil, true, true, r.fail(m.Err("string longer than the "+sizeString(int64(limit))+" limit (MaxStringLen)"), field)
 		}
 		return b, true, true, nil
 	case c == 'n':
-		_, err := s.word(nil, "null")
+		_, err := s.Word(nil, "null")
 		return nil, false, true, r.fail(err, field)
 	case c == 't':
-		b, err := s.word(nil, "true")
+		b, err := s.Word(nil, "true")
 		return b, false, true, r.fail(err, field)
 	case c == 'f':
-		b, err := s.word(nil, "false")
+		b, err := s.Word(nil, "false")
 		return b, false, true, r.fail(err, field)
 	case c == '-' || c == 'N' || c == 'I' || c >= '0' && c <= '9':
-		b, err := s.readNumber()
+		b, err := s.ReadNumber()
 		return b, false, true, r.fail(err, field)
 	case c == '{' || c == '[':
 		return nil, false, false, nil
 	}
-	return nil, false, false, r.fail(s.errFound("a value", c), field)
+	return nil, false, false, r.fail(s.ErrFound("a value", c), field)
 }
 
 // strField reads a string. A number or boolean where a string belongs
 // (statusText 200, a numeric pageref or requestId) keeps its text; null
 // gives "".
 func (r *Reader) strField(field string) (string, error) {
-	if b, ok := r.s.quickString(); ok {
+	if b, ok := r.s.QuickString(); ok {
 		return r.intern.get(b), nil
 	}
 	b, _, isScalar, err := r.scalar(field, MaxStringLen)
@@ -778,8 +779,8 @@ func (r *Reader) strField(field string) (string, error) {
 		return "", err
 	}
 	if !isScalar {
-		c, _ := r.s.peek()
-		return "", r.skipWarn(field, "expected a string, found "+kindName(c)+"; skipped")
+		c, _ := r.s.Peek()
+		return "", r.skipWarn(field, "expected a string, found "+jsonscan.KindName(c)+"; skipped")
 	}
 	return r.intern.get(b), nil
 }
@@ -788,19 +789,19 @@ func (r *Reader) strField(field string) (string, error) {
 // Options.Bodies, and then bounded by MaxBodyLen with a warning past it.
 func (r *Reader) bodyField(field string) (string, error) {
 	s := &r.s
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return "", r.fail(s.eofErr(), field)
+		return "", r.fail(s.EOFErr(), field)
 	}
 	if !r.opt.Bodies {
-		return "", r.fail(s.skipValue(), field)
+		return "", r.fail(s.SkipValue(), field)
 	}
 	if c != '"' {
 		return r.strField(field) // null, or a wrong type to warn about
 	}
-	m := s.mark()
-	s.pos++
-	b, over, err := s.readString(MaxBodyLen)
+	m := s.Mark()
+	s.Pos++
+	b, over, err := s.ReadString(MaxBodyLen)
 	if err != nil {
 		return "", r.fail(err, field)
 	}
@@ -810,12 +811,7 @@ func (r *Reader) bodyField(field string) (string, error) {
 	} else {
 		text = string(b)
 	}
-	if cap(s.str) > 4*MaxStringLen {
-		s.str = nil // do not keep a body-sized scratch buffer
-	}
-	if cap(s.fix) > 4*MaxStringLen {
-		s.fix = nil
-	}
+	s.DropScratch(4 * MaxStringLen) // do not keep a body-sized scratch buffer
 	return text, nil
 }
 
@@ -823,7 +819,7 @@ func (r *Reader) bodyField(field string) (string, error) {
 // string holding one (Logger++ and WebPageTest write numbers as strings).
 // null, "", "null", NaN and Infinity mean unknown and give def.
 func (r *Reader) intField(field string, def int64) (int64, error) {
-	m := r.s.mark()
+	m := r.s.Mark()
 	f, ok, err := r.numeric(field, "an integer")
 	if err != nil || !ok {
 		return def, err
@@ -853,17 +849,17 @@ func (r *Reader) floatField(field string, def float64) (float64, error) {
 // numeric reads a number leniently for intField and floatField; ok is false
 // for "unknown" (null, "", "null") and for values it warned about.
 func (r *Reader) numeric(field, want string) (f float64, ok bool, err error) {
-	if f, ok := r.s.quickNumber(); ok {
+	if f, ok := r.s.QuickNumber(); ok {
 		return f, true, nil
 	}
-	m := r.s.mark()
+	m := r.s.Mark()
 	b, isString, isScalar, err := r.scalar(field, MaxStringLen)
 	if err != nil {
 		return 0, false, err
 	}
 	if !isScalar {
-		c, _ := r.s.peek()
-		return 0, false, r.skipWarn(field, "expected "+want+", found "+kindName(c)+"; skipped")
+		c, _ := r.s.Peek()
+		return 0, false, r.skipWarn(field, "expected "+want+", found "+jsonscan.KindName(c)+"; skipped")
 	}
 	if b == nil {
 		return 0, false, nil // null
@@ -921,14 +917,14 @@ func parseSmallInt(b []byte) (int64, bool) {
 // boolField reads a boolean: true/false, or the strings "true", "false",
 // "1", "0" and the numbers 1 and 0 that some exporters write; null is false.
 func (r *Reader) boolField(field string) (bool, error) {
-	m := r.s.mark()
+	m := r.s.Mark()
 	b, isString, isScalar, err := r.scalar(field, MaxStringLen)
 	if err != nil {
 		return false, err
 	}
 	if !isScalar {
-		c, _ := r.s.peek()
-		return false, r.skipWarn(field, "expected a boolean, found "+kindName(c)+"; skipped")
+		c, _ := r.s.Peek()
+		return false, r.skipWarn(field, "expected a boolean, found "+jsonscan.KindName(c)+"; skipped")
 	}
 	if isString {
 		b = trimSpace(b)
@@ -954,14 +950,14 @@ func (r *Reader) boolField(field string) (bool, error) {
 // null give the zero time quietly; anything unparsable gives the zero time
 // and a warning.
 func (r *Reader) timeField(field string) (time.Time, error) {
-	m := r.s.mark()
+	m := r.s.Mark()
 	b, isString, isScalar, err := r.scalar(field, MaxStringLen)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if !isScalar {
-		c, _ := r.s.peek()
-		return time.Time{}, r.skipWarn(field, "expected a date string, found "+kindName(c)+"; skipped")
+		c, _ := r.s.Peek()
+		return time.Time{}, r.skipWarn(field, "expected a date string, found "+jsonscan.KindName(c)+"; skipped")
 	}
 	if len(b) == 0 {
 		return time.Time{}, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/harcors/harcors/har/internal/jsonscan"
 )
 
 // Limits that keep a hostile or broken file from exhausting the stack or
@@ -17,7 +19,7 @@ const (
 	// while a 50 MB header value ends with an error naming its place instead
 	// of an allocation of that size. Skipped strings (bodies, unknown
 	// fields) are never held, so they have no limit.
-	MaxStringLen = 1 << 20
+	MaxStringLen = jsonscan.MaxStringLen
 
 	// MaxBodyLen bounds content.text and postData.text when Options.Bodies
 	// is set. Bodies are legitimately large (base64 images, bundles), so the
@@ -36,7 +38,7 @@ const (
 	// more; 512 leaves room for anything real. Skipping is iterative, so
 	// deep nesting cannot overflow the stack; the limit only keeps the
 	// skipper's own stack small and turns "[[[[..." into a clear error.
-	MaxDepth = 512
+	MaxDepth = jsonscan.MaxDepth
 
 	// MaxWarnings is how many warnings a Reader keeps; past it, only a count
 	// is kept (see Reader.DroppedWarnings), so a file with one odd field in
@@ -64,9 +66,6 @@ type Error struct {
 
 	// err is the underlying cause (a read or decompression error), if any.
 	err error
-	// eof marks an unexpected end of input; the reader rewrites Msg once it
-	// knows the path.
-	eof bool
 	// placed is set once the reader has filled in File and Path.
 	placed bool
 }
@@ -99,43 +98,6 @@ func (e *Error) Error() string {
 // Unwrap returns the read or decompression error behind e, if any, so that
 // errors.Is(err, os.ErrPermission) and the like work.
 func (e *Error) Unwrap() error { return e.err }
-
-// describe names the byte found where something else was expected.
-func describe(c byte) string {
-	switch {
-	case c == '\'':
-		return `"'"`
-	case c >= 0x20 && c < 0x7f:
-		return "'" + string(rune(c)) + "'"
-	case c == 0:
-		return "a NUL byte"
-	default:
-		return "byte 0x" + strconv.FormatUint(uint64(c), 16)
-	}
-}
-
-// kindName names the JSON type of a value from its first byte, for "found a
-// string"-style messages.
-func kindName(c byte) string {
-	switch c {
-	case '"':
-		return "a string"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	case 'N', 'I':
-		return "a number"
-	}
-	if c == '-' || (c >= '0' && c <= '9') {
-		return "a number"
-	}
-	return describe(c)
-}
 
 // sizeString prints a byte count the way people set limits: "4 GiB",
 // "512 MiB", or plain bytes when it is not a round number.

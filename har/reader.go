@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
+	"github.com/harcors/harcors/har/internal/jsonscan"
 	"io"
 	"math/bits"
 	"os"
@@ -28,7 +29,7 @@ import (
 // them); so is whitespace. Line and column numbers count lines in the
 // whitespace between tokens.
 type Reader struct {
-	s      scanner
+	s      jsonscan.Scanner
 	opt    Options
 	log    Log
 	closer io.Closer
@@ -54,12 +55,17 @@ type Reader struct {
 	// built into a string only when a message needs it.
 	path []seg
 
-	hdrs    []Header // scratch for a header list being read
-	cookies []Cookie // scratch for a cookie list being read
-	ckc     *cookieCache
-	ckHits  int // cookies taken from ckc (for tests)
-	intern  interner
-	zones   map[int]*time.Location
+	hdrs []Header // scratch for a header list being read
+	// hl and hc are quickHeader's layout and cache (made with the
+	// first header list); qname and qvalue its scratch for decoding.
+	hl            hdrLayout
+	hc            *hdrCache
+	qname, qvalue []byte
+	cookies       []Cookie // scratch for a cookie list being read
+	ckc           *cookieCache
+	ckHits        int // cookies taken from ckc (for tests)
+	intern        interner
+	zones         map[int]*time.Location
 
 	// Reading in pieces (split.go): splitAt is the file while it may
 	// still be split, sp the splitter once it is.
@@ -175,20 +181,12 @@ func readAheadFile(f *os.File) bool {
 }
 
 // stopAhead tells the read-ahead goroutine, if any, to end.
-func (r *Reader) stopAhead() {
-	if a := r.s.ahead; a != nil {
-		a.stop()
-	}
-}
+func (r *Reader) stopAhead() { r.s.StopAhead() }
 
 // waitAhead waits for the read-ahead goroutine, if any, to end once told
 // to. Only for a file that has been closed: its Read in progress then
 // returns soon, and nothing reads the file after Close.
-func (r *Reader) waitAhead() {
-	if a := r.s.ahead; a != nil {
-		<-a.exited
-	}
-}
+func (r *Reader) waitAhead() { r.s.WaitAhead() }
 
 // Close closes the file opened by Open, and the temporary copy of a zip
 // archive read from a stream, and releases the buffer. Next returns an
@@ -198,8 +196,8 @@ func (r *Reader) Close() error {
 		r.err = &Error{File: r.opt.Name, Offset: -1, Msg: "read after Close", err: os.ErrClosed}
 		r.state = stateDone
 	}
-	r.s.buf, r.s.str, r.s.fix = nil, nil, nil
-	r.s.qname, r.s.qvalue = nil, nil
+	r.s.Release()
+	r.qname, r.qvalue = nil, nil
 	r.stopAhead()
 	if r.sp != nil {
 		r.sp.wait()
@@ -277,7 +275,7 @@ func (r *Reader) Next() (*Entry, error) {
 	}
 	s := &r.s
 	for {
-		ok, err := s.nextElem(r.firstElem)
+		ok, err := s.NextElem(r.firstElem)
 		r.firstElem = false
 		if err != nil {
 			return nil, r.stop(r.fail(err, ""))
@@ -285,9 +283,9 @@ func (r *Reader) Next() (*Entry, error) {
 		if !ok {
 			return nil, r.stop(r.finish())
 		}
-		c, _ := s.peek() // nextElem has seen a byte
+		c, _ := s.Peek() // nextElem has seen a byte
 		switch {
-		case c == '{' && r.sp != nil && r.sp.phase == splitHead && s.offset() >= r.sp.pieces[1].lo:
+		case c == '{' && r.sp != nil && r.sp.phase == splitHead && s.Offset() >= r.sp.pieces[1].lo:
 			// Only at an entry: resuming there reads it as the first
 			// element, which is what follows a ',' only for an object
 			// (a ']' or the end of the file after a ',' is an error).
@@ -303,18 +301,18 @@ func (r *Reader) Next() (*Entry, error) {
 		r.index++
 		if c != '{' {
 			r.pushIdx(i)
-			err := r.skipWarn("", "expected an entry object, found "+kindName(c)+"; skipped")
+			err := r.skipWarn("", "expected an entry object, found "+jsonscan.KindName(c)+"; skipped")
 			r.pop()
 			if err != nil {
 				return nil, r.stop(err)
 			}
 			continue
 		}
-		e := &Entry{Index: i, Line: s.line, Offset: s.offset()}
+		e := &Entry{Index: i, Line: s.Line, Offset: s.Offset()}
 		if err := r.readEntry(e); err != nil {
 			return nil, r.stop(err)
 		}
-		r.prevEnd = s.offset()
+		r.prevEnd = s.Offset()
 		return e, nil
 	}
 }
@@ -398,62 +396,62 @@ func (r *Reader) start(src io.Reader) error {
 	}
 
 	s := &r.s
-	s.init(in, r.readAhead)
-	s.readErr = r.readErrMsg
+	s.Init(in, r.readAhead)
+	s.ReadErr = r.readErrMsg
 	r.firstElem = true
 
-	s.ensure(3)
-	b := s.buf[s.pos:s.end]
+	s.Ensure(3)
+	b := s.Buf[s.Pos:s.End]
 	switch {
 	case bytes.HasPrefix(b, utf8BOM):
 		// Fiddler 4 and files re-saved by Windows editors start with a
 		// BOM. Offsets are counted after it, as Entry.Offset says.
-		s.pos += 3
-		s.base -= 3 // offset 0 is the byte after the BOM
+		s.Pos += 3
+		s.Base -= 3 // offset 0 is the byte after the BOM
 		r.bom = true
-		s.lineStart = 0
+		s.LineStart = 0
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}), bytes.HasPrefix(b, []byte{0xff, 0xfe}):
 		return r.wholeFile("not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
 	}
 
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	nuls := 0
 	for ; ok && c == 0; nuls++ {
 		if nuls == maxZeroPad {
 			return r.wholeFile("not a HAR file: it starts with more than 1 MiB of NUL bytes (Firebug pads files with a few; this is a disk image, a sparse file or /dev/zero)")
 		}
-		s.pos++
-		c, ok = s.peek()
+		s.Pos++
+		c, ok = s.Peek()
 	}
 	if !ok {
-		if s.rerr != nil && s.rerr != io.EOF {
-			return r.fail(s.eofErr(), "")
+		if s.Rerr != nil && s.Rerr != io.EOF {
+			return r.fail(s.EOFErr(), "")
 		}
 		if nuls > 0 {
 			return r.wholeFile("not a HAR file: nothing but " + strconv.Itoa(nuls) + " NUL bytes")
 		}
 		return r.wholeFile("empty file")
 	}
-	at := s.mark()
+	at := s.Mark()
 	switch {
 	case c == '{':
 	case c == '[':
-		return r.fail(at.err("not a HAR file: no log.entries (the top level is an array, not an object)"), "")
+		return r.fail(at.Err("not a HAR file: no log.entries (the top level is an array, not an object)"), "")
 	case c == '"' || c == '-' || (c >= '0' && c <= '9'):
-		return r.fail(at.err("not a HAR file: the top level is "+kindName(c)+", not an object"), "")
+		return r.fail(at.Err("not a HAR file: the top level is "+jsonscan.KindName(c)+", not an object"), "")
 	default:
 		if !r.jsonpStart() {
-			return r.fail(at.err("not JSON: expected '{' at the start, found "+describe(c)), "")
+			return r.fail(at.Err("not JSON: expected '{' at the start, found "+jsonscan.Describe(c)), "")
 		}
-		if c, ok = s.peek(); !ok {
-			return r.fail(s.eofErr(), "")
+		if c, ok = s.Peek(); !ok {
+			return r.fail(s.EOFErr(), "")
 		}
 		if c != '{' {
-			return r.fail(s.errFound("'{' after the JSONP call's '('", c), "")
+			return r.fail(s.ErrFound("'{' after the JSONP call's '('", c), "")
 		}
 	}
-	s.pos++
-	s.depth = 1
+	s.Pos++
+	s.Depth = 1
 	found, err := r.walkTop(true)
 	if err != nil {
 		return err
@@ -476,12 +474,12 @@ func (r *Reader) jsonpStart() bool {
 	s := &r.s
 	n := 0
 	for {
-		if s.pos >= s.end && !s.fill() {
+		if s.Pos >= s.End && !s.Fill() {
 			return false
 		}
-		c := s.buf[s.pos]
+		c := s.Buf[s.Pos]
 		if c == '_' || c == '$' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || n > 0 && c >= '0' && c <= '9' {
-			s.pos++
+			s.Pos++
 			n++
 			if n > 256 {
 				return false
@@ -490,10 +488,10 @@ func (r *Reader) jsonpStart() bool {
 		}
 		break
 	}
-	if c, ok := s.peek(); !ok || c != '(' || n == 0 {
+	if c, ok := s.Peek(); !ok || c != '(' || n == 0 {
 		return false
 	}
-	s.pos++
+	s.Pos++
 	r.jsonp = true
 	return true
 }
@@ -515,7 +513,7 @@ func (r *Reader) wholeFileErr(msg string, err error) error {
 func (r *Reader) walkTop(first bool) (found bool, err error) {
 	s := &r.s
 	for {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return false, r.fail(err, "")
 		}
@@ -525,7 +523,7 @@ func (r *Reader) walkTop(first bool) (found bool, err error) {
 		first = false
 		if string(key) != "log" {
 			// httpolice's test files put "_expected" here.
-			if err := s.skipValue(); err != nil {
+			if err := s.SkipValue(); err != nil {
 				return false, r.fail(err, "")
 			}
 			continue
@@ -543,7 +541,7 @@ func (r *Reader) walkTop(first bool) (found bool, err error) {
 		if found, err := r.walkLog(true); found || err != nil {
 			return found, err
 		}
-		s.depth--
+		s.Depth--
 		r.pop()
 	}
 }
@@ -554,7 +552,7 @@ func (r *Reader) walkTop(first bool) (found bool, err error) {
 func (r *Reader) walkLog(first bool) (found bool, err error) {
 	s := &r.s
 	for {
-		key, ok, err := s.nextKey(first)
+		key, ok, err := s.NextKey(first)
 		if err != nil {
 			return false, r.fail(err, "")
 		}
@@ -576,7 +574,7 @@ func (r *Reader) walkLog(first bool) (found bool, err error) {
 				// JSON readers keep either the first or the last of
 				// two members with one name, so which requests the
 				// capture holds is ambiguous: an error, not a guess.
-				return false, r.fail(s.mark().err("a second \"entries\" member in log: JSON readers disagree on which one counts; keep one"), "entries")
+				return false, r.fail(s.Mark().Err("a second \"entries\" member in log: JSON readers disagree on which one counts; keep one"), "entries")
 			}
 			if err := r.openRequired("entries", "log.entries", '[', "an array"); err != nil {
 				return false, err
@@ -584,7 +582,7 @@ func (r *Reader) walkLog(first bool) (found bool, err error) {
 			r.entSeen = true
 			return true, nil
 		default:
-			err = r.fail(s.skipValue(), "")
+			err = r.fail(s.SkipValue(), "")
 		}
 		if err != nil {
 			return false, err
@@ -596,48 +594,48 @@ func (r *Reader) walkLog(first bool) (found bool, err error) {
 // creator), the rest of the top-level object, and what comes after it.
 func (r *Reader) finish() error {
 	s := &r.s
-	s.depth--
+	s.Depth--
 	r.pop() // entries
 	if _, err := r.walkLog(false); err != nil {
 		return err
 	}
-	s.depth--
+	s.Depth--
 	r.pop() // log
 	if _, err := r.walkTop(false); err != nil {
 		return err
 	}
-	s.depth--
+	s.Depth--
 	if r.jsonp {
-		c, ok := s.peek()
+		c, ok := s.Peek()
 		if !ok {
-			return r.fail(s.errHere("unexpected end of file: the JSONP call's ')' is missing (the file looks truncated)"), "")
+			return r.fail(s.ErrHere("unexpected end of file: the JSONP call's ')' is missing (the file looks truncated)"), "")
 		}
 		if c != ')' {
-			return r.fail(s.errFound("')' closing the JSONP call", c), "")
+			return r.fail(s.ErrFound("')' closing the JSONP call", c), "")
 		}
-		s.pos++
-		if c, ok = s.peek(); ok && c == ';' {
-			s.pos++
+		s.Pos++
+		if c, ok = s.Peek(); ok && c == ';' {
+			s.Pos++
 		}
 	}
 	// Whitespace and NUL bytes may follow: Firebug's NetExport pads files
 	// with NULs. Anything else means a damaged or concatenated file. The
 	// entries have all been returned by now.
 	for nuls := 0; ; nuls++ {
-		c, ok := s.peek()
+		c, ok := s.Peek()
 		if !ok {
-			if s.rerr != nil && s.rerr != io.EOF {
-				return r.fail(s.eofErr(), "")
+			if s.Rerr != nil && s.Rerr != io.EOF {
+				return r.fail(s.EOFErr(), "")
 			}
 			return nil
 		}
 		if c != 0 {
-			return r.fail(s.errHere("unexpected data after the end of the HAR, found "+describe(c)), "")
+			return r.fail(s.ErrHere("unexpected data after the end of the HAR, found "+jsonscan.Describe(c)), "")
 		}
 		if nuls == maxZeroPad {
-			return r.fail(s.errHere("more than 1 MiB of NUL bytes after the end of the HAR (Firebug pads files with a few)"), "")
+			return r.fail(s.ErrHere("more than 1 MiB of NUL bytes after the end of the HAR (Firebug pads files with a few)"), "")
 		}
-		s.pos++
+		s.Pos++
 	}
 }
 
@@ -717,18 +715,24 @@ func (r *Reader) fail(err error, field string) error {
 	if err == nil {
 		return nil
 	}
-	e, ok := err.(*Error)
-	if !ok {
+	var e *Error
+	eof := false
+	switch x := err.(type) {
+	case *Error:
+		if x.placed {
+			return x
+		}
+		e = x
+	case *jsonscan.Error:
+		e = &Error{Offset: x.Offset, Line: x.Line, Column: x.Column, Msg: x.Msg, err: x.Err}
+		eof = x.EOF
+	default:
 		e = &Error{Offset: -1, Msg: err.Error(), err: err}
-	}
-	if e.placed {
-		return e
 	}
 	e.placed = true
 	e.File = r.opt.Name
 	e.Path = r.pathString(field)
-	if e.eof {
-		e.eof = false
+	if eof {
 		if where := r.outerPath(field); where != "" {
 			e.Msg = "unexpected end of file inside " + where + " (the file looks truncated)"
 		} else {
@@ -739,16 +743,13 @@ func (r *Reader) fail(err error, field string) error {
 }
 
 // warn records a warning about the value at m in field.
-func (r *Reader) warn(m mark, field, msg string) {
+func (r *Reader) warn(m jsonscan.Mark, field, msg string) {
 	if len(r.warns) >= MaxWarnings {
 		r.dropped++
 		return
 	}
-	e := m.err(msg)
-	e.File = r.opt.Name
-	e.Path = r.pathString(field)
-	e.placed = true
-	r.warns = append(r.warns, e)
+	r.warns = append(r.warns, &Error{File: r.opt.Name, Offset: m.Off, Line: m.Line, Column: m.Col,
+		Path: r.pathString(field), Msg: msg, placed: true})
 }
 
 func (r *Reader) push(name string) { r.path = append(r.path, seg{name, -1}) }
@@ -853,15 +854,15 @@ func internHash(b []byte) uint64 {
 // point (log, log.entries): anything else means the file is not a HAR.
 func (r *Reader) openRequired(name, label string, open byte, want string) error {
 	s := &r.s
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return r.fail(s.eofErr(), name)
+		return r.fail(s.EOFErr(), name)
 	}
 	if c != open {
-		return r.fail(s.errHere("not a HAR file: "+label+" is "+kindName(c)+", not "+want), name)
+		return r.fail(s.ErrHere("not a HAR file: "+label+" is "+jsonscan.KindName(c)+", not "+want), name)
 	}
-	s.pos++
-	s.depth++
+	s.Pos++
+	s.Depth++
 	r.push(name)
 	return nil
 }

@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"github.com/harcors/harcors/har/internal/jsonscan"
 	"io"
 	"os"
 	"runtime"
@@ -157,16 +158,16 @@ func (r *Reader) learnSplit() {
 		r.splitAt = nil
 		return
 	}
-	from := r.prevEnd - s.base
-	if from < 0 || from > int64(s.pos) {
+	from := r.prevEnd - s.Base
+	if from < 0 || from > int64(s.Pos) {
 		return // the separator is not in the buffer any more; try the next
 	}
-	sep := s.buf[from:s.pos]
+	sep := s.Buf[from:s.Pos]
 	if len(sep) > 64 || bytes.Count(sep, []byte{','}) != 1 || len(bytes.TrimLeft(sep, " \t\r\n,")) != 0 {
 		r.splitAt = nil
 		return
 	}
-	start := s.offset()
+	start := s.Offset()
 	n := (r.splitSize - start) / splitChunk
 	if n < 2 {
 		r.splitAt = nil
@@ -178,7 +179,7 @@ func (r *Reader) learnSplit() {
 		size:   r.splitSize,
 		opt:    r.opt,
 		pat:    append(append([]byte{'}'}, sep...), '{'),
-		depth:  s.depth,
+		depth:  s.Depth,
 		path:   append([]seg(nil), r.path...),
 		pieces: make([]piece, n),
 		tokens: make(chan struct{}, workers*splitAhead),
@@ -209,13 +210,8 @@ func (r *Reader) handOver() {
 	s := &r.s
 	sp := r.sp
 	sp.phase = splitPieces
-	sp.x, sp.line, sp.lineStart, sp.index = s.offset(), s.line, s.lineStart, r.index
-	if a := s.ahead; a != nil {
-		a.stop()
-		<-a.exited
-		s.ahead = nil
-	}
-	s.buf = nil
+	sp.x, sp.line, sp.lineStart, sp.index = s.Offset(), s.Line, s.LineStart, r.index
+	s.EndAhead()
 }
 
 // fromPieces returns the next entry the pieces hold, or nil when they hold
@@ -269,9 +265,9 @@ func (r *Reader) resume() {
 	sp.stop()
 	s := &r.s
 	rest := sp.size - sp.x
-	s.init(io.NewSectionReader(sp.f, sp.x, 1<<62), rest >= aheadMinSize)
-	s.base, s.pos, s.end, s.rerr, s.filled = sp.x, 0, 0, nil, false
-	s.line, s.lineStart = sp.line, sp.lineStart
+	s.Init(io.NewSectionReader(sp.f, sp.x, 1<<62), rest >= aheadMinSize)
+	s.Base = sp.x
+	s.Line, s.LineStart = sp.line, sp.lineStart
 	r.index = sp.index
 	// The ',' before sp.x has been consumed: read the element there as
 	// the first of the array. A ']' there ends the array either way.
@@ -297,7 +293,7 @@ func (sp *splitter) wait() {
 func (sp *splitter) work() {
 	defer sp.wg.Done()
 	w := &Reader{opt: sp.opt}
-	w.s.buf = make([]byte, bufSize)
+	w.s.Buf = make([]byte, jsonscan.BufSize)
 	for {
 		select {
 		case sp.tokens <- struct{}{}:
@@ -337,42 +333,38 @@ func (sp *splitter) read(w *Reader, p *piece) {
 // whose first key an entry may have, and returns its offset; -1 if none.
 func (sp *splitter) find(w *Reader, from, hi int64) int64 {
 	s := &w.s
-	s.rd = io.NewSectionReader(sp.f, from, 1<<62)
-	s.base, s.pos, s.end, s.rerr, s.filled = from, 0, 0, nil, false
-	// quickFrom is an offset in the file: one left from a later piece
-	// would keep the quick skip off here.
-	s.quickFrom = 0
+	s.Reset(io.NewSectionReader(sp.f, from, 1<<62), from)
 	keep := len(sp.pat) - 1
 	for {
-		j := bytes.Index(s.buf[s.pos:s.end], sp.pat)
+		j := bytes.Index(s.Buf[s.Pos:s.End], sp.pat)
 		if j < 0 {
 			// A match whose '{' would be past what was read starts in
 			// the last keep bytes: keep them.
-			if s.base+int64(s.end) >= hi {
+			if s.Base+int64(s.End) >= hi {
 				return -1
 			}
-			s.pos = max(s.pos, s.end-keep)
-			if !s.fill() {
+			s.Pos = max(s.Pos, s.End-keep)
+			if !s.Fill() {
 				return -1
 			}
 			continue
 		}
-		at := s.pos + j + keep // the '{'
-		if s.base+int64(at) >= hi {
+		at := s.Pos + j + keep // the '{'
+		if s.Base+int64(at) >= hi {
 			return -1
 		}
-		if s.end-at < maxKeyLen+16 && s.rerr == nil {
+		if s.End-at < jsonscan.MaxKeyLen+16 && s.Rerr == nil {
 			// Too near the end of the buffer to read the key: read
 			// more, keeping the match, and look at it again.
-			s.pos += j
-			s.fill()
+			s.Pos += j
+			s.Fill()
 			continue
 		}
-		if entryKey(s.buf[at+1 : s.end]) {
-			s.pos = at
-			return s.base + int64(at)
+		if entryKey(s.Buf[at+1 : s.End]) {
+			s.Pos = at
+			return s.Base + int64(at)
 		}
-		s.pos += j + 1
+		s.Pos += j + 1
 	}
 }
 
@@ -407,8 +399,8 @@ func entryKey(b []byte) bool {
 // whether it can be used).
 func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 	s := &w.s
-	s.line, s.lineStart = 1, c
-	s.depth = sp.depth
+	s.Line, s.LineStart = 1, c
+	s.Depth = sp.depth
 	w.path = append(w.path[:0], sp.path...)
 	w.warns = nil
 	var ents []*Entry
@@ -420,7 +412,7 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 			default:
 			}
 		}
-		ok, err := s.nextElem(first)
+		ok, err := s.NextElem(first)
 		if err != nil {
 			return !first
 		}
@@ -429,19 +421,19 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 				return false
 			}
 			p.closed = true
-			p.end = s.offset() - 1
+			p.end = s.Offset() - 1
 			break
 		}
 		// The Reader resumes at p.end as at the first element, which
 		// matches what follows a ',' only when that is an object.
-		if ch, _ := s.peek(); ch != '{' {
+		if ch, _ := s.Peek(); ch != '{' {
 			return !first
 		}
-		if !first && s.offset() >= p.hi {
-			p.end = s.offset()
+		if !first && s.Offset() >= p.hi {
+			p.end = s.Offset()
 			break
 		}
-		e := &Entry{Index: len(ents), Line: s.line, Offset: s.offset()}
+		e := &Entry{Index: len(ents), Line: s.Line, Offset: s.Offset()}
 		if err := w.readEntry(e); err != nil || len(w.warns) > 0 {
 			return !first
 		}
@@ -451,6 +443,6 @@ func (sp *splitter) readFrom(w *Reader, p *piece, c int64) bool {
 		ents = append(ents, e)
 	}
 	p.ok, p.start, p.entries = true, c, ents
-	p.lines, p.lineStart = s.line-1, s.lineStart
+	p.lines, p.lineStart = s.Line-1, s.LineStart
 	return true
 }

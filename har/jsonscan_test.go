@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"testing/iotest"
 )
 
 // chunkReader returns at most n bytes per Read, so that the scanner's
@@ -25,7 +24,7 @@ func (c chunkReader) Read(p []byte) (int, error) {
 // TestWhitespacePositions checks the line, column and offset of an error
 // that follows indentation of every length up to 70, made of spaces,
 // tabs and carriage returns in several orders, against a plain count:
-// peek skips runs of spaces a word at a time, and must count exactly as a
+// Peek skips runs of spaces a word at a time, and must count exactly as a
 // byte loop does, wherever the buffer ends.
 func TestWhitespacePositions(t *testing.T) {
 	indents := []func(n int) string{
@@ -67,7 +66,7 @@ func TestWhitespacePositions(t *testing.T) {
 // TestStringDecoding compares the decoding of header values and keys with
 // encoding/json's, for strings of every length up to 150 mixing ASCII,
 // multi-byte UTF-8, invalid bytes and escapes, read in chunks of several
-// sizes: readString has a word-at-a-time fast path for plain strings and a
+// sizes: ReadString has a word-at-a-time fast path for plain strings and a
 // slow path for the rest, and both must give what encoding/json gives.
 func TestStringDecoding(t *testing.T) {
 	pieces := []string{"a", "Z", "0", " ", "/", "é", "€", "😀", "\xff", "\xc3", "\xed\xa0\x80",
@@ -171,41 +170,4 @@ func randomText(rng *rand.Rand, n int, pieces []string, ascii int) string {
 		}
 	}
 	return b.String()
-}
-
-// FuzzSkipString checks skipString against readString, which decodes
-// every escape one at a time: both must stop at the same byte with the
-// same error, whether the text is in the buffer whole or comes a byte at a
-// time.
-func FuzzSkipString(f *testing.F) {
-	for _, s := range []string{
-		`abc"`, `a\"b"`, `\\"`, `\\\"x"`, `{\"op\":\"replace\",\"path\":\"/a/1\"}"`,
-		`1234567\"9"`, `1234567\\"`, `123456\\\"x"`, `\u00e9\n\/"`, `\x"`, `\u12"`, `\u12G4"`,
-		`abcdefgh\`, `abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH\"end\\"`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		run := func(skip, slow bool) string {
-			var s scanner
-			var rd io.Reader = bytes.NewReader(data)
-			if slow {
-				rd = iotest.OneByteReader(rd)
-			}
-			s.init(rd, false)
-			var err error
-			if skip {
-				err = s.skipString()
-			} else {
-				_, _, err = s.readString(1 << 30)
-			}
-			return fmt.Sprintf("%d %v", s.offset(), err)
-		}
-		want := run(false, false)
-		for _, slow := range []bool{false, true} {
-			if got := run(true, slow); got != want {
-				t.Fatalf("%q: skipString (one byte a read: %v) gives %s, readString %s", data, slow, got, want)
-			}
-		}
-	})
 }

@@ -1,125 +1,197 @@
-package har
+// Package jsonscan is the JSON tokenizer under harcors' HAR reader: a pull
+// scanner over an io.Reader that hands out keys, strings and numbers one at
+// a time, skips what its caller does not want, and knows the byte offset and
+// line of every token for error messages. It exists instead of
+// encoding/json because a HAR with bodies is mostly base64 text that
+// harcors never looks at: the scanner skips such strings with
+// bytes.IndexByte at memory speed and holds nothing of them.
+//
+// Each primitive has a general path, which refills the buffer as it goes
+// (this file), and most have a quick path for a token that lies whole in
+// the buffer (fastpath.go). A quick path reads what the general path would
+// or consumes nothing; the tests compare the two by reading the same text
+// whole and one byte per Read.
+//
+// The package knows nothing of HAR.
+package jsonscan
 
 import (
 	"bytes"
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"strconv"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// This file is a small pull scanner for JSON over an io.Reader. It exists
-// instead of encoding/json because a HAR with bodies is mostly base64 text
-// that harcors never looks at: the scanner skips such strings with
-// bytes.IndexByte at memory speed, holds nothing of them, and keeps track of
-// the byte offset and line of every token for error messages.
-
-// The read buffer starts at minBufSize and doubles, up to bufSize, each
+// The read buffer starts at minBufSize and doubles, up to BufSize, each
 // time a Read fills it: small files (and fuzzing) do not pay for a large
 // buffer, large ones soon read 256 KiB at a time. Larger buffers gain
 // nothing measurable; smaller ones cost a Read call per few KiB.
 const (
 	minBufSize = 16 << 10
-	bufSize    = 256 << 10
+	// BufSize is the largest read buffer.
+	BufSize = 256 << 10
 )
 
-// maxKeyLen is the longest object key decoded; no key the reader knows is
-// longer, so longer keys are skipped unread and match nothing.
-const maxKeyLen = 64
+// MaxKeyLen is the longest object key decoded; no key a HAR reader knows
+// is longer, so longer keys are skipped unread and match nothing.
+const MaxKeyLen = 64
 
-// longKey stands for a key longer than maxKeyLen; it matches no known field.
+// MaxDepth bounds JSON nesting (see har.MaxDepth).
+const MaxDepth = 512
+
+// MaxStringLen is the longest string QuickString takes (see
+// har.MaxStringLen); longer ones are left to the general path.
+const MaxStringLen = 1 << 20
+
+// longKey stands for a key longer than MaxKeyLen; it matches no known field.
 var longKey = []byte{0}
 
-type scanner struct {
-	rd       io.Reader
-	buf      []byte // buf[pos:end] is unread input
-	filled   bool   // the last Read filled buf: grow it next time
-	pos, end int
-	// base is the offset of buf[0] in the JSON text.
-	base int64
-	// line is the 1-based line of buf[pos]; lineStart the offset of its
+// Scanner reads JSON tokens from an io.Reader. Its exported fields are the
+// buffer and position, for the quick paths of its caller, which read from
+// Buf[Pos:End] with a local index and move with Commit.
+type Scanner struct {
+	rd     io.Reader
+	Buf    []byte // Buf[Pos:End] is unread input
+	filled bool   // the last Read filled Buf: grow it next time
+	// Pos is the next byte to read in Buf, End the end of what was read.
+	Pos, End int
+	// Base is the offset of Buf[0] in the JSON text.
+	Base int64
+	// Line is the 1-based line of Buf[Pos]; LineStart the offset of its
 	// first byte. Newlines are counted only in whitespace between tokens:
 	// JSON strings cannot hold a raw newline, so a skipped string need not
 	// be searched for one.
-	line      int
-	lineStart int64
-	// rerr is the error of the last Read (io.EOF at the end); data read
+	Line      int
+	LineStart int64
+	// Rerr is the error of the last Read (io.EOF at the end); data read
 	// with it is consumed first.
-	rerr error
-	// readErr turns a read error other than io.EOF into an *Error message
+	Rerr error
+	// ReadErr turns a read error other than io.EOF into an *Error message
 	// (decompression errors read better with their own wording).
-	readErr func(error) string
+	ReadErr func(error) string
 
-	str []byte // scratch for decoded strings
-	key []byte // the last key read by nextKey
-	fix []byte // scratch for repairing invalid UTF-8
-	// qname and qvalue are quickHeader's scratch for decoding.
-	qname, qvalue []byte
-	// hl and hc are quickHeader's layout and cache (made with the
-	// first header list).
-	hl    hdrLayout
-	hc    *hdrCache
+	str   []byte // scratch for decoded strings
+	key   []byte // the last key read by NextKey
+	fix   []byte // scratch for repairing invalid UTF-8
 	num   []byte // scratch for number text
-	stack []byte // skipValue's stack of open containers
-	// depth is the number of containers the decoder has entered; skipValue
+	stack []byte // SkipValue's stack of open containers
+	// Depth is the number of containers the caller has entered; SkipValue
 	// adds its own to enforce MaxDepth.
-	depth int
+	Depth int
 
 	// quickFrom is the offset before which quickSkip does not try
 	// again after failing.
 	quickFrom int64
 
 	// ahead, when set, reads the input in a goroutine (see readAhead);
-	// buf is then one of its buffers, or nil before the first fill.
+	// Buf is then one of its buffers, or nil before the first fill.
 	ahead *readAhead
 }
 
-func (s *scanner) init(rd io.Reader, ahead bool) {
+// Error is a problem at a place in the JSON text.
+type Error struct {
+	Offset       int64
+	Line, Column int
+	Msg          string
+	// EOF marks an unexpected end of input (Msg is then a placeholder the
+	// caller rewrites once it knows what was being read).
+	EOF bool
+	// Err is the read error behind the problem, if any.
+	Err error
+}
+
+// Error returns the message, without the position (the caller places it).
+func (e *Error) Error() string { return e.Msg }
+
+// Describe names the byte found where something else was expected.
+func Describe(c byte) string {
+	switch {
+	case c == '\'':
+		return `"'"`
+	case c >= 0x20 && c < 0x7f:
+		return "'" + string(rune(c)) + "'"
+	case c == 0:
+		return "a NUL byte"
+	default:
+		return "byte 0x" + strconv.FormatUint(uint64(c), 16)
+	}
+}
+
+// KindName names the JSON type of a value from its first byte, for "found a
+// string"-style messages.
+func KindName(c byte) string {
+	switch c {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	case 'N', 'I':
+		return "a number"
+	}
+	if c == '-' || (c >= '0' && c <= '9') {
+		return "a number"
+	}
+	return Describe(c)
+}
+
+// Init makes the scanner read rd from its start, in a goroutine when
+// ahead is set. A scanner used before must have ended its read-ahead
+// (EndAhead).
+func (s *Scanner) Init(rd io.Reader, ahead bool) {
 	s.rd = rd
-	s.line = 1
+	s.Base, s.Pos, s.End, s.Rerr, s.filled, s.quickFrom = 0, 0, 0, nil, false, 0
+	s.Line, s.LineStart = 1, 0
 	if ahead {
 		s.startAhead()
 		return
 	}
-	s.buf = make([]byte, minBufSize)
+	s.Buf = make([]byte, minBufSize)
 }
 
-// fill makes more input available, keeping buf[pos:end] (moved to the front
+// Fill makes more input available, keeping buf[pos:end] (moved to the front
 // of the buffer). It reports false when there is no more input.
-func (s *scanner) fill() bool {
-	if s.rerr != nil {
+func (s *Scanner) Fill() bool {
+	if s.Rerr != nil {
 		return false
 	}
 	if s.ahead != nil {
 		return s.fillAhead()
 	}
-	if s.filled && len(s.buf) < bufSize {
-		nb := make([]byte, 2*len(s.buf))
-		n := copy(nb, s.buf[s.pos:s.end])
-		s.base += int64(s.pos)
-		s.buf, s.pos, s.end = nb, 0, n
-	} else if s.pos > 0 {
-		n := copy(s.buf, s.buf[s.pos:s.end])
-		s.base += int64(s.pos)
-		s.pos, s.end = 0, n
+	if s.filled && len(s.Buf) < BufSize {
+		nb := make([]byte, 2*len(s.Buf))
+		n := copy(nb, s.Buf[s.Pos:s.End])
+		s.Base += int64(s.Pos)
+		s.Buf, s.Pos, s.End = nb, 0, n
+	} else if s.Pos > 0 {
+		n := copy(s.Buf, s.Buf[s.Pos:s.End])
+		s.Base += int64(s.Pos)
+		s.Pos, s.End = 0, n
 	}
 	for range 100 {
-		n, err := s.rd.Read(s.buf[s.end:])
-		s.end += n
+		n, err := s.rd.Read(s.Buf[s.End:])
+		s.End += n
 		if err != nil {
-			s.rerr = err
+			s.Rerr = err
 		}
 		if n > 0 {
-			s.filled = s.end == len(s.buf)
+			s.filled = s.End == len(s.Buf)
 			return true
 		}
 		if err != nil {
 			return false
 		}
 	}
-	s.rerr = io.ErrNoProgress
+	s.Rerr = io.ErrNoProgress
 	return false
 }
 
@@ -127,16 +199,16 @@ func (s *scanner) fill() bool {
 // read becomes buf, the unread bytes of the old buf (a token cut by the
 // chunk's edge: at most the 6 bytes of a \u escape) copied into the room
 // kept before its data, and the old buf goes back to the goroutine.
-func (s *scanner) fillAhead() bool {
+func (s *Scanner) fillAhead() bool {
 	a := s.ahead
 	c := <-a.full
-	s.rerr = c.err // consumed after c's data, as fill does
+	s.Rerr = c.err // consumed after c's data, as fill does
 	n := len(c.buf) - aheadRoom
 	if n == 0 {
 		a.recycle(c.buf)
 		return false
 	}
-	left := s.buf[s.pos:s.end]
+	left := s.Buf[s.Pos:s.End]
 	nb, start := c.buf, aheadRoom-len(left)
 	if start < 0 {
 		// More left over than the room holds: no caller asks for
@@ -147,97 +219,100 @@ func (s *scanner) fillAhead() bool {
 		start = 0
 	}
 	copy(nb[start:], left)
-	if s.buf != nil {
-		a.recycle(s.buf)
+	if s.Buf != nil {
+		a.recycle(s.Buf)
 	}
 	// nb[start] is the byte that was at buf[pos].
-	s.base += int64(s.pos - start)
-	s.buf, s.pos, s.end = nb, start, len(nb)
+	s.Base += int64(s.Pos - start)
+	s.Buf, s.Pos, s.End = nb, start, len(nb)
 	return true
 }
 
-// ensure tries to make n bytes available at buf[pos:]; it reports whether
+// Ensure tries to make n bytes available at buf[pos:]; it reports whether
 // it could (false near the end of input).
-func (s *scanner) ensure(n int) bool {
-	for s.end-s.pos < n {
-		if !s.fill() {
+func (s *Scanner) Ensure(n int) bool {
+	for s.End-s.Pos < n {
+		if !s.Fill() {
 			return false
 		}
 	}
 	return true
 }
 
-// offset is the offset of buf[pos] in the JSON text.
-func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
+// Offset is the offset of buf[pos] in the JSON text.
+func (s *Scanner) Offset() int64 { return s.Base + int64(s.Pos) }
 
-// mark is a position in the input, taken before a value is read so that a
-// message about the value can point at its start.
-type mark struct {
-	off  int64
-	line int
-	col  int
+// Mark is a position in the input, taken before a value is read so that a
+// message about the value can point at its start. Off is -1 for no
+// position.
+type Mark struct {
+	Off  int64
+	Line int
+	Col  int
 }
 
-func (s *scanner) mark() mark {
-	off := s.offset()
-	return mark{off, s.line, int(off-s.lineStart) + 1}
+// Mark returns the current position.
+func (s *Scanner) Mark() Mark {
+	off := s.Offset()
+	return Mark{off, s.Line, int(off-s.LineStart) + 1}
 }
 
-func (m mark) err(msg string) *Error {
-	return &Error{Offset: m.off, Line: m.line, Column: m.col, Msg: msg}
+// Err is a problem at m.
+func (m Mark) Err(msg string) *Error {
+	return &Error{Offset: m.Off, Line: m.Line, Column: m.Col, Msg: msg}
 }
 
-// errHere reports a problem at the current position.
-func (s *scanner) errHere(msg string) *Error { return s.mark().err(msg) }
+// ErrHere reports a problem at the current position.
+func (s *Scanner) ErrHere(msg string) *Error { return s.Mark().Err(msg) }
 
-// errFound reports that want was expected at the current position and c
+// ErrFound reports that want was expected at the current position and c
 // was found.
-func (s *scanner) errFound(want string, c byte) *Error {
-	return s.errHere("expected " + want + ", found " + describe(c))
+func (s *Scanner) ErrFound(want string, c byte) *Error {
+	return s.ErrHere("expected " + want + ", found " + Describe(c))
 }
 
-// eofErr reports the end of input in the middle of the text: truncation
+// EOFErr reports the end of input in the middle of the text: truncation
 // when the input ended cleanly, the read error otherwise.
-func (s *scanner) eofErr() *Error {
-	e := s.errHere("")
-	if s.rerr == nil || s.rerr == io.EOF {
-		e.eof = true
+func (s *Scanner) EOFErr() *Error {
+	e := s.ErrHere("")
+	if s.Rerr == nil || s.Rerr == io.EOF {
+		e.EOF = true
 		e.Msg = "unexpected end of file"
 		return e
 	}
-	e.err = s.rerr
-	if s.readErr != nil {
-		e.Msg = s.readErr(s.rerr)
+	e.Err = s.Rerr
+	if s.ReadErr != nil {
+		e.Msg = s.ReadErr(s.Rerr)
 	} else {
-		e.Msg = "read error: " + s.rerr.Error()
+		e.Msg = "read error: " + s.Rerr.Error()
 	}
 	return e
 }
 
-// peek skips whitespace and returns the next byte without consuming it;
+// Peek skips whitespace and returns the next byte without consuming it;
 // ok is false at the end of input.
-func (s *scanner) peek() (c byte, ok bool) {
+func (s *Scanner) Peek() (c byte, ok bool) {
 	for {
-		for s.pos < s.end {
-			c = s.buf[s.pos]
+		for s.Pos < s.End {
+			c = s.Buf[s.Pos]
 			if c > ' ' {
 				return c, true
 			}
 			switch c {
 			case ' ', '\t', '\r':
-				s.pos++
+				s.Pos++
 			case '\n':
-				s.pos++
-				s.line++
-				s.lineStart = s.offset()
+				s.Pos++
+				s.Line++
+				s.LineStart = s.Offset()
 				// Pretty-printed JSON indents every line: skip the
 				// run of spaces 8 bytes at a time.
-				s.pos = skipSpaces(s.buf[:s.end], s.pos)
+				s.Pos = skipSpaces(s.Buf[:s.End], s.Pos)
 			default:
 				return c, true
 			}
 		}
-		if !s.fill() {
+		if !s.Fill() {
 			return 0, false
 		}
 	}
@@ -248,7 +323,7 @@ const spaces8 = 0x2020202020202020
 
 // skipSpaces returns the index of the first byte of b at or after i that
 // is not ' ', looking at whole words only: it stops at most 7 bytes short
-// of the end of b, and peek's byte loop does the rest.
+// of the end of b, and Peek's byte loop does the rest.
 func skipSpaces(b []byte, i int) int {
 	for i+8 <= len(b) {
 		if w := binary.LittleEndian.Uint64(b[i:]) ^ spaces8; w != 0 {
@@ -260,28 +335,28 @@ func skipSpaces(b []byte, i int) int {
 }
 
 // readByte consumes one byte, whitespace or not.
-func (s *scanner) readByte() (byte, bool) {
-	if s.pos >= s.end && !s.fill() {
+func (s *Scanner) readByte() (byte, bool) {
+	if s.Pos >= s.End && !s.Fill() {
 		return 0, false
 	}
-	c := s.buf[s.pos]
-	s.pos++
+	c := s.Buf[s.Pos]
+	s.Pos++
 	return c, true
 }
 
-// skipString consumes the rest of a string whose opening quote has been
+// SkipString consumes the rest of a string whose opening quote has been
 // consumed, without keeping it. It finds the closing quote with
 // bytes.IndexByte and looks for backslashes only before it, so a base64
 // body (no backslash) costs two memchr passes. Escapes are checked, as
-// readString does, so that a file reads the same with and without
+// ReadString does, so that a file reads the same with and without
 // Options.Bodies; UTF-8 is not (invalid bytes are no error when kept
 // either).
-func (s *scanner) skipString() error {
+func (s *Scanner) SkipString() error {
 	for {
-		if s.pos >= s.end && !s.fill() {
-			return s.eofErr()
+		if s.Pos >= s.End && !s.Fill() {
+			return s.EOFErr()
 		}
-		b := s.buf[s.pos:s.end]
+		b := s.Buf[s.Pos:s.End]
 		i := 0
 		for {
 			// Words are skipped whole while every escape in them is
@@ -348,11 +423,11 @@ func (s *scanner) skipString() error {
 				j = indexQuoteOrEscape(b, i)
 			}
 			if j < 0 {
-				s.pos = s.end
+				s.Pos = s.End
 				break
 			}
 			if b[j] == '"' {
-				s.pos += j + 1
+				s.Pos += j + 1
 				return nil
 			}
 			// An escape at b[j]. Check it here when it is whole in
@@ -364,12 +439,12 @@ func (s *scanner) skipString() error {
 				case 6:
 					n = 6
 				default:
-					s.pos += j + 2
-					return s.escErr(2, "invalid escape in string: '\\' followed by "+describe(b[j+1]))
+					s.Pos += j + 2
+					return s.escErr(2, "invalid escape in string: '\\' followed by "+Describe(b[j+1]))
 				}
 			}
 			if j+n > len(b) || n == 6 && hexRune(b[j+2:j+6]) < 0 {
-				s.pos += j + 1
+				s.Pos += j + 1
 				if err := s.skipEscape(); err != nil {
 					return err
 				}
@@ -381,7 +456,7 @@ func (s *scanner) skipString() error {
 }
 
 // zeroBytes returns the word with the high bit of each zero byte of x set,
-// and no other bit: exact, unlike the borrow trick of plainString, which
+// and no other bit: exact, unlike the borrow trick of PlainString, which
 // marks only the first zero byte reliably.
 func zeroBytes(x uint64) uint64 {
 	const lows7 = 0x7f7f7f7f7f7f7f7f
@@ -394,7 +469,7 @@ var escapeLen = [256]uint8{'"': 2, '\\': 2, '/': 2, 'b': 2, 'f': 2, 'n': 2, 'r':
 
 // quoteOrEscape returns the index of the first '"' or '\\' in b at or
 // after i, or -1. It looks at the first 32 bytes a word at a time (see
-// plainString), because keys, short values and the stretches between
+// PlainString), because keys, short values and the stretches between
 // escapes in JSON-in-JSON bodies end there, and a call to IndexByte costs
 // more than that; past them IndexByte, which wins on long runs (base64).
 func quoteOrEscape(b []byte, i int) int {
@@ -424,10 +499,10 @@ func indexQuoteOrEscape(b []byte, i int) int {
 }
 
 // skipEscape checks one escape sequence whose backslash has been consumed.
-func (s *scanner) skipEscape() error {
+func (s *Scanner) skipEscape() error {
 	c, ok := s.readByte()
 	if !ok {
-		return s.eofErr()
+		return s.EOFErr()
 	}
 	switch c {
 	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -436,22 +511,22 @@ func (s *scanner) skipEscape() error {
 		_, err := s.hex4()
 		return err
 	}
-	return s.escErr(2, "invalid escape in string: '\\' followed by "+describe(c))
+	return s.escErr(2, "invalid escape in string: '\\' followed by "+Describe(c))
 }
 
-// readString decodes the rest of a string whose opening quote has been
+// ReadString decodes the rest of a string whose opening quote has been
 // consumed. The result is valid until the next call on s. Every JSON escape
 // is decoded, surrogate pairs included; invalid UTF-8 and lone surrogates
 // become U+FFFD, as encoding/json does, and raw control characters are kept
 // (some exporters write them; strict JSON forbids them). If the decoded text
 // would be longer than limit, the rest of the string is skipped and over is
 // true.
-func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
+func (s *Scanner) ReadString(limit int) (text []byte, over bool, err error) {
 	// Fast path: the whole string is in the buffer, with no escape and
 	// valid UTF-8 (nearly every key, header name and value).
-	b := s.buf[s.pos:s.end]
-	if q := plainString(b); q >= 0 {
-		s.pos += q + 1
+	b := s.Buf[s.Pos:s.End]
+	if q := PlainString(b); q >= 0 {
+		s.Pos += q + 1
 		if q > limit {
 			return nil, true, nil
 		}
@@ -459,10 +534,10 @@ func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
 	}
 	dst := s.str[:0]
 	for {
-		if s.pos >= s.end && !s.fill() {
-			return nil, false, s.eofErr()
+		if s.Pos >= s.End && !s.Fill() {
+			return nil, false, s.EOFErr()
 		}
-		b := s.buf[s.pos:s.end]
+		b := s.Buf[s.Pos:s.End]
 		q := bytes.IndexByte(b, '"')
 		stop := len(b)
 		if q >= 0 {
@@ -474,24 +549,24 @@ func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
 		}
 		if len(dst)+stop > limit {
 			s.str = dst[:0]
-			s.pos += stop
-			return nil, true, s.skipString()
+			s.Pos += stop
+			return nil, true, s.SkipString()
 		}
 		dst = append(dst, b[:stop]...)
-		s.pos += stop
+		s.Pos += stop
 		switch {
 		case bs >= 0:
-			s.pos++ // the backslash
+			s.Pos++ // the backslash
 			if dst, err = s.escape(dst); err != nil {
 				s.str = dst[:0]
 				return nil, false, err
 			}
 			if len(dst) > limit {
 				s.str = dst[:0]
-				return nil, true, s.skipString()
+				return nil, true, s.SkipString()
 			}
 		case q >= 0:
-			s.pos++ // the closing quote
+			s.Pos++ // the closing quote
 			s.str = dst[:0]
 			if !utf8.Valid(dst) {
 				dst = s.repair(dst)
@@ -501,7 +576,7 @@ func (s *scanner) readString(limit int) (text []byte, over bool, err error) {
 	}
 }
 
-// Words of eight equal bytes, for plainString.
+// Words of eight equal bytes, for PlainString.
 const (
 	ones8       = 0x0101010101010101
 	highs8      = 0x8080808080808080
@@ -509,22 +584,22 @@ const (
 	backslashes = 0x5c5c5c5c5c5c5c5c
 )
 
-// plainWords is how many bytes plainString examines a word at a time
+// plainWords is how many bytes PlainString examines a word at a time
 // before handing over to bytes.IndexByte: most keys and header values are
 // shorter, and for them the call (and utf8.Valid's) costs more than the
 // search; past it, IndexByte's vector loop wins.
 const plainWords = 64
 
-// plainString returns the index in b of the quote that ends a string
+// PlainString returns the index in b of the quote that ends a string
 // whose opening quote came just before b, when the string needs no
 // decoding: no escape before that quote, and valid UTF-8. Otherwise, or if
-// b holds no quote, it returns -1 and readString takes its slow path.
+// b holds no quote, it returns -1 and ReadString takes its slow path.
 //
 // It reads b eight bytes at a time, marks bytes equal to '"' or '\\' with
 // the "has a zero byte" trick ((v-0x01..) &^ v & 0x80.., whose lowest set
 // bit is exactly the first zero byte of v), and ORs the bytes before the
 // end so that utf8.Valid runs only when one of them is not ASCII.
-func plainString(b []byte) int {
+func PlainString(b []byte) int {
 	var high uint64 // OR of the words before the end
 	i := 0
 	for ; i+8 <= len(b) && i < plainWords; i += 8 {
@@ -568,10 +643,10 @@ func plainString(b []byte) int {
 
 // escape decodes one escape sequence whose backslash has been consumed and
 // appends its text to dst.
-func (s *scanner) escape(dst []byte) ([]byte, error) {
+func (s *Scanner) escape(dst []byte) ([]byte, error) {
 	c, ok := s.readByte()
 	if !ok {
-		return dst, s.eofErr()
+		return dst, s.EOFErr()
 	}
 	switch c {
 	case '"', '\\', '/':
@@ -596,11 +671,11 @@ func (s *scanner) escape(dst []byte) ([]byte, error) {
 			// it; anything else leaves it lone, and a lone surrogate
 			// becomes U+FFFD (the next escape is then read on its own).
 			r2 := rune(-1)
-			if s.ensure(6) && s.buf[s.pos] == '\\' && s.buf[s.pos+1] == 'u' {
-				r2 = hexRune(s.buf[s.pos+2 : s.pos+6])
+			if s.Ensure(6) && s.Buf[s.Pos] == '\\' && s.Buf[s.Pos+1] == 'u' {
+				r2 = hexRune(s.Buf[s.Pos+2 : s.Pos+6])
 			}
 			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-				s.pos += 6
+				s.Pos += 6
 				r = d
 			} else {
 				r = utf8.RuneError
@@ -608,30 +683,30 @@ func (s *scanner) escape(dst []byte) ([]byte, error) {
 		}
 		return utf8.AppendRune(dst, r), nil
 	}
-	return dst, s.escErr(2, "invalid escape in string: '\\' followed by "+describe(c))
+	return dst, s.escErr(2, "invalid escape in string: '\\' followed by "+Describe(c))
 }
 
 // escErr reports a bad escape at its backslash, back bytes before the
 // current position (the backslash itself may have left the buffer, but an
 // escape never spans a newline, so the column is simply shifted).
-func (s *scanner) escErr(back int, msg string) *Error {
-	m := s.mark()
-	m.off -= int64(back)
-	m.col -= back
-	return m.err(msg)
+func (s *Scanner) escErr(back int, msg string) *Error {
+	m := s.Mark()
+	m.Off -= int64(back)
+	m.Col -= back
+	return m.Err(msg)
 }
 
 // hex4 reads the four hex digits of a \u escape.
-func (s *scanner) hex4() (rune, error) {
-	if !s.ensure(4) {
-		s.pos = s.end
-		return 0, s.eofErr()
+func (s *Scanner) hex4() (rune, error) {
+	if !s.Ensure(4) {
+		s.Pos = s.End
+		return 0, s.EOFErr()
 	}
-	r := hexRune(s.buf[s.pos : s.pos+4])
+	r := hexRune(s.Buf[s.Pos : s.Pos+4])
 	if r < 0 {
 		return 0, s.escErr(2, "invalid \\u escape: expected 4 hex digits")
 	}
-	s.pos += 4
+	s.Pos += 4
 	return r, nil
 }
 
@@ -656,7 +731,7 @@ func hexRune(b []byte) rune {
 
 // repair replaces each invalid UTF-8 byte of b with U+FFFD (one per byte,
 // as a range loop and encoding/json do).
-func (s *scanner) repair(b []byte) []byte {
+func (s *Scanner) repair(b []byte) []byte {
 	out := s.fix[:0]
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
@@ -675,19 +750,19 @@ func (s *scanner) repair(b []byte) []byte {
 // (valid JSON, but nothing a HAR field holds) are read as unparsable.
 const maxNumLen = 64
 
-// readNumber consumes a number and returns its text (valid until the next
+// ReadNumber consumes a number and returns its text (valid until the next
 // call; truncated to maxNumLen bytes). It follows the JSON grammar, and
 // also accepts NaN, Infinity and -Infinity, which Python's json module
 // writes for float timings unless told not to (mitmproxy, HAR tools in
 // Python).
-func (s *scanner) readNumber() ([]byte, error) {
+func (s *Scanner) ReadNumber() ([]byte, error) {
 	num := s.num[:0]
 	state := 0
 	for {
-		if s.pos >= s.end && !s.fill() {
+		if s.Pos >= s.End && !s.Fill() {
 			break
 		}
-		c := s.buf[s.pos]
+		c := s.Buf[s.Pos]
 		next := -1
 		switch state {
 		case 0: // start
@@ -699,9 +774,9 @@ func (s *scanner) readNumber() ([]byte, error) {
 			case c >= '1' && c <= '9':
 				next = 3
 			case c == 'N':
-				return s.word(num, "NaN")
+				return s.Word(num, "NaN")
 			case c == 'I':
-				return s.word(num, "Infinity")
+				return s.Word(num, "Infinity")
 			}
 		case 1: // after '-'
 			switch {
@@ -710,7 +785,7 @@ func (s *scanner) readNumber() ([]byte, error) {
 			case c >= '1' && c <= '9':
 				next = 3
 			case c == 'I':
-				return s.word(num, "Infinity")
+				return s.Word(num, "Infinity")
 			}
 		case 2, 3: // after the integer part (2: a lone 0)
 			switch {
@@ -747,38 +822,38 @@ func (s *scanner) readNumber() ([]byte, error) {
 		if len(num) < maxNumLen {
 			num = append(num, c)
 		}
-		s.pos++
+		s.Pos++
 	}
 	s.num = num[:0]
 	switch state {
 	case 2, 3, 5, 8:
 		return num, nil
 	}
-	if s.pos >= s.end && !s.fill() {
-		return nil, s.eofErr()
+	if s.Pos >= s.End && !s.Fill() {
+		return nil, s.EOFErr()
 	}
 	if state == 0 {
-		return nil, s.errFound("a value", s.buf[s.pos])
+		return nil, s.ErrFound("a value", s.Buf[s.Pos])
 	}
-	return nil, s.errFound("a digit in number", s.buf[s.pos])
+	return nil, s.ErrFound("a digit in number", s.Buf[s.Pos])
 }
 
-// word consumes the literal w (true, false, null, NaN, Infinity) and
+// Word consumes the literal w (true, false, null, NaN, Infinity) and
 // returns prefix+w.
-func (s *scanner) word(prefix []byte, w string) ([]byte, error) {
+func (s *Scanner) Word(prefix []byte, w string) ([]byte, error) {
 	for i := 0; i < len(w); i++ {
 		c, ok := s.readByte()
 		if !ok {
-			return nil, s.eofErr()
+			return nil, s.EOFErr()
 		}
 		if c != w[i] {
-			s.pos--
-			return nil, s.errFound(w, c)
+			s.Pos--
+			return nil, s.ErrFound(w, c)
 		}
 	}
 	// Build the text in the number scratch: appending to a nil prefix
 	// would allocate for every null, true and false, and leave s.num a
-	// 4-byte buffer for readNumber to outgrow (a third of a metadata-dense
+	// 4-byte buffer for ReadNumber to outgrow (a third of a metadata-dense
 	// read's allocations).
 	if prefix == nil {
 		prefix = s.num[:0]
@@ -789,58 +864,58 @@ func (s *scanner) word(prefix []byte, w string) ([]byte, error) {
 }
 
 // skipScalar consumes a number or literal starting with c.
-func (s *scanner) skipScalar(c byte) error {
+func (s *Scanner) skipScalar(c byte) error {
 	var err error
 	switch c {
 	case 't':
-		_, err = s.word(nil, "true")
+		_, err = s.Word(nil, "true")
 	case 'f':
-		_, err = s.word(nil, "false")
+		_, err = s.Word(nil, "false")
 	case 'n':
-		_, err = s.word(nil, "null")
+		_, err = s.Word(nil, "null")
 	default:
-		_, err = s.readNumber()
+		_, err = s.ReadNumber()
 	}
 	return err
 }
 
-// nextKey reads the next member key of an object whose '{' has been
+// NextKey reads the next member key of an object whose '{' has been
 // consumed, and the ':' after it. first says that no member has been read
 // yet. ok is false, and the '}' consumed, at the end of the object. A key
-// longer than maxKeyLen comes back as longKey. The key is valid until the
+// longer than MaxKeyLen comes back as longKey. The key is valid until the
 // next call on s.
-func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
+func (s *Scanner) NextKey(first bool) (key []byte, ok bool, err error) {
 	switch key, st := s.quickKey(first); st {
 	case quickKey:
 		return key, true, nil
 	case quickEnd:
 		return nil, false, nil
 	}
-	c, got := s.peek()
+	c, got := s.Peek()
 	if !got {
-		return nil, false, s.eofErr()
+		return nil, false, s.EOFErr()
 	}
 	switch {
 	case c == '}':
-		s.pos++
+		s.Pos++
 		return nil, false, nil
 	case first:
 		if c != '"' {
-			return nil, false, s.errFound("a string (object key) or '}'", c)
+			return nil, false, s.ErrFound("a string (object key) or '}'", c)
 		}
 	case c != ',':
-		return nil, false, s.errFound("',' or '}' after object member", c)
+		return nil, false, s.ErrFound("',' or '}' after object member", c)
 	default:
-		s.pos++
-		if c, got = s.peek(); !got {
-			return nil, false, s.eofErr()
+		s.Pos++
+		if c, got = s.Peek(); !got {
+			return nil, false, s.EOFErr()
 		}
 		if c != '"' {
-			return nil, false, s.errFound("a string (object key) after ','", c)
+			return nil, false, s.ErrFound("a string (object key) after ','", c)
 		}
 	}
-	s.pos++
-	key, over, err := s.readString(maxKeyLen)
+	s.Pos++
+	key, over, err := s.ReadString(MaxKeyLen)
 	if err != nil {
 		return nil, false, err
 	}
@@ -849,117 +924,117 @@ func (s *scanner) nextKey(first bool) (key []byte, ok bool, err error) {
 	}
 	// The ':' nearly always follows the key at once: then nothing can
 	// move the buffer before the caller has looked at the key.
-	if s.pos < s.end && s.buf[s.pos] == ':' {
-		s.pos++
+	if s.Pos < s.End && s.Buf[s.Pos] == ':' {
+		s.Pos++
 		return key, true, nil
 	}
-	// key may point into buf, which the peek below can refill: copy it.
+	// key may point into buf, which the Peek below can refill: copy it.
 	s.key = append(s.key[:0], key...)
 	key = s.key
-	if c, got = s.peek(); !got {
-		return nil, false, s.eofErr()
+	if c, got = s.Peek(); !got {
+		return nil, false, s.EOFErr()
 	}
 	if c != ':' {
-		return nil, false, s.errFound("':' after object key", c)
+		return nil, false, s.ErrFound("':' after object key", c)
 	}
-	s.pos++
+	s.Pos++
 	return key, true, nil
 }
 
-// nextElem moves to the next element of an array whose '[' has been
+// NextElem moves to the next element of an array whose '[' has been
 // consumed. ok is false, and the ']' consumed, at the end of the array.
-func (s *scanner) nextElem(first bool) (ok bool, err error) {
-	c, got := s.peek()
+func (s *Scanner) NextElem(first bool) (ok bool, err error) {
+	c, got := s.Peek()
 	if !got {
-		return false, s.eofErr()
+		return false, s.EOFErr()
 	}
 	switch {
 	case c == ']':
-		s.pos++
+		s.Pos++
 		return false, nil
 	case first:
 		return true, nil
 	case c != ',':
-		return false, s.errFound("',' or ']' after array element", c)
+		return false, s.ErrFound("',' or ']' after array element", c)
 	}
-	s.pos++
+	s.Pos++
 	return true, nil
 }
 
 // errDepth is the message for nesting past MaxDepth.
 const errDepth = "JSON nested deeper than 512 levels (MaxDepth)"
 
-// skipValue consumes one JSON value of any kind. It walks containers with
+// SkipValue consumes one JSON value of any kind. It walks containers with
 // an explicit stack instead of recursion, so a file nested 100,000 deep
 // cannot overflow the goroutine stack, and it checks the structure (commas,
 // colons, brackets) so that damage inside a skipped value is still found.
-func (s *scanner) skipValue() error {
+func (s *Scanner) SkipValue() error {
 	// Most skipped values are scalars or small containers whole in the
 	// buffer: take them without setting up the stack.
-	if c, ok := s.peek(); ok {
-		b := s.buf[:s.end]
+	if c, ok := s.Peek(); ok {
+		b := s.Buf[:s.End]
 		switch {
 		case c == '{' || c == '[':
-			if s.quickSkip(s.depth) {
+			if s.quickSkip(s.Depth) {
 				return nil
 			}
 		case c == '-' || c >= '0' && c <= '9':
-			if i, ok := skipNumber(b, s.pos); ok {
-				s.pos = i
+			if i, ok := skipNumber(b, s.Pos); ok {
+				s.Pos = i
 				return nil
 			}
 		case c == '"':
-			s.pos++
-			return s.skipString()
+			s.Pos++
+			return s.SkipString()
 		}
 	}
 	return s.skipSlow()
 }
 
-// skipSlow is skipValue token by token.
-func (s *scanner) skipSlow() error {
+// skipSlow is SkipValue token by token.
+func (s *Scanner) skipSlow() error {
 	stack := s.stack[:0]
 	defer func() { s.stack = stack[:0] }()
 value:
 	for {
-		c, ok := s.peek()
+		c, ok := s.Peek()
 		if !ok {
-			return s.eofErr()
+			return s.EOFErr()
 		}
 		switch c {
 		case '"':
-			s.pos++
-			if err := s.skipString(); err != nil {
+			s.Pos++
+			if err := s.SkipString(); err != nil {
 				return err
 			}
 		case '{', '[':
-			if s.quickSkip(s.depth + len(stack)) {
+			if s.quickSkip(s.Depth + len(stack)) {
 				break
 			}
-			if s.depth+len(stack)+1 > MaxDepth {
-				return s.errHere(errDepth)
+			if s.Depth+len(stack)+1 > MaxDepth {
+				return s.ErrHere(errDepth)
 			}
-			s.pos++
+			s.Pos++
 			stack = append(stack, c)
-			c2, ok := s.peek()
+			c2, ok := s.Peek()
 			if !ok {
-				return s.eofErr()
+				return s.EOFErr()
 			}
 			if c == '[' {
 				if c2 != ']' {
 					continue value
 				}
-				s.pos++
+				s.Pos++
 				stack = stack[:len(stack)-1]
 				break
 			}
 			if c2 == '}' {
-				s.pos++
+				s.Pos++
 				stack = stack[:len(stack)-1]
 				break
 			}
 			if c2 != '"' {
-				return s.errFound("a string (object key) or '}'", c2)
+				return s.ErrFound("a string (object key) or '}'", c2)
 			}
 			if err := s.skipKey(); err != nil {
 				return err
@@ -973,21 +1048,21 @@ value:
 		// A value is complete: close containers until one has another
 		// element.
 		for len(stack) > 0 {
-			c, ok := s.peek()
+			c, ok := s.Peek()
 			if !ok {
-				return s.eofErr()
+				return s.EOFErr()
 			}
 			top := stack[len(stack)-1]
 			switch {
 			case c == ',':
-				s.pos++
+				s.Pos++
 				if top == '{' {
-					c2, ok := s.peek()
+					c2, ok := s.Peek()
 					if !ok {
-						return s.eofErr()
+						return s.EOFErr()
 					}
 					if c2 != '"' {
-						return s.errFound("a string (object key) after ','", c2)
+						return s.ErrFound("a string (object key) after ','", c2)
 					}
 					if err := s.skipKey(); err != nil {
 						return err
@@ -995,12 +1070,12 @@ value:
 				}
 				continue value
 			case top == '{' && c == '}', top == '[' && c == ']':
-				s.pos++
+				s.Pos++
 				stack = stack[:len(stack)-1]
 			case top == '{':
-				return s.errFound("',' or '}' after object member", c)
+				return s.ErrFound("',' or '}' after object member", c)
 			default:
-				return s.errFound("',' or ']' after array element", c)
+				return s.ErrFound("',' or ']' after array element", c)
 			}
 		}
 		return nil
@@ -1008,20 +1083,87 @@ value:
 }
 
 // skipKey consumes a key (its opening quote is next) and the ':' after it.
-func (s *scanner) skipKey() error {
-	s.pos++
-	if err := s.skipString(); err != nil {
+func (s *Scanner) skipKey() error {
+	s.Pos++
+	if err := s.SkipString(); err != nil {
 		return err
 	}
-	c, ok := s.peek()
+	c, ok := s.Peek()
 	if !ok {
-		return s.eofErr()
+		return s.EOFErr()
 	}
 	if c != ':' {
-		return s.errFound("':' after object key", c)
+		return s.ErrFound("':' after object key", c)
 	}
-	s.pos++
+	s.Pos++
 	return nil
+}
+
+// Reset makes the scanner read rd, whose first byte is at offset base in
+// the JSON text, keeping its buffer: for reading one part of a file.
+func (s *Scanner) Reset(rd io.Reader, base int64) {
+	s.rd = rd
+	s.Base, s.Pos, s.End, s.Rerr, s.filled = base, 0, 0, nil, false
+	// quickFrom is an offset in the text: one left from a later part
+	// would keep the quick skip off here.
+	s.quickFrom = 0
+}
+
+// DropScratch lets go of scratch buffers grown past n bytes (by a body
+// read whole), so that one large string does not stay held.
+func (s *Scanner) DropScratch(n int) {
+	if cap(s.str) > n {
+		s.str = nil
+	}
+	if cap(s.fix) > n {
+		s.fix = nil
+	}
+}
+
+// Release lets go of the buffer and the scratch buffers; the scanner
+// reads nothing more until Init.
+func (s *Scanner) Release() {
+	s.Buf, s.str, s.fix = nil, nil, nil
+}
+
+// ReadingAhead reports whether the scanner reads its input in a
+// goroutine.
+func (s *Scanner) ReadingAhead() bool { return s.ahead != nil }
+
+// AheadExited is closed when the read-ahead goroutine has returned; nil
+// when there is none.
+func (s *Scanner) AheadExited() <-chan struct{} {
+	if s.ahead == nil {
+		return nil
+	}
+	return s.ahead.exited
+}
+
+// StopAhead tells the read-ahead goroutine, if any, to end: at once if it
+// is waiting, after its current Read otherwise.
+func (s *Scanner) StopAhead() {
+	if a := s.ahead; a != nil {
+		a.stop()
+	}
+}
+
+// WaitAhead waits for the read-ahead goroutine, if any, to end once told
+// to.
+func (s *Scanner) WaitAhead() {
+	if a := s.ahead; a != nil {
+		<-a.exited
+	}
+}
+
+// EndAhead stops the read-ahead goroutine, waits for it and lets go of
+// the buffer: the scanner reads nothing more until Init.
+func (s *Scanner) EndAhead() {
+	if a := s.ahead; a != nil {
+		a.stop()
+		<-a.exited
+		s.ahead = nil
+	}
+	s.Buf = nil
 }
 
 // readAhead reads the input in a goroutine, into a few buffers handed to
@@ -1046,7 +1188,7 @@ type chunk struct {
 }
 
 const (
-	// aheadBufs buffers of up to bufSize: one being parsed, one being
+	// aheadBufs buffers of up to BufSize: one being parsed, one being
 	// read, two ready. More does not help: the scanner either keeps up
 	// or it does not.
 	aheadBufs = 4
@@ -1056,7 +1198,7 @@ const (
 )
 
 // startAhead starts reading s.rd ahead.
-func (s *scanner) startAhead() {
+func (s *Scanner) startAhead() {
 	a := &readAhead{
 		full:   make(chan chunk, aheadBufs),
 		free:   make(chan []byte, aheadBufs),
@@ -1068,7 +1210,7 @@ func (s *scanner) startAhead() {
 }
 
 // run is the goroutine: it fills buffers until the input ends, fails or
-// stop is called. Buffers grow from minBufSize to bufSize as they fill,
+// stop is called. Buffers grow from minBufSize to BufSize as they fill,
 // as the scanner's own buffer does, so that small files stay cheap.
 func (a *readAhead) run(rd io.Reader) {
 	defer close(a.exited)
@@ -1095,7 +1237,7 @@ func (a *readAhead) run(rd io.Reader) {
 		}
 		b = b[:cap(b)]
 		n, err := readSome(rd, b[aheadRoom:])
-		if n == len(b)-aheadRoom && size < bufSize {
+		if n == len(b)-aheadRoom && size < BufSize {
 			size *= 2
 		}
 		select {
