@@ -169,7 +169,7 @@ func Open(path string, opt Options) (*Reader, error) {
 // aheadMinSize is the smallest regular file that Open reads ahead. Below
 // it the goroutine and its buffers cost more than the reading they would
 // overlap: in a folder of 1 MiB captures read two at a time, reading
-// ahead made the whole scan 7% slower.
+// ahead made the whole run 7% slower.
 // (A variable so that tests can read small files ahead.)
 var aheadMinSize int64 = 4 << 20
 

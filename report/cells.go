@@ -7,6 +7,9 @@ import (
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
+// This file holds the short texts that fill table cells and titles: the
+// error a browser showed, the check that failed, URLs cut to a width.
+
 // errorName is the name of the error the user's console showed: Firefox's
 // key in a capture Firefox wrote, Chromium's CorsError otherwise; "" when
 // the browser reports none.

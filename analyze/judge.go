@@ -7,6 +7,9 @@ import (
 	"github.com/harcors/harcors/internal/placeholder"
 )
 
+// This file judges one capture: which requests are CORS, what the browser
+// did with each, and each exchange against the rules (judge).
+
 // outcome is what the capture says the browser did with a request.
 type outcome int
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+// This file defines a rule and its severity; catalogue.go lists them.
+
 // Severity says how much a finding matters.
 type Severity int
 
