@@ -228,7 +228,9 @@ func (r *Reader) readPostData(q *Request) error {
 			// Charles writes null.
 			q.PostMimeType, err = r.strField("mimeType")
 		case "text":
-			q.PostText, err = r.bodyField("text")
+			// The body: never held (harcors reads no body), but a
+			// problem in it is placed at its name.
+			err = r.fail(s.SkipValue(), "text")
 		default:
 			err = r.fail(s.SkipValue(), "")
 		}
@@ -330,7 +332,7 @@ func (r *Reader) readContent(c *Content) error {
 		case "encoding":
 			c.Encoding, err = r.strField("encoding")
 		case "text":
-			c.Text, err = r.bodyField("text")
+			err = r.fail(s.SkipValue(), "text") // as postData.text
 		default:
 			err = r.fail(s.SkipValue(), "")
 		}
@@ -567,20 +569,6 @@ func (r *Reader) readCookie(ck *Cookie) error {
 			ck.Name, err = r.strField("name")
 		case "value":
 			ck.Value, err = r.strField("value")
-		case "path":
-			ck.Path, err = r.strField("path")
-		case "domain":
-			ck.Domain, err = r.strField("domain")
-		case "expires":
-			// Chrome writes null for session cookies; BrowserMob
-			// writes dates in year 292269009. Kept as text.
-			ck.Expires, err = r.strField("expires")
-		case "httpOnly":
-			ck.HTTPOnly, err = r.boolField("httpOnly")
-		case "secure":
-			ck.Secure, err = r.boolField("secure")
-		case "sameSite":
-			ck.SameSite, err = r.strField("sameSite")
 		default:
 			err = r.fail(s.SkipValue(), "")
 		}
@@ -783,36 +771,6 @@ func (r *Reader) strField(field string) (string, error) {
 		return "", r.skipWarn(field, "expected a string, found "+jsonscan.KindName(c)+"; skipped")
 	}
 	return r.intern.get(b), nil
-}
-
-// bodyField reads content.text or postData.text: skipped unless
-// Options.Bodies, and then bounded by MaxBodyLen with a warning past it.
-func (r *Reader) bodyField(field string) (string, error) {
-	s := &r.s
-	c, ok := s.Peek()
-	if !ok {
-		return "", r.fail(s.EOFErr(), field)
-	}
-	if !r.opt.Bodies {
-		return "", r.fail(s.SkipValue(), field)
-	}
-	if c != '"' {
-		return r.strField(field) // null, or a wrong type to warn about
-	}
-	m := s.Mark()
-	s.Pos++
-	b, over, err := s.ReadString(MaxBodyLen)
-	if err != nil {
-		return "", r.fail(err, field)
-	}
-	var text string
-	if over {
-		r.warn(m, field, "body longer than the "+sizeString(MaxBodyLen)+" limit (MaxBodyLen); skipped")
-	} else {
-		text = string(b)
-	}
-	s.DropScratch(4 * MaxStringLen) // do not keep a body-sized scratch buffer
-	return text, nil
 }
 
 // intField reads an integer: a JSON number (a fraction is dropped), or a

@@ -21,12 +21,6 @@ const (
 	// fields) are never held, so they have no limit.
 	MaxStringLen = jsonscan.MaxStringLen
 
-	// MaxBodyLen bounds content.text and postData.text when Options.Bodies
-	// is set. Bodies are legitimately large (base64 images, bundles), so the
-	// bound is higher than MaxStringLen, and a body over it is skipped with
-	// a warning rather than ending the read: harcors never needs bodies.
-	MaxBodyLen = 64 << 20
-
 	// MaxListLen bounds the elements of one headers or cookies list. Browsers
 	// cap a request's header block at 256 KiB or so; 10,000 headers is far
 	// past that and keeps a crafted list of empty objects from growing one

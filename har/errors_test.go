@@ -222,23 +222,6 @@ func TestLimits(t *testing.T) {
 			t.Errorf("%d entries, %v", len(es), err)
 		}
 	})
-	t.Run("body over MaxBodyLen", func(t *testing.T) {
-		in := bigValue(`{"log":{"entries":[{"response":{"content":{"text":"`, 'A', MaxBodyLen+1, `","mimeType":"x"}}}]}}`)
-		r, err := NewReader(in, Options{Bodies: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := r.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.Response.Content.Text != "" || e.Response.Content.MimeType != "x" {
-			t.Errorf("content %+v", e.Response.Content)
-		}
-		if w := r.Warnings(); len(w) != 1 || w[0].Path != "log.entries[0].response.content.text" || !strings.Contains(w[0].Msg, "MaxBodyLen") {
-			t.Errorf("warnings %v", w)
-		}
-	})
 	headers := func(n int) string {
 		return `{"log":{"entries":[{"request":{"headers":[` + strings.Repeat(`{"name":"a","value":"b"},`, n-1) + `{"name":"a","value":"b"}]}}]}}`
 	}

@@ -1,7 +1,7 @@
 // Package har reads HTTP Archive (HAR) files as real tools write them.
 //
 // The reader streams: it hands out one Entry at a time and never holds
-// response or request bodies unless asked to, so memory grows with the number
+// response or request bodies, so memory grows with the number
 // of entries' headers, not with the size of the file. Every exporter quirk that
 // harcors knows of (Chrome, Edge, Firefox, Safari, Charles, Fiddler, mitmproxy,
 // Playwright, Insomnia, HTTP Toolkit, chrome-har, WebPageTest...) is absorbed
@@ -102,8 +102,6 @@ type Request struct {
 	BodySize int64
 	// PostMimeType is postData.mimeType.
 	PostMimeType string
-	// PostText is postData.text, kept only when Options.Bodies is set.
-	PostText string
 }
 
 // Response is an entry's response.
@@ -126,20 +124,15 @@ type Content struct {
 	Size     int64 // -1 when absent
 	MimeType string
 	Encoding string
-	// Text is content.text, kept only when Options.Bodies is set.
-	Text string
 }
 
-// Cookie is one element of request.cookies or response.cookies.
+// Cookie is one element of request.cookies or response.cookies: its name
+// and value, which reports redact wherever the value reappears. Its other
+// members (path, domain, expires, flags) are skipped unread: the Cookie
+// and Set-Cookie headers are what the checks read.
 type Cookie struct {
-	Name     string
-	Value    string
-	Path     string
-	Domain   string
-	Expires  string
-	HTTPOnly bool
-	Secure   bool
-	SameSite string
+	Name  string
+	Value string
 }
 
 // Header is one header line. Repeated headers stay separate Header values,

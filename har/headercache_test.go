@@ -140,7 +140,7 @@ var cookieTexts = []string{
 	`{"name":"_ga","value":"GA1.1.1840272183.1734571408","path":"/","domain":".example.com","expires":null,"httpOnly":false,"secure":false}`,
 	`{"name":"_gb","value":"GA1.1.1840272183.1734571408","path":"/","domain":".example.com","expires":null,"httpOnly":false,"secure":false}`,
 	`{"name":"quirk","value":"a-value-long-enough-for-the-cache","httpOnly":"true","secure":1}`,
-	`{"name":"warns","value":"a-value-long-enough-for-the-cache","httpOnly":"maybe","secure":[1]}`,
+	`{"name":"warns","value":["a-value-long-enough-for-the-cache"],"httpOnly":"maybe","secure":[1]}`,
 	`{"name":"nested","value":"a-value-long-enough-for-the-cache","_x":{"a":[1,2,{"b":null}]}}`,
 	`{"name":"escaped","value":"caf\u00e9 \"quoted\" and long enough for the cache"}`,
 	`{"name":"short"}`,

@@ -134,13 +134,12 @@ type piece struct {
 
 // splitFile marks r, just opened on f, as a candidate for reading in
 // pieces: a regular file of splitMinSize or more, not compressed, without
-// a BOM (so that offsets in the text are offsets in the file), whose bodies
-// are skipped (pieces read ahead hold their entries), on a machine with
-// more than one core.
+// a BOM (so that offsets in the text are offsets in the file), on a
+// machine with more than one core.
 func (r *Reader) splitFile(f *os.File) {
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() < splitMinSize ||
-		r.format != "" || r.bom || r.opt.Bodies || runtime.GOMAXPROCS(0) < 2 {
+		r.format != "" || r.bom || runtime.GOMAXPROCS(0) < 2 {
 		return
 	}
 	r.splitAt, r.splitSize = f, fi.Size()

@@ -348,8 +348,8 @@ func (s *Scanner) readByte() (byte, bool) {
 // consumed, without keeping it. It finds the closing quote with
 // bytes.IndexByte and looks for backslashes only before it, so a base64
 // body (no backslash) costs two memchr passes. Escapes are checked, as
-// ReadString does, so that a file reads the same with and without
-// Options.Bodies; UTF-8 is not (invalid bytes are no error when kept
+// ReadString does, so that a damaged string fails the same whether it is
+// skipped or read; UTF-8 is not (invalid bytes are no error when read
 // either).
 func (s *Scanner) SkipString() error {
 	for {
@@ -1107,17 +1107,6 @@ func (s *Scanner) Reset(rd io.Reader, base int64) {
 	// quickFrom is an offset in the text: one left from a later part
 	// would keep the quick skip off here.
 	s.quickFrom = 0
-}
-
-// DropScratch lets go of scratch buffers grown past n bytes (by a body
-// read whole), so that one large string does not stay held.
-func (s *Scanner) DropScratch(n int) {
-	if cap(s.str) > n {
-		s.str = nil
-	}
-	if cap(s.fix) > n {
-		s.fix = nil
-	}
 }
 
 // Release lets go of the buffer and the scratch buffers; the scanner

@@ -4,10 +4,77 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"testing/iotest"
 )
+
+// chunkReader returns at most n bytes per Read, so that the word-at-a-time
+// paths meet the end of the buffer at every alignment.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c chunkReader) Read(p []byte) (int, error) {
+	return c.r.Read(p[:min(len(p), c.n)])
+}
+
+// endOfString reads data as the rest of a string (its opening quote
+// consumed), skipped or decoded, n bytes per Read, and says where the
+// scanner stopped and why.
+func endOfString(data []byte, n int, skip bool) string {
+	var s Scanner
+	s.Init(chunkReader{bytes.NewReader(data), n}, false)
+	var err error
+	if skip {
+		err = s.SkipString()
+	} else {
+		_, _, err = s.ReadString(1 << 30)
+	}
+	return fmt.Sprintf("%d %v", s.Offset(), err)
+}
+
+// TestSkipString checks that a string skipped unread (a body, an unknown
+// field) ends, and fails, exactly where a string read does: both look for
+// the closing quote and check escapes, each its own way, on values made
+// to put escapes, damage and the end of the buffer everywhere.
+func TestSkipString(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "b", "é", "\xff", `\"`, `\\`, `\n`, `\u0041`, `\ud83d\ude00`, `\u00`, `\uZZZZ`, `\x`, `\`, "\n"}
+	var values []string
+	for n := 0; n <= 100; n++ {
+		x := strings.Repeat("y", n)
+		values = append(values, x, x+`\"`+x, x+`\u004`, x+`\q`+x)
+		values = append(values, randomText(rng, n, pieces, 3))
+	}
+	for i, v := range values {
+		data := []byte(v + `", "size": 1}`)
+		want := endOfString(data, 1<<20, false)
+		for _, skip := range []bool{false, true} {
+			for _, n := range []int{1, 7, 8, 1 << 20} {
+				if got := endOfString(data, n, skip); got != want {
+					t.Fatalf("value %d %q, skipped %v, %d bytes a read: %s; want %s", i, v, skip, n, got, want)
+				}
+			}
+		}
+	}
+}
+
+// randomText is at least n bytes of lower-case letters mixed with pieces:
+// a piece one time in ascii, a letter otherwise.
+func randomText(rng *rand.Rand, n int, pieces []string, ascii int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		if rng.IntN(ascii) > 0 {
+			b.WriteByte(byte('a' + rng.IntN(26)))
+		} else {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+	}
+	return b.String()
+}
 
 // FuzzSkipString checks SkipString against ReadString, which decodes
 // every escape one at a time: both must stop at the same byte with the
