@@ -323,28 +323,24 @@ const jsonChunk = 256
 
 // encodeElems appends the elements from to to of a list to b, each after
 // its separator, as jsonList lays them out.
-func encodeElems(b *bytes.Buffer, from, to int, elem func(i int) any) error {
-	var one bytes.Buffer
-	enc := json.NewEncoder(&one)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("        ", "  ")
+func encodeElems(b []byte, e *elemEncoder, from, to int, elem func(e *elemEncoder, b []byte, i int) ([]byte, error)) ([]byte, error) {
+	var err error
 	for i := from; i < to; i++ {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString("\n        ")
-		one.Reset()
-		if err := enc.Encode(elem(i)); err != nil {
-			return err
+		b = append(b, "\n        "...)
+		if b, err = elem(e, b, i); err != nil {
+			return b, err
 		}
-		b.Write(jsonSafe(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
 	}
-	return nil
+	return b, nil
 }
 
-// jsonList writes n elements, the i-th encoded from elem(i), as the value
-// of member key in place of its slot, and returns what follows the slot.
-func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, elem func(i int) any) ([]byte, error) {
+// jsonList writes n elements, the i-th appended by elem, as the value of
+// member key in place of its slot, and returns what follows the slot. encs
+// holds one encoder per core.
+func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, encs []*elemEncoder, elem func(e *elemEncoder, b []byte, i int) ([]byte, error)) ([]byte, error) {
 	i := bytes.Index(rest, []byte(slot))
 	if i < 0 {
 		return nil, fmt.Errorf("report: no place for %s in the JSON", key)
@@ -356,30 +352,30 @@ func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, elem func(
 	// cleaning and encoding a finding costs more than writing it, and a
 	// capture can hold tens of thousands. A window of chunks is held at a
 	// time, so memory does not grow with n.
-	procs := runtime.GOMAXPROCS(0)
-	bufs := make([]bytes.Buffer, procs)
+	procs := len(encs)
+	bufs := make([][]byte, procs)
 	errs := make([]error, procs)
 	for lo := 0; lo < n; lo += jsonChunk * procs {
 		var wg sync.WaitGroup
 		for k := range procs {
 			from := lo + k*jsonChunk
 			to := min(n, from+jsonChunk)
-			bufs[k].Reset()
+			bufs[k] = bufs[k][:0]
 			if from >= to {
 				continue
 			}
 			wg.Add(1)
-			go func(b *bytes.Buffer, from, to int, err *error) {
+			go func(k, from, to int) {
 				defer wg.Done()
-				*err = encodeElems(b, from, to, elem)
-			}(&bufs[k], from, to, &errs[k])
+				bufs[k], errs[k] = encodeElems(bufs[k], encs[k], from, to, elem)
+			}(k, from, to)
 		}
 		wg.Wait()
 		for k := range procs {
 			if errs[k] != nil {
 				return nil, errs[k]
 			}
-			bw.Write(bufs[k].Bytes())
+			bw.Write(bufs[k])
 		}
 	}
 	if n > 0 {
@@ -399,15 +395,23 @@ func renderJSON(w io.Writer, results []*analyze.Result, opt Options) error {
 	if err != nil {
 		return err
 	}
+	encs := make([]*elemEncoder, runtime.GOMAXPROCS(0))
+	for k := range encs {
+		encs[k] = newElemEncoder(c)
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	rest := head.Bytes()
 	for _, v := range vs {
-		rest, err = jsonList(bw, rest, findingsSlot, "findings", len(v.shown), func(i int) any { return jsonFinding(v.shown[i], c) })
+		rest, err = jsonList(bw, rest, findingsSlot, "findings", len(v.shown), encs, func(e *elemEncoder, b []byte, i int) ([]byte, error) {
+			return e.finding(b, v.shown[i]), nil
+		})
 		if err != nil {
 			return err
 		}
 		rs := v.res.Requests
-		rest, err = jsonList(bw, rest, requestsSlot, "requests", len(rs), func(i int) any { return jsonRequest(&rs[i], c) })
+		rest, err = jsonList(bw, rest, requestsSlot, "requests", len(rs), encs, func(e *elemEncoder, b []byte, i int) ([]byte, error) {
+			return e.request(b, &rs[i])
+		})
 		if err != nil {
 			return err
 		}
