@@ -5,7 +5,8 @@
 # geckodriver), the server stacks it records against (nginx,
 # Apache, Flask + flask-cors, Django + django-cors-headers, FastAPI/Starlette
 # with uvicorn, Caddy, Rack + rack-cors on WEBrick, PHP's CLI server), and the Express
-# stack's npm packages from its lock file. Safe to run again: packages that
+# stack's and the dev servers' (Vite) npm packages from their lock files. Safe
+# to run again: packages that
 # are already installed are not touched, and `npm ci` gives the same tree.
 #
 # apt-get may start the system's nginx and apache2 services on port 80; the
@@ -55,6 +56,21 @@ echo "install-stacks: npm ci in internal/record/stacks/express"
 (cd internal/record/stacks/express && npm ci --no-audit --no-fund)
 echo "install-stacks: npm ci in internal/record/axe (accessibility checks of the HTML report)"
 (cd internal/record/axe && npm ci --no-audit --no-fund)
+
+# The dev servers (internal/record/stacks/vite, ...), pinned by their lock
+# files. npm_ci_cached skips `npm ci` when node_modules was installed from
+# this very lock file (a copy is kept beside it), so a rerun costs nothing;
+# a fresh machine gets the full install.
+npm_ci_cached() {
+  local dir=$1
+  if cmp -s "$dir/package-lock.json" "$dir/node_modules/.harcors-installed-lock.json"; then
+    echo "install-stacks: $dir: node_modules up to date"
+    return
+  fi
+  echo "install-stacks: npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.harcors-installed-lock.json)
+}
+npm_ci_cached internal/record/stacks/vite
 
 # har-validator, which internal/sanitize's TestSchema runs on sanitized HARs.
 echo "install-stacks: npm ci in internal/record/harcheck"

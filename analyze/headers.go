@@ -46,6 +46,8 @@ const (
 	hACMaxAge
 	hACExposeHeaders
 	hSetCookie
+	hCacheControl
+	hETag
 
 	// hInteresting is the first of interestingResponseHeaders, which
 	// follow in their order (Location among them).
@@ -85,6 +87,8 @@ var headerNames = func() [numHeaders]string {
 		hACMaxAge:              "access-control-max-age",
 		hACExposeHeaders:       "access-control-expose-headers",
 		hSetCookie:             "set-cookie",
+		hCacheControl:          "cache-control",
+		hETag:                  "etag",
 	}
 	for i, name := range interestingResponseHeaders {
 		n[hInteresting+hid(i)] = name

@@ -612,7 +612,16 @@ func (a *analysis) stackFor(x *exchange, at *node) Stack {
 			return s
 		}
 	}
-	return a.hostStack[x.entry().target]
+	if s := a.hostStack[x.entry().target]; s != Generic {
+		return s
+	}
+	// Nothing names the API's stack, but the page comes from a dev server
+	// (its own files answered by Vite, webpack-dev-server, Next.js): its
+	// proxy, which puts the API at the page's origin, is the fix.
+	if s := a.hostStack[a.originFor(x.entry())]; s.DevServer() {
+		return s
+	}
+	return Generic
 }
 
 // fill puts the exchange's values into a fix or title template.

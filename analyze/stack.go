@@ -47,6 +47,10 @@ func (s Stack) Name() string {
 	return string(s)
 }
 
+// DevServer reports whether the stack is a development server that serves
+// the page and can proxy the API to the page's origin.
+func (s Stack) DevServer() bool { return s == Vite || s == Webpack || s == NextJS }
+
 // Stacks lists the known stacks, generic last.
 func Stacks() []Stack {
 	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, FastAPI, Caddy, Rack, Generic}
@@ -122,6 +126,12 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return Apache
 	case sl == "caddy":
 		return Caddy
+	case server == "" && powered == "" && varyHas("origin") && h.hasValue(hCacheControl, "no-cache") && etagWeak(h):
+		// Vite's dev server: its cors middleware's Vary: Origin on every
+		// response, and Cache-Control: no-cache with a weak ETag on the
+		// files it serves (sirv's W/"size-mtime", its transforms' W/"len-hash"),
+		// with no Server or X-Powered-By header.
+		return Vite
 	case server == "" && powered == "" && strings.HasPrefix(contentType, "text/plain; charset=utf-8") && h.hasValue(hXContentTypeOptions, "nosniff") && (size == 19 || size == 18 || size == -1):
 		// net/http's NotFound ("404 page not found\n", 19 bytes) and 405
 		// ("Method Not Allowed\n"): text/plain, nosniff, no Server header.
@@ -138,6 +148,12 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return Gin
 	}
 	return Generic
+}
+
+// etagWeak: the response has a weak ETag (W/"...").
+func etagWeak(h *headerIndex) bool {
+	v, ok := h.get(hETag)
+	return ok && strings.HasPrefix(strings.TrimSpace(v), `W/"`)
 }
 
 // ginVary: gin-contrib/cors answers a preflight with three Vary lines

@@ -269,10 +269,14 @@ func (s *streamer) finish() {
 		delete(s.groups, k)
 	}
 	s.judge()
+	dev := false // a dev server answered: a held page of its may now name it (stackFor)
+	for _, st := range a.hostStack {
+		dev = dev || st.DevServer()
+	}
 	for _, t := range s.heldOrder {
 		h := s.held[t]
 		switch {
-		case a.hostStack[t] == "":
+		case a.hostStack[t] == "" && (!dev || !h.overflow && !a.devPage(h.xs)):
 			// Still unknown: the judgments stand.
 			a.out.merge(&h.out)
 			a.requests = append(a.requests, h.requests...)
@@ -323,4 +327,15 @@ func (h *expiryHeap) Pop() any {
 	old[len(old)-1] = expiry{}
 	*h = old[:len(old)-1]
 	return x
+}
+
+// devPage reports whether a page that made one of xs is served by a dev
+// server, whose fix stackFor gives when the API's stack is unknown.
+func (a *analysis) devPage(xs []*exchange) bool {
+	for _, x := range xs {
+		if a.hostStack[a.originFor(x.entry())].DevServer() {
+			return true
+		}
+	}
+	return false
 }

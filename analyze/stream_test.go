@@ -420,3 +420,77 @@ func TestKeep(t *testing.T) {
 		t.Errorf("only %d groups in %d files: nothing was compared", groups, len(files))
 	}
 }
+
+// TestDevServerPage: an API whose responses name no stack, called by a page
+// that Vite's dev server serves (its own file answered with Vite's
+// headers), gets Vite's fix, the dev server's proxy, whether the page's
+// file comes before the failure or after it, streamed or not.
+func TestDevServerPage(t *testing.T) {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+	// entry is a fetch from the page; failed marks it blocked.
+	entry := func(url string, failed bool, headers ...string) string {
+		at = at.Add(time.Second)
+		errField := ""
+		if failed {
+			errField = `,"_error":"net::ERR_FAILED"`
+		}
+		var hs []string
+		for i := 0; i+1 < len(headers); i += 2 {
+			hs = append(hs, fmt.Sprintf(`{"name":%q,"value":%q}`, headers[i], headers[i+1]))
+		}
+		return fmt.Sprintf(`{"startedDateTime":%q,"time":5,
+ "request":{"method":"GET","url":%q,"httpVersion":"HTTP/1.1","headers":[{"name":"Origin","value":"http://localhost:5173"}]},
+ "response":{"status":200,"statusText":"OK","headers":[%s],"content":{"size":2,"mimeType":"application/json"}},
+ "_resourceType":"fetch"%s}`, at.Format(time.RFC3339Nano), url, strings.Join(hs, ","), errField)
+	}
+	vite := func() string {
+		return entry("http://localhost:5173/config.json", false, "Vary", "Origin", "Cache-Control", "no-cache", "ETag", `W/"19-1796434472790"`, "Content-Type", "application/json")
+	}
+	api := func() string { return entry("http://localhost:3000/users", true, "Content-Type", "application/json") }
+	// Same-origin requests of the page, enough for the API's failure to be
+	// judged before the page's file shows the dev server.
+	fill := func() []string {
+		var es []string
+		for i := range 600 {
+			es = append(es, entry(fmt.Sprintf("http://localhost:5173/assets/i%d.png", i), false, "Content-Type", "image/png"))
+		}
+		return es
+	}
+	for _, c := range []struct {
+		name    string
+		entries []string
+		want    Stack
+	}{
+		{"page file first", []string{vite(), api()}, Vite},
+		{"page file last", append(append([]string{api()}, fill()...), vite()), Vite},
+		{"no dev server", append([]string{api()}, fill()...), Generic},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(c.entries, ",") + `]}}`
+			path := filepath.Join(t.TempDir(), "dev.har")
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			w := whole(t, path)
+			var last *analysis
+			afterEntry = func(a *analysis, _ int) { last = a }
+			defer func() { afterEntry = nil }()
+			got := File(path, Options{}, har.Options{})
+			if last == nil || last.stream == nil {
+				t.Fatal("the file was not streamed")
+			}
+			if d := cmp.Diff(w, got, errText); d != "" {
+				t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
+			}
+			var stacks []string
+			for _, f := range got.Findings {
+				if f.Rule.ID == "CORS-A01" {
+					stacks = append(stacks, string(f.Stack))
+				}
+			}
+			if len(stacks) != 1 || Stack(stacks[0]) != c.want {
+				t.Errorf("CORS-A01 findings name stacks %q, want one naming %q", stacks, c.want)
+			}
+		})
+	}
+}

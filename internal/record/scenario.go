@@ -78,6 +78,12 @@ type Scenario struct {
 	// Firefox (a Chromium-only feature or switch); the Firefox recorder
 	// skips it with that reason.
 	ChromiumOnly string
+	// PageOrigin, when set, is the origin of the scenario's page instead of
+	// the usual one: a dev server (Vite, webpack-dev-server, Next.js) that
+	// serves the page itself and passes /harness.js and /scenarios.js on
+	// to the recorder's page server, as the app's page comes from the dev
+	// server in development.
+	PageOrigin string
 	// Proves, when set, makes the scenario the proof of one of harcors'
 	// fix texts (see Proof); it must pass in both browsers.
 	Proves *Proof
@@ -87,6 +93,9 @@ type Scenario struct {
 func (s *Scenario) Page() string {
 	if s.PublicPage {
 		return publicPageOrigin
+	}
+	if s.PageOrigin != "" {
+		return s.PageOrigin
 	}
 	return pageOrigin
 }

@@ -37,6 +37,7 @@ var stacks = []*Stack{
 	{Name: "rack", Port: 8813, Need: needRack, Start: startRack},
 	{Name: "fastapi", Port: 8811, Need: needPython("fastapi", "starlette", "uvicorn"), Start: startFastAPI},
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
+	{Name: "vite", Port: 8820, Need: needNodeModules("vite", "vite"), Start: startVite},
 }
 
 func needBinary(path, hint string) func() error {
