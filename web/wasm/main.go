@@ -18,7 +18,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -37,34 +36,42 @@ var version = "devel"
 // jsFile reads a browser File through the worker's read function, which
 // slices it (File.slice and FileReaderSync): the file is never copied whole
 // into the WebAssembly memory, so a capture larger than that memory can
-// still be read.
+// still be read. A slice of chunkSize bytes stays on the JavaScript side
+// and each Read copies the part asked for straight into the reader's
+// buffer: a bufio.Reader between them would copy every byte twice.
 type jsFile struct {
 	read js.Value
-	off  int64
+	off  int64 // the offset of the next byte Read returns
 	size int64
+	// chunk holds the bytes from chunkOff to chunkOff+chunkLen.
+	chunk    js.Value
+	chunkOff int64
+	chunkLen int64
 }
 
 func (f *jsFile) Read(p []byte) (int, error) {
 	if f.off >= f.size {
 		return 0, io.EOF
 	}
-	n := int64(len(p))
-	if rest := f.size - f.off; n > rest {
-		n = rest
+	if f.off >= f.chunkOff+f.chunkLen {
+		n := min(int64(chunkSize), f.size-f.off)
+		f.chunk = f.read.Invoke(float64(f.off), float64(n))
+		f.chunkOff, f.chunkLen = f.off, int64(f.chunk.Length())
+		if f.chunkLen == 0 {
+			return 0, fmt.Errorf("reading at byte %d: the browser returned nothing", f.off)
+		}
 	}
-	arr := f.read.Invoke(float64(f.off), float64(n))
-	got := js.CopyBytesToGo(p[:n], arr)
-	if got == 0 {
-		return 0, fmt.Errorf("reading at byte %d: the browser returned nothing", f.off)
-	}
+	from := f.off - f.chunkOff
+	to := min(from+int64(len(p)), f.chunkLen)
+	got := js.CopyBytesToGo(p, f.chunk.Call("subarray", float64(from), float64(to)))
 	f.off += int64(got)
 	return got, nil
 }
 
-// readBuffer is the size of one read from the File: large enough that
+// chunkSize is the size of one read from the File: large enough that
 // crossing into JavaScript costs nothing beside the parsing, small enough
 // that progress moves.
-const readBuffer = 4 << 20
+const chunkSize = 4 << 20
 
 // options reads the options object the worker passes.
 func options(v js.Value) report.Options {
@@ -87,7 +94,7 @@ func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
 		fv := files.Index(i)
 		name := fv.Get("name").String()
 		f := &jsFile{read: fv.Get("read"), size: int64(fv.Get("size").Float())}
-		rs = append(rs, analyze.Reader(name, bufio.NewReaderSize(f, readBuffer), aopt, har.Options{}))
+		rs = append(rs, analyze.Reader(name, f, aopt, har.Options{}))
 	}
 	return rs
 }

@@ -484,20 +484,6 @@ func quoteOrEscape(b []byte, i int) int {
 	return indexQuoteOrEscape(b, i)
 }
 
-// indexQuoteOrEscape is quoteOrEscape with IndexByte alone.
-func indexQuoteOrEscape(b []byte, i int) int {
-	rest := b[i:]
-	j := -1
-	if q := bytes.IndexByte(rest, '"'); q >= 0 {
-		rest = rest[:q]
-		j = i + q
-	}
-	if bs := bytes.IndexByte(rest, '\\'); bs >= 0 {
-		j = i + bs
-	}
-	return j
-}
-
 // skipEscape checks one escape sequence whose backslash has been consumed.
 func (s *Scanner) skipEscape() error {
 	c, ok := s.readByte()
