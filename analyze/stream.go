@@ -53,7 +53,7 @@ type streamer struct {
 	started  bool // the first node came, and prepare ran
 	creator  string
 	pages    int
-	pending  nodeHeap // the reorder buffer
+	pending  reorder // the reorder buffer
 	newest   time.Time
 	released int
 	last     time.Time // start of the last node released
@@ -123,9 +123,9 @@ func (s *streamer) push(n *node) {
 	if t.After(s.newest) {
 		s.newest = t
 	}
-	heap.Push(&s.pending, n)
-	for s.pending.Len() > 0 && (s.pending.Len() > streamPending || s.newest.Sub(s.pending[0].when()) > streamSlack) {
-		s.release(heap.Pop(&s.pending).(*node))
+	s.pending.push(n)
+	for s.pending.len() > 0 && (s.pending.len() > streamPending || s.newest.Sub(s.pending.first().when()) > streamSlack) {
+		s.release(s.pending.pop())
 	}
 }
 
@@ -137,10 +137,10 @@ func (s *streamer) giveUp() {
 		s.restart = true
 		return
 	}
-	nodes := []*node(s.pending)
+	nodes := s.pending.all()
 	slices.SortFunc(nodes, func(x, y *node) int { return x.e.Index - y.e.Index })
 	s.a.nodes = append(s.a.nodes, nodes...)
-	s.pending = nil
+	s.pending = reorder{}
 	s.a.stream = nil
 }
 
@@ -161,7 +161,7 @@ func (s *streamer) release(n *node) {
 		s.settle(n)
 	}
 	for len(s.expiries) > 0 && s.last.After(s.expiries[0].at) {
-		x := heap.Pop(&s.expiries).(expiry)
+		x := s.expiries.pop()
 		if x.g.queued != x.at || s.groups[x.g.key] != x.g {
 			continue // stale: the group's oldest node changed since
 		}
@@ -185,7 +185,7 @@ func (s *streamer) track(g *group) {
 		return
 	}
 	g.queued = at
-	heap.Push(&s.expiries, expiry{at, g})
+	s.expiries.push(expiry{at, g})
 }
 
 func (s *streamer) settle(n *node) {
@@ -261,13 +261,20 @@ func (s *streamer) finish() {
 		s.giveUp()
 		return
 	}
-	for s.pending.Len() > 0 {
-		s.release(heap.Pop(&s.pending).(*node))
+	for s.pending.len() > 0 {
+		s.release(s.pending.pop())
 	}
-	for k, g := range s.groups {
-		g.end(s.settle)
-		delete(s.groups, k)
+	// Every group with a node waiting is queued in expiries (nodes without
+	// a start time are never streamed), so the queue names them all, and
+	// in about the order they were made: ending them in that order rather
+	// than the map's keeps the judging that follows walking memory
+	// roughly in file order. Ending a group twice, or an empty one, does
+	// nothing.
+	for _, x := range s.expiries {
+		x.g.end(s.settle)
 	}
+	s.expiries = nil
+	clear(s.groups)
 	s.judge()
 	dev := false // a dev server answered: a held page of its may now name it (stackFor)
 	for _, st := range a.hostStack {
@@ -292,8 +299,62 @@ func (s *streamer) finish() {
 	}
 }
 
-// nodeHeap orders nodes by start time, then file position: the order in
-// which pair feeds each group.
+// reorder is the reorder buffer: it hands nodes out by start time, then
+// file position, the order in which pair feeds each group. Browsers write
+// nearly every entry after those that start before it, so such nodes wait
+// in a queue (in order by construction, O(1) each) and only the others in
+// a heap.
+type reorder struct {
+	queue []*node // in order; queue[head:] wait
+	head  int
+	late  nodeHeap // nodes that came before the queue's last
+}
+
+func (r *reorder) len() int { return len(r.queue) - r.head + len(r.late) }
+
+func (r *reorder) push(n *node) {
+	if k := len(r.queue); k > r.head && before(n, r.queue[k-1]) {
+		heap.Push(&r.late, n)
+		return
+	}
+	if r.head > 0 && r.head >= len(r.queue)/2 {
+		// Reuse the front half instead of growing: memory stays at
+		// twice the nodes waiting.
+		k := copy(r.queue, r.queue[r.head:])
+		clear(r.queue[k:])
+		r.queue, r.head = r.queue[:k], 0
+	}
+	r.queue = append(r.queue, n)
+}
+
+// first returns the node pop would return; len must be positive.
+func (r *reorder) first() *node {
+	switch {
+	case len(r.late) == 0:
+		return r.queue[r.head]
+	case r.head == len(r.queue) || before(r.late[0], r.queue[r.head]):
+		return r.late[0]
+	}
+	return r.queue[r.head]
+}
+
+// pop removes and returns the first node; len must be positive.
+func (r *reorder) pop() *node {
+	if len(r.late) > 0 && (r.head == len(r.queue) || before(r.late[0], r.queue[r.head])) {
+		return heap.Pop(&r.late).(*node)
+	}
+	n := r.queue[r.head]
+	r.queue[r.head] = nil
+	r.head++
+	return n
+}
+
+// all returns the nodes waiting, in no particular order.
+func (r *reorder) all() []*node {
+	return append(r.queue[r.head:], r.late...)
+}
+
+// nodeHeap orders nodes by start time, then file position.
 type nodeHeap []*node
 
 func (h nodeHeap) Len() int           { return len(h) }
@@ -314,18 +375,47 @@ type expiry struct {
 	g  *group
 }
 
-// expiryHeap orders expiries by deadline.
+// expiryHeap orders expiries by deadline. It is a heap of its own rather
+// than a container/heap one, whose interface boxed every expiry pushed: an
+// allocation per group on a capture of distinct URLs.
 type expiryHeap []expiry
 
-func (h expiryHeap) Len() int           { return len(h) }
-func (h expiryHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
-func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiry)) }
-func (h *expiryHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	old[len(old)-1] = expiry{}
-	*h = old[:len(old)-1]
+func (h *expiryHeap) push(x expiry) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q[i].at.Before(q[p].at) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+}
+
+// pop removes and returns the earliest expiry; h must not be empty.
+func (h *expiryHeap) pop() expiry {
+	q := *h
+	x := q[0]
+	n := len(q) - 1
+	q[0] = q[n]
+	q[n] = expiry{}
+	q = q[:n]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && q[c+1].at.Before(q[c].at) {
+			c++
+		}
+		if !q[c].at.Before(q[i].at) {
+			break
+		}
+		q[i], q[c] = q[c], q[i]
+		i = c
+	}
+	*h = q
 	return x
 }
 

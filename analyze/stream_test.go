@@ -2,9 +2,11 @@ package analyze
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -493,4 +495,101 @@ func TestDevServerPage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReorderBuffer: the reorder buffer hands nodes out in pairing order
+// (start time, then file position) whatever order they come in, with pops
+// interleaved; nodes that come in order never go through its heap. The
+// expiry heap gives its deadlines in order too.
+func TestReorderBuffer(t *testing.T) {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	mk := func(i int, ms int) *node {
+		return &node{e: &har.Entry{Index: i, Started: at.Add(time.Duration(ms) * time.Millisecond)}}
+	}
+	for _, c := range []struct {
+		name   string
+		jitter int // how far back in time a node may start, ms
+		late   bool
+	}{{"in order", 0, false}, {"some late", 50, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			var r reorder
+			var got []*node
+			pushed := 0
+			for i := range 5000 {
+				ms := i / 3 // several nodes share a start
+				if c.jitter > 0 && rnd.IntN(4) == 0 {
+					ms -= rnd.IntN(c.jitter)
+				}
+				r.push(mk(i, ms))
+				pushed++
+				if len(r.late) > 0 && !c.late {
+					t.Fatalf("node %d, in order, went to the heap", i)
+				}
+				// Keep about 60 waiting, as the streamer does.
+				for r.len() > 60 || (rnd.IntN(3) == 0 && r.len() > 0) {
+					want := r.first()
+					if n := r.pop(); n != want {
+						t.Fatalf("pop returned entry %d, first said %d", n.e.Index, want.e.Index)
+					}
+					got = append(got, want)
+				}
+			}
+			for r.len() > 0 {
+				got = append(got, r.pop())
+			}
+			if len(got) != pushed {
+				t.Fatalf("%d nodes out, %d in", len(got), pushed)
+			}
+			// What left the buffer is in order as far as the buffer could
+			// know: each node is not before the one popped just before
+			// it unless it was pushed after that pop (late beyond the
+			// buffer), which the streamer treats as giving up.
+			if !c.late {
+				for i := 1; i < len(got); i++ {
+					if before(got[i], got[i-1]) {
+						t.Fatalf("entry %d came out after entry %d", got[i].e.Index, got[i-1].e.Index)
+					}
+				}
+			}
+		})
+	}
+	t.Run("sorted when all are in", func(t *testing.T) {
+		var r reorder
+		var want []*node
+		for i := range 3000 {
+			n := mk(i, rnd.IntN(500))
+			want = append(want, n)
+			r.push(n)
+		}
+		slices.SortStableFunc(want, func(x, y *node) int {
+			if before(x, y) {
+				return -1
+			}
+			if before(y, x) {
+				return 1
+			}
+			return 0
+		})
+		for i, w := range want {
+			if n := r.pop(); n != w {
+				t.Fatalf("pop %d: entry %d, want %d", i, n.e.Index, w.e.Index)
+			}
+		}
+	})
+	t.Run("expiries", func(t *testing.T) {
+		var h expiryHeap
+		var ats []time.Time
+		for range 2000 {
+			x := at.Add(time.Duration(rnd.IntN(100000)) * time.Millisecond)
+			ats = append(ats, x)
+			h.push(expiry{at: x})
+		}
+		slices.SortFunc(ats, func(a, b time.Time) int { return a.Compare(b) })
+		for i, w := range ats {
+			if x := h.pop(); !x.at.Equal(w) {
+				t.Fatalf("pop %d: %v, want %v", i, x.at, w)
+			}
+		}
+	})
 }
