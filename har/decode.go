@@ -14,6 +14,9 @@ import (
 // is plain ("200" for 200, 200 for "200", null for "absent") and otherwise
 // skipped with a warning that names its path; the entry is kept. Only
 // broken JSON and the limits in errors.go stop the read.
+//
+// Every object is read by members, one loop for all: a reader here is a
+// switch on the member's key, and a key it does not know is skipped.
 
 // readEntry reads one element of log.entries; its '{' is next.
 func (r *Reader) readEntry(e *Entry) error {
@@ -28,16 +31,7 @@ func (r *Reader) readEntry(e *Entry) error {
 	// chrome-har writes the initiator's type and details apart from
 	// _initiator (a string there); they fill in what _initiator lacks.
 	var initType, initDetail string
-	first := true
-	for {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
-		first = false
+	err := r.members(func(key []byte) (err error) {
 		switch string(key) {
 		case "startedDateTime":
 			e.Started, err = r.timeField("startedDateTime")
@@ -71,11 +65,12 @@ func (r *Reader) readEntry(e *Entry) error {
 			// the version.
 			err = r.errorField("_failureText", &e.Error)
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if e.Initiator.Type == "" {
 		e.Initiator.Type = initType
@@ -127,17 +122,7 @@ func (r *Reader) readInitiator(in *Initiator) error {
 		in.URL = v
 		return err
 	}
-	if ok, err := r.enter("_initiator", '{', "an object or a string"); !ok {
-		return err
-	}
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
+	return r.object("_initiator", "an object or a string", func(key []byte) (err error) {
 		switch string(key) {
 		case "type":
 			in.Type, err = r.strField("type")
@@ -146,14 +131,10 @@ func (r *Reader) readInitiator(in *Initiator) error {
 		case "requestId":
 			in.RequestID, err = r.strField("requestId")
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	r.leave()
-	return nil
+		return err
+	})
 }
 
 // errorField reads a failure text (_error, _failureText) into *dst unless
@@ -170,18 +151,7 @@ func (r *Reader) errorField(field string, dst *string) error {
 func (r *Reader) readRequest(q *Request) error {
 	// A missing or null request leaves the zero Request (Playwright's
 	// failed entries are close to that already).
-	if ok, err := r.enter("request", '{', "an object"); !ok {
-		return err
-	}
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
+	return r.object("request", "an object", func(key []byte) (err error) {
 		switch string(key) {
 		case "method":
 			q.Method, err = r.strField("method")
@@ -200,29 +170,14 @@ func (r *Reader) readRequest(q *Request) error {
 		case "postData":
 			err = r.readPostData(q)
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	r.leave()
-	return nil
+		return err
+	})
 }
 
 func (r *Reader) readPostData(q *Request) error {
-	if ok, err := r.enter("postData", '{', "an object"); !ok {
-		return err
-	}
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
+	return r.object("postData", "an object", func(key []byte) (err error) {
 		switch string(key) {
 		case "mimeType":
 			// Charles writes null.
@@ -230,35 +185,20 @@ func (r *Reader) readPostData(q *Request) error {
 		case "text":
 			// The body: never held (harcors reads no body), but a
 			// problem in it is placed at its name.
-			err = r.fail(s.SkipValue(), "text")
+			err = r.fail(r.s.SkipValue(), "text")
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	r.leave()
-	return nil
+		return err
+	})
 }
 
 // readResponse reads entry.response. Proxyman leaves it out or writes null
 // for requests that got no answer; the Response then stays zero (status 0,
 // "no response"), with the -1 defaults readEntry set.
 func (r *Reader) readResponse(e *Entry) error {
-	if ok, err := r.enter("response", '{', "an object"); !ok {
-		return err
-	}
 	p := &e.Response
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
+	return r.object("response", "an object", func(key []byte) (err error) {
 		switch string(key) {
 		case "status":
 			// 0: blocked or failed (Chrome, Firefox, Safari, mitmproxy);
@@ -299,31 +239,16 @@ func (r *Reader) readResponse(e *Entry) error {
 				e.FromCache = "disk"
 			}
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	r.leave()
-	return nil
+		return err
+	})
 }
 
 // readContent reads response.content. mitmproxy writes {} when there was
 // no response; Firefox leaves out size when bodies were not saved.
 func (r *Reader) readContent(c *Content) error {
-	if ok, err := r.enter("content", '{', "an object"); !ok {
-		return err
-	}
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
+	return r.object("content", "an object", func(key []byte) (err error) {
 		switch string(key) {
 		case "size":
 			c.Size, err = r.intField("size", -1)
@@ -332,16 +257,12 @@ func (r *Reader) readContent(c *Content) error {
 		case "encoding":
 			c.Encoding, err = r.strField("encoding")
 		case "text":
-			err = r.fail(s.SkipValue(), "text") // as postData.text
+			err = r.fail(r.s.SkipValue(), "text") // as postData.text
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	r.leave()
-	return nil
+		return err
+	})
 }
 
 // readHeaders reads a headers list. Elements are {name, value} objects or,
@@ -419,27 +340,17 @@ func (r *Reader) readHeaders(kind int) (Headers, error) {
 // readNameValue reads the members of a {name, value} object whose '{' has
 // been consumed.
 func (r *Reader) readNameValue(name, value *string) error {
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			return nil
-		}
+	return r.members(func(key []byte) (err error) {
 		switch string(key) {
 		case "name":
 			*name, err = r.strField("name")
 		case "value":
 			*value, err = r.strField("value")
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // readPair reads a [name, value] array whose '[' has been consumed
@@ -555,57 +466,32 @@ func (r *Reader) readCookies() ([]Cookie, error) {
 // readCookie reads the members of a cookie object whose '{' has been
 // consumed.
 func (r *Reader) readCookie(ck *Cookie) error {
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			return nil
-		}
+	return r.members(func(key []byte) (err error) {
 		switch string(key) {
 		case "name":
 			ck.Name, err = r.strField("name")
 		case "value":
 			ck.Value, err = r.strField("value")
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // readCreator reads log.creator or log.browser.
 func (r *Reader) readCreator(field string, c *Creator) error {
-	if ok, err := r.enter(field, '{', "an object"); !ok {
-		return err
-	}
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			break
-		}
+	return r.object(field, "an object", func(key []byte) (err error) {
 		switch string(key) {
 		case "name":
 			c.Name, err = r.strField("name")
 		case "version":
 			c.Version, err = r.strField("version")
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	r.leave()
-	return nil
+		return err
+	})
 }
 
 // readPages reads log.pages, absent in Charles, Proxyman and Insomnia
@@ -645,15 +531,7 @@ func (r *Reader) readPages() error {
 }
 
 func (r *Reader) readPage(p *Page) error {
-	s := &r.s
-	for first := true; ; first = false {
-		key, ok, err := s.NextKey(first)
-		if err != nil {
-			return r.fail(err, "")
-		}
-		if !ok {
-			return nil
-		}
+	return r.members(func(key []byte) (err error) {
 		switch string(key) {
 		case "id":
 			p.ID, err = r.strField("id")
@@ -663,13 +541,48 @@ func (r *Reader) readPage(p *Page) error {
 		case "startedDateTime":
 			p.Started, err = r.timeField("startedDateTime")
 		default:
-			err = r.fail(s.SkipValue(), "")
+			err = r.skip()
 		}
+		return err
+	})
+}
+
+// members reads the members of an object whose '{' has been consumed,
+// through its '}', calling member with each key (valid only during the
+// call). member reads the value, or skips it (skip) when it does not know
+// the key; an error from member ends the object.
+func (r *Reader) members(member func(key []byte) error) error {
+	s := &r.s
+	for first := true; ; first = false {
+		key, ok, err := s.NextKey(first)
 		if err != nil {
+			return r.fail(err, "")
+		}
+		if !ok {
+			return nil
+		}
+		if err := member(key); err != nil {
 			return err
 		}
 	}
 }
+
+// object reads the object that is the value of field with members. A
+// value of another type is taken as enter says (want names the types
+// expected, for the warning).
+func (r *Reader) object(field, want string, member func(key []byte) error) error {
+	if ok, err := r.enter(field, '{', want); !ok {
+		return err
+	}
+	if err := r.members(member); err != nil {
+		return err
+	}
+	r.leave()
+	return nil
+}
+
+// skip skips the value of a member that the reader does not read.
+func (r *Reader) skip() error { return r.fail(r.s.SkipValue(), "") }
 
 // enter starts reading the object or array (want is '{' or '[') that is
 // the value of field, pushing field on the path; leave ends it. When the
