@@ -491,7 +491,7 @@ func (a *analysis) result(opt Options) *Result {
 		Requests:    a.requests,
 		Notes:       exporterNotes(a.log.Creator.Name),
 	}
-	res.Findings = a.out.kept
+	res.Findings = a.out.kept.all()
 	sort.SliceStable(res.Findings, func(i, j int) bool {
 		fi, fj := &res.Findings[i], &res.Findings[j]
 		if fi.Entry != fj.Entry {

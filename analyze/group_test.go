@@ -168,3 +168,39 @@ func TestServerAndPathFast(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingChunks: kept findings come back in the order they were added,
+// across chunks and after a sink's chunks are taken while the last chunk
+// is partly filled.
+func TestFindingChunks(t *testing.T) {
+	var a, b findingChunks
+	n := 0
+	add := func(c *findingChunks, k int) {
+		for range k {
+			c.add(&Finding{Entry: n})
+			n++
+		}
+	}
+	add(&a, 3*firstChunk+5) // the last chunk partly filled
+	bFirst := n
+	add(&b, 40)
+	a.take(&b)
+	add(&a, 2*maxChunk)
+	if b.n != 0 || len(b.chunks) != 0 {
+		t.Errorf("taken chunks still hold %d findings", b.n)
+	}
+	all := a.all()
+	if len(all) != n || a.n != n {
+		t.Fatalf("%d findings back (count %d), %d added", len(all), a.n, n)
+	}
+	for i, f := range all {
+		if f.Entry != i {
+			t.Fatalf("finding %d is entry %d (the taken ones start at %d)", i, f.Entry, bFirst)
+		}
+	}
+	for _, c := range a.chunks {
+		if cap(c) > maxChunk {
+			t.Fatalf("a chunk of %d", cap(c))
+		}
+	}
+}
