@@ -133,7 +133,11 @@ func TestEveryWayIn(t *testing.T) {
 	}
 
 	// The reference: the whole-file analysis, which never streams.
-	whole := analyze.Reader("late.har", bytes.NewReader(data), analyze.Options{}, har.Options{})
+	log, entries, err := har.ReadAll(bytes.NewReader(data), har.Options{Name: "late.har"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := analyze.Analyze("late.har", log, entries, analyze.Options{})
 	if whole.Err != nil || len(whole.Findings) < pairs {
 		t.Fatalf("whole-file analysis: %v, %d findings for %d blocked requests", whole.Err, len(whole.Findings), pairs)
 	}

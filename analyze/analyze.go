@@ -233,17 +233,28 @@ const (
 
 // File reads and analyses the HAR at path ("-" is standard input).
 //
-// The analysis of a regular file is streamed: entries are judged as soon as
-// nothing later in the file can change their verdict, and forgotten unless
-// they have a finding, so memory stays flat however many entries the file
-// holds. Files whose entries are far out of time order, or whose log
-// metadata comes after the entries (Fiddler writes creator last), are read
-// a second time and analysed whole; the result is the same either way.
-// Anything else (standard input, a pipe, a FIFO, <(...), a device) can be
-// read only once, so it is read once and analysed whole, as Reader does.
+// The analysis is streamed: entries are judged as soon as nothing later in
+// the file can change their verdict, and forgotten unless they have a
+// finding, so memory stays flat however many entries the file holds.
+// Files whose entries are far out of time order, or whose log metadata
+// comes after the entries (Fiddler writes creator last), are read a second
+// time and analysed whole; the result is the same either way. An input
+// that can be read only once (standard input, a pipe, a FIFO, <(...)) is
+// never opened twice: see Reader.
 func File(path string, opt Options, ropt har.Options) *Result {
 	ropt.Name = path
-	stream := rereadable(path)
+	if !rereadable(path) {
+		f := os.Stdin
+		if path != "-" {
+			var err error
+			if f, err = os.Open(path); err != nil {
+				return &Result{File: path, Err: err}
+			}
+			defer f.Close()
+		}
+		return Reader(path, f, opt, ropt)
+	}
+	stream := true
 	for {
 		r, err := har.Open(path, ropt)
 		if err != nil {
@@ -268,18 +279,34 @@ func rereadable(path string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
-// Reader reads and analyses one HAR from r; name is used in messages. The
-// input cannot be read twice, so the analysis holds every entry that may
-// matter until the end.
+// Reader reads and analyses one HAR from rd; name is used in messages. It
+// streams the analysis as File does, memory flat, and reads rd only once:
+// when the analysis must start again, it reads a copy of what rd gave,
+// kept in a temporary file (removed at the end) as it was read, or, when
+// rd is a regular file, seeks back to where it started. Without a
+// temporary directory the copy cannot be made, and the analysis then holds
+// every entry that may matter until the end instead.
 func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	ropt.Name = name
-	r, err := har.NewReader(rd, ropt)
-	if err != nil {
-		return &Result{File: name, Err: err}
+	in := newOnceInput(rd)
+	defer in.close()
+	var src io.Reader = in
+	stream := in.file != nil
+	for {
+		r, err := har.NewReader(src, ropt)
+		if err != nil {
+			return &Result{File: name, Err: err}
+		}
+		res, again := read(name, r, opt, stream)
+		r.Close()
+		if !again {
+			return res
+		}
+		if src, err = in.again(); err != nil {
+			return &Result{File: name, Err: fmt.Errorf("%s: %w", name, err)}
+		}
+		stream = false
 	}
-	defer r.Close()
-	res, _ := read(name, r, opt, false)
-	return res
 }
 
 // afterEntry, when set (by tests), is called after each entry read.

@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -592,4 +594,108 @@ func TestReorderBuffer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestReaderStreams: an input that can be read only once (here a pipe) is
+// analysed streamed, holding a bounded number of entries however many it
+// has, and is read once, to the end, even when the analysis has to start
+// again: then from the copy it kept. Either way the result is the
+// whole-file analysis'.
+func TestReaderStreams(t *testing.T) {
+	capture := func(n int, lateLast bool) []byte {
+		at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+		var b strings.Builder
+		b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			t := at.Add(time.Duration(i) * 100 * time.Millisecond)
+			if lateLast && i == n-1 {
+				t = at
+			}
+			// Every tenth response lacks Access-Control-Allow-Origin: a
+			// finding, so that the results compared are not empty.
+			acao := `{"name":"Access-Control-Allow-Origin","value":"*"}`
+			if i%10 == 0 {
+				acao = `{"name":"X-Other","value":"1"}`
+			}
+			fmt.Fprintf(&b, `{"startedDateTime":%q,"time":5,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[%s]},"_resourceType":"fetch"}`,
+				t.Format(time.RFC3339Nano), i, acao)
+		}
+		b.WriteString(`]}}`)
+		return []byte(b.String())
+	}
+	held := func(a *analysis) int {
+		n := len(a.nodes)
+		if s := a.stream; s != nil {
+			n += s.pending.len()
+			for _, g := range s.groups {
+				n += len(g.waitPre) + len(g.waitReq)
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		name     string
+		entries  int
+		lateLast bool
+	}{{"in order", 20000, false}, {"last entry late", 3000, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			data := capture(c.entries, c.lateLast)
+			r, err := har.NewReader(bytes.NewReader(data), har.Options{Name: "c.har"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := read("c.har", r, Options{}, false)
+			r.Close()
+			if len(want.Findings) == 0 {
+				t.Fatal("the capture has no findings")
+			}
+
+			pr, pw := io.Pipe()
+			go func() { pw.Write(data); pw.Close() }()
+			src := &countingReader{r: pr}
+			most, streamed := 0, false
+			passes := map[*analysis]bool{}
+			afterEntry = func(a *analysis, i int) {
+				passes[a] = true
+				if i%500 == 0 {
+					most = max(most, held(a))
+					streamed = streamed || a.stream != nil
+				}
+			}
+			defer func() { afterEntry = nil }()
+			got := Reader("c.har", src, Options{}, har.Options{})
+			if d := cmp.Diff(want, got, errText); d != "" {
+				t.Errorf("read once differs from the whole-file analysis (-whole +once):\n%s", d)
+			}
+			if src.n != int64(len(data)) {
+				t.Errorf("%d bytes read from the input, which has %d", src.n, len(data))
+			}
+			if !streamed {
+				t.Fatal("the analysis did not stream")
+			}
+			if want := map[bool]int{false: 1, true: 2}[c.lateLast]; len(passes) != want {
+				t.Errorf("the input was analysed %d times, want %d", len(passes), want)
+			}
+			// 10 s of reorder buffer and 30 s of pairing window, at 10
+			// entries a second: about 400 wait at any time.
+			if !c.lateLast && most > 1000 {
+				t.Errorf("the analysis held %d of %d entries at once; want at most 1,000", most, c.entries)
+			}
+		})
+	}
 }

@@ -100,8 +100,21 @@ type seg struct {
 // Problems with the whole file (empty, not JSON, JSON that is not a HAR, a
 // zip archive, a damaged gzip header) are returned here as *Error, as is
 // damage in log's metadata before the entries.
+//
+// An input that is not in memory already (one without a ReadAt method,
+// such as a pipe, or an *os.File that is not a small regular file) is read
+// ahead as Open does, unless Options.Workers is 1.
 func NewReader(rd io.Reader, opt Options) (*Reader, error) {
-	r, err := newReader(rd, opt, false)
+	ahead := false
+	if opt.workers() > 1 {
+		if f, ok := rd.(*os.File); ok {
+			ahead = readAheadFile(f)
+		} else {
+			_, inMemory := rd.(io.ReaderAt)
+			ahead = !inMemory
+		}
+	}
+	r, err := newReader(rd, opt, ahead)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +146,7 @@ func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
 // goroutine ends at the end of the input, at the first error, or at Close.
 //
 // An uncompressed file of 64 MiB or more is read in pieces of 2 MiB by one
-// goroutine per core (GOMAXPROCS), their entries handed out in order; what
+// goroutine per worker (Options.Workers), their entries handed out in order; what
 // Next returns, warnings and errors included, is what reading it from
 // start to end gives (see split.go for how).
 func Open(path string, opt Options) (*Reader, error) {
@@ -151,7 +164,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		}
 		closer = f
 	}
-	r, err := newReader(f, opt, readAheadFile(f))
+	r, err := newReader(f, opt, opt.workers() > 1 && readAheadFile(f))
 	if err != nil {
 		if closer != nil {
 			closer.Close()

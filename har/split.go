@@ -5,7 +5,6 @@ import (
 	"github.com/harcors/harcors/har/internal/jsonscan"
 	"io"
 	"os"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -139,7 +138,7 @@ type piece struct {
 func (r *Reader) splitFile(f *os.File) {
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() < splitMinSize ||
-		r.format != "" || r.bom || runtime.GOMAXPROCS(0) < 2 {
+		r.format != "" || r.bom || r.opt.workers() < 2 {
 		return
 	}
 	r.splitAt, r.splitSize = f, fi.Size()
@@ -172,7 +171,7 @@ func (r *Reader) learnSplit() {
 		r.splitAt = nil
 		return
 	}
-	workers := runtime.GOMAXPROCS(0)
+	workers := r.opt.workers()
 	sp := &splitter{
 		f:      r.splitAt,
 		size:   r.splitSize,
