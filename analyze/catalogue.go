@@ -25,6 +25,7 @@ var (
 			Nginx:   "Add add_header Access-Control-Allow-Origin \"{origin}\" always; in the location that serves {path} (add_header in a nested location replaces, not extends, the outer ones).",
 			Apache:  "Header always set Access-Control-Allow-Origin \"{origin}\" in the <Location> or <Directory> that serves {path} (requires mod_headers).",
 			Vite:    "Call the API through the dev server, at the page's own origin: in vite.config.js, server: { proxy: { '/api': { target: 'http://<the API's host:port>', changeOrigin: true } } }, and fetch '/api/...' instead of the API's URL (no CORS at all). For a page on another origin that loads the dev server's files, allow it with server: { cors: { origin: '{origin}' } }.",
+			Webpack: "Call the API through the dev server, at the page's own origin: in webpack.config.js, devServer: { proxy: [{ context: ['/api'], target: 'http://<the API's host:port>', changeOrigin: true }] } (Create React App: \"proxy\" in package.json, or src/setupProxy.js with http-proxy-middleware), and fetch '/api/...' instead of the API's URL (no CORS at all). For a page on another origin that loads the dev server's files, send devServer: { headers: { 'Access-Control-Allow-Origin': '{origin}' } }.",
 			NextJS:  "Set the header in the route handler's response or in next.config.js headers() for source '{path}'.",
 			Caddy:   "Match the origin exactly as the browser sends it and set the header for it: @cors header Origin \"{origin}\" then header @cors Access-Control-Allow-Origin \"{origin}\" and header @cors Vary Origin (no trailing slash in the matcher).",
 			Rack:    "In the allow block write origins '{origin}' exactly as the browser sends it (no trailing slash, no path) and check that a resource pattern covers {path}; in Rails, config/initializers/cors.rb.",
@@ -73,7 +74,8 @@ var (
 		Chromium: []CorsError{"AllowOriginMismatch", "PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin"},
 		Fix: "Write the allowed origin exactly as the browser sends it: {origin} (lower-case scheme and host, port only when not the default, no trailing slash, no path).",
 		Fixes: map[Stack]string{
-			Vite: "Vite's server.cors passes its origin string to the cors package, which sends it as written: write it as the browser sends it, server: { cors: { origin: '{origin}' } } in vite.config.js (no trailing slash, no path).",
+			Vite:    "Vite's server.cors passes its origin string to the cors package, which sends it as written: write it as the browser sends it, server: { cors: { origin: '{origin}' } } in vite.config.js (no trailing slash, no path).",
+			Webpack: "devServer.headers are sent as written: write the origin as the browser sends it, devServer: { headers: { 'Access-Control-Allow-Origin': '{origin}' } } in webpack.config.js (no trailing slash, no path).",
 		},
 		Ref: "Fetch Standard, CORS check; URL Standard, origin serialization",
 	}

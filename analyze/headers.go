@@ -48,6 +48,7 @@ const (
 	hSetCookie
 	hCacheControl
 	hETag
+	hCORP
 
 	// hInteresting is the first of interestingResponseHeaders, which
 	// follow in their order (Location among them).
@@ -89,6 +90,7 @@ var headerNames = func() [numHeaders]string {
 		hSetCookie:             "set-cookie",
 		hCacheControl:          "cache-control",
 		hETag:                  "etag",
+		hCORP:                  "cross-origin-resource-policy",
 	}
 	for i, name := range interestingResponseHeaders {
 		n[hInteresting+hid(i)] = name

@@ -95,6 +95,11 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 	switch {
 	case strings.Contains(pl, "next.js"):
 		return NextJS
+	case strings.Contains(pl, "express") && h.hasValue(hCORP, "same-origin"):
+		// webpack-dev-server 5.2.1 and later runs on Express and adds
+		// Cross-Origin-Resource-Policy: same-origin to every response,
+		// proxied ones included, unless its headers allow any origin.
+		return Webpack
 	case strings.Contains(pl, "express"):
 		return Express
 	case strings.HasPrefix(pl, "php"):

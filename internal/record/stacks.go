@@ -38,6 +38,7 @@ var stacks = []*Stack{
 	{Name: "fastapi", Port: 8811, Need: needPython("fastapi", "starlette", "uvicorn"), Start: startFastAPI},
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
 	{Name: "vite", Port: 8820, Need: needNodeModules("vite", "vite"), Start: startVite},
+	{Name: "webpack", Port: 8823, Need: needNodeModules("webpack", "webpack", "webpack-dev-server"), Start: startWebpack},
 }
 
 func needBinary(path, hint string) func() error {
