@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -214,6 +215,12 @@ type Options struct {
 	// has them all. Reports of groups (the table, Markdown, SARIF) keep
 	// none, so that memory does not grow with the number of findings.
 	Keep Keep
+	// Workers is how many goroutines the analysis may run at once, the
+	// caller's included: with 2 or more, entries are read on a goroutine
+	// of their own while the caller's analyses them; with 1 everything
+	// happens on the caller's goroutine. 0 means runtime.GOMAXPROCS(0).
+	// The har.Options given with these bound the reading's goroutines.
+	Workers int
 }
 
 // Keep says which findings an analysis keeps in Result.Findings.
@@ -318,7 +325,7 @@ var afterEntry func(a *analysis, entries int)
 //
 // Reading and analysing run side by side: a goroutine reads entries and
 // hands them over in batches, so that on two cores the analysis costs
-// little more than the reading.
+// little more than the reading (unless Options.Workers is 1).
 func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, again bool) {
 	var rerr error
 	total := 0
@@ -331,17 +338,36 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	if stream {
 		a.stream = newStreamer(a)
 	}
-	batches := make(chan batch, 4)
-	done := make(chan struct{})
-	go produce(r, batches, done)
-	// stop tells the reading goroutine to stop and waits until it has, so
-	// that the caller may close r.
-	stop := func() {
-		close(done)
-		for range batches {
+	src := &batcher{r: r, pages: -1}
+	var next func() (batch, bool)
+	stop := func() {}
+	if opt.Workers == 1 || (opt.Workers == 0 && runtime.GOMAXPROCS(0) == 1) {
+		end := false
+		next = func() (batch, bool) {
+			if end {
+				return batch{}, false
+			}
+			b := src.next()
+			end = b.err != nil
+			return b, true
+		}
+	} else {
+		batches := make(chan batch, 4)
+		done := make(chan struct{})
+		go produce(src, batches, done)
+		next = func() (batch, bool) {
+			b, ok := <-batches
+			return b, ok
+		}
+		// stop tells the reading goroutine to stop and waits until it
+		// has, so that the caller may close r.
+		stop = func() {
+			close(done)
+			for range batches {
+			}
 		}
 	}
-	for b := range batches {
+	for b, ok := next(); ok; b, ok = next() {
 		if b.log != nil {
 			a.log = b.log
 		}
@@ -408,13 +434,18 @@ type batch struct {
 // hand-over cheap, few enough to keep memory small.
 const batchSize = 64
 
-// produce reads r's entries into batches until the end, an error, or done.
-func produce(r *har.Reader, out chan<- batch, done <-chan struct{}) {
-	defer close(out)
-	creator, pages := "", -1
+// batcher reads a Reader's entries in batches.
+type batcher struct {
+	r       *har.Reader
+	creator string
+	pages   int
+}
+
+// next reads the next batch; the last has err set.
+func (p *batcher) next() batch {
 	b := batch{entries: make([]*har.Entry, 0, batchSize)}
 	for {
-		e, err := r.Next()
+		e, err := p.r.Next()
 		if err != nil {
 			b.err = err
 		} else {
@@ -423,21 +454,29 @@ func produce(r *har.Reader, out chan<- batch, done <-chan struct{}) {
 		if err == nil && len(b.entries) < batchSize {
 			continue
 		}
-		if l := r.Log(); l.Creator.Name != creator || len(l.Pages) != pages {
-			creator, pages = l.Creator.Name, len(l.Pages)
+		if l := p.r.Log(); l.Creator.Name != p.creator || len(l.Pages) != p.pages {
+			p.creator, p.pages = l.Creator.Name, len(l.Pages)
 			cp := *l
 			cp.Pages = append([]har.Page(nil), l.Pages...)
 			b.log = &cp
 		}
+		return b
+	}
+}
+
+// produce sends p's batches to out until the end, an error, or done.
+func produce(p *batcher, out chan<- batch, done <-chan struct{}) {
+	defer close(out)
+	for {
+		b := p.next()
 		select {
 		case out <- b:
 		case <-done:
 			return
 		}
-		if err != nil {
+		if b.err != nil {
 			return
 		}
-		b = batch{entries: make([]*har.Entry, 0, batchSize)}
 	}
 }
 

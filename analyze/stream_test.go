@@ -699,3 +699,57 @@ func TestReaderStreams(t *testing.T) {
 		})
 	}
 }
+
+// TestOneWorker: with Workers 1 in both options, the reading and the
+// analysis run on the caller's goroutine alone, by path and from a pipe;
+// by default they start goroutines of their own (reading ahead, reading
+// beside the analysis), which the same count sees.
+func TestOneWorker(t *testing.T) {
+	path := genHAR(t, hargen.Config{Entries: 3000, Mix: hargen.BodyHeavy, Seed: 5, BodySize: 4096})
+	if fi, err := os.Stat(path); err != nil || fi.Size() < 5<<20 {
+		t.Fatalf("the capture must be more than 5 MiB, to be read ahead by default: %v", err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		workers int
+	}{{"one worker", 1}, {"default", 0}} {
+		for _, way := range []string{"path", "pipe"} {
+			t.Run(c.name+" "+way, func(t *testing.T) {
+				var pr *io.PipeReader
+				if way == "pipe" {
+					var pw *io.PipeWriter
+					pr, pw = io.Pipe()
+					go func() { pw.Write(data); pw.Close() }()
+				}
+				runtime.GC()
+				base, most := runtime.NumGoroutine(), 0
+				afterEntry = func(_ *analysis, i int) {
+					if i%100 == 0 {
+						most = max(most, runtime.NumGoroutine())
+					}
+				}
+				defer func() { afterEntry = nil }()
+				opt, ropt := Options{Workers: c.workers}, har.Options{Workers: c.workers}
+				var res *Result
+				if pr != nil {
+					res = Reader(path, pr, opt, ropt)
+				} else {
+					res = File(path, opt, ropt)
+				}
+				if res.Err != nil || res.Entries != 3000 {
+					t.Fatalf("%d entries, error %v", res.Entries, res.Err)
+				}
+				switch {
+				case c.workers == 1 && most > base:
+					t.Errorf("%d goroutines while reading, %d before: the reading started some", most, base)
+				case c.workers != 1 && runtime.GOMAXPROCS(0) > 1 && most <= base:
+					t.Errorf("%d goroutines while reading, %d before: by default the reading starts some", most, base)
+				}
+			})
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
 	"sync"
 
 	"github.com/harcors/harcors/analyze"
@@ -395,7 +394,7 @@ func renderJSON(w io.Writer, results []*analyze.Result, opt Options) error {
 	if err != nil {
 		return err
 	}
-	encs := make([]*elemEncoder, runtime.GOMAXPROCS(0))
+	encs := make([]*elemEncoder, opt.workers())
 	for k := range encs {
 		encs[k] = newElemEncoder(c)
 	}

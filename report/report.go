@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
@@ -77,6 +78,10 @@ type Options struct {
 	Width int
 	// Version is harcors' version, for the JSON and SARIF tool information.
 	Version string
+	// Workers is how many goroutines may draw a long table or encode a
+	// long JSON list at once, the caller's included; 1 keeps all on the
+	// caller's goroutine. 0 means runtime.GOMAXPROCS(0).
+	Workers int
 
 	// known holds the cookie values (analyze.Result.CookieValues) of the
 	// results added so far, redacted wherever they reappear. Writer fills
@@ -326,4 +331,12 @@ func stackName(s analyze.Stack) string {
 		return ""
 	}
 	return s.Name()
+}
+
+// workers is Options.Workers, 0 resolved.
+func (o *Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }

@@ -887,9 +887,9 @@ func TestLayoutChunked(t *testing.T) {
 				t.Errorf("width %d, %d chunks: the joined table differs from the whole one", total, n)
 			}
 		}
-		// layout itself, which chunks by GOMAXPROCS.
+		// layout itself, in as many chunks as it has workers.
 		var got bytes.Buffer
-		if err := layout(&got, cols, rows, total); err != nil {
+		if err := layout(&got, cols, rows, total, 3); err != nil {
 			t.Fatal(err)
 		}
 		if got.String() != whole.String() {

@@ -205,7 +205,7 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 	// as drawing it. Findings of a rule share their cause and fix, so
 	// each chunk cleans a text once.
 	rows := make([][]cell, len(fs))
-	inChunks(chunks(len(fs)), len(fs), func(_, lo, hi int) {
+	inChunks(chunks(opt.workers(), len(fs)), len(fs), func(_, lo, hi int) {
 		seen := map[string]string{}
 		text := func(s string) string {
 			t, ok := seen[s]
@@ -242,7 +242,7 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 			}
 		}
 	})
-	return layout(buf, cols, rows, w)
+	return layout(buf, cols, rows, w, opt.workers())
 }
 
 // groupsTable draws one row per group: the problem and how many requests
@@ -285,7 +285,7 @@ func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options,
 			rows = append(rows, []cell{problemCell, {text: where + "\nfrom " + origins}, {text: check}, {text: c.text(g.Cause) + "\nFix: " + fix}})
 		}
 	}
-	return layout(buf, cols, rows, w)
+	return layout(buf, cols, rows, w, opt.workers())
 }
 
 // cleanAll cleans each string.
@@ -408,7 +408,7 @@ func requestsTable(buf *bytes.Buffer, rs []analyze.Request, c cleaner, opt Optio
 		rows = append(rows, row)
 	}
 	buf.WriteString("\nEvery cross-origin request:\n")
-	return layout(buf, cols, rows, w)
+	return layout(buf, cols, rows, w, opt.workers())
 }
 
 func tableSummary(buf *bytes.Buffer, s summary, opt Options, w int) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"runtime"
 	"strings"
 	"sync"
 	"unicode"
@@ -358,8 +357,8 @@ func sizeColumns(cols []column, rows [][]cell, total, parts int) []int {
 // as a table of its own with the same fixed column widths, and the chunks
 // are joined where their borders meet: the output is the same as one
 // table's (TestLayoutChunked).
-func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int) error {
-	n := chunks(len(rows))
+func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total, workers int) error {
+	n := chunks(workers, len(rows))
 	widths, hdr, cells := fitChunked(cols, rows, total, n)
 	return drawChunked(buf, widths, hdr, cells, n)
 }
@@ -460,10 +459,10 @@ func inChunks(n, count int, f func(k, lo, hi int)) {
 // minChunk is the fewest rows worth a chunk of their own.
 const minChunk = 256
 
-// chunks says in how many pieces to draw a table of n rows: one per core,
-// with at least minChunk rows each.
-func chunks(n int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
+// chunks says in how many pieces to draw a table of n rows: one per
+// worker, with at least minChunk rows each.
+func chunks(workers, n int) int {
+	return max(1, min(workers, n/minChunk))
 }
 
 // newBlueprint is the library's renderer in our style: light lines, a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,12 @@ type Options struct {
 	// Progress, when a terminal, shows "scanned k/n files" during a long
 	// run; nil for none.
 	Progress io.Writer
+	// Workers is the goroutines the whole run may keep busy at once: each
+	// of the Jobs inputs read at once gets Workers/Jobs of them (at least
+	// one) for its reading and analysis, set in its Analyze.Workers and
+	// Read.Workers, so that four large files read at once on four cores do
+	// not each run four parsers. 0 means runtime.GOMAXPROCS(0).
+	Workers int
 	// Analyze and Read are passed to every analysis.
 	Analyze analyze.Options
 	Read    har.Options
@@ -46,6 +53,12 @@ func Run(inputs []Input, opt Options, emit func(*analyze.Result)) {
 		analyzeOne = analyzeInput
 	}
 	jobs := max(min(opt.Jobs, len(inputs)), 1)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	opt.Analyze.Workers = max(1, workers/jobs)
+	opt.Read.Workers = opt.Analyze.Workers
 	window := 4 * jobs
 	ready := make([]chan *analyze.Result, len(inputs))
 	for i := range ready {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -76,5 +78,35 @@ func TestRunHoldsAFewResults(t *testing.T) {
 	}
 	if emitted.Load() != int64(len(inputs)) {
 		t.Errorf("%d results emitted for %d inputs", emitted.Load(), len(inputs))
+	}
+}
+
+// TestRunSharesWorkers: the run's workers are shared among the inputs
+// read at once, at least one each, through the options every analysis
+// gets.
+func TestRunSharesWorkers(t *testing.T) {
+	for _, c := range []struct{ inputs, jobs, workers, want int }{
+		{8, 4, 4, 1}, // --jobs 4 on four cores: one each, no parser per core per file
+		{8, 2, 8, 4}, // two at a time share eight
+		{2, 4, 8, 4}, // two inputs, however many jobs: four each
+		{1, 4, 2, 2}, // one large file gets every core
+		{8, 8, 2, 1}, // never less than one
+	} {
+		var mu sync.Mutex
+		seen := map[[2]int]int{}
+		analyzeOne := func(in Input, _ io.Reader, aopt analyze.Options, ropt har.Options) *analyze.Result {
+			mu.Lock()
+			seen[[2]int{aopt.Workers, ropt.Workers}]++
+			mu.Unlock()
+			return &analyze.Result{File: in.Path}
+		}
+		inputs := make([]Input, c.inputs)
+		for i := range inputs {
+			inputs[i] = Input{Path: fmt.Sprintf("%d.har", i)}
+		}
+		Run(inputs, Options{Jobs: c.jobs, Workers: c.workers, analyze: analyzeOne}, func(*analyze.Result) {})
+		if want := map[[2]int]int{{c.want, c.want}: c.inputs}; !reflect.DeepEqual(seen, want) {
+			t.Errorf("%d inputs, %d jobs, %d workers: (analysis, reading) workers %v, want %v", c.inputs, c.jobs, c.workers, seen, want)
+		}
 	}
 }
