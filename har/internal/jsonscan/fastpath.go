@@ -263,7 +263,7 @@ value:
 				continue value
 			}
 		case '"':
-			i, ok = skipPlain(b, i+1)
+			i, ok = skipIn(b, i+1)
 		case 't':
 			i, ok = skipWord(b, i, "true")
 		case 'f':
@@ -322,7 +322,7 @@ func skipMember(b []byte, i int, l *Lines) (int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return i, false
 	}
-	i, ok := skipPlain(b, i+1)
+	i, ok := skipIn(b, i+1)
 	if !ok {
 		return i, false
 	}
@@ -333,35 +333,6 @@ func skipMember(b []byte, i int, l *Lines) (int, bool) {
 		return i, false
 	}
 	return i + 1, true
-}
-
-// skipPlain skips the rest of a string whose opening quote came before
-// b[i], checking its escapes as SkipString does; ok is false when the
-// string does not end in b or has a bad escape.
-func skipPlain(b []byte, i int) (int, bool) {
-	for {
-		j := quoteOrEscape(b, i)
-		if j < 0 {
-			return len(b), false
-		}
-		if b[j] == '"' {
-			return j + 1, true
-		}
-		if j+1 >= len(b) {
-			return j, false
-		}
-		switch b[j+1] {
-		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			i = j + 2
-		case 'u':
-			if j+6 > len(b) || hexRune(b[j+2:j+6]) < 0 {
-				return j, false
-			}
-			i = j + 6
-		default:
-			return j, false
-		}
-	}
 }
 
 // skipWord skips the literal w at b[i] for quickSkip.
@@ -438,21 +409,8 @@ func Unescape(b []byte, i int, dst []byte) (text []byte, end int, ok bool) {
 			}
 			return dst, j + 1, true
 		}
-		var c byte
-		switch e := b[j+1]; e {
-		case '"', '\\', '/':
-			c = e
-		case 'b':
-			c = '\b'
-		case 'f':
-			c = '\f'
-		case 'n':
-			c = '\n'
-		case 'r':
-			c = '\r'
-		case 't':
-			c = '\t'
-		default:
+		c := escapeByte[b[j+1]]
+		if c == 0 {
 			return nil, 0, false
 		}
 		dst = append(dst, c)

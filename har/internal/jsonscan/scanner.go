@@ -293,23 +293,14 @@ func (s *Scanner) EOFErr() *Error {
 // ok is false at the end of input.
 func (s *Scanner) Peek() (c byte, ok bool) {
 	for {
-		for s.Pos < s.End {
-			c = s.Buf[s.Pos]
-			if c > ' ' {
+		if s.Pos < s.End {
+			if c = s.Buf[s.Pos]; c > ' ' {
 				return c, true
 			}
-			switch c {
-			case ' ', '\t', '\r':
-				s.Pos++
-			case '\n':
-				s.Pos++
-				s.Line++
-				s.LineStart = s.Offset()
-				// Pretty-printed JSON indents every line: skip the
-				// run of spaces 8 bytes at a time.
-				s.Pos = skipSpaces(s.Buf[:s.End], s.Pos)
-			default:
-				return c, true
+			var l Lines
+			s.Commit(l.WS(s.Buf[:s.End], s.Pos), &l)
+			if s.Pos < s.End {
+				return s.Buf[s.Pos], true
 			}
 		}
 		if !s.Fill() {
@@ -323,7 +314,7 @@ const spaces8 = 0x2020202020202020
 
 // skipSpaces returns the index of the first byte of b at or after i that
 // is not ' ', looking at whole words only: it stops at most 7 bytes short
-// of the end of b, and Peek's byte loop does the rest.
+// of the end of b, and WS's byte loop does the rest.
 func skipSpaces(b []byte, i int) int {
 	for i+8 <= len(b) {
 		if w := binary.LittleEndian.Uint64(b[i:]) ^ spaces8; w != 0 {
@@ -357,101 +348,110 @@ func (s *Scanner) SkipString() error {
 			return s.EOFErr()
 		}
 		b := s.Buf[s.Pos:s.End]
-		i := 0
-		for {
-			// Words are skipped whole while every escape in them is
-			// \" or \\: JSON inside a string (a request body in
-			// postData.text) has an escaped quote every dozen bytes,
-			// and finding each one and checking it alone cost a
-			// mispredicted branch a time. esc marks the bytes escaped
-			// by the backslash before them (the high bit of each),
-			// carried into the next word when a word ends in a
-			// backslash. The word loop stops at the string's end, at
-			// any other escape (checked below), and after 32 bytes
-			// with neither quote nor backslash: IndexByte wins on long
-			// runs (base64).
-			j := -1
-			var carry uint64
-			for clean := 0; i+8 <= len(b); {
-				w := binary.LittleEndian.Uint64(b[i:])
-				q, e := zeroBytes(w^quotes8), zeroBytes(w^backslashes)
-				// Each backslash escapes the byte after it, unless
-				// it is escaped itself: then (\\, rare) they are
-				// taken one by one.
-				esc := e<<8 | carry
-				if e&esc == 0 {
-					carry = e >> 56
-				} else {
-					esc, carry = carry, 0
-					for bs := e; bs != 0; bs &= bs - 1 {
-						bit := bs & -bs
-						if esc&bit != 0 {
-							continue
-						}
-						if bit == 1<<63 {
-							carry = 1 << 7
-						} else {
-							esc |= bit << 8
-						}
-					}
-				}
-				// The string ends at an unescaped quote; any escape
-				// but \" and \\ is checked below, from its
-				// backslash (the byte before; in the word before
-				// when it is the first).
-				end, other := q&^esc, esc&^(q|e)
-				if stop := end | other; stop != 0 {
-					j = i + bits.TrailingZeros64(stop)/8
-					if stop&-stop&other != 0 {
-						j--
-					}
-					break
-				}
-				i += 8
-				c := clean + 1
-				if q|e != 0 {
-					c = 0
-				}
-				if clean = c; clean == 4 {
-					break
-				}
-			}
-			if j < 0 && carry != 0 {
-				j = i - 1 // a backslash ends the last word
-			}
-			if j < 0 {
-				j = indexQuoteOrEscape(b, i)
-			}
-			if j < 0 {
-				s.Pos = s.End
-				break
-			}
-			if b[j] == '"' {
-				s.Pos += j + 1
-				return nil
-			}
-			// An escape at b[j]. Check it here when it is whole in
-			// the buffer; otherwise let skipEscape refill.
-			n := 2
-			if j+1 < len(b) {
-				switch escapeLen[b[j+1]] {
-				case 2:
-				case 6:
-					n = 6
-				default:
-					s.Pos += j + 2
-					return s.escErr(2, "invalid escape in string: '\\' followed by "+Describe(b[j+1]))
-				}
-			}
-			if j+n > len(b) || n == 6 && hexRune(b[j+2:j+6]) < 0 {
-				s.Pos += j + 1
-				if err := s.skipEscape(); err != nil {
-					return err
-				}
-				break
-			}
-			i = j + n
+		j, done := skipIn(b, 0)
+		if done {
+			s.Pos += j
+			return nil
 		}
+		if j == len(b) {
+			s.Pos = s.End
+			continue
+		}
+		// An escape cut by the end of the buffer, or a bad one:
+		// skipEscape reads it, refilling, and says what is wrong.
+		s.Pos += j + 1
+		if err := s.skipEscape(); err != nil {
+			return err
+		}
+	}
+}
+
+// skipIn skips string text in b from i, checking its escapes, and returns
+// the index past the closing quote and true when the string ends in b.
+// Otherwise it returns false and where it stopped: len(b) when the text
+// runs to the end of b, or the index of a backslash whose escape is bad or
+// cut by the end of b. It is SkipString's work on one buffer, and
+// quickSkip's on a string.
+func skipIn(b []byte, i int) (int, bool) {
+	for {
+		// Words are skipped whole while every escape in them is
+		// \" or \\: JSON inside a string (a request body in
+		// postData.text) has an escaped quote every dozen bytes,
+		// and finding each one and checking it alone cost a
+		// mispredicted branch a time. esc marks the bytes escaped
+		// by the backslash before them (the high bit of each),
+		// carried into the next word when a word ends in a
+		// backslash. The word loop stops at the string's end, at
+		// any other escape (checked below), and after 32 bytes
+		// with neither quote nor backslash: IndexByte wins on long
+		// runs (base64).
+		j := -1
+		var carry uint64
+		for clean := 0; i+8 <= len(b); {
+			w := binary.LittleEndian.Uint64(b[i:])
+			q, e := zeroBytes(w^quotes8), zeroBytes(w^backslashes)
+			// Each backslash escapes the byte after it, unless
+			// it is escaped itself: then (\\, rare) they are
+			// taken one by one.
+			esc := e<<8 | carry
+			if e&esc == 0 {
+				carry = e >> 56
+			} else {
+				esc, carry = carry, 0
+				for bs := e; bs != 0; bs &= bs - 1 {
+					bit := bs & -bs
+					if esc&bit != 0 {
+						continue
+					}
+					if bit == 1<<63 {
+						carry = 1 << 7
+					} else {
+						esc |= bit << 8
+					}
+				}
+			}
+			// The string ends at an unescaped quote; any escape
+			// but \" and \\ is checked below, from its
+			// backslash (the byte before; in the word before
+			// when it is the first).
+			end, other := q&^esc, esc&^(q|e)
+			if stop := end | other; stop != 0 {
+				j = i + bits.TrailingZeros64(stop)/8
+				if stop&-stop&other != 0 {
+					j--
+				}
+				break
+			}
+			i += 8
+			c := clean + 1
+			if q|e != 0 {
+				c = 0
+			}
+			if clean = c; clean == 4 {
+				break
+			}
+		}
+		if j < 0 && carry != 0 {
+			j = i - 1 // a backslash ends the last word
+		}
+		if j < 0 {
+			j = indexQuoteOrEscape(b, i)
+		}
+		if j < 0 {
+			return len(b), false
+		}
+		if b[j] == '"' {
+			return j + 1, true
+		}
+		// An escape at b[j]: checked here when it is whole in b.
+		if j+1 >= len(b) {
+			return j, false
+		}
+		n := int(escapeLen[b[j+1]])
+		if n == 0 || j+n > len(b) || n == 6 && hexRune(b[j+2:j+6]) < 0 {
+			return j, false
+		}
+		i = j + n
 	}
 }
 
@@ -466,6 +466,11 @@ func zeroBytes(x uint64) uint64 {
 // escapeLen is the length of an escape sequence by the byte after its
 // backslash: 2 for \" \\ \/ \b \f \n \r \t, 6 for \u, 0 for none.
 var escapeLen = [256]uint8{'"': 2, '\\': 2, '/': 2, 'b': 2, 'f': 2, 'n': 2, 'r': 2, 't': 2, 'u': 6}
+
+// escapeByte is the byte a one-character escape stands for, by the byte
+// after its backslash; 0 for \u and for what is no escape. With escapeLen
+// it is the one definition of JSON's escapes that every path reads.
+var escapeByte = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // quoteOrEscape returns the index of the first '"' or '\\' in b at or
 // after i, or -1. It looks at the first 32 bytes a word at a time (see
@@ -490,10 +495,10 @@ func (s *Scanner) skipEscape() error {
 	if !ok {
 		return s.EOFErr()
 	}
-	switch c {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+	switch escapeLen[c] {
+	case 2:
 		return nil
-	case 'u':
+	case 6:
 		_, err := s.hex4()
 		return err
 	}
@@ -634,20 +639,11 @@ func (s *Scanner) escape(dst []byte) ([]byte, error) {
 	if !ok {
 		return dst, s.EOFErr()
 	}
+	if d := escapeByte[c]; d != 0 {
+		return append(dst, d), nil
+	}
 	switch c {
-	case '"', '\\', '/':
-		return append(dst, c), nil
-	case 'b':
-		return append(dst, '\b'), nil
-	case 'f':
-		return append(dst, '\f'), nil
-	case 'n':
-		return append(dst, '\n'), nil
-	case 'r':
-		return append(dst, '\r'), nil
-	case 't':
-		return append(dst, '\t'), nil
-	case 'u':
+	case 'u': // decoded here, with its surrogate pair if any
 		r, err := s.hex4()
 		if err != nil {
 			return dst, err
@@ -827,6 +823,13 @@ func (s *Scanner) ReadNumber() ([]byte, error) {
 // Word consumes the literal w (true, false, null, NaN, Infinity) and
 // returns prefix+w.
 func (s *Scanner) Word(prefix []byte, w string) ([]byte, error) {
+	if s.Ensure(len(w)) {
+		if i, ok := skipWord(s.Buf[:s.End], s.Pos, w); ok {
+			s.Pos = i
+			return s.wordText(prefix, w), nil
+		}
+	}
+	// Not w, or the input ends first: find where, for the message.
 	for i := 0; i < len(w); i++ {
 		c, ok := s.readByte()
 		if !ok {
@@ -837,16 +840,20 @@ func (s *Scanner) Word(prefix []byte, w string) ([]byte, error) {
 			return nil, s.ErrFound(w, c)
 		}
 	}
-	// Build the text in the number scratch: appending to a nil prefix
-	// would allocate for every null, true and false, and leave s.num a
-	// 4-byte buffer for ReadNumber to outgrow (a third of a metadata-dense
-	// read's allocations).
+	return s.wordText(prefix, w), nil
+}
+
+// wordText returns prefix+w for Word. It builds the text in the number
+// scratch: appending to a nil prefix would allocate for every null, true
+// and false, and leave s.num a 4-byte buffer for ReadNumber to outgrow (a
+// third of a metadata-dense read's allocations).
+func (s *Scanner) wordText(prefix []byte, w string) []byte {
 	if prefix == nil {
 		prefix = s.num[:0]
 	}
 	num := append(prefix, w...)
 	s.num = num[:0]
-	return num, nil
+	return num
 }
 
 // skipScalar consumes a number or literal starting with c.
