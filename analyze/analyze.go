@@ -221,6 +221,9 @@ type Options struct {
 	// happens on the caller's goroutine. 0 means runtime.GOMAXPROCS(0).
 	// The har.Options given with these bound the reading's goroutines.
 	Workers int
+
+	// tune, when not nil, replaces defaultTuning: tests set it.
+	tune *tuning
 }
 
 // Keep says which findings an analysis keeps in Result.Findings.
@@ -316,9 +319,6 @@ func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	}
 }
 
-// afterEntry, when set (by tests), is called after each entry read.
-var afterEntry func(a *analysis, entries int)
-
 // read analyses what r yields. With stream set it may give up half way, when
 // the file turns out not to be streamable, and report again: the caller
 // then reads the file anew without stream.
@@ -335,8 +335,10 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	if opt.CookieValues {
 		cookies = map[string]struct{}{}
 	}
+	tune := opt.tuning()
+	after := tune.afterEntry
 	if stream {
-		a.stream = newStreamer(a)
+		a.stream = newStreamer(a, tune)
 	}
 	src := &batcher{r: r, pages: -1}
 	var next func() (batch, bool)
@@ -391,8 +393,8 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 					return nil, true
 				}
 			}
-			if afterEntry != nil {
-				afterEntry(a, total)
+			if after != nil {
+				after(a, total)
 			}
 		}
 		if b.err != nil && !errors.Is(b.err, io.EOF) {

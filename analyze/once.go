@@ -38,7 +38,6 @@ type onceInput struct {
 	copy  bool
 	path  string // the copy's name while it must still be removed
 	err   error  // making or writing the copy failed: it cannot be read again
-	n     int64  // bytes copied, for tests
 }
 
 // newOnceInput prepares to read src once. A copy that cannot be made
@@ -76,7 +75,6 @@ func (in *onceInput) Read(p []byte) (int, error) {
 		if _, werr := in.file.Write(p[:n]); werr != nil {
 			in.err = werr
 		}
-		in.n += int64(n)
 	}
 	return n, err
 }
@@ -91,9 +89,7 @@ func (in *onceInput) again() (io.Reader, error) {
 		return nil, fmt.Errorf("cannot read the input a second time, as its analysis needs, and could not keep a copy: %w", in.err)
 	}
 	if in.copy && in.err == nil {
-		var n int64
-		n, in.err = io.Copy(in.file, in.src)
-		in.n += n
+		_, in.err = io.Copy(in.file, in.src)
 	}
 	if in.err != nil {
 		return nil, fmt.Errorf("cannot read the input a second time, as its analysis needs: keeping a copy failed: %w", in.err)

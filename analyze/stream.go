@@ -23,10 +23,10 @@ import (
 //     only the findings depend on it. An exchange judged while its target's
 //     stack is known is final: its findings go to their groups at once. One
 //     judged before is held per target (hold): its findings go to groups of
-//     that target's own, and the first holdLimit exchanges are kept. At the
+//     that target's own, and the first tuning.holdLimit exchanges are kept. At the
 //     end, a target whose stack is still unknown gives its groups as they
 //     are; one whose stack turned up has its kept exchanges judged again,
-//     and if it had more than holdLimit, the file is read again whole.
+//     and if it had more than that, the file is read again whole.
 //   - log.creator and log.pages: taken when the first entry comes; a file
 //     that has no creator by then, or whose pages change later, is not
 //     streamed.
@@ -36,17 +36,38 @@ import (
 // anything it falls back to holding every entry; after, it sets restart,
 // and File reads the file again without streaming.
 
-// Limits of the reorder buffer: entries wait until one starting more than
-// streamSlack later has been read, or until more than streamPending wait.
-// Browsers write entries in start order within a second or so (1.1 s at
-// most in the public corpus); tests lower both to stream as hard as they can.
-var (
-	streamSlack   = 10 * time.Second
-	streamPending = 4096
-)
+// tuning holds the streaming analysis' limits, which tests change through
+// Options.tune to stream as hard as they can; nil there means
+// defaultTuning.
+type tuning struct {
+	// Limits of the reorder buffer: entries wait until one starting more
+	// than slack later has been read, or until more than pending wait.
+	// Browsers write entries in start order within a second or so (1.1 s
+	// at most in the public corpus).
+	slack   time.Duration
+	pending int
+	// holdLimit is how many exchanges with findings are kept per target
+	// whose stack is not known. A server that gives its stack away does
+	// so on its first responses; past this many, one that does so after
+	// all makes the file be read again whole (Result is the same, memory
+	// is not bounded).
+	holdLimit int
+	// afterEntry, when set, is called after each entry read.
+	afterEntry func(a *analysis, entries int)
+}
+
+var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256}
+
+func (o *Options) tuning() *tuning {
+	if o.tune != nil {
+		return o.tune
+	}
+	return &defaultTuning
+}
 
 type streamer struct {
-	a *analysis
+	a    *analysis
+	tune *tuning
 	// restart: the file cannot be streamed and must be read again.
 	restart bool
 
@@ -89,14 +110,8 @@ type heldTarget struct {
 	overflow bool
 }
 
-// holdLimit is how many exchanges with findings are kept per target whose
-// stack is not known. A server that gives its stack away does so on its
-// first responses; past this many, one that does so after all makes the
-// file be read again whole (Result is the same, memory is not bounded).
-var holdLimit = 256
-
-func newStreamer(a *analysis) *streamer {
-	return &streamer{a: a, groups: map[pairKey]*group{}}
+func newStreamer(a *analysis, t *tuning) *streamer {
+	return &streamer{a: a, tune: t, groups: map[pairKey]*group{}}
 }
 
 // push takes the next node in file order.
@@ -124,7 +139,7 @@ func (s *streamer) push(n *node) {
 		s.newest = t
 	}
 	s.pending.push(n)
-	for s.pending.len() > 0 && (s.pending.len() > streamPending || s.newest.Sub(s.pending.first().when()) > streamSlack) {
+	for s.pending.len() > 0 && (s.pending.len() > s.tune.pending || s.newest.Sub(s.pending.first().when()) > s.tune.slack) {
 		s.release(s.pending.pop())
 	}
 }
@@ -242,7 +257,7 @@ func (s *streamer) hold(x *exchange, target string, nf, nr int) {
 		s.held[target] = h
 		s.heldOrder = append(s.heldOrder, target)
 	}
-	if len(h.xs) < holdLimit {
+	if len(h.xs) < s.tune.holdLimit {
 		h.xs = append(h.xs, x)
 	} else {
 		h.overflow = true

@@ -90,18 +90,17 @@ func TestStreamSameAsWhole(t *testing.T) {
 		name    string
 		slack   time.Duration
 		pending int
-	}{{"default", streamSlack, streamPending}, {"unbuffered", 0, 0}} {
+	}{{"default", defaultTuning.slack, defaultTuning.pending}, {"unbuffered", 0, 0}} {
 		t.Run(tc.name, func(t *testing.T) {
-			defer func(s time.Duration, p int) { streamSlack, streamPending = s, p }(streamSlack, streamPending)
-			streamSlack, streamPending = tc.slack, tc.pending
+			tune := defaultTuning
+			tune.slack, tune.pending = tc.slack, tc.pending
 			var streamed, restarted int
 			var last *analysis
-			afterEntry = func(a *analysis, _ int) { last = a }
-			defer func() { afterEntry = nil }()
+			tune.afterEntry = func(a *analysis, _ int) { last = a }
 			for _, path := range files {
 				want := whole(t, path)
 				last = nil
-				got := File(path, Options{}, har.Options{})
+				got := File(path, Options{tune: &tune}, har.Options{})
 				if last != nil && last.stream != nil {
 					streamed++
 				}
@@ -136,8 +135,8 @@ func TestStreamGivesUp(t *testing.T) {
 		"no start time":         `{"log":{"creator":{"name":"WebInspector"},"entries":[` + entry(0, "2026-01-01T00:00:00Z") + `,` + entry(1, "") + `]}}`,
 		"out of order":          `{"log":{"creator":{"name":"WebInspector"},"entries":[` + strings.Join(late, ",") + `]}}`,
 	}
-	defer func(s time.Duration, p int) { streamSlack, streamPending = s, p }(streamSlack, streamPending)
-	streamSlack, streamPending = 0, 0
+	tune := defaultTuning
+	tune.slack, tune.pending = 0, 0
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "x.har")
@@ -145,7 +144,7 @@ func TestStreamGivesUp(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := whole(t, path)
-			got := File(path, Options{}, har.Options{})
+			got := File(path, Options{tune: &tune}, har.Options{})
 			if d := cmp.Diff(want, got, errText); d != "" {
 				t.Errorf("differs (-whole +stream):\n%s", d)
 			}
@@ -171,7 +170,8 @@ func TestStreamMemoryFlat(t *testing.T) {
 	large := genHAR(t, hargen.Config{Entries: 32000, Mix: hargen.BodyHeavy, BodySize: 64, Seed: 3})
 	peak := func(path string, stream bool) uint64 {
 		var max uint64
-		afterEntry = func(_ *analysis, i int) {
+		tune := defaultTuning
+		tune.afterEntry = func(_ *analysis, i int) {
 			if i%2000 == 0 {
 				runtime.GC()
 				var m runtime.MemStats
@@ -179,13 +179,12 @@ func TestStreamMemoryFlat(t *testing.T) {
 				max = maxOf(max, m.HeapAlloc)
 			}
 		}
-		defer func() { afterEntry = nil }()
 		r, err := har.Open(path, har.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		if _, again := read(path, r, Options{NoRequests: true}, stream); again {
+		if _, again := read(path, r, Options{NoRequests: true, tune: &tune}, stream); again {
 			t.Fatalf("%s did not stream", path)
 		}
 		return max
@@ -222,7 +221,8 @@ func TestEmptyEntriesNotHeld(t *testing.T) {
 		}
 		b.WriteString("]}}")
 		var max uint64
-		afterEntry = func(_ *analysis, i int) {
+		tune := defaultTuning
+		tune.afterEntry = func(_ *analysis, i int) {
 			if i%(n/4) == 0 {
 				runtime.GC()
 				var m runtime.MemStats
@@ -230,8 +230,7 @@ func TestEmptyEntriesNotHeld(t *testing.T) {
 				max = maxOf(max, m.HeapAlloc)
 			}
 		}
-		defer func() { afterEntry = nil }()
-		res := Reader("empty.har", strings.NewReader(b.String()), Options{NoRequests: true}, har.Options{})
+		res := Reader("empty.har", strings.NewReader(b.String()), Options{NoRequests: true, tune: &tune}, har.Options{})
 		if res.Err != nil || res.Entries != n {
 			t.Fatalf("%d entries, error %v", res.Entries, res.Err)
 		}
@@ -283,9 +282,9 @@ func lateStackHAR(t *testing.T) (string, int) {
 func TestStreamStackLearnedLate(t *testing.T) {
 	path, n := lateStackHAR(t)
 	var last *analysis
-	afterEntry = func(a *analysis, _ int) { last = a }
-	defer func() { afterEntry = nil }()
-	got := File(path, Options{}, har.Options{})
+	tune := defaultTuning
+	tune.afterEntry = func(a *analysis, _ int) { last = a }
+	got := File(path, Options{tune: &tune}, har.Options{})
 	if last == nil || last.stream == nil {
 		t.Fatal("the file was not streamed")
 	}
@@ -328,9 +327,9 @@ func TestPairingWorkLinear(t *testing.T) {
 	}
 	work := func(path string) int {
 		var last *analysis
-		afterEntry = func(a *analysis, _ int) { last = a }
-		defer func() { afterEntry = nil }()
-		res := File(path, Options{}, har.Options{})
+		tune := defaultTuning
+		tune.afterEntry = func(a *analysis, _ int) { last = a }
+		res := File(path, Options{tune: &tune}, har.Options{})
 		if res.Err != nil || last == nil || last.stream == nil {
 			t.Fatalf("%s: not streamed (error %v)", path, res.Err)
 		}
@@ -368,18 +367,17 @@ func TestPairingWorkLinear(t *testing.T) {
 // again whole, and give the same result; every other file streams as
 // before, with the same result.
 func TestStreamHoldOverflow(t *testing.T) {
-	defer func(n int) { holdLimit = n }(holdLimit)
-	holdLimit = 0
+	tune := defaultTuning
+	tune.holdLimit = 0
 	files := streamFiles(t)
 	files = append(files, genHAR(t, hargen.Config{Entries: 3000, Mix: hargen.BodyHeavy, Seed: 9, BodySize: 256, Systemic: true}))
 	var last *analysis
-	afterEntry = func(a *analysis, _ int) { last = a }
-	defer func() { afterEntry = nil }()
+	tune.afterEntry = func(a *analysis, _ int) { last = a }
 	late, _ := lateStackHAR(t)
 	files = append(files, late)
 	for _, path := range files {
 		last = nil
-		got := File(path, Options{}, har.Options{})
+		got := File(path, Options{tune: &tune}, har.Options{})
 		if d := cmp.Diff(whole(t, path), got, errText); d != "" {
 			t.Errorf("%s: differs from the whole-file analysis (-whole +stream):\n%s", path, d)
 		}
@@ -477,9 +475,9 @@ func TestDevServerPage(t *testing.T) {
 			}
 			w := whole(t, path)
 			var last *analysis
-			afterEntry = func(a *analysis, _ int) { last = a }
-			defer func() { afterEntry = nil }()
-			got := File(path, Options{}, har.Options{})
+			tune := defaultTuning
+			tune.afterEntry = func(a *analysis, _ int) { last = a }
+			got := File(path, Options{tune: &tune}, har.Options{})
 			if last == nil || last.stream == nil {
 				t.Fatal("the file was not streamed")
 			}
@@ -670,15 +668,15 @@ func TestReaderStreams(t *testing.T) {
 			src := &countingReader{r: pr}
 			most, streamed := 0, false
 			passes := map[*analysis]bool{}
-			afterEntry = func(a *analysis, i int) {
+			tune := defaultTuning
+			tune.afterEntry = func(a *analysis, i int) {
 				passes[a] = true
 				if i%500 == 0 {
 					most = max(most, held(a))
 					streamed = streamed || a.stream != nil
 				}
 			}
-			defer func() { afterEntry = nil }()
-			got := Reader("c.har", src, Options{}, har.Options{})
+			got := Reader("c.har", src, Options{tune: &tune}, har.Options{})
 			if d := cmp.Diff(want, got, errText); d != "" {
 				t.Errorf("read once differs from the whole-file analysis (-whole +once):\n%s", d)
 			}
@@ -727,13 +725,13 @@ func TestOneWorker(t *testing.T) {
 				}
 				runtime.GC()
 				base, most := runtime.NumGoroutine(), 0
-				afterEntry = func(_ *analysis, i int) {
+				tune := defaultTuning
+				tune.afterEntry = func(_ *analysis, i int) {
 					if i%100 == 0 {
 						most = max(most, runtime.NumGoroutine())
 					}
 				}
-				defer func() { afterEntry = nil }()
-				opt, ropt := Options{Workers: c.workers}, har.Options{Workers: c.workers}
+				opt, ropt := Options{Workers: c.workers, tune: &tune}, har.Options{Workers: c.workers}
 				var res *Result
 				if pr != nil {
 					res = Reader(path, pr, opt, ropt)
