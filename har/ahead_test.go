@@ -40,8 +40,6 @@ func TestReadAheadSame(t *testing.T) {
 		inputs["cut at "+itoa(cut)] = big[:cut]
 	}
 	dir := t.TempDir()
-	defer func(n int64) { aheadMinSize = n }(aheadMinSize)
-	aheadMinSize = 0 // Open reads every file ahead
 	for name, data := range inputs {
 		t.Run(name, func(t *testing.T) {
 			want := collect(bytes.NewReader(data))
@@ -67,7 +65,9 @@ func itoa(n int) string { return renderPath([]seg{{"", n}}, "") }
 // collectOpen is collect for a file read with Open.
 func collectOpen(t *testing.T, path string) collected {
 	t.Helper()
-	r, err := Open(path, Options{Name: "fuzz.har"})
+	tune := defaultTuning
+	tune.aheadMinSize = 0 // Open reads every file ahead
+	r, err := Open(path, Options{Name: "fuzz.har", tune: &tune})
 	if err != nil {
 		return collected{Err: err}
 	}

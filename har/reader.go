@@ -108,7 +108,7 @@ func NewReader(rd io.Reader, opt Options) (*Reader, error) {
 	ahead := false
 	if opt.workers() > 1 {
 		if f, ok := rd.(*os.File); ok {
-			ahead = readAheadFile(f)
+			ahead = readAheadFile(f, opt.tuning().aheadMinSize)
 		} else {
 			_, inMemory := rd.(io.ReaderAt)
 			ahead = !inMemory
@@ -164,7 +164,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		}
 		closer = f
 	}
-	r, err := newReader(f, opt, opt.workers() > 1 && readAheadFile(f))
+	r, err := newReader(f, opt, opt.workers() > 1 && readAheadFile(f, opt.tuning().aheadMinSize))
 	if err != nil {
 		if closer != nil {
 			closer.Close()
@@ -179,18 +179,12 @@ func Open(path string, opt Options) (*Reader, error) {
 	return r, nil
 }
 
-// aheadMinSize is the smallest regular file that Open reads ahead. Below
-// it the goroutine and its buffers cost more than the reading they would
-// overlap: in a folder of 1 MiB captures read two at a time, reading
-// ahead made the whole run 7% slower.
-// (A variable so that tests can read small files ahead.)
-var aheadMinSize int64 = 4 << 20
-
 // readAheadFile says whether Open reads f ahead: when it is a large
-// regular file, or a pipe or terminal, whose size is unknown.
-func readAheadFile(f *os.File) bool {
+// regular file (min bytes or more), or a pipe or terminal, whose size is
+// unknown.
+func readAheadFile(f *os.File, min int64) bool {
 	fi, err := f.Stat()
-	return err != nil || !fi.Mode().IsRegular() || fi.Size() >= aheadMinSize
+	return err != nil || !fi.Mode().IsRegular() || fi.Size() >= min
 }
 
 // stopAhead tells the read-ahead goroutine, if any, to end.

@@ -19,7 +19,7 @@ import (
 //   - The Reader reads the head of the file itself, and learns from its
 //     first two entries the bytes that separate one entry from the next
 //     (",\n      " in a file saved by DevTools, "," in a compact one).
-//   - Past the head, the file is cut into pieces of splitChunk bytes. A
+//   - Past the head, the file is cut into pieces of readTuning.splitChunk bytes. A
 //     worker takes a piece, looks for the first '{' in it that follows '}'
 //     and that separator and opens an object whose first key an entry can
 //     have, and reads entries from there as the Reader would, until one
@@ -38,19 +38,6 @@ import (
 // so a body that holds JSON cannot contain the separator followed by an
 // object key, and a guess is wrong only on files whose entries are not
 // separated alike.
-
-// splitMinSize is the smallest file read in pieces, and splitChunk the size
-// of a piece: large enough that finding a piece's first entry costs
-// nothing beside reading it, small enough that the pieces read ahead of the
-// one being handed out (splitAhead per worker) hold few entries: a 2 MiB
-// piece of a metadata-dense capture holds ~2,900. On dense.har (100 MiB),
-// pieces of 4 MiB took the peak from 88 to 103-115 MiB, pieces of 2 MiB
-// to 92-100, of 1 MiB to 89-97. (Variables so that tests
-// can split small files.)
-var (
-	splitMinSize int64 = 64 << 20
-	splitChunk   int64 = 2 << 20
-)
 
 // splitAhead is how many pieces per worker may be read ahead of the one
 // being handed out.
@@ -132,12 +119,12 @@ type piece struct {
 }
 
 // splitFile marks r, just opened on f, as a candidate for reading in
-// pieces: a regular file of splitMinSize or more, not compressed, without
+// pieces: a regular file of readTuning.splitMinSize or more, not compressed, without
 // a BOM (so that offsets in the text are offsets in the file), on a
 // machine with more than one core.
 func (r *Reader) splitFile(f *os.File) {
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() < splitMinSize ||
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < r.opt.tuning().splitMinSize ||
 		r.format != "" || r.bom || r.opt.workers() < 2 {
 		return
 	}
@@ -166,7 +153,8 @@ func (r *Reader) learnSplit() {
 		return
 	}
 	start := s.Offset()
-	n := (r.splitSize - start) / splitChunk
+	chunk := r.opt.tuning().splitChunk
+	n := (r.splitSize - start) / chunk
 	if n < 2 {
 		r.splitAt = nil
 		return
@@ -187,7 +175,7 @@ func (r *Reader) learnSplit() {
 	// last one to the end of the file).
 	for k := range sp.pieces {
 		p := &sp.pieces[k]
-		p.lo, p.hi = start+int64(k)*splitChunk, start+int64(k+1)*splitChunk
+		p.lo, p.hi = start+int64(k)*chunk, start+int64(k+1)*chunk
 		p.done = make(chan struct{})
 	}
 	sp.pieces[n-1].hi = r.splitSize
@@ -263,7 +251,7 @@ func (r *Reader) resume() {
 	sp.stop()
 	s := &r.s
 	rest := sp.size - sp.x
-	s.Init(io.NewSectionReader(sp.f, sp.x, 1<<62), rest >= aheadMinSize)
+	s.Init(io.NewSectionReader(sp.f, sp.x, 1<<62), rest >= sp.opt.tuning().aheadMinSize)
 	s.Base = sp.x
 	s.Line, s.LineStart = sp.line, sp.lineStart
 	r.index = sp.index

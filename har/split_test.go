@@ -19,13 +19,13 @@ import (
 // many pieces were used (0 when the file was not split).
 func splitRead(t testing.TB, path string, chunk int64) (collected, int) {
 	t.Helper()
-	defer func(min, size int64) { splitMinSize, splitChunk = min, size }(splitMinSize, splitChunk)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	splitMinSize, splitChunk = 1<<62, 1
+	tune := defaultTuning
+	tune.splitMinSize, tune.splitChunk = 1<<62, 1
 	if chunk > 0 {
-		splitMinSize, splitChunk = 0, chunk
+		tune.splitMinSize, tune.splitChunk = 0, chunk
 	}
-	r, err := Open(path, Options{Name: "x.har"})
+	r, err := Open(path, Options{Name: "x.har", tune: &tune})
 	if err != nil {
 		return collected{Err: err}, 0
 	}
