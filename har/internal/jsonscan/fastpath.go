@@ -137,7 +137,8 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
 
 // QuickNumber reads a plain JSON number (-?int(.frac)?, no exponent, at
 // most 15 digits) followed in the buffer by a byte that cannot continue
-// it. Such a number is a float64 mantissa below 2^53 divided by an exact
+// it: skipNumber checks the grammar, and the digits are added up here.
+// Such a number is a float64 mantissa below 2^53 divided by an exact
 // power of ten, which strconv.ParseFloat computes the same way (its
 // "exact" path), so the result is bit for bit the same. ok is false, and
 // nothing consumed, for anything else.
@@ -148,44 +149,34 @@ func (s *Scanner) QuickNumber() (f float64, ok bool) {
 	if i < len(b) && b[i] <= ' ' {
 		i = l.WS(b, i)
 	}
-	if i >= len(b) {
+	end, ok := skipNumber(b, i)
+	if !ok || end-i > 17 { // more than 15 digits, a sign and a point
 		return 0, false
 	}
 	neg := b[i] == '-'
 	if neg {
 		i++
 	}
-	start := i
 	var m uint64
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		m = m*10 + uint64(b[i]-'0')
-		i++
-	}
-	nint := i - start
-	if nint == 0 || nint > 1 && b[start] == '0' {
-		return 0, false
-	}
-	frac := 0
-	if i < len(b) && b[i] == '.' {
-		i++
-		fs := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			m = m*10 + uint64(b[i]-'0')
-			i++
-		}
-		frac = i - fs
-		if frac == 0 {
-			return 0, false
+	digits, frac := 0, -1 // frac: digits after the point, -1 before it
+	for ; i < end; i++ {
+		switch c := b[i]; {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.':
+			frac = 0
+		default:
+			return 0, false // an exponent
 		}
 	}
-	if nint+frac > 15 || i >= len(b) {
+	if digits > 15 {
 		return 0, false
 	}
-	switch b[i] {
-	case 'e', 'E', '.', '-', '+':
-		return 0, false
-	}
-	if frac == 0 {
+	if frac < 0 {
 		// As parseSmallInt: an integer, so "-0" is +0.
 		n := int64(m)
 		if neg {
@@ -199,7 +190,7 @@ func (s *Scanner) QuickNumber() (f float64, ok bool) {
 		}
 		f /= pow10[frac]
 	}
-	s.Commit(i, &l)
+	s.Commit(end, &l)
 	return f, true
 }
 

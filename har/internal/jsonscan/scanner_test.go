@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -131,4 +133,43 @@ func BenchmarkSkipString(b *testing.B) {
 			b.Fatal(err, s.Pos)
 		}
 	}
+}
+
+// FuzzQuickNumber checks QuickNumber against ReadNumber and
+// strconv.ParseFloat: when it takes a number, it must end where ReadNumber
+// ends and give the same float64, bit for bit (integers as parseSmallInt
+// does, -0 as +0).
+func FuzzQuickNumber(f *testing.F) {
+	for _, s := range []string{"0,", "-0,", "12,", "01,", "1.5}", "-1.25 ", "123456789012345,", "1234567890123456,",
+		"0.000000000000001,", "1e5,", "1.,", "-,", "2.5-", "NaN,", "9007199254740993,", "0.1,", "3.14159]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var q Scanner
+		q.Buf, q.End = data, len(data)
+		got, ok := q.QuickNumber()
+		if !ok {
+			if q.Pos != 0 {
+				t.Fatalf("%q: not taken, but %d bytes consumed", data, q.Pos)
+			}
+			return
+		}
+		var r Scanner
+		r.Init(bytes.NewReader(data), false)
+		r.Peek() // QuickNumber skips whitespace first too
+		text, err := r.ReadNumber()
+		if err != nil {
+			t.Fatalf("%q: QuickNumber gives %v, ReadNumber %v", data, got, err)
+		}
+		want, err := strconv.ParseFloat(string(text), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == 0 {
+			want = 0 // -0 reads as +0, as parseSmallInt gives
+		}
+		if r.Offset() != int64(q.Pos) || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: QuickNumber %v ending at %d, ReadNumber %q (%v) ending at %d", data, got, q.Pos, text, want, r.Offset())
+		}
+	})
 }
