@@ -5,7 +5,7 @@
 # geckodriver), the server stacks it records against (nginx,
 # Apache, Flask + flask-cors, Django + django-cors-headers, FastAPI/Starlette
 # with uvicorn, Caddy, Rack + rack-cors on WEBrick, PHP's CLI server), and the Express
-# stack's and the dev servers' (Vite, webpack-dev-server) npm packages from their lock files. Safe
+# stack's and the dev servers' (Vite, webpack-dev-server, Next.js) npm packages from their lock files. Safe
 # to run again: packages that
 # are already installed are not touched, and `npm ci` gives the same tree.
 #
@@ -72,6 +72,7 @@ npm_ci_cached() {
 }
 npm_ci_cached internal/record/stacks/vite
 npm_ci_cached internal/record/stacks/webpack
+npm_ci_cached internal/record/stacks/next
 
 # har-validator, which internal/sanitize's TestSchema runs on sanitized HARs.
 echo "install-stacks: npm ci in internal/record/harcheck"

@@ -26,7 +26,7 @@ var (
 			Apache:  "Header always set Access-Control-Allow-Origin \"{origin}\" in the <Location> or <Directory> that serves {path} (requires mod_headers).",
 			Vite:    "Call the API through the dev server, at the page's own origin: in vite.config.js, server: { proxy: { '/api': { target: 'http://<the API's host:port>', changeOrigin: true } } }, and fetch '/api/...' instead of the API's URL (no CORS at all). For a page on another origin that loads the dev server's files, allow it with server: { cors: { origin: '{origin}' } }.",
 			Webpack: "Call the API through the dev server, at the page's own origin: in webpack.config.js, devServer: { proxy: [{ context: ['/api'], target: 'http://<the API's host:port>', changeOrigin: true }] } (Create React App: \"proxy\" in package.json, or src/setupProxy.js with http-proxy-middleware), and fetch '/api/...' instead of the API's URL (no CORS at all). For a page on another origin that loads the dev server's files, send devServer: { headers: { 'Access-Control-Allow-Origin': '{origin}' } }.",
-			NextJS:  "Set the header in the route handler's response or in next.config.js headers() for source '{path}'.",
+			NextJS:  "If the API is this Next.js app, add the header to its route in next.config.js: async headers() { return [{ source: '{path}', headers: [{ key: 'Access-Control-Allow-Origin', value: '{origin}' }] }] } (a source's ':path' matches one segment, ':path*' any number), or set it in the route handler's Response. If the page is served by Next.js and the API elsewhere, put the API at the page's origin instead: async rewrites() { return [{ source: '/backend/:path*', destination: 'http://<the API's host:port>/:path*' }] } and fetch '/backend/...' (no CORS at all).",
 			Caddy:   "Match the origin exactly as the browser sends it and set the header for it: @cors header Origin \"{origin}\" then header @cors Access-Control-Allow-Origin \"{origin}\" and header @cors Vary Origin (no trailing slash in the matcher).",
 			Rack:    "In the allow block write origins '{origin}' exactly as the browser sends it (no trailing slash, no path) and check that a resource pattern covers {path}; in Rails, config/initializers/cors.rb.",
 		},
@@ -121,6 +121,7 @@ var (
 			FastAPI: "app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_credentials=True): with ['*'] Starlette echoes the origin only to requests that carry a Cookie header.",
 			Caddy:   "Set the matched origin instead of *: @cors header Origin \"{origin}\" then header @cors Access-Control-Allow-Origin \"{origin}\", header @cors Access-Control-Allow-Credentials true and header @cors Vary Origin.",
 			Rack:    "origins '{origin}' and credentials: true on the resource; rack-cors refuses credentials with origins '*'.",
+			NextJS:  "In next.config.js headers() send the page's origin instead of *, with credentials allowed: headers: [{ key: 'Access-Control-Allow-Origin', value: '{origin}' }, { key: 'Access-Control-Allow-Credentials', value: 'true' }] (or the same two headers from the route handler's Response).",
 		},
 		Ref: "Fetch Standard, CORS check step 2",
 	}
@@ -219,6 +220,7 @@ var (
 			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. (*default_headers, '{header}')) and the method to CORS_ALLOW_METHODS.",
 			Flask:   "CORS(app, allow_headers=[...], methods=[...]) must include {header} and {method}.",
 			Rack:    "rack-cors answers a preflight it refuses with 200 and no CORS header: allow the method ({method}, as a lower-case symbol) and the headers ({header}) on the resource, e.g. resource '*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options].",
+			NextJS:  "A route handler without an OPTIONS export gets Next.js's own answer, 204 with Allow and no CORS headers: in the route.js of {path}, export async function OPTIONS() { return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': '{origin}', 'Access-Control-Allow-Methods': '{method}', 'Access-Control-Allow-Headers': '{header}' } }) }.",
 		},
 		Ref: "Fetch Standard, CORS check on the preflight response",
 	}

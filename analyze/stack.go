@@ -93,7 +93,11 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 	sl, pl := strings.ToLower(server), strings.ToLower(powered)
 	varyHas := func(s string) bool { return h.containsLower(hVary, s) }
 	switch {
-	case strings.Contains(pl, "next.js"):
+	case strings.Contains(pl, "next.js") || varyHas("next-router-state-tree"):
+		// Next.js's X-Powered-By (next start), or the Vary its app router
+		// sends on every route handler's response and on the OPTIONS it
+		// answers itself (rsc, next-router-state-tree, ...; next dev sends
+		// no X-Powered-By).
 		return NextJS
 	case strings.Contains(pl, "express") && h.hasValue(hCORP, "same-origin"):
 		// webpack-dev-server 5.2.1 and later runs on Express and adds

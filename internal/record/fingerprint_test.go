@@ -16,7 +16,7 @@ var recordedStack = map[string]analyze.Stack{
 	"express": analyze.Express, "flask": analyze.Flask, "django": analyze.Django, "django-fixed": analyze.Django,
 	"nginx": analyze.Nginx, "apache": analyze.Apache, "go": analyze.GoHTTP, "rscors": analyze.RsCors,
 	"gin": analyze.Gin, "fastapi": analyze.FastAPI, "caddy": analyze.Caddy, "rack": analyze.Rack,
-	"vite": analyze.Vite, "webpack": analyze.Webpack,
+	"vite": analyze.Vite, "webpack": analyze.Webpack, "next": analyze.NextJS,
 }
 
 // TestFingerprintOnRecordings runs harcors over every committed recording

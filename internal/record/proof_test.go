@@ -13,7 +13,7 @@ import (
 
 // provenStacks are the stacks whose every recorded failure has a proof.
 var provenStacks = map[string]bool{
-	"express": true, "flask": true, "django": true, "nginx": true, "apache": true, "rscors": true, "gin": true, "fastapi": true, "caddy": true, "rack": true, "vite": true, "webpack": true,
+	"express": true, "flask": true, "django": true, "nginx": true, "apache": true, "rscors": true, "gin": true, "fastapi": true, "caddy": true, "rack": true, "vite": true, "webpack": true, "next": true,
 }
 
 // unproven lists failures that no server configuration can fix, with why.

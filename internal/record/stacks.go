@@ -39,6 +39,7 @@ var stacks = []*Stack{
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
 	{Name: "vite", Port: 8820, Need: needNodeModules("vite", "vite"), Start: startVite},
 	{Name: "webpack", Port: 8823, Need: needNodeModules("webpack", "webpack", "webpack-dev-server"), Start: startWebpack},
+	{Name: "next", Port: 8826, Need: needNodeModules("next", "next", "react", "react-dom"), Start: startNext},
 }
 
 func needBinary(path, hint string) func() error {
