@@ -3,11 +3,13 @@ package report
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/hargen"
 )
 
 // BenchmarkRender renders every browser-recorded fixture in each format,
@@ -80,5 +82,35 @@ func BenchmarkFindingsTable(b *testing.B) {
 				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N*rows)/1e3, "cpu-µs/row")
 			}
 		})
+	}
+}
+
+// BenchmarkJSONSystemic renders the JSON of a capture with a server
+// misconfigured once (hargen -systemic): thousands of findings of a few
+// problems, each with its replay line, and every request; cpu-ns/finding
+// is the process's CPU (see BenchmarkFindingsTable) per finding. Run it
+// with -cpu 1 for the cost on one core: the lists are encoded on every
+// core.
+func BenchmarkJSONSystemic(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "systemic.har")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := hargen.Write(f, hargen.Config{Entries: 20000, Mix: hargen.MetadataDense, Seed: 3, Systemic: true}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	res := analyze.File(path, analyze.Options{Keep: analyze.KeepLight, CookieValues: true}, har.Options{})
+	rs := []*analyze.Result{res}
+	b.ReportAllocs()
+	cpu0, cpuOK := cpuTime()
+	for b.Loop() {
+		if err := Render(io.Discard, rs, Options{Format: JSON, MinSeverity: analyze.Info}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if cpu1, ok := cpuTime(); ok && cpuOK {
+		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N*len(res.Findings)), "cpu-ns/finding")
 	}
 }
