@@ -149,7 +149,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.BoolVar(&o.all, "all", false, "also list every cross-origin request with its verdict, passes included")
 	fset.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding of this `severity` or higher is found: error, warning, info or never")
 	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json and sarif: info)")
-	fset.StringVar(&o.stack, "stack", "", "write causes and fixes for server stack `NAME` (express, django, flask, go, rs/cors, gin, nginx, apache, vite, webpack, next, laravel, fastapi, caddy, rack) when harcors does not recognise it")
+	fset.StringVar(&o.stack, "stack", "", "write causes and fixes for server stack `NAME` (express, django, flask, go, rs/cors, gin, nginx, apache, vite, webpack, next, laravel, php, fastapi, caddy, rack) when harcors does not recognise it")
 	fset.Var(&o.ignore, "ignore", "drop findings of `RULE`, or of a host (api.example.com, *.example.com) or URL pattern (https://api.example.com/v1/*) (repeatable, or comma-separated)")
 	fset.StringVar(&o.baseline, "baseline", "", "accept the findings listed in `FILE` (written by --write-baseline): only new ones are shown and fail")
 	fset.StringVar(&o.console, "console", "", "match the browser console log saved in `FILE` to the findings: which it confirms or contradicts")

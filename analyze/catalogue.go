@@ -15,6 +15,7 @@ var (
 		Chromium: []CorsError{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Make the CORS layer answer every route, for every method, with Access-Control-Allow-Origin: {origin} (or * when no credentials are involved).",
 		Fixes: map[Stack]string{
+			PHP:     "At the top of every script (or in a file each one includes first, or auto_prepend_file), with the allowed origin written exactly as the browser sends it: if (in_array($_SERVER['HTTP_ORIGIN'] ?? '', ['{origin}'], true)) { header('Access-Control-Allow-Origin: ' . $_SERVER['HTTP_ORIGIN']); header('Vary: Origin'); }",
 			Laravel: "Add '{path}' to paths in config/cors.php (e.g. ['api/*', 'sanctum/csrf-cookie']) and '{origin}' to allowed_origins, then php artisan config:clear.",
 			Express: "Register app.use(cors({ origin: ['{origin}'] })) before every router, not on single routes.",
 			Django:  "Put 'corsheaders.middleware.CorsMiddleware' at the top of MIDDLEWARE and add '{origin}' to CORS_ALLOWED_ORIGINS; check CORS_URLS_REGEX covers {path}.",
@@ -38,10 +39,11 @@ var (
 		Chromium: []CorsError{"MissingAllowOriginHeader"}, Firefox: []string{"CORSMissingAllowOrigin2"},
 		Fix: "Fix the HTTP {status} itself, and send the CORS headers on error responses too so the page sees the real status.",
 		Fixes: map[Stack]string{
+			PHP:     "Send the CORS headers at the top of the script, before any code that can fail: an uncaught exception or a fatal error answers 500 with only the headers sent before it. Then fix the {status}.",
 			Express: "Register cors() before every other middleware so error responses also carry it, and make the error handler (app.use((err, req, res, next) => ...)) run after cors.",
 			Django:  "Place CorsMiddleware above every middleware that can answer on its own (CommonMiddleware, auth, custom ones) so their error responses get the headers; then fix the {status}.",
 			Flask:   "flask-cors adds headers in after_request, which error handlers for unhandled exceptions skip: register error handlers that return a response (so after_request runs), or use CORS(app, ...) with the default intercept_exceptions=True; then fix the {status}.",
-			GoHTTP:  "Set the CORS headers before calling http.Error or writing the status, in the outermost middleware.",
+			GoHTTP:  "Set the CORS headers in a middleware that wraps the whole mux, before next.ServeHTTP(w, r): headers set after http.Error or w.WriteHeader are never sent, so error paths inside handlers lose them. Then fix the {status}.",
 			RsCors:  "Wrap the outermost handler with rs/cors so that error responses written by inner handlers still carry the headers.",
 			Nginx:   "Append 'always' to every add_header Access-Control-* line (add_header ... always;), otherwise nginx sends them only on 2xx and 3xx; then fix the {status}.",
 			Apache:  "Use 'Header always set' instead of 'Header set': the plain form does not apply to error responses; then fix the {status}.",
@@ -111,6 +113,7 @@ var (
 		Chromium: []CorsError{"WildcardOriginNotAllowed"}, Firefox: []string{"CORSNotSupportingCredentials"},
 		Fix: "Echo the specific origin ({origin}) instead of *, send Access-Control-Allow-Credentials: true and Vary: Origin; or stop sending credentials from the page if the API does not need them.",
 		Fixes: map[Stack]string{
+			PHP:     "Echo an allowed origin instead of *: if (in_array($_SERVER['HTTP_ORIGIN'] ?? '', ['{origin}'], true)) { header('Access-Control-Allow-Origin: ' . $_SERVER['HTTP_ORIGIN']); header('Access-Control-Allow-Credentials: true'); header('Vary: Origin'); }",
 			Laravel: "In config/cors.php list '{origin}' in allowed_origins instead of '*' and set 'supports_credentials' => true.",
 			Express: "cors({ origin: ['{origin}'], credentials: true }); the default origin '*' never works with credentials.",
 			Django:  "Set CORS_ALLOW_CREDENTIALS = True and list '{origin}' in CORS_ALLOWED_ORIGINS instead of CORS_ALLOW_ALL_ORIGINS = True.",
@@ -156,10 +159,11 @@ var (
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Answer OPTIONS for {path} with 204 and the CORS headers, before routing: put the CORS layer in front of the router.",
 		Fixes: map[Stack]string{
+			PHP:     "Answer the preflight at the top of the script, before any method check or routing, after Access-Control-Allow-Origin: if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') { header('Access-Control-Allow-Methods: {method}'); http_response_code(204); exit; }",
 			Express: "app.use(cors({ origin: ['{origin}'] })) before the routers answers every OPTIONS; app.options('*', cors()) if cors is applied per route.",
 			Django:  "Put 'corsheaders.middleware.CorsMiddleware' at the top of MIDDLEWARE; it answers preflights before URL resolution.",
 			Flask:   "Apply CORS(app) to the app (it answers OPTIONS automatically), or add 'OPTIONS' to the route's methods.",
-			GoHTTP:  "Handle OPTIONS before the mux: a middleware that answers requests with Access-Control-Request-Method with 204 and the CORS headers. Method patterns such as mux.HandleFunc(\"POST /path\", ...) answer OPTIONS with 405.",
+			GoHTTP:  "Answer preflights in a middleware that wraps the whole mux, before routing: if r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" { set the Access-Control-Allow-* headers; w.WriteHeader(http.StatusNoContent); return }. The mux answers OPTIONS {path} with 404 when no route matches and with 405 when the route has a method pattern (mux.HandleFunc(\"{method} {path}\", ...)).",
 			RsCors:  "Wrap the mux, not a handler registered for one method: cors.New(opts).Handler(mux) answers OPTIONS before the mux sees it. With OptionsPassthrough: true, rs/cors hands OPTIONS on to your handler, which must then answer 2xx; leave it off.",
 			Gin:     "r.Use(cors.New(...)) before the routes; gin returns 404/405 for OPTIONS otherwise.",
 			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{header}\" always; return 204; }",
@@ -174,6 +178,7 @@ var (
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Let preflights (OPTIONS with Access-Control-Request-Method) through without authentication: run CORS before auth.",
 		Fixes: map[Stack]string{
+			PHP:     "Answer the preflight before the token check, which it never passes (a preflight carries no Authorization or cookies): after Access-Control-Allow-Origin, if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') { header('Access-Control-Allow-Headers: {header}'); http_response_code(204); exit; }, then check the token.",
 			Express: "app.use(cors(...)) before the auth middleware (express-jwt, passport...); or skip auth when req.method === 'OPTIONS'.",
 			Django:  "Place CorsMiddleware above authentication middleware in MIDDLEWARE; DRF permission classes never see a preflight then.",
 			Flask:   "In the before_request auth hook, return early when request.method == 'OPTIONS'; flask-cors then answers the preflight.",
@@ -192,6 +197,7 @@ var (
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Answer preflights with 204 before validation and business logic run, and look in the server log for what OPTIONS {path} did.",
 		Fixes: map[Stack]string{
+			GoHTTP:  "The handler for {path} failed on the preflight: answer preflights in the CORS middleware that wraps the mux, before any handler runs (if r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" { ...; w.WriteHeader(http.StatusNoContent); return }), then look in the server log for why OPTIONS {path} failed.",
 			FastAPI: "Starlette's CORSMiddleware answers a preflight it refuses with 400 (Disallowed CORS origin, headers or method): list the origin exactly as the browser sends it and what the page asks for, app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}'], allow_headers=['{header}']).",
 		},
 		Ref: "Fetch Standard, CORS-preflight fetch step 7 (ok status)",

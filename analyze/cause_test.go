@@ -22,9 +22,9 @@ func TestSeedCauses(t *testing.T) {
 		stack     analyze.Stack
 		cause     string // a word the cause must contain
 	}{
-		{"go--preflight-404", "CORS-P01", "", "no route answers OPTIONS"},
-		{"go--preflight-405", "CORS-P01", "", "does not accept OPTIONS"},
-		{"rscors--per-route-method-pattern-405", "CORS-P01", "", "Allow: PUT"},
+		{"go--preflight-404", "CORS-P01", analyze.GoHTTP, "no route answers OPTIONS"},
+		{"go--preflight-405", "CORS-P01", analyze.GoHTTP, "does not accept OPTIONS"},
+		{"rscors--per-route-method-pattern-405", "CORS-P01", analyze.GoHTTP, "Allow: PUT"},
 		{"go--preflight-401", "CORS-P02", "", "authentication runs before CORS"},
 		{"express--auth-before-cors-401", "CORS-P02", analyze.Express, "authentication"},
 		{"go--header-authorization-not-allowed", "CORS-P16", "", "authorization"},
@@ -32,7 +32,7 @@ func TestSeedCauses(t *testing.T) {
 		{"go--json-preflight-refused", "CORS-P16", "", "JSON bodies trigger it"},
 		{"express--default-credentials", "CORS-A07", analyze.Express, "credentials"},
 		{"go--acao-star-credentials", "CORS-A07", "", "credentials"},
-		{"go--actual-500-no-acao", "CORS-A02", "", "500 Internal Server Error"},
+		{"go--actual-500-no-acao", "CORS-A02", analyze.GoHTTP, "500 Internal Server Error"},
 		{"express--json-parse-error-before-cors", "CORS-A02", analyze.Express, "400 Bad Request"},
 		{"go--preflight-redirect-308", "CORS-P04", "", "trailing slash"},
 		{"go--redirect-cross-origin-no-acao", "CORS-R01", "", "redirect"},

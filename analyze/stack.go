@@ -26,6 +26,7 @@ const (
 	Webpack Stack = "webpack" // webpack-dev-server (devServer.proxy / headers)
 	NextJS  Stack = "next"    // Next.js route handlers and next.config.js headers
 	Laravel Stack = "laravel" // PHP: Laravel's HandleCors (fruitcake/php-cors, config/cors.php)
+	PHP     Stack = "php"     // plain PHP scripts that send CORS headers with header()
 	FastAPI Stack = "fastapi" // FastAPI / Starlette CORSMiddleware
 	Caddy   Stack = "caddy"   // Caddy 2 (Caddyfile header / reverse_proxy)
 	Rack    Stack = "rack"    // Ruby: Rails or plain Rack with rack-cors
@@ -35,7 +36,7 @@ var stackNames = map[Stack]string{
 	Generic: "any server", Express: "Express (cors)", Django: "Django (django-cors-headers)",
 	Flask: "Flask (flask-cors)", GoHTTP: "Go net/http", RsCors: "Go rs/cors", Gin: "Go gin (gin-contrib/cors)",
 	Nginx: "nginx", Apache: "Apache httpd", Vite: "Vite dev server", Webpack: "webpack-dev-server",
-	NextJS: "Next.js", Laravel: "PHP / Laravel (config/cors.php)", FastAPI: "FastAPI / Starlette (CORSMiddleware)",
+	NextJS: "Next.js", Laravel: "PHP / Laravel (config/cors.php)", PHP: "PHP (header() calls)", FastAPI: "FastAPI / Starlette (CORSMiddleware)",
 	Caddy: "Caddy", Rack: "Rails / Rack (rack-cors)",
 }
 
@@ -53,7 +54,7 @@ func (s Stack) DevServer() bool { return s == Vite || s == Webpack || s == NextJ
 
 // Stacks lists the known stacks, generic last.
 func Stacks() []Stack {
-	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, FastAPI, Caddy, Rack, Generic}
+	return []Stack{Express, Django, Flask, GoHTTP, RsCors, Gin, Nginx, Apache, Vite, Webpack, NextJS, Laravel, PHP, FastAPI, Caddy, Rack, Generic}
 }
 
 // ParseStack returns the stack named by its ID ("express", "rs/cors",
@@ -106,11 +107,15 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		return Webpack
 	case strings.Contains(pl, "express"):
 		return Express
-	case strings.HasPrefix(pl, "php"):
-		// PHP's expose_php header. Laravel is the PHP framework whose CORS
-		// layer (HandleCors, fruitcake/php-cors) most PHP APIs run; its
-		// fixes name config/cors.php.
+	case laravelSigns(h):
+		// Checked before the Server header: a Laravel app behind nginx
+		// or Apache is the one to fix, with config/cors.php.
 		return Laravel
+	case strings.HasPrefix(pl, "php"):
+		// PHP's expose_php header without a framework's signs: a script
+		// that writes its CORS headers with header(), the most common
+		// PHP setup (recorded: stacks/php).
+		return PHP
 	case strings.Contains(sl, "werkzeug"):
 		return Flask
 	case h.present(hACMaxAge) && h.present(hACExposeHeaders) && strings.TrimSpace(h.joinedLower(hACExposeHeaders)) == "" ||
@@ -141,9 +146,13 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 		// files it serves (sirv's W/"size-mtime", its transforms' W/"len-hash"),
 		// with no Server or X-Powered-By header.
 		return Vite
-	case server == "" && powered == "" && strings.HasPrefix(contentType, "text/plain; charset=utf-8") && h.hasValue(hXContentTypeOptions, "nosniff") && (size == 19 || size == 18 || size == -1):
-		// net/http's NotFound ("404 page not found\n", 19 bytes) and 405
-		// ("Method Not Allowed\n"): text/plain, nosniff, no Server header.
+	case server == "" && powered == "" && contentType == "text/plain; charset=utf-8" && h.hasValue(hXContentTypeOptions, "nosniff"):
+		// net/http's http.Error, which NotFound, the mux's 404 ("404 page
+		// not found") and 405 ("Method Not Allowed") and handlers' own
+		// error paths all go through: exactly this Content-Type, nosniff,
+		// no Server header. The body size is not part of the signal: a
+		// browser leaves the body of a failed preflight out of the HAR
+		// (size 0), and handlers pass their own messages.
 		return GoHTTP
 	case server == "" && powered == "" && contentType == "text/plain" && (size == 18 || size == 22):
 		// gin's own 404 and 405 bodies ("404 page not found", "405 method
@@ -163,6 +172,30 @@ func fingerprint(h *headerIndex, size int64, status int) Stack {
 func etagWeak(h *headerIndex) bool {
 	v, ok := h.get(hETag)
 	return ok && strings.HasPrefix(strings.TrimSpace(v), `W/"`)
+}
+
+// laravelSigns: what a Laravel app's responses show (from Laravel's and
+// fruitcake/php-cors' documentation and source, not recorded: Debian ships
+// Laravel 8, without HandleCors, and Packagist is out of reach). With
+// PHP's X-Powered-By: Symfony HttpFoundation's default Cache-Control
+// "no-cache, private", or php-cors' Vary on Access-Control-Request-Method.
+// With or without it (expose_php off): Laravel's session and CSRF cookies.
+func laravelSigns(h *headerIndex) bool {
+	for _, v := range h.values(hSetCookie) {
+		// Some HAR writers join several Set-Cookie lines with newlines.
+		for _, c := range strings.Split(v, "\n") {
+			c = strings.TrimSpace(c)
+			if strings.HasPrefix(c, "laravel_session=") || strings.HasPrefix(c, "XSRF-TOKEN=") {
+				return true
+			}
+		}
+	}
+	powered, _ := h.get(hXPoweredBy)
+	if !strings.HasPrefix(strings.ToLower(powered), "php") {
+		return false
+	}
+	cc, _ := h.get(hCacheControl)
+	return strings.EqualFold(strings.TrimSpace(cc), "no-cache, private") || h.containsLower(hVary, "access-control-request-method")
 }
 
 // ginVary: gin-contrib/cors answers a preflight with three Vary lines
