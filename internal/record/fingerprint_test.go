@@ -17,7 +17,15 @@ var recordedStack = map[string]analyze.Stack{
 	"nginx": analyze.Nginx, "apache": analyze.Apache, "go": analyze.GoHTTP, "rscors": analyze.RsCors,
 	"gin": analyze.Gin, "fastapi": analyze.FastAPI, "caddy": analyze.Caddy, "rack": analyze.Rack,
 	"vite": analyze.Vite, "webpack": analyze.Webpack, "next": analyze.NextJS,
+	"php": analyze.PHP,
 }
+
+// alsoRecorded is a second stack that may rightly be named on a recorder
+// stack's responses: rs/cors is a net/http middleware, and a preflight
+// that the mux answers outside it (a method pattern's 405) is net/http's,
+// whose fix (answer OPTIONS in a middleware in front of the mux) is the one
+// that applies.
+var alsoRecorded = map[string]analyze.Stack{"rscors": analyze.GoHTTP}
 
 // TestFingerprintOnRecordings runs harcors over every committed recording
 // and checks the stack it names in its findings: never another stack than
@@ -49,6 +57,8 @@ func TestFingerprintOnRecordings(t *testing.T) {
 				switch f.Stack {
 				case want:
 					c.hits++
+				case alsoRecorded[stack]:
+					// Named right too: see alsoRecorded.
 				case analyze.Generic:
 				default:
 					t.Errorf("%s (%s): %s names stack %s, but %s answered", id, filepath.Base(dir), f.Rule.ID, f.Stack, want)

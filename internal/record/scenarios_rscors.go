@@ -118,7 +118,7 @@ func init() {
 		fixed("origin-trailing-slash-config", "CORS-A01", analyze.Generic, "a2a7929bec2c",
 			withCors(cors.New(cors.Options{AllowedOrigins: []string{"http://localhost:8800"}}), plainOK)),
 		// The CORS layer in front of the method-pattern mux.
-		fixed("per-route-method-pattern-405", "CORS-P01", analyze.Generic, "05bfe8814835", func(m Muxes, p string) {
+		fixed("per-route-method-pattern-405", "CORS-P01", analyze.GoHTTP, "8d7aa5d19180", func(m Muxes, p string) {
 			mux := http.NewServeMux()
 			mux.HandleFunc("PUT "+p, plainOK)
 			opts := cors.Options{AllowedMethods: []string{http.MethodPut}}
