@@ -36,6 +36,7 @@ var stacks = []*Stack{
 	{Name: "caddy", Port: 8812, Need: needBinary("/usr/bin/caddy", "apt-get install caddy"), Start: startCaddy},
 	{Name: "rack", Port: 8813, Need: needRack, Start: startRack},
 	{Name: "fastapi", Port: 8811, Need: needPython("fastapi", "starlette", "uvicorn"), Start: startFastAPI},
+	{Name: "php", Port: phpPort, Need: needBinary("/usr/bin/php", "apt-get install php-cli"), Start: startPHP},
 	{Name: "django-fixed", Port: 8817, Need: needPython("django", "corsheaders"), Start: startDjangoFixed},
 	{Name: "vite", Port: 8820, Need: needNodeModules("vite", "vite"), Start: startVite},
 	{Name: "webpack", Port: 8823, Need: needNodeModules("webpack", "webpack", "webpack-dev-server"), Start: startWebpack},
