@@ -96,8 +96,6 @@ func tokenCheck(status int) http.HandlerFunc {
 	}
 }
 
-func plainJSON(w http.ResponseWriter, r *http.Request) { okJSON(w) }
-
 func init() {
 	fixed := func(name, rule string, stack analyze.Stack, hash string, m func(Muxes, string), keys ...string) *Scenario {
 		return &Scenario{Name: name + "-fixed", Mount: m, Proves: proof("go--"+name, rule, stack, hash, keys...)}
