@@ -831,6 +831,17 @@ func TestWebPageLarge(t *testing.T) {
 	if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
+	// As someone picks a file after the page has loaded: the worker has
+	// loaded harcors.wasm and warmed it up (data-engine="ready").
+	var engine string
+	for wait := time.Now(); engine != "ready"; time.Sleep(50 * time.Millisecond) {
+		if err := tb.eval(`document.body.dataset.engine || ""`, &engine); err != nil {
+			t.Fatal(err)
+		}
+		if time.Since(wait) > 2*time.Minute {
+			t.Fatal("the page's worker did not say it was ready within 2 minutes")
+		}
+	}
 	var progressSeen bool
 	done := make(chan struct{})
 	go func() {

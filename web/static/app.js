@@ -18,11 +18,29 @@
 
   function mib(n) { return (n / 1048576).toFixed(n < 10485760 ? 1 : 0) + " MiB"; }
 
+  // The worker starts with the page, not with the first file: loading
+  // harcors.wasm and its warm-up (see warmUp in web/wasm/main.go) are
+  // done by the time someone picks a capture. It says "ready" then, and
+  // <body> gets data-engine="ready". A new choice while an analysis runs
+  // replaces the worker.
+  let busy = false;
+  function spawn() {
+    const w = new Worker("worker.js");
+    w.onmessage = (ev) => {
+      if (ev.data.type === "ready") document.body.setAttribute("data-engine", "ready");
+    };
+    return w;
+  }
+  worker = spawn();
+
   function start(files) {
     files = Array.from(files || []);
     if (files.length === 0) return;
-    if (worker) worker.terminate(); // a new choice replaces a running analysis
-    worker = new Worker("worker.js");
+    if (busy) {
+      worker.terminate(); // a new choice replaces a running analysis
+      worker = spawn();
+    }
+    busy = true;
     names = files.map((f) => f.name);
     const total = files.reduce((n, f) => n + f.size, 0);
     setState("working");
@@ -32,10 +50,13 @@
     say("Reading " + names.join(", ") + " (" + mib(total) + ")…");
     worker.onmessage = (ev) => {
       const m = ev.data;
-      if (m.type === "progress") {
+      if (m.type === "ready") {
+        document.body.setAttribute("data-engine", "ready");
+      } else if (m.type === "progress") {
         bar.value = m.total ? m.done / m.total : 1;
         say("Read " + mib(m.done) + " of " + mib(m.total) + "…");
       } else if (m.type === "done") {
+        busy = false;
         html = m.html;
         // "done" once the report is in the frame, not before.
         frame.addEventListener("load", () => setState("done"), { once: true });
@@ -46,12 +67,14 @@
       } else if (m.type === "json") {
         save(m.json, "application/json", "json");
       } else if (m.type === "error") {
+        busy = false;
         box.hidden = true;
         say("Could not analyse: " + m.message, true);
         setState("error");
       }
     };
     worker.onerror = (e) => {
+      busy = false;
       say("The analysis stopped: " + (e.message || "unknown error") + ". A very large file may need more memory than this tab has.", true);
       setState("error");
     };

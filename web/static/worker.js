@@ -23,7 +23,8 @@ const ready = (async () => {
     const bytes = await (await fetch(url)).arrayBuffer();
     inst = await WebAssembly.instantiate(bytes, go.importObject);
   }
-  go.run(inst.instance);
+  go.run(inst.instance); // returns once main waits: after its warm-up
+  postMessage({ type: "ready" });
 })();
 
 // The last files analysed and their options: the JSON, when asked for, is
