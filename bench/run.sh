@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: time harcors beside dd (the cost of reading the file), jq and
 # Node's JSON.parse (what a user would script) on generated Chrome HARs, in
-# one run on one machine, and check the targets of issues 5 and 13. bench/README.md
+# one run on one machine, and check the targets of issues 5, 13 and 17. bench/README.md
 # explains the method.
 #
 #   bash bench/run.sh                 # full run: ~4.2 GB of files in a temp dir, deleted at the end
@@ -82,6 +82,28 @@ gen folder -size "$FOLDER_SIZE" -mix mixed -count "$FOLDER_N" -seed 1
 # Smaller bodies than big.har, for about 45,000 findings in 1 GiB.
 gen sysbig.har -size "$BIG" -mix body-heavy -systemic -body-size 8KiB -seed 4
 gen sysdense.har -size "$DENSE" -mix metadata-dense -systemic -seed 3
+
+# Ways in (issue 17): mid.har gzipped (gzip -1, as browsertime's and
+# sitespeed.io's HARs are), and distinct-URL cross-origin GETs that all
+# share one timestamp, N and 2N of them: every pairing group stays open
+# until the end, the worst case for the streamer's pairing window.
+if [ ! -e "$DIR/mid.har.gz" ] || [ "$DIR/mid.har.gz" -ot "$DIR/mid.har" ]; then
+  gzip -1 -c "$DIR/mid.har" >"$DIR/mid.har.gz"
+fi
+onestamp() { # onestamp NAME N
+  [ -e "$DIR/$1" ] && return
+  awk -v n="$2" 'BEGIN {
+    printf "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"WebInspector\",\"version\":\"537.36\"},\"pages\":[],\"entries\":["
+    for (i = 0; i < n; i++) {
+      if (i) printf ","
+      printf "{\"startedDateTime\":\"2025-01-01T10:00:00.000Z\",\"time\":12.5,\"request\":{\"method\":\"GET\",\"url\":\"https://api.example.test/v1/items/%d\",\"headers\":[{\"name\":\"Origin\",\"value\":\"https://app.example.test\"}]},\"response\":{\"status\":200,\"headers\":[{\"name\":\"Access-Control-Allow-Origin\",\"value\":\"*\"}]},\"_resourceType\":\"fetch\"}", i
+    }
+    print "]}}"
+  }' >"$DIR/$1"
+}
+ONESTAMP_N=$([ "$QUICK" = 1 ] && echo 20000 || echo 200000)
+onestamp onestamp1.har "$ONESTAMP_N"
+onestamp onestamp2.har "$((ONESTAMP_N * 2))"
 
 # The summaries hargen printed: entries and OPTIONS entries per file.
 stat_of() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$DIR/$1.stats" | head -1; }
@@ -199,6 +221,18 @@ for f in big.har mid.har dense.har sysdense.har; do
   if [ -n "$NODE" ]; then measure "node $f" "$DIR/$f" "$NODE" -e "$NODE_PROG" "$DIR/$f"; fi
   if [ -n "$JQ" ]; then measure "jq $f" "$DIR/$f" "$JQ" "$JQ_PROG" "$DIR/$f"; fi
 done
+# Ways in (issue 17). A pipe needs a writer: cat is part of the pipe's
+# time, as it is for a user's `cat f | harcors -`.
+measure "gzip -dc mid.har.gz" "$DIR/mid.har.gz" gzip -dc "$DIR/mid.har.gz"
+measure "harcors mid.har.gz" "$DIR/mid.har.gz" "$BIN/harcors" "$DIR/mid.har.gz"
+for f in big.har dense.har; do
+  measure "harcors-pipe $f" "$DIR/$f" sh -c 'cat "$1" | "$2" -' _ "$DIR/$f" "$BIN/harcors"
+done
+measure "harcors-fifo dense.har" "$DIR/dense.har" bash -c '"$2" <(cat "$1")' _ "$DIR/dense.har" "$BIN/harcors"
+for f in onestamp1.har onestamp2.har; do
+  measure "harcors $f" "$DIR/$f" "$BIN/harcors" "$DIR/$f"
+  measure "harcors-pipe $f" "$DIR/$f" sh -c 'cat "$1" | "$2" -' _ "$DIR/$f" "$BIN/harcors"
+done
 # Control for the folder's speed-up: can this machine, now, run two
 # CPU-bound processes at once? Two sha256sum of mid.har side by side
 # against one; 2.0 is two free cores. Other tenants can take a core away
@@ -255,6 +289,14 @@ for f in big.har mid.har fat.har dense.har sysbig.har sysdense.har; do
       "$(awk -v k="$(get "$id" 3)" 'BEGIN {printf "%.1f", k/1024}')" "$(get "$id" 4)%" "$(get "$id" 5)" \
       "$(awk -v w="$(get "$id" 8)" 'BEGIN {printf "%.3f", w/1e6}')${note:+; fails: $note}"
   done
+done
+for id in "gzip -dc mid.har.gz" "harcors mid.har.gz" "harcors-pipe big.har" "harcors-pipe dense.har" "harcors-fifo dense.har" \
+  "harcors onestamp1.har" "harcors-pipe onestamp1.har" "harcors onestamp2.har" "harcors-pipe onestamp2.har"; do
+  [ -n "$(get "$id" 1)" ] || continue
+  # shellcheck disable=SC2059
+  printf "$ROW" "${id% *}" "${id##* }" "-" "$(awk -v w="$(wall "$id")" 'BEGIN {printf "%.3f", w/1e6}')" "-" "-" "-" \
+    "$(awk -v k="$(get "$id" 3)" 'BEGIN {printf "%.1f", k/1024}')" "$(get "$id" 4)%" "$(get "$id" 5)" \
+    "$(awk -v w="$(get "$id" 8)" 'BEGIN {printf "%.3f", w/1e6}')"
 done
 for id in "cat folder" "harcors folder 1core" "harcors folder"; do
   w=$(wall "$id")
@@ -334,5 +376,24 @@ r=$(ratio "harcors sysdense.har" "node sysdense.har")
 verdict "$DENSE systemic metadata-dense: harcors/node = $r (target <= 0.35)" "$r" "<=" 0.35
 rss=$(get "harcors sysdense.har" 3)
 verdict "$DENSE systemic metadata-dense: peak RSS $(mib "$rss") MiB (target < 96)" "$rss" "<" 98304
+
+echo
+echo "== targets (issue 17: every way in, at file speed)"
+r=$(ratio "harcors mid.har.gz" "gzip -dc mid.har.gz")
+verdict "$MID body-heavy gzip -1: harcors/(gzip -dc) = $r (target <= 1.0)" "$r" "<=" 1.0
+for f in big.har dense.har; do
+  r=$(ratio "harcors-pipe $f" "harcors $f")
+  verdict "$f through a pipe: pipe/path = $r (target <= 1.3)" "$r" "<=" 1.3
+  rp=$(get "harcors-pipe $f" 3); rf=$(get "harcors $f" 3)
+  verdict "$f through a pipe: peak RSS $(mib "$rp") MiB vs $(mib "$rf") MiB by path (target: within 10% + 4 MiB)" "$rp" "<=" "$(awk -v m="$rf" 'BEGIN {print m * 1.1 + 4096}')"
+done
+r=$(ratio "harcors-fifo dense.har" "harcors dense.har")
+verdict "dense.har through <(...): fifo/path = $r (target <= 1.3)" "$r" "<=" 1.3
+r=$(ratio "harcors onestamp2.har" "harcors-pipe onestamp2.har")
+verdict "$((ONESTAMP_N * 2)) one-timestamp GETs: path/pipe = $r (target <= 1.3)" "$r" "<=" 1.3
+for way in harcors harcors-pipe; do
+  r=$(ratio "$way onestamp2.har" "$way onestamp1.har")
+  verdict "one-timestamp GETs, $way: $((ONESTAMP_N * 2)) vs $ONESTAMP_N entries = ${r}x (target <= 2)" "$r" "<=" 2
+done
 if [ "$KEEP" = 1 ]; then echo "files kept in $DIR"; fi
 exit 0
