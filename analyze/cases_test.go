@@ -113,3 +113,30 @@ func TestDroppedRequestsNoted(t *testing.T) {
 		t.Errorf("requests %+v", res.Requests)
 	}
 }
+
+// TestFixNamesContentTypeOnce: a fix template that lists Content-Type
+// before the requested headers does not name it twice when the request
+// sent Content-Type itself (a JSON POST with credentials, answered with
+// Access-Control-Allow-Headers: *), in both browsers' recordings.
+func TestFixNamesContentTypeOnce(t *testing.T) {
+	for _, browser := range []string{"chromium", "firefox"} {
+		path := filepath.Join("..", "testdata", "hars", browser, "go--acah-star-credentials-json.har")
+		res := analyze.File(path, analyze.Options{}, har.Options{})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		found := false
+		for _, f := range res.Findings {
+			if f.Rule.ID != "CORS-P17" {
+				continue
+			}
+			found = true
+			if n := strings.Count(strings.ToLower(f.Fix), "content-type"); n != 1 {
+				t.Errorf("%s: content-type named %d times in the fix: %s", browser, n, f.Fix)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no CORS-P17 finding: %+v", browser, res.Findings)
+		}
+	}
+}
