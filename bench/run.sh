@@ -226,6 +226,9 @@ done
 measure "gzip -dc mid.har.gz" "$DIR/mid.har.gz" gzip -dc "$DIR/mid.har.gz"
 measure "harcors mid.har.gz" "$DIR/mid.har.gz" "$BIN/harcors" "$DIR/mid.har.gz"
 for f in big.har dense.har; do
+  # The floor for any reader of a pipe: cat into cat, which only moves
+  # the bytes through the kernel.
+  measure "cat-pipe $f" "$DIR/$f" sh -c 'cat "$1" | cat >/dev/null' _ "$DIR/$f"
   measure "harcors-pipe $f" "$DIR/$f" sh -c 'cat "$1" | "$2" -' _ "$DIR/$f" "$BIN/harcors"
 done
 measure "harcors-fifo dense.har" "$DIR/dense.har" bash -c '"$2" <(cat "$1")' _ "$DIR/dense.har" "$BIN/harcors"
@@ -290,7 +293,7 @@ for f in big.har mid.har fat.har dense.har sysbig.har sysdense.har; do
       "$(awk -v w="$(get "$id" 8)" 'BEGIN {printf "%.3f", w/1e6}')${note:+; fails: $note}"
   done
 done
-for id in "gzip -dc mid.har.gz" "harcors mid.har.gz" "harcors-pipe big.har" "harcors-pipe dense.har" "harcors-fifo dense.har" \
+for id in "gzip -dc mid.har.gz" "harcors mid.har.gz" "cat-pipe big.har" "harcors-pipe big.har" "cat-pipe dense.har" "harcors-pipe dense.har" "harcors-fifo dense.har" \
   "harcors onestamp1.har" "harcors-pipe onestamp1.har" "harcors onestamp2.har" "harcors-pipe onestamp2.har"; do
   [ -n "$(get "$id" 1)" ] || continue
   # shellcheck disable=SC2059
@@ -384,6 +387,7 @@ verdict "$MID body-heavy gzip -1: harcors/(gzip -dc) = $r (target <= 1.0)" "$r" 
 for f in big.har dense.har; do
   r=$(ratio "harcors-pipe $f" "harcors $f")
   verdict "$f through a pipe: pipe/path = $r (target <= 1.3)" "$r" "<=" 1.3
+  echo "  info     $f: cat | cat alone takes $(ratio "cat-pipe $f" "harcors $f")x harcors by path; harcors through the pipe $(ratio "harcors-pipe $f" "cat-pipe $f")x cat | cat"
   rp=$(get "harcors-pipe $f" 3); rf=$(get "harcors $f" 3)
   verdict "$f through a pipe: peak RSS $(mib "$rp") MiB vs $(mib "$rf") MiB by path (target: within 10% + 4 MiB)" "$rp" "<=" "$(awk -v m="$rf" 'BEGIN {print m * 1.1 + 4096}')"
 done
