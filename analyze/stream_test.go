@@ -21,6 +21,24 @@ import (
 
 // whole analyses a file holding every entry until the end: the reference
 // the streaming analysis must agree with.
+// streamedAsWhole analyses path as File does, fails the test unless the
+// analysis streamed and gave what the whole-file analysis gives, and
+// returns the streamed result.
+func streamedAsWhole(t *testing.T, path string) *Result {
+	t.Helper()
+	var last *analysis
+	tune := defaultTuning
+	tune.afterEntry = func(a *analysis, _ int) { last = a }
+	got := File(path, Options{tune: &tune}, har.Options{})
+	if last == nil || last.stream == nil {
+		t.Fatal("the file was not streamed")
+	}
+	if d := cmp.Diff(whole(t, path), got, errText); d != "" {
+		t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
+	}
+	return got
+}
+
 func whole(t *testing.T, path string) *Result {
 	t.Helper()
 	r, err := har.Open(path, har.Options{Name: path})
@@ -281,16 +299,7 @@ func lateStackHAR(t *testing.T) (string, int) {
 }
 func TestStreamStackLearnedLate(t *testing.T) {
 	path, n := lateStackHAR(t)
-	var last *analysis
-	tune := defaultTuning
-	tune.afterEntry = func(a *analysis, _ int) { last = a }
-	got := File(path, Options{tune: &tune}, har.Options{})
-	if last == nil || last.stream == nil {
-		t.Fatal("the file was not streamed")
-	}
-	if d := cmp.Diff(whole(t, path), got, errText); d != "" {
-		t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
-	}
+	got := streamedAsWhole(t, path)
 	stacks := map[int]Stack{}
 	for _, f := range got.Findings {
 		stacks[f.Entry] = f.Stack
@@ -473,17 +482,7 @@ func TestDevServerPage(t *testing.T) {
 			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			w := whole(t, path)
-			var last *analysis
-			tune := defaultTuning
-			tune.afterEntry = func(a *analysis, _ int) { last = a }
-			got := File(path, Options{tune: &tune}, har.Options{})
-			if last == nil || last.stream == nil {
-				t.Fatal("the file was not streamed")
-			}
-			if d := cmp.Diff(w, got, errText); d != "" {
-				t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
-			}
+			got := streamedAsWhole(t, path)
 			var stacks []string
 			for _, f := range got.Findings {
 				if f.Rule.ID == "CORS-A01" {

@@ -41,38 +41,38 @@ func newElemEncoder(c cleaner) *elemEncoder {
 // text appends s cleaned (see cleaner.text; urls are cleaned the same way)
 // as a JSON string.
 func (e *elemEncoder) text(b []byte, s string) []byte {
-	if s == "" {
-		return append(b, `""`...)
-	}
-	if v, ok := e.cleaned[s]; ok {
-		return append(b, v...)
-	}
-	start := len(b)
-	b = appendJSONString(b, e.c.text(s))
-	if len(s) <= memoLen {
-		if len(e.cleaned) >= memoMax {
-			clear(e.cleaned)
-		}
-		e.cleaned[s] = string(b[start:])
-	}
-	return b
+	return e.memo(b, s, true)
 }
 
 // str appends s as a JSON string.
 func (e *elemEncoder) str(b []byte, s string) []byte {
+	return e.memo(b, s, false)
+}
+
+// memo appends s, cleaned when clean is set, as a JSON string,
+// remembering the encoding of short texts: causes, fixes and messages
+// repeat across thousands of findings.
+func (e *elemEncoder) memo(b []byte, s string, clean bool) []byte {
 	if s == "" {
 		return append(b, `""`...)
 	}
-	if v, ok := e.plain[s]; ok {
-		return append(b, v...)
+	m, v := e.plain, s
+	if clean {
+		m = e.cleaned
+	}
+	if enc, ok := m[s]; ok {
+		return append(b, enc...)
+	}
+	if clean {
+		v = e.c.text(s)
 	}
 	start := len(b)
-	b = appendJSONString(b, s)
+	b = appendJSONString(b, v)
 	if len(s) <= memoLen {
-		if len(e.plain) >= memoMax {
-			clear(e.plain)
+		if len(m) >= memoMax {
+			clear(m)
 		}
-		e.plain[s] = string(b[start:])
+		m[s] = string(b[start:])
 	}
 	return b
 }
