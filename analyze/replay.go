@@ -49,10 +49,30 @@ func ReplayMethod(f *Finding) string {
 	return f.Method
 }
 
+// ReplayOrigin is the Origin the preflight sends: the one the browser sent
+// (the preflight's, else the request's), which after a cross-origin
+// redirect is "null", not the page's origin; the page's origin when the
+// capture holds neither header.
+func ReplayOrigin(f *Finding) string {
+	if f.Asked != nil {
+		return f.Asked.Origin
+	}
+	for _, e := range []*har.Entry{f.PreflightEntry, f.Request} {
+		if e == nil {
+			continue
+		}
+		if o, ok := e.Request.Headers.Get("Origin"); ok && strings.TrimSpace(o) != "" {
+			return strings.TrimSpace(o)
+		}
+	}
+	return f.Origin
+}
+
 // Asked is what a finding's preflight asked for (or would have asked, when
 // the capture lacks it), kept when the finding's entries are not
 // (Options.Keep), so that its preflight can still be replayed.
 type Asked struct {
+	Origin  string
 	Method  string
 	Headers []string
 }
@@ -61,6 +81,6 @@ type Asked struct {
 // be replayed, before the entries are dropped.
 func asked(f *Finding) {
 	if f.Asked == nil && f.URL != "" && (f.PreflightEntry != nil || !f.PreflightCaptured) {
-		f.Asked = &Asked{Method: ReplayMethod(f), Headers: ReplayHeaders(f)}
+		f.Asked = &Asked{Origin: ReplayOrigin(f), Method: ReplayMethod(f), Headers: ReplayHeaders(f)}
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // replayCommand is the curl line that replays the finding's preflight, for
-// a backend developer to check a fix without a browser: the same Origin,
+// a backend developer to check a fix without a browser: the same Origin
+// (null after a cross-origin redirect, as the browser sent it),
 // Access-Control-Request-Method and -Headers, never cookies or
 // credentials, the URL redacted. "" when the request needed no preflight
 // (a simple request: an OPTIONS line would check nothing the browser
@@ -19,7 +20,7 @@ func replayCommand(f *analyze.Finding, c cleaner) string {
 	if f.URL == "" || f.PreflightEntry == nil && f.PreflightCaptured && f.Asked == nil {
 		return ""
 	}
-	return replay.Preflight(c.url(f.URL), c.text(f.Origin), analyze.ReplayMethod(f), analyze.ReplayHeaders(f))
+	return replay.Preflight(c.url(f.URL), c.text(analyze.ReplayOrigin(f)), analyze.ReplayMethod(f), analyze.ReplayHeaders(f))
 }
 
 // mdReplay writes the replay command of a Markdown finding, in a code

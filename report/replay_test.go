@@ -105,3 +105,22 @@ func TestReplayWithoutEntries(t *testing.T) {
 		t.Fatal("no finding with a replay: the test proves nothing")
 	}
 }
+
+// TestReplayTaintedOrigin: after a cross-origin redirect the browser sends
+// Origin: null, and the replay sends what the browser sent, with the
+// finding's entries and without them (Asked), not the page's origin.
+func TestReplayTaintedOrigin(t *testing.T) {
+	c := newCleaner(Options{}, false)
+	pre := &har.Entry{Request: har.Request{Method: "OPTIONS", URL: "http://b.test/x", Headers: har.Headers{
+		{Name: "Origin", Value: "null"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}}}
+	f := analyze.Finding{URL: "http://b.test/x", Origin: "http://page.test", Method: "PUT", PreflightEntry: pre, PreflightCaptured: true}
+	r := replayCommand(&f, c)
+	if !strings.Contains(r, "-H 'Origin: null'") {
+		t.Errorf("replay %q does not send the Origin the browser sent", r)
+	}
+	f.Asked = &analyze.Asked{Origin: analyze.ReplayOrigin(&f), Method: analyze.ReplayMethod(&f)}
+	f.PreflightEntry = nil
+	if got := replayCommand(&f, c); got != r {
+		t.Errorf("replay %q without the entries, %q with them", got, r)
+	}
+}
