@@ -226,7 +226,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		out = outFile
 	}
 
-	sopt.Workers = runtime.GOMAXPROCS(0)
+	// The one place that decides how many goroutines work at once: the
+	// files read at once share the cores (batch gives each its part, for
+	// its reading and analysis), the report's encoders get them all.
+	workers := runtime.GOMAXPROCS(0)
+	sopt.Workers = workers
 	rw, err := report.NewWriter(out, sopt)
 	if err != nil {
 		fmt.Fprintf(stderr, "harcors: %v\n", err)
@@ -253,10 +257,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var hidden []string                                 // problems at or above --fail-on, below --severity
 	hiddenCount, hiddenProblems, hiddenNamed := 0, 0, 0 // findings; problems; problems named
 	var werr error
-	// The one place that decides how many goroutines work at once: the
-	// files read at once share the cores (batch gives each its part, for
-	// its reading and analysis), the report's encoders get them all.
-	batch.Run(batch.Discover(paths), batch.Options{Jobs: o.jobs, Workers: runtime.GOMAXPROCS(0), Stdin: stdin, Progress: stderr, Analyze: aopt, Read: ropt}, func(r *analyze.Result) {
+	batch.Run(batch.Discover(paths), batch.Options{Jobs: o.jobs, Workers: workers, Stdin: stdin, Progress: stderr, Analyze: aopt, Read: ropt}, func(r *analyze.Result) {
 		if r.Err != nil {
 			code = exitTrouble
 			say("%s", r.Err)

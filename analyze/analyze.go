@@ -264,19 +264,7 @@ func File(path string, opt Options, ropt har.Options) *Result {
 		}
 		return Reader(path, f, opt, ropt)
 	}
-	stream := true
-	for {
-		r, err := har.Open(path, ropt)
-		if err != nil {
-			return &Result{File: path, Err: err}
-		}
-		res, again := read(path, r, opt, stream)
-		r.Close()
-		if !again {
-			return res
-		}
-		stream = false
-	}
+	return readAgain(path, opt, true, func(bool) (*har.Reader, error) { return har.Open(path, ropt) })
 }
 
 // rereadable says whether path is a regular file, which File may open a
@@ -301,21 +289,31 @@ func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	in := newOnceInput(rd)
 	defer in.close()
 	var src io.Reader = in
-	stream := in.file != nil
-	for {
-		r, err := har.NewReader(src, ropt)
+	return readAgain(name, opt, in.file != nil, func(again bool) (*har.Reader, error) {
+		if again {
+			var err error
+			if src, err = in.again(); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return har.NewReader(src, ropt)
+	})
+}
+
+// readAgain analyses what open gives, streamed when stream is set; when the
+// streamed analysis gives up, it opens the input again (again set) and
+// analyses it whole.
+func readAgain(name string, opt Options, stream bool, open func(again bool) (*har.Reader, error)) *Result {
+	for again := false; ; again = true {
+		r, err := open(again)
 		if err != nil {
 			return &Result{File: name, Err: err}
 		}
-		res, again := read(name, r, opt, stream)
+		res, retry := read(name, r, opt, stream && !again)
 		r.Close()
-		if !again {
+		if !retry {
 			return res
 		}
-		if src, err = in.again(); err != nil {
-			return &Result{File: name, Err: fmt.Errorf("%s: %w", name, err)}
-		}
-		stream = false
 	}
 }
 

@@ -236,13 +236,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	needChromium(t)
 	files := reportFixtures(t)
 	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	b, err := startBrowser(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := testBrowser(t, 10*time.Minute)
 
 	type job struct {
 		fixture, page string
@@ -265,7 +259,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 			}
 			select {
 			case jobs <- job{f, page, jsonGroups(t, []*analyze.Result{res})}:
-			case <-ctx.Done():
+			case <-b.ctx.Done():
 				return
 			}
 		}
@@ -434,13 +428,7 @@ func checkAxe(t *testing.T, tb *tab, axe, what string) {
 func TestHTMLReportLooksAndAccessibility(t *testing.T) {
 	needChromium(t)
 	axe := axeSource(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	b, err := startBrowser(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := testBrowser(t, 5*time.Minute)
 	shots := screenshotDir(t)
 	sets := map[string][]string{
 		"express": must(filepath.Glob("../../testdata/hars/chromium/express--*.har")),
@@ -596,6 +584,31 @@ type servedSite struct {
 	paths []string
 }
 
+// testBrowser starts Chromium for one test: stopped when the test ends,
+// or after timeout.
+func testBrowser(t *testing.T, timeout time.Duration) *Browser {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	b, err := startBrowser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
+
+// pageTab opens the served page in a new tab of b, after actions (such
+// as the viewport).
+func pageTab(t *testing.T, b *Browser, srv *servedSite, actions ...chromedp.Action[chromedp.Void]) *tab {
+	t.Helper()
+	tb := openTab(t, b.ctx, false)
+	if err := chromedp.Do(tb.ctx, append(actions, chromedp.Navigate(srv.URL+"/"))...); err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
+
 func serveSite(t *testing.T, dir string) *servedSite {
 	s := &servedSite{}
 	fsrv := http.FileServer(http.Dir(dir))
@@ -660,19 +673,8 @@ func analyzeInPage(t *testing.T, tb *tab, files []string, timeout time.Duration)
 // page asked for nothing but its own files, and axe-core.
 func TestWebPage(t *testing.T) {
 	needChromium(t)
-	dir := site(t)
-	srv := serveSite(t, dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	b, err := startBrowser(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	tb := openTab(t, b.ctx, false)
-	if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(1100, 900), chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
+	srv := serveSite(t, site(t))
+	tb := pageTab(t, testBrowser(t, 5*time.Minute), srv, chromedp.EmulateViewport(1100, 900))
 
 	gz := filepath.Join(t.TempDir(), "express--allowed-headers-restricted.har.gz")
 	raw, err := os.ReadFile("../../testdata/hars/chromium/express--allowed-headers-restricted.har")
@@ -818,19 +820,8 @@ func TestWebPageLarge(t *testing.T) {
 		t.Skip("set HARCORS_WEB_LARGE to a large HAR to measure the page on it")
 	}
 	needChromium(t)
-	dir := site(t)
-	srv := serveSite(t, dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	b, err := startBrowser(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	tb := openTab(t, b.ctx, false)
-	if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
+	srv := serveSite(t, site(t))
+	tb := pageTab(t, testBrowser(t, 30*time.Minute), srv)
 	// As someone picks a file after the page has loaded: the worker has
 	// loaded harcors.wasm and warmed it up (data-engine="ready").
 	var engine string
