@@ -178,8 +178,14 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 		if u, err := url.Parse(m.URL); err == nil {
 			path = u.Path
 		}
+		header := or(m.Header, "X-Custom-Header")
+		var names []string
+		for _, n := range strings.Split(header, ",") {
+			names = append(names, strings.TrimSpace(n))
+		}
+		s = analyze.FillHeaders(s, names)
 		return placeholder.Fill(s, "{origin}", or(m.Origin, "https://app.example.com"), "{method}", or(m.Method, "PUT"),
-			"{header}", or(m.Header, "X-Custom-Header"), "{path}", or(path, "/api/items"), "{status}", or(m.Status, "404"),
+			"{header}", header, "{path}", or(path, "/api/items"), "{status}", or(m.Status, "404"),
 			"{location}", "the redirect's target", "{value}", or(m.Value, "VALUE"))
 	}
 	for _, r := range rules {

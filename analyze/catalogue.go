@@ -6,7 +6,9 @@ package analyze
 // that do not block, U = blocked for a reason the capture does not show.
 //
 // Fix texts may hold {origin} (the exact Origin value to allow), {method},
-// {header}, {path}, {location}, {status} and {value}; findings fill them in.
+// {header} (the requested headers in prose), {headers:IDIOM} (the same as a
+// list in a language's syntax: headerlist.go), {path}, {location}, {status}
+// and {value}; findings fill them in.
 
 var (
 	ruleA01 = &Rule{
@@ -166,7 +168,7 @@ var (
 			GoHTTP:  "Answer preflights in a middleware that wraps the whole mux, before routing: if r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" { set the Access-Control-Allow-* headers; w.WriteHeader(http.StatusNoContent); return }. The mux answers OPTIONS {path} with 404 when no route matches and with 405 when the route has a method pattern (mux.HandleFunc(\"{method} {path}\", ...)).",
 			RsCors:  "Wrap the mux, not a handler registered for one method: cors.New(opts).Handler(mux) answers OPTIONS before the mux sees it. With OptionsPassthrough: true, rs/cors hands OPTIONS on to your handler, which must then answer 2xx; leave it off.",
 			Gin:     "r.Use(cors.New(...)) before the routes; gin returns 404/405 for OPTIONS otherwise.",
-			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{header}\" always; return 204; }",
+			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{headers:value}\" always; return 204; }",
 			Apache:  "RewriteCond %{REQUEST_METHOD} OPTIONS and RewriteRule ^ - [R=204,L] with the Access-Control-* headers set via 'Header always set'.",
 			FastAPI: "FastAPI routes do not answer OPTIONS: app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}']) answers the preflight, instead of headers set in the route.",
 		},
@@ -178,7 +180,7 @@ var (
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Let preflights (OPTIONS with Access-Control-Request-Method) through without authentication: run CORS before auth.",
 		Fixes: map[Stack]string{
-			PHP:     "Answer the preflight before the token check, which it never passes (a preflight carries no Authorization or cookies): after Access-Control-Allow-Origin, if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') { header('Access-Control-Allow-Headers: {header}'); http_response_code(204); exit; }, then check the token.",
+			PHP:     "Answer the preflight before the token check, which it never passes (a preflight carries no Authorization or cookies): after Access-Control-Allow-Origin, if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') { header('Access-Control-Allow-Headers: {headers:value}'); http_response_code(204); exit; }, then check the token.",
 			Express: "app.use(cors(...)) before the auth middleware (express-jwt, passport...); or skip auth when req.method === 'OPTIONS'.",
 			Django:  "Place CorsMiddleware above authentication middleware in MIDDLEWARE; DRF permission classes never see a preflight then.",
 			Flask:   "In the before_request auth hook, return early when request.method == 'OPTIONS'; flask-cors then answers the preflight.",
@@ -198,7 +200,7 @@ var (
 		Fix: "Answer preflights with 204 before validation and business logic run, and look in the server log for what OPTIONS {path} did.",
 		Fixes: map[Stack]string{
 			GoHTTP:  "The handler for {path} failed on the preflight: answer preflights in the CORS middleware that wraps the mux, before any handler runs (if r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" { ...; w.WriteHeader(http.StatusNoContent); return }), then look in the server log for why OPTIONS {path} failed.",
-			FastAPI: "Starlette's CORSMiddleware answers a preflight it refuses with 400 (Disallowed CORS origin, headers or method): list the origin exactly as the browser sends it and what the page asks for, app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}'], allow_headers=['{header}']).",
+			FastAPI: "Starlette's CORSMiddleware answers a preflight it refuses with 400 (Disallowed CORS origin, headers or method): list the origin exactly as the browser sends it and what the page asks for, app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}'], allow_headers={headers:py}).",
 		},
 		Ref: "Fetch Standard, CORS-preflight fetch step 7 (ok status)",
 	}
@@ -223,10 +225,10 @@ var (
 			Laravel: "Laravel's HandleCors answers a preflight with no CORS header when the origin, a requested header or the method is not allowed: add '{origin}' to allowed_origins in config/cors.php (and {header} to allowed_headers, {method} to allowed_methods), check that paths covers {path}, then php artisan config:clear.",
 			RsCors:  "rs/cors answers a preflight without any CORS header when a requested header or the method is not allowed: add them to cors.Options.AllowedHeaders / AllowedMethods ({header}; {method}). Options.Debug logs the reason.",
 			Express: "Let cors answer OPTIONS: app.use(cors(opts)) before the routes, or app.options('{path}', cors(opts)) when cors is applied per route; and list the requested headers and method in allowedHeaders and methods ({header}; {method}).",
-			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. (*default_headers, '{header}')) and the method to CORS_ALLOW_METHODS.",
+			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. {headers:pytuple:*default_headers}) and the method to CORS_ALLOW_METHODS.",
 			Flask:   "CORS(app, allow_headers=[...], methods=[...]) must include {header} and {method}.",
 			Rack:    "rack-cors answers a preflight it refuses with 200 and no CORS header: allow the method ({method}, as a lower-case symbol) and the headers ({header}) on the resource, e.g. resource '*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options].",
-			NextJS:  "A route handler without an OPTIONS export gets Next.js's own answer, 204 with Allow and no CORS headers: in the route.js of {path}, export async function OPTIONS() { return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': '{origin}', 'Access-Control-Allow-Methods': '{method}', 'Access-Control-Allow-Headers': '{header}' } }) }.",
+			NextJS:  "A route handler without an OPTIONS export gets Next.js's own answer, 204 with Allow and no CORS headers: in the route.js of {path}, export async function OPTIONS() { return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': '{origin}', 'Access-Control-Allow-Methods': '{method}', 'Access-Control-Allow-Headers': '{headers:value}' } }) }.",
 		},
 		Ref: "Fetch Standard, CORS check on the preflight response",
 	}
@@ -301,15 +303,15 @@ var (
 		Chromium: []CorsError{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
 		Fix: "Add {header} to Access-Control-Allow-Headers, or stop sending it from the page.",
 		Fixes: map[Stack]string{
-			Laravel: "Add '{header}' to allowed_headers in config/cors.php (or ['*']).",
-			Express: "cors({ allowedHeaders: ['Content-Type', '{header}', ...] }) (by default cors echoes the requested headers; a fixed list must include every header the page sends).",
-			Django:  "CORS_ALLOW_HEADERS = (*default_headers, '{header}').",
-			Flask:   "CORS(app, allow_headers=['Content-Type', '{header}', ...]).",
-			RsCors:  "cors.Options{AllowedHeaders: []string{\"Content-Type\", \"{header}\"}}.",
-			Gin:     "cors.Config{AllowHeaders: []string{\"Origin\", \"Content-Type\", \"{header}\"}}.",
-			Nginx:   "add_header Access-Control-Allow-Headers \"Content-Type, {header}\" always;",
-			Apache:  "Header always set Access-Control-Allow-Headers \"Content-Type, {header}\"",
-			Caddy:   "Allow the header on the preflight, header Access-Control-Allow-Headers \"{header}\". file_server answers OPTIONS with the file itself; to answer preflights on their own: @preflight method OPTIONS, header @preflight Access-Control-Allow-Headers \"{header}\", respond @preflight 204.",
+			Laravel: "List the headers the page sends in allowed_headers in config/cors.php, 'allowed_headers' => {headers:php:Content-Type} (or ['*']).",
+			Express: "cors({ allowedHeaders: {headers:js:Content-Type,...} }) (by default cors echoes the requested headers; a fixed list must include every header the page sends).",
+			Django:  "CORS_ALLOW_HEADERS = {headers:pytuple:*default_headers}.",
+			Flask:   "CORS(app, allow_headers={headers:py:Content-Type,...}).",
+			RsCors:  "cors.Options{AllowedHeaders: {headers:go:Content-Type}}.",
+			Gin:     "cors.Config{AllowHeaders: {headers:go:Origin,Content-Type}}.",
+			Nginx:   "add_header Access-Control-Allow-Headers \"{headers:value:Content-Type}\" always;",
+			Apache:  "Header always set Access-Control-Allow-Headers \"{headers:value:Content-Type}\"",
+			Caddy:   "Allow the header on the preflight, header Access-Control-Allow-Headers \"{headers:value}\". file_server answers OPTIONS with the file itself; to answer preflights on their own: @preflight method OPTIONS, header @preflight Access-Control-Allow-Headers \"{headers:value}\", respond @preflight 204.",
 		},
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.5",
 	}
@@ -317,7 +319,7 @@ var (
 		ID: "CORS-P17", Title: "'*' in Access-Control-Allow-Headers does not apply with credentials", Severity: Error,
 		Doc:      "The preflight allows headers with '*', but the request is made with credentials, and with credentials '*' only matches a header literally named '*'.",
 		Chromium: []CorsError{"HeaderDisallowedByPreflightResponse"}, Firefox: []string{"CORSMissingAllowHeaderFromPreflight2"},
-		Fix: "List the header names explicitly: Access-Control-Allow-Headers: Content-Type, {header}.",
+		Fix: "List the header names explicitly: Access-Control-Allow-Headers: {headers:value:Content-Type}.",
 		Ref: "Fetch Standard, CORS-preflight fetch step 7.5",
 	}
 	ruleP18 = &Rule{
@@ -437,14 +439,14 @@ var (
 	ruleW04 = &Rule{
 		ID: "CORS-W04", Title: "Response header not exposed to the page", Severity: Info,
 		Doc: "The response carries a header that scripts usually read (pagination, Content-Disposition, Location, request ids) but Access-Control-Expose-Headers does not list it, so response.headers.get() returns null for it in the page.",
-		Fix: "Add the header to Access-Control-Expose-Headers: {header}.",
+		Fix: "Add the header to Access-Control-Expose-Headers: {headers:value}.",
 		Fixes: map[Stack]string{
-			Express: "cors({ exposedHeaders: ['{header}'] }).",
-			Django:  "CORS_EXPOSE_HEADERS = ['{header}'].",
-			Flask:   "CORS(app, expose_headers=['{header}']).",
-			RsCors:  "cors.Options{ExposedHeaders: []string{\"{header}\"}}.",
-			Gin:     "cors.Config{ExposeHeaders: []string{\"{header}\"}}.",
-			Nginx:   "add_header Access-Control-Expose-Headers \"{header}\" always;",
+			Express: "cors({ exposedHeaders: {headers:js} }).",
+			Django:  "CORS_EXPOSE_HEADERS = {headers:py}.",
+			Flask:   "CORS(app, expose_headers={headers:py}).",
+			RsCors:  "cors.Options{ExposedHeaders: {headers:go}}.",
+			Gin:     "cors.Config{ExposeHeaders: {headers:go}}.",
+			Nginx:   "add_header Access-Control-Expose-Headers \"{headers:value}\" always;",
 		},
 		Ref: "Fetch Standard, CORS-safelisted response-header name",
 	}

@@ -629,17 +629,10 @@ func fill(s string, x *exchange, value string) string {
 	if !strings.Contains(s, "{") {
 		return s
 	}
+	s = FillHeaders(s, x.unsafe)
 	header := "the requested headers"
 	if len(x.unsafe) > 0 {
 		header = strings.Join(x.unsafe, ", ")
-		// Templates that list Content-Type before the requested headers
-		// would name it twice when it is one of them (a JSON POST).
-		for _, h := range x.unsafe {
-			if strings.EqualFold(h, "content-type") {
-				s = strings.ReplaceAll(s, "Content-Type, {header}", "{header}")
-				break
-			}
-		}
 	}
 	path := "this path"
 	if u := x.entry().url; u != "" {

@@ -92,7 +92,12 @@ var genericWords = strings.NewReplacer("{origin}", "https://app.example.com", "{
 
 // FixText returns the fix for stack s (the generic one when the stack has
 // none) with its placeholders in general words.
-func (r *Rule) FixText(s Stack) string { return genericWords.Replace(r.FixFor(s)) }
+func (r *Rule) FixText(s Stack) string {
+	return genericWords.Replace(FillHeaders(r.FixFor(s), genericHeaders))
+}
+
+// genericHeaders are the requested headers of FixText's examples.
+var genericHeaders = []string{"X-Custom-Header"}
 
 // TitleText returns the title with its placeholders in general words.
 func (r *Rule) TitleText() string { return genericWords.Replace(r.Title) }

@@ -317,7 +317,7 @@ func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
 	}
 	if len(missing) > 0 {
 		fd := a.add(x, ruleW04, strings.Join(missing, ", "), fmt.Sprintf("The response carries %s, which the page cannot read: Access-Control-Expose-Headers does not list it.", strings.Join(missing, ", ")), cred, basis)
-		fd.Fix = strings.ReplaceAll(fd.Rule.FixFor(fd.Stack), "{header}", strings.Join(missing, ", "))
+		fd.Fix = strings.ReplaceAll(FillHeaders(fd.Rule.FixFor(fd.Stack), missing), "{header}", strings.Join(missing, ", "))
 	}
 }
 
