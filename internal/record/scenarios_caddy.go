@@ -50,6 +50,6 @@ func init() {
 		fixed("origin-trailing-slash", "CORS-A01", "970578f5d802", `@cors header Origin "http://localhost:8800"`, `header @cors Access-Control-Allow-Origin "http://localhost:8800"`),
 		withMount(fixed("proxy-duplicate", "CORS-A05", "ad96ff1e5ede", "header_down -Access-Control-Allow-Origin"), upstream(echoOK)),
 		fixed("star-credentials", "CORS-A07", "ae10391d6f6c", "header @cors Access-Control-Allow-Credentials true"),
-		fixed("static-preflight-file", "CORS-P16", "e1bd41889dfd", "@preflight method OPTIONS", `header @preflight Access-Control-Allow-Headers "x-requested-with"`, "respond @preflight 204"),
+		fixed("static-preflight-file", "CORS-P16", "89b6c2ca5f8c", "@preflight method OPTIONS", `header @preflight Access-Control-Allow-Headers "x-requested-with"`, "respond @preflight 204"),
 	)
 }

@@ -55,7 +55,7 @@ func init() {
 	slash.JS = `await f(URL + '/')`
 	register("django-fixed",
 		slash,
-		fixed("custom-header-not-allowed", "CORS-P16", "a0ef63f031c1", "CORS_ALLOW_HEADERS = (*default_headers, '"),
+		fixed("custom-header-not-allowed", "CORS-P16", "04f583b560cd", "CORS_ALLOW_HEADERS = (*default_headers, '"),
 		fixed("protected-preflight-401", "CORS-P02", "f12728fab48e"),
 		fixed("urls-regex-excluded", "CORS-A01", "9fbe5ced3f8d", "'corsheaders.middleware.CorsMiddleware'"),
 	)

@@ -81,7 +81,7 @@ func init() {
 		return &Scenario{Name: name + "-fixed", Proves: proof("express--"+name, rule, ex, hash, keys...)}
 	}
 	register("express",
-		fixed("allowed-headers-restricted", "CORS-P16", "b1d80d8db1bc", "allowedHeaders: ['Content-Type', "),
+		fixed("allowed-headers-restricted", "CORS-P16", "7570073afd75", "allowedHeaders: ['Content-Type', "),
 		fixed("auth-before-cors-401", "CORS-P02", "1c5799055ca3"),
 		fixed("credentials-true-default-origin", "CORS-P09", "66b194b086dd", "credentials: true"),
 		fixed("default-credentials", "CORS-A07", "08953eaf1ae3", "credentials: true"),

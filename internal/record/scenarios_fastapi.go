@@ -42,8 +42,8 @@ func init() {
 		return &Scenario{Name: name + "-fixed", Proves: proof("fastapi--"+name, rule, analyze.FastAPI, hash, keys...)}
 	}
 	register("fastapi",
-		fixed("origin-trailing-slash", "CORS-P03", "7f44655cc462", "allow_origins=['http://localhost:8800'], allow_methods=['PUT'], allow_headers=['content-type']"),
-		fixed("headers-default", "CORS-P03", "7f44655cc462", "allow_origins=['http://localhost:8800'], allow_methods=['GET'], allow_headers=['authorization']"),
+		fixed("origin-trailing-slash", "CORS-P03", "522bad4f182d", "allow_origins=['http://localhost:8800'], allow_methods=['PUT'], allow_headers=['content-type']"),
+		fixed("headers-default", "CORS-P03", "522bad4f182d", "allow_origins=['http://localhost:8800'], allow_methods=['GET'], allow_headers=['authorization']"),
 		fixed("star-credentials", "CORS-A07", "20b9c5b9eb20", "allow_origins=['http://localhost:8800'], allow_credentials=True"),
 		fixed("no-middleware-405", "CORS-P01", "d3f75a547cf5", "add_middleware(CORSMiddleware, allow_origins=['http://localhost:8800'], allow_methods=['PUT'])"),
 		fixed("auth-outside-cors", "CORS-P02", "e9d56d809da1"),

@@ -45,7 +45,7 @@ func init() {
 		return &Scenario{Name: name + "-fixed", Proves: proof("flask--"+name, rule, analyze.Flask, hash, keys...)}
 	}
 	register("flask",
-		fixed("allow-headers-restricted", "CORS-P16", "97635e8b8940", "allow_headers=['Content-Type', "),
+		fixed("allow-headers-restricted", "CORS-P16", "de09745d8092", "allow_headers=['Content-Type', "),
 		fixed("before-request-auth-401", "CORS-P02", "310ca0d0d69b", "request.method == 'OPTIONS'"),
 		fixed("debug-500-no-cors", "CORS-A02", "b86108e4c8ff"),
 		fixed("resources-regex-miss", "CORS-A01", "1da50867f5c9"),

@@ -120,7 +120,7 @@ func init() {
 		p14 = "007687da4cf4"
 		p15 = "49a72e8175b0"
 		p16 = "6a5962bf159b"
-		p17 = "1ced258e9098"
+		p17 = "6971d97f7834"
 		p19 = "5d735b1c859f"
 		r01 = "bcdc2ea1747e"
 		r02 = "013d6620eedb"
@@ -187,7 +187,7 @@ func init() {
 		// The methods listed instead of *; the headers too, since * is
 		// no wildcard with credentials for them either (CORS-P17).
 		fixed("acah-acam-star-credentials", "CORS-P15", analyze.Generic, p15, goFixedAt(goCORS{Origins: pageOnly, Credentials: true, Methods: "GET, POST, PUT", Headers: "X-Custom-Header"}, plainJSON), "GET, POST, PUT"),
-		fixed("acah-star-credentials-json", "CORS-P17", analyze.Generic, p17, goFixedAt(goCORS{Origins: pageOnly, Credentials: true, Methods: "GET, POST", Headers: "content-type"}, plainJSON), "content-type"),
+		fixed("acah-star-credentials-json", "CORS-P17", analyze.Generic, p17, goFixedAt(goCORS{Origins: pageOnly, Credentials: true, Methods: "GET, POST", Headers: "Content-Type"}, plainJSON), "Content-Type"),
 
 		// ---- preflight content ----
 		fixed("acam-space-separated", "CORS-P11", analyze.Generic, p11, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET, POST, PUT"}, plainJSON), "GET, POST, PUT"),

@@ -103,7 +103,7 @@ scenario('manual-header-after-cors', r => {
 // ---- Proofs: each failing scenario above with harcors' fix applied ----
 // (scenario <name>-fixed; proof entries in scenarios_express.go)
 
-// CORS-P16: cors({ allowedHeaders: ['Content-Type', '{header}', ...] }).
+// CORS-P16: harcors prints cors({ allowedHeaders: ['Content-Type', 'authorization', ...] }) here.
 scenario('allowed-headers-restricted-fixed', r => {
   r.use(cors({ origin: PAGE, allowedHeaders: ['Content-Type', 'authorization'] }));
   r.get('/', ok);
