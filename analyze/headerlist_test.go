@@ -1,10 +1,13 @@
 package analyze_test
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
 )
 
 // requestedSets are the requested headers the fixes are filled with: none
@@ -260,4 +264,110 @@ func parseList(idiom, s string) ([]listItem, error) {
 		return nil, fmt.Errorf("one-item tuple without its comma")
 	}
 	return items, nil
+}
+
+var acrhValue = regexp.MustCompile(`("name": "Access-Control-Request-Headers",\s*"value": ")[^"]*"`)
+
+// TestFixHeaderListsInFindings runs the analysis on every Chromium
+// recording with a preflight that asked for headers, rewritten to ask for
+// three (one of them content-type), and reads back each header list of
+// each fix printed: the template's names, then the three, each once.
+func TestFixHeaderListsInFindings(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "hars", "chromium", "*.har"))
+	asked := []string{"content-type", "authorization", "x-trace"}
+	checked := 0
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !acrhValue.Match(data) {
+			continue
+		}
+		data = acrhValue.ReplaceAll(data, []byte(`${1}`+strings.Join(asked, ",")+`"`))
+		res := analyze.Reader(path, bytes.NewReader(data), analyze.Options{}, har.Options{})
+		if res.Err != nil {
+			t.Errorf("%s: %v", path, res.Err)
+			continue
+		}
+		for _, f := range res.Findings {
+			tmpl := f.Rule.FixFor(f.Stack)
+			from := 0
+			for _, loc := range listPlaceholder.FindAllStringSubmatchIndex(tmpl, -1) {
+				idiom, fixed := tmpl[loc[2]:loc[3]], ""
+				if loc[4] >= 0 {
+					fixed = tmpl[loc[4]:loc[5]]
+				}
+				list, next, ok := printedList(tmpl, loc[0], loc[1], f.Fix, from)
+				from = next
+				if !ok {
+					t.Errorf("%s: %s/%v: cannot find the list of %s in %q", filepath.Base(path), f.Rule.ID, f.Stack, tmpl[loc[0]:loc[1]], f.Fix)
+					continue
+				}
+				checked++
+				items, err := parseList(idiom, list)
+				if err != nil {
+					t.Errorf("%s: %s/%v: %q: %v", filepath.Base(path), f.Rule.ID, f.Stack, list, err)
+					continue
+				}
+				var want, got []string
+				for _, it := range strings.Split(fixed, ",") {
+					if it != "" && it != "..." && !strings.HasPrefix(it, "*") {
+						want = append(want, it)
+					}
+				}
+				for _, a := range asked {
+					if !slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(w, a) }) {
+						want = append(want, a)
+					}
+				}
+				for _, it := range items {
+					if !it.raw {
+						got = append(got, it.name)
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: %s/%v lists %q, want %q: %s", filepath.Base(path), f.Rule.ID, f.Stack, got, want, f.Fix)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no header list in any fix of the rewritten recordings")
+	}
+	t.Logf("%d header lists read back", checked)
+}
+
+// printedList finds in fix, from offset from on, the text that the
+// template's placeholder at [start, end) became, between the literal text
+// around it; next is where the search for the following one starts.
+func printedList(tmpl string, start, end int, fix string, from int) (list string, next int, ok bool) {
+	before := tmpl[:start]
+	if i := strings.LastIndexByte(before, '}'); i >= 0 {
+		before = before[i+1:]
+	}
+	after := tmpl[end:]
+	if i := strings.IndexByte(after, '{'); i >= 0 {
+		after = after[:i]
+	}
+	if len(before) > 12 {
+		before = before[len(before)-12:]
+	}
+	if len(after) > 12 {
+		after = after[:12]
+	}
+	i := strings.Index(fix[from:], before)
+	if i < 0 {
+		return "", from, false
+	}
+	i += from + len(before)
+	rest := fix[i:]
+	j := strings.Index(rest, after)
+	if after == "" {
+		j = len(rest)
+	}
+	if j < 0 {
+		return "", from, false
+	}
+	return rest[:j], i + j, true
 }
