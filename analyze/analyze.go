@@ -277,6 +277,22 @@ func rereadable(path string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
+// Reopen reads and analyses one HAR that open gives from its start, each
+// time it is called: streamed, memory flat, as File does, with no copy
+// kept, because when the analysis must start again it calls open again.
+// It is for inputs that can be read twice but are no file, such as a
+// browser's File object in the web page. name is used in messages.
+func Reopen(name string, open func() (io.Reader, error), opt Options, ropt har.Options) *Result {
+	ropt.Name = name
+	return readAgain(name, opt, true, func(bool) (*har.Reader, error) {
+		rd, err := open()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return har.NewReader(rd, ropt)
+	})
+}
+
 // Reader reads and analyses one HAR from rd; name is used in messages. It
 // streams the analysis as File does, memory flat, and reads rd only once:
 // when the analysis must start again, it reads a copy of what rd gave,

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -605,36 +606,40 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// fetchCapture is a Chromium capture of n fetches, one in ten without
+// Access-Control-Allow-Origin; with lateLast the last entry starts first,
+// which a streamed analysis cannot take and starts again for.
+func fetchCapture(n int, lateLast bool) []byte {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		t := at.Add(time.Duration(i) * 100 * time.Millisecond)
+		if lateLast && i == n-1 {
+			t = at
+		}
+		// Every tenth response lacks Access-Control-Allow-Origin: a
+		// finding, so that the results compared are not empty.
+		acao := `{"name":"Access-Control-Allow-Origin","value":"*"}`
+		if i%10 == 0 {
+			acao = `{"name":"X-Other","value":"1"}`
+		}
+		fmt.Fprintf(&b, `{"startedDateTime":%q,"time":5,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[%s]},"_resourceType":"fetch"}`,
+			t.Format(time.RFC3339Nano), i, acao)
+	}
+	b.WriteString(`]}}`)
+	return []byte(b.String())
+}
+
 // TestReaderStreams: an input that can be read only once (here a pipe) is
 // analysed streamed, holding a bounded number of entries however many it
 // has, and is read once, to the end, even when the analysis has to start
 // again: then from the copy it kept. Either way the result is the
 // whole-file analysis'.
 func TestReaderStreams(t *testing.T) {
-	capture := func(n int, lateLast bool) []byte {
-		at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
-		var b strings.Builder
-		b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			t := at.Add(time.Duration(i) * 100 * time.Millisecond)
-			if lateLast && i == n-1 {
-				t = at
-			}
-			// Every tenth response lacks Access-Control-Allow-Origin: a
-			// finding, so that the results compared are not empty.
-			acao := `{"name":"Access-Control-Allow-Origin","value":"*"}`
-			if i%10 == 0 {
-				acao = `{"name":"X-Other","value":"1"}`
-			}
-			fmt.Fprintf(&b, `{"startedDateTime":%q,"time":5,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[%s]},"_resourceType":"fetch"}`,
-				t.Format(time.RFC3339Nano), i, acao)
-		}
-		b.WriteString(`]}}`)
-		return []byte(b.String())
-	}
 	held := func(a *analysis) int {
 		n := len(a.nodes)
 		if s := a.stream; s != nil {
@@ -651,7 +656,7 @@ func TestReaderStreams(t *testing.T) {
 		lateLast bool
 	}{{"in order", 20000, false}, {"last entry late", 3000, true}} {
 		t.Run(c.name, func(t *testing.T) {
-			data := capture(c.entries, c.lateLast)
+			data := fetchCapture(c.entries, c.lateLast)
 			r, err := har.NewReader(bytes.NewReader(data), har.Options{Name: "c.har"})
 			if err != nil {
 				t.Fatal(err)
@@ -748,5 +753,38 @@ func TestOneWorker(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReopen: an input that is opened again instead of copied (the web
+// page's File) is analysed streamed, opened once when the stream suffices
+// and a second time when the analysis has to start again, with the
+// whole-file analysis' result; an open that fails is the file's error.
+func TestReopen(t *testing.T) {
+	for _, lateLast := range []bool{false, true} {
+		data := fetchCapture(3000, lateLast)
+		r, err := har.NewReader(bytes.NewReader(data), har.Options{Name: "c.har"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := read("c.har", r, Options{}, false)
+		r.Close()
+		opens, streamed := 0, false
+		tune := defaultTuning
+		tune.afterEntry = func(a *analysis, _ int) { streamed = streamed || a.stream != nil }
+		got := Reopen("c.har", func() (io.Reader, error) {
+			opens++
+			return bytes.NewReader(data), nil
+		}, Options{tune: &tune}, har.Options{})
+		if d := cmp.Diff(want, got, errText); d != "" {
+			t.Errorf("lateLast %v: differs from the whole-file analysis (-whole +reopened):\n%s", lateLast, d)
+		}
+		if wantOpens := map[bool]int{false: 1, true: 2}[lateLast]; opens != wantOpens || !streamed {
+			t.Errorf("lateLast %v: opened %d times (want %d), streamed %v", lateLast, opens, wantOpens, streamed)
+		}
+	}
+	got := Reopen("c.har", func() (io.Reader, error) { return nil, errors.New("the file was moved") }, Options{}, har.Options{})
+	if got.Err == nil || got.Err.Error() != "c.har: the file was moved" {
+		t.Errorf("failed open: error %v, want c.har: the file was moved", got.Err)
 	}
 }

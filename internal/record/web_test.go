@@ -25,6 +25,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/hargen"
 	"github.com/harcors/harcors/report"
 )
 
@@ -624,7 +625,7 @@ func serveSite(t *testing.T, dir string) *servedSite {
 
 // pageFiles are the page's own files: the only requests it may make.
 var pageFiles = map[string]bool{"/": true, "/index.html": true, "/style.css": true, "/app.js": true,
-	"/worker.js": true, "/wasm_exec.js": true, "/harcors.wasm": true}
+	"/worker.js": true, "/reader.js": true, "/wasm_exec.js": true, "/harcors.wasm": true}
 
 // analyzeInPage gives files to the page through its file input and waits
 // for the end; it returns the groups in the report's frame.
@@ -668,8 +669,8 @@ func analyzeInPage(t *testing.T, tb *tab, files []string, timeout time.Duration)
 }
 
 // TestWebPage builds the page with the README's command, serves it on
-// 127.0.0.1, gives it fixtures through its file input (one, several, and a
-// gzipped one) and checks the report's groups against the JSON, that the
+// 127.0.0.1, gives it fixtures through its file input (one, several, a
+// gzipped one, and one read twice) and checks the report's groups against the JSON, that the
 // page asked for nothing but its own files, and axe-core.
 func TestWebPage(t *testing.T) {
 	needChromium(t)
@@ -688,10 +689,34 @@ func TestWebPage(t *testing.T) {
 	if err := os.WriteFile(gz, zb.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A generated capture whose last entry started first: its streamed
+	// analysis has let entries go when it meets that one, starts again,
+	// and the page's worker opens the file a second time.
+	var gen bytes.Buffer
+	if _, err := hargen.Write(&gen, hargen.Config{Size: 1 << 20, Mix: hargen.MetadataDense, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Log struct {
+			Creator json.RawMessage              `json:"creator"`
+			Pages   json.RawMessage              `json:"pages"`
+			Entries []map[string]json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(gen.Bytes(), &doc); err != nil || len(doc.Log.Entries) < 1000 {
+		t.Fatalf("generated capture: %d entries (%v)", len(doc.Log.Entries), err)
+	}
+	es := doc.Log.Entries
+	es[len(es)-1]["startedDateTime"] = es[0]["startedDateTime"]
+	late := filepath.Join(t.TempDir(), "last-entry-first.har")
+	if err := os.WriteFile(late, must(json.Marshal(doc)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := [][]string{
 		{"../../testdata/hars/chromium/express--allowed-headers-restricted.har"},
 		must(filepath.Glob("../../testdata/hars/chromium/nginx--*.har")),
 		{gz},
+		{late},
 		must(filepath.Glob("../../testdata/hars/hostile/*.har")),
 	}
 	for i, files := range cases {
@@ -848,7 +873,9 @@ func TestWebPageLarge(t *testing.T) {
 			}
 		}
 	}()
+	before := threadCPU()
 	st, took := analyzeInPage(t, tb, []string{path}, 25*time.Minute)
+	after := threadCPU()
 	close(done)
 	var status string
 	_ = tb.eval(`document.getElementById("status").textContent`, &status)
@@ -856,4 +883,82 @@ func TestWebPageLarge(t *testing.T) {
 	fi, _ := os.Stat(path)
 	t.Logf("page: %d MiB in %v (%.1f MiB/s), %d groups, progress shown: %v", fi.Size()>>20, took.Round(time.Millisecond),
 		float64(fi.Size())/(1<<20)/took.Seconds(), len(st.Groups), progressSeen)
+	// On a busy machine wall time says little: the CPU time of the
+	// browser's busiest threads (the analysing worker's first) says more.
+	var busy []threadTime
+	for id, c := range after {
+		if d := c.cpu - before[id].cpu; d >= 10*time.Millisecond {
+			busy = append(busy, threadTime{c.name, d})
+		}
+	}
+	sort.Slice(busy, func(i, j int) bool { return busy[i].cpu > busy[j].cpu })
+	var parts []string
+	for _, b := range busy[:min(len(busy), 6)] {
+		parts = append(parts, fmt.Sprintf("%s %v", b.name, b.cpu.Round(10*time.Millisecond)))
+	}
+	if len(parts) > 0 {
+		t.Logf("CPU of the browser's busiest threads during the analysis: %s", strings.Join(parts, ", "))
+	}
+}
+
+type threadTime struct {
+	name string
+	cpu  time.Duration
+}
+
+// threadCPU returns the CPU time (user and system) of each thread of this
+// process's descendants (the browser's), by "pid/tid", from Linux's /proc;
+// elsewhere nothing.
+func threadCPU() map[string]threadTime {
+	parent := map[int]int{}
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		var pid, ppid int
+		if f := statFields(p); len(f) > 3 {
+			fmt.Sscan(f[0], &pid)
+			fmt.Sscan(f[3], &ppid)
+			parent[pid] = ppid
+		}
+	}
+	mine := func(pid int) bool {
+		for i := 0; i < 64 && pid > 1; i++ {
+			if pid = parent[pid]; pid == os.Getpid() {
+				return true
+			}
+		}
+		return false
+	}
+	out := map[string]threadTime{}
+	for pid := range parent {
+		if !mine(pid) {
+			continue
+		}
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/[0-9]*/stat", pid))
+		for _, task := range tasks {
+			f := statFields(task)
+			if len(f) < 15 {
+				continue
+			}
+			var utime, stime int64
+			fmt.Sscan(f[13], &utime)
+			fmt.Sscan(f[14], &stime)
+			comm, _ := os.ReadFile(filepath.Join(filepath.Dir(task), "comm"))
+			// USER_HZ is 100 on every Linux a test runs on.
+			out[fmt.Sprintf("%d/%s", pid, f[0])] = threadTime{strings.TrimSpace(string(comm)), time.Duration(utime+stime) * 10 * time.Millisecond}
+		}
+	}
+	return out
+}
+
+// statFields splits a /proc stat line, whose second field (the name, in
+// parentheses) may hold spaces, into the pid and the fields after the name
+// (so the index of each field is one less than in proc(5)).
+func statFields(path string) []string {
+	b, err := os.ReadFile(path)
+	i := bytes.LastIndexByte(b, ')')
+	if err != nil || i < 0 {
+		return nil
+	}
+	pid, _, _ := strings.Cut(string(b), " ")
+	return append([]string{pid, "()"}, strings.Fields(string(b[i+1:]))...)
 }

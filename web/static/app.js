@@ -63,7 +63,7 @@
         frame.srcdoc = html;
         $("result").hidden = false;
         box.hidden = true;
-        say("Done: " + names.join(", ") + " analysed in " + (m.ms / 1000).toFixed(1) + " s (reading the files " + (m.readMs / 1000).toFixed(1) + " s; memory " + Math.round(m.memMiB) + " MiB), here in this browser.");
+        say("Done: " + names.join(", ") + " analysed in " + (m.ms / 1000).toFixed(1) + " s (waiting for the files " + (m.waitMs / 1000).toFixed(1) + " s; memory " + Math.round(m.memMiB) + " MiB), here in this browser.");
       } else if (m.type === "json") {
         save(m.json, "application/json", "json");
       } else if (m.type === "error") {

@@ -1,9 +1,10 @@
 // The worker runs harcors (WebAssembly) off the page's thread, so the page
 // stays responsive while a large capture is read. It gets the File objects
-// once, reads them in slices with FileReaderSync (the WebAssembly side asks
-// for a slice when it needs one, so a file never sits whole in memory) and
-// answers with the HTML report. It loads nothing but wasm_exec.js and
-// harcors.wasm, from the page's own folder.
+// once and answers with the HTML report. A second worker (reader.js) reads
+// the files in slices with FileReaderSync, a few slices ahead, while this
+// one analyses: reading here would leave the analysis waiting for the disk
+// at every slice. A file never sits whole in memory. It loads nothing but
+// wasm_exec.js, harcors.wasm and reader.js, from the page's own folder.
 "use strict";
 importScripts("wasm_exec.js");
 
@@ -31,21 +32,93 @@ const ready = (async () => {
 // a second reading of the same files.
 let last = null;
 
-// readMs is the time spent in the browser's file reading, reported beside
-// the whole: it tells a slow disk from a slow analysis.
-let readMs = 0;
+// slice is the size of one read from a File: large enough that crossing
+// into WebAssembly costs nothing beside the parsing, small enough that
+// progress moves; ahead is how many slices the reading worker may have
+// read and not yet handed over (memory: slice * (ahead + 1)).
+const slice = 4 << 20, ahead = 3;
 
+// The reading worker, started with this one. Where a worker cannot start
+// another, the slices are read here, in turn with the analysis.
+let reader = null;
+try {
+  reader = new Worker("reader.js");
+} catch (e) {
+  reader = null;
+}
+
+// waitMs is the time the analysis spent waiting for a slice, reported
+// beside the whole: it tells a slow disk from a slow analysis.
+let waitMs = 0;
+
+// gen numbers the openings of files: a slice of an earlier one, still on
+// its way when the analysis opened another file, is dropped.
+let gen = 0;
+let queue = [], waiting = null;
+
+if (reader) {
+  reader.onmessage = (ev) => {
+    const m = ev.data;
+    if (m.gen !== gen) return;
+    const v = m.error !== undefined ? new Error("the browser could not read the file: " + m.error) : new Uint8Array(m.buf);
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      waitMs += performance.now() - w.since;
+      w.give(v);
+    } else {
+      queue.push(v);
+    }
+  };
+}
+
+// inputs makes the files argument of harcorsAnalyze and harcorsJSON (see
+// web/wasm/main.go). onRead(i, offset) says how far file i has been read.
 function inputs(files, onRead) {
-  const reader = new FileReaderSync();
-  return files.map((f) => ({
+  return files.map((f, i) => ({
     name: f.name,
     size: f.size,
-    read: (off, len) => {
-      const t = performance.now();
-      const b = new Uint8Array(reader.readAsArrayBuffer(f.slice(off, off + len)));
-      readMs += performance.now() - t;
-      onRead(b.length);
-      return b;
+    open: () => {
+      const g = ++gen;
+      let off = 0;
+      const give = (cb) => (v) => {
+        if (reader) reader.postMessage({ type: "more", gen: g });
+        if (!(v instanceof Error)) {
+          off += v.length;
+          onRead(i, off);
+        }
+        cb(v);
+      };
+      if (!reader) {
+        const fr = new FileReaderSync();
+        return {
+          next: (cb) => {
+            let v;
+            const t = performance.now();
+            try {
+              v = new Uint8Array(fr.readAsArrayBuffer(f.slice(off, off + slice)));
+            } catch (e) {
+              v = new Error("the browser could not read the file: " + e.message);
+            }
+            waitMs += performance.now() - t;
+            give(cb)(v);
+          },
+        };
+      }
+      queue = [];
+      waiting = null;
+      reader.postMessage({ type: "open", gen: g, file: f, slice, ahead });
+      return {
+        next: (cb) => {
+          if (g !== gen) {
+            cb(new Error("internal error: a file was read after another was opened"));
+          } else if (queue.length > 0) {
+            give(cb)(queue.shift());
+          } else {
+            waiting = { give: give(cb), since: performance.now() };
+          }
+        },
+      };
     },
   }));
 }
@@ -60,17 +133,24 @@ onmessage = async (ev) => {
   }
   if (msg.type === "json") {
     if (!last) return;
-    const out = harcorsJSON(inputs(last.files, () => {}), { severity: "info" });
-    if (out instanceof Error) postMessage({ type: "error", message: out.message });
-    else postMessage({ type: "json", json: out });
+    try {
+      postMessage({ type: "json", json: await harcorsJSON(inputs(last.files, () => {}), { severity: "info" }) });
+    } catch (e) {
+      postMessage({ type: "error", message: e.message });
+    }
     return;
   }
   if (msg.type !== "analyze") return;
   last = { files: msg.files, severity: msg.severity };
   const total = msg.files.reduce((n, f) => n + f.size, 0);
-  let done = 0, lastSent = 0;
-  const progress = (n) => {
-    done += n;
+  // A file read a second time (a streamed analysis that starts again)
+  // does not move the bar back.
+  const upTo = msg.files.map(() => 0);
+  let lastSent = 0;
+  const progress = (i, off) => {
+    if (off <= upTo[i]) return;
+    upTo[i] = off;
+    const done = upTo.reduce((a, b) => a + b, 0);
     const now = Date.now();
     if (now - lastSent > 100 || done === total) {
       lastSent = now;
@@ -78,13 +158,15 @@ onmessage = async (ev) => {
     }
   };
   const started = performance.now();
-  readMs = 0;
-  const out = harcorsAnalyze(inputs(msg.files, progress), { severity: msg.severity, showSecrets: false });
-  if (out instanceof Error) {
-    postMessage({ type: "error", message: out.message });
+  waitMs = 0;
+  let out;
+  try {
+    out = await harcorsAnalyze(inputs(msg.files, progress), { severity: msg.severity, showSecrets: false });
+  } catch (e) {
+    postMessage({ type: "error", message: e.message });
     return;
   }
   // The WebAssembly memory only grows: its size is the analysis's peak.
   const memMiB = go.mem ? go.mem.buffer.byteLength / 1048576 : 0;
-  postMessage({ type: "done", html: out, ms: performance.now() - started, readMs, memMiB, bytes: total });
+  postMessage({ type: "done", html: out, ms: performance.now() - started, waitMs, memMiB, bytes: total });
 };

@@ -3,18 +3,22 @@
 // Command wasm is harcors compiled to WebAssembly for the page in web/: the
 // page's worker hands it the user's files and gets the HTML report back.
 // Nothing here touches the network; the files are read slice by slice from
-// the browser's File objects, through a function the worker provides.
+// the browser's File objects by a second worker, which reads ahead while
+// this one analyses.
 //
 // It sets two global functions and waits:
 //
-//	harcorsAnalyze(files, options) -> the HTML report
-//	harcorsJSON(files, options) -> the JSON report (a second reading, when
-//	                               the user asks for it)
+//	harcorsAnalyze(files, options) -> a Promise of the HTML report
+//	harcorsJSON(files, options) -> a Promise of the JSON report (a second
+//	                               reading, when the user asks for it)
 //
-// files is an array of {name, size, read(offset, length) -> Uint8Array};
+// files is an array of {name, size, open() -> stream}; each open starts
+// the file again from its first byte (a streamed analysis that must start
+// again opens it a second time), and stream.next(callback) calls callback,
+// then or later, with the next slice (a Uint8Array) or an Error.
 // options is {severity: "error"|"warning"|"info", showSecrets: bool}; the
-// worker counts progress in its read functions. On failure either returns
-// an Error object instead.
+// worker counts progress as it hands out slices. On failure the Promise is
+// rejected with an Error.
 package main
 
 import (
@@ -34,45 +38,53 @@ import (
 // version is set by the build (-ldflags "-X main.version=...").
 var version = "devel"
 
-// jsFile reads a browser File through the worker's read function, which
-// slices it (File.slice and FileReaderSync): the file is never copied whole
-// into the WebAssembly memory, so a capture larger than that memory can
-// still be read. A slice of chunkSize bytes stays on the JavaScript side
-// and each Read copies the part asked for straight into the reader's
-// buffer: a bufio.Reader between them would copy every byte twice.
-type jsFile struct {
-	read js.Value
-	off  int64 // the offset of the next byte Read returns
-	size int64
-	// chunk holds the bytes from chunkOff to chunkOff+chunkLen.
-	chunk    js.Value
-	chunkOff int64
-	chunkLen int64
+// jsStream reads one opening of a browser File, slice by slice as the
+// worker hands them over. Asking for a slice and waiting for it blocks
+// only this goroutine: the Go runtime then returns to the worker's event
+// loop, where the slice arrives from the reading worker. A slice stays on
+// the JavaScript side and each Read copies the part asked for straight
+// into the reader's buffer: a bufio.Reader between them would copy every
+// byte twice.
+type jsStream struct {
+	stream js.Value
+	got    chan js.Value
+	cb     js.Func
+	off    int64 // the offset of the next byte Read returns
+	size   int64
+	chunk  js.Value
+	pos, n int // the next byte in chunk, and its length
 }
 
-func (f *jsFile) Read(p []byte) (int, error) {
-	if f.off >= f.size {
+func newStream(stream js.Value, size int64) *jsStream {
+	s := &jsStream{stream: stream, size: size, got: make(chan js.Value, 1)}
+	s.cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		s.got <- args[0]
+		return nil
+	})
+	return s
+}
+
+func (s *jsStream) Read(p []byte) (int, error) {
+	if s.off >= s.size {
 		return 0, io.EOF
 	}
-	if f.off >= f.chunkOff+f.chunkLen {
-		n := min(int64(chunkSize), f.size-f.off)
-		f.chunk = f.read.Invoke(float64(f.off), float64(n))
-		f.chunkOff, f.chunkLen = f.off, int64(f.chunk.Length())
-		if f.chunkLen == 0 {
-			return 0, fmt.Errorf("reading at byte %d: the browser returned nothing", f.off)
+	if s.pos >= s.n {
+		s.stream.Call("next", s.cb)
+		v := <-s.got
+		if v.InstanceOf(js.Global().Get("Error")) {
+			return 0, fmt.Errorf("reading at byte %d: %s", s.off, v.Get("message").String())
+		}
+		s.chunk, s.pos, s.n = v, 0, v.Length()
+		if s.n == 0 {
+			return 0, fmt.Errorf("reading at byte %d: the browser returned nothing", s.off)
 		}
 	}
-	from := f.off - f.chunkOff
-	to := min(from+int64(len(p)), f.chunkLen)
-	got := js.CopyBytesToGo(p, f.chunk.Call("subarray", float64(from), float64(to)))
-	f.off += int64(got)
+	to := min(s.pos+len(p), s.n)
+	got := js.CopyBytesToGo(p, s.chunk.Call("subarray", s.pos, to))
+	s.pos += got
+	s.off += int64(got)
 	return got, nil
 }
-
-// chunkSize is the size of one read from the File: large enough that
-// crossing into JavaScript costs nothing beside the parsing, small enough
-// that progress moves.
-const chunkSize = 4 << 20
 
 // options reads the options object the worker passes.
 func options(v js.Value) report.Options {
@@ -88,14 +100,26 @@ func options(v js.Value) report.Options {
 	return opt
 }
 
-// analyzeFiles reads and analyses each file once, through its read function.
+// analyzeFiles analyses each file, streamed: a file is opened again
+// rather than copied when its analysis must start again.
 func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
 	var rs []*analyze.Result
+	var streams []*jsStream
+	defer func() {
+		for _, s := range streams {
+			s.cb.Release()
+		}
+	}()
 	for i := 0; i < files.Length(); i++ {
 		fv := files.Index(i)
 		name := fv.Get("name").String()
-		f := &jsFile{read: fv.Get("read"), size: int64(fv.Get("size").Float())}
-		rs = append(rs, analyze.Reader(name, f, aopt, har.Options{}))
+		size := int64(fv.Get("size").Float())
+		open := func() (io.Reader, error) {
+			s := newStream(fv.Call("open"), size)
+			streams = append(streams, s)
+			return s, nil
+		}
+		rs = append(rs, analyze.Reopen(name, open, aopt, har.Options{}))
 	}
 	return rs
 }
@@ -103,14 +127,14 @@ func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
 // render runs one report: the analysis options follow the format, as the
 // command's do (the HTML report needs the groups only, the JSON every
 // finding without its entries and every request).
-func render(args []js.Value, format report.Format) (ret any) {
+func render(args []js.Value, format report.Format) (out string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			ret = jsError(fmt.Errorf("internal error: %v", p))
+			err = fmt.Errorf("internal error: %v", p)
 		}
 	}()
 	if len(args) < 1 || args[0].Type() != js.TypeObject {
-		return jsError(errors.New("files missing"))
+		return "", errors.New("files missing")
 	}
 	opts := js.Undefined()
 	if len(args) > 1 {
@@ -126,9 +150,29 @@ func render(args []js.Value, format report.Format) (ret any) {
 	rs := analyzeFiles(args[0], aopt)
 	var buf bytes.Buffer
 	if err := report.Render(&buf, rs, opt); err != nil {
-		return jsError(err)
+		return "", err
 	}
-	return buf.String()
+	return buf.String(), nil
+}
+
+// promise runs work on its own goroutine and returns a Promise of its
+// result: work blocks while it waits for the file's slices, and the
+// worker's event loop, which brings them, must run meanwhile.
+func promise(work func() (string, error)) js.Value {
+	start := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resolve, reject := args[0], args[1]
+		go func() {
+			out, err := work()
+			if err != nil {
+				reject.Invoke(jsError(err))
+				return
+			}
+			resolve.Invoke(out)
+		}()
+		return nil
+	})
+	defer start.Release()
+	return js.Global().Get("Promise").New(start)
 }
 
 func jsError(err error) js.Value {
@@ -140,8 +184,12 @@ func main() {
 	// streamed analysis keeps a small live heap, so at the default GOGC
 	// it would run every few MiB allocated.
 	debug.SetGCPercent(400)
-	js.Global().Set("harcorsAnalyze", js.FuncOf(func(_ js.Value, args []js.Value) any { return render(args, report.HTML) }))
-	js.Global().Set("harcorsJSON", js.FuncOf(func(_ js.Value, args []js.Value) any { return render(args, report.JSON) }))
+	js.Global().Set("harcorsAnalyze", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return promise(func() (string, error) { return render(args, report.HTML) })
+	}))
+	js.Global().Set("harcorsJSON", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return promise(func() (string, error) { return render(args, report.JSON) })
+	}))
 	warmUp()
 	select {}
 }
