@@ -168,7 +168,7 @@ var (
 			GoHTTP:  "Answer preflights in a middleware that wraps the whole mux, before routing: if r.Method == http.MethodOptions && r.Header.Get(\"Access-Control-Request-Method\") != \"\" { set the Access-Control-Allow-* headers; w.WriteHeader(http.StatusNoContent); return }. The mux answers OPTIONS {path} with 404 when no route matches and with 405 when the route has a method pattern (mux.HandleFunc(\"{method} {path}\", ...)).",
 			RsCors:  "Wrap the mux, not a handler registered for one method: cors.New(opts).Handler(mux) answers OPTIONS before the mux sees it. With OptionsPassthrough: true, rs/cors hands OPTIONS on to your handler, which must then answer 2xx; leave it off.",
 			Gin:     "r.Use(cors.New(...)) before the routes; gin returns 404/405 for OPTIONS otherwise.",
-			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{headers:value}\" always; return 204; }",
+			Nginx:   "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin \"{origin}\" always; add_header Access-Control-Allow-Methods \"{method}\" always; add_header Access-Control-Allow-Headers \"{headers:value:Content-Type}\" always; return 204; }",
 			Apache:  "RewriteCond %{REQUEST_METHOD} OPTIONS and RewriteRule ^ - [R=204,L] with the Access-Control-* headers set via 'Header always set'.",
 			FastAPI: "FastAPI routes do not answer OPTIONS: app.add_middleware(CORSMiddleware, allow_origins=['{origin}'], allow_methods=['{method}']) answers the preflight, instead of headers set in the route.",
 		},
@@ -180,7 +180,7 @@ var (
 		Chromium: []CorsError{"PreflightMissingAllowOriginHeader", "PreflightInvalidStatus"}, Firefox: []string{"CORSMissingAllowOrigin2", "CORSPreflightDidNotSucceed3"},
 		Fix: "Let preflights (OPTIONS with Access-Control-Request-Method) through without authentication: run CORS before auth.",
 		Fixes: map[Stack]string{
-			PHP:     "Answer the preflight before the token check, which it never passes (a preflight carries no Authorization or cookies): after Access-Control-Allow-Origin, if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') { header('Access-Control-Allow-Headers: {headers:value}'); http_response_code(204); exit; }, then check the token.",
+			PHP:     "Answer the preflight before the token check, which it never passes (a preflight carries no Authorization or cookies): after Access-Control-Allow-Origin, if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') { header('Access-Control-Allow-Headers: {headers:value:Content-Type}'); http_response_code(204); exit; }, then check the token.",
 			Express: "app.use(cors(...)) before the auth middleware (express-jwt, passport...); or skip auth when req.method === 'OPTIONS'.",
 			Django:  "Place CorsMiddleware above authentication middleware in MIDDLEWARE; DRF permission classes never see a preflight then.",
 			Flask:   "In the before_request auth hook, return early when request.method == 'OPTIONS'; flask-cors then answers the preflight.",
@@ -228,7 +228,7 @@ var (
 			Django:  "Add the requested headers to CORS_ALLOW_HEADERS (e.g. {headers:pytuple:*default_headers}) and the method to CORS_ALLOW_METHODS.",
 			Flask:   "CORS(app, allow_headers=[...], methods=[...]) must include {header} and {method}.",
 			Rack:    "rack-cors answers a preflight it refuses with 200 and no CORS header: allow the method ({method}, as a lower-case symbol) and the headers ({header}) on the resource, e.g. resource '*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options].",
-			NextJS:  "A route handler without an OPTIONS export gets Next.js's own answer, 204 with Allow and no CORS headers: in the route.js of {path}, export async function OPTIONS() { return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': '{origin}', 'Access-Control-Allow-Methods': '{method}', 'Access-Control-Allow-Headers': '{headers:value}' } }) }.",
+			NextJS:  "A route handler without an OPTIONS export gets Next.js's own answer, 204 with Allow and no CORS headers: in the route.js of {path}, export async function OPTIONS() { return new Response(null, { status: 204, headers: { 'Access-Control-Allow-Origin': '{origin}', 'Access-Control-Allow-Methods': '{method}', 'Access-Control-Allow-Headers': '{headers:value:Content-Type}' } }) }.",
 		},
 		Ref: "Fetch Standard, CORS check on the preflight response",
 	}

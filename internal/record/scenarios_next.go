@@ -47,7 +47,7 @@ func init() {
 		&Scenario{Name: "headers-pattern-fixed", JS: `await f('http://127.0.0.1:8826/api/v2/items')`,
 			Proves: proof("next--headers-pattern", "CORS-A01", n, "22128c09f8dc", "async headers()", "headers: [{ key: 'Access-Control-Allow-Origin', value: 'http://localhost:8800' }]")},
 		&Scenario{Name: "no-options-fixed", JS: `await f('http://127.0.0.1:8826/api/orders-fixed/42', {method: 'PUT', headers: {'Content-Type': 'application/json'}, body: '{"a":1}'})`,
-			Proves: proof("next--no-options", "CORS-P05", n, "b448d492ef1a", "export async function OPTIONS()", "'Access-Control-Allow-Methods': 'PUT'")},
+			Proves: proof("next--no-options", "CORS-P05", n, "4ff5b2a9ba0f", "export async function OPTIONS()", "'Access-Control-Allow-Methods': 'PUT'", "'Access-Control-Allow-Headers': 'Content-Type'")},
 		&Scenario{Name: "star-credentials-fixed", JS: `await f('http://127.0.0.1:8826/partner-api/feed', {credentials: 'include'})`,
 			Proves: proof("next--star-credentials", "CORS-A07", n, "f7adb5b90761", "{ key: 'Access-Control-Allow-Credentials', value: 'true' }")},
 		&Scenario{Name: "api-through-rewrites", PageOrigin: nextOrigin,

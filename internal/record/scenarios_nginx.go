@@ -88,7 +88,7 @@ func init() {
 		})),
 		withMount(fixed("proxy-duplicate-acao-preflight", "CORS-A05", "2ebe63724ac4", "proxy_hide_header Access-Control-Allow-Origin;"),
 			upstream(split(goodPreflight("GET, PUT", "Content-Type"), echoOK))),
-		fixed("static-custom-header-405", "CORS-P01", "057002e09b1a", "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin "),
+		fixed("static-custom-header-405", "CORS-P01", "de2de450ca72", "if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin ", `add_header Access-Control-Allow-Headers "Content-Type, x-requested-with" always;`),
 	)
 	for _, s := range allScenarios {
 		switch s.ID() {

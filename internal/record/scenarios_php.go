@@ -47,7 +47,7 @@ func init() {
 		fixed("origin-trailing-slash", "CORS-A01", "989ead9bbfee", "in_array($_SERVER['HTTP_ORIGIN'] ?? '', ['http://localhost:8800'], true)", "header('Vary: Origin');"),
 		fixed("star-credentials", "CORS-A07", "9da911edd83e", "in_array($_SERVER['HTTP_ORIGIN'] ?? '', ['http://localhost:8800'], true)", "header('Access-Control-Allow-Credentials: true');"),
 		fixed("method-check-first", "CORS-P01", "a7b29d64c891", "if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') {", "header('Access-Control-Allow-Methods: PUT');", "http_response_code(204);"),
-		fixed("auth-before-cors", "CORS-P02", "872dc4742a9a", "if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') {", "http_response_code(204);"),
+		fixed("auth-before-cors", "CORS-P02", "6eda24c50c58", "if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') {", "header('Access-Control-Allow-Headers: Content-Type, authorization');", "http_response_code(204);"),
 		fixed("exception-500", "CORS-A02", "e34777ed9850", "at the top of the script"),
 	)
 }

@@ -129,7 +129,7 @@ switch ($name) {
     case 'auth-before-cors-fixed':
         header('Access-Control-Allow-Origin: *');
         if ($_SERVER['REQUEST_METHOD'] === 'OPTIONS') {
-            header('Access-Control-Allow-Headers: Authorization');
+            header('Access-Control-Allow-Headers: Content-Type, authorization');
             http_response_code(204);
             exit;
         }

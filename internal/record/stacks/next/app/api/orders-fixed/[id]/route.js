@@ -5,7 +5,7 @@ export async function OPTIONS() {
     headers: {
       'Access-Control-Allow-Origin': 'http://localhost:8800',
       'Access-Control-Allow-Methods': 'PUT',
-      'Access-Control-Allow-Headers': 'content-type',
+      'Access-Control-Allow-Headers': 'Content-Type',
     },
   });
 }
