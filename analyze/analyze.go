@@ -353,6 +353,7 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	after := tune.afterEntry
 	if stream {
 		a.stream = newStreamer(a, tune)
+		defer a.stream.close()
 	}
 	src := &batcher{r: r, pages: -1}
 	var next func() (batch, bool)

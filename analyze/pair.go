@@ -10,19 +10,38 @@ import (
 )
 
 // node is an entry with what the analysis derived from it.
+//
+// What pairing needs of a node waiting for its partner (its start, how
+// long a partner may come after it, its origin, its links) is in the node
+// itself; the rest (the entry and what is derived from it) is in detail,
+// which the streaming analysis packs away while the node waits (see
+// packStore): with one timestamp, every entry of a capture may wait.
 type node struct {
-	e         *har.Entry
-	preflight bool
-	method    string // upper-cased for pairing
-	origin    string // the Origin request header, trimmed; "" when absent
-	acrm      string // Access-Control-Request-Method, as sent
-	acrh      []string
-	partner   *node
+	// e is nil while the node is packed.
+	e *har.Entry
+	// nodeDetail is nil while the node is packed.
+	*nodeDetail
+	start time.Time // e.Started
+	limit time.Duration
+	// origin is the Origin request header, trimmed; "" when absent.
+	origin  string
+	partner *node
 	// prev is the redirect hop that led to this entry, when there was one.
 	prev *node
+	// packed locates the packed entry while e is nil.
+	packed packRef
 	// settled: its pairing is decided (the streaming analysis judges only
 	// settled nodes).
-	settled bool
+	settled   bool
+	preflight bool
+}
+
+// nodeDetail is what the analysis derives from a node's entry beyond what
+// pairing needs.
+type nodeDetail struct {
+	method string // upper-cased for pairing
+	acrm   string // Access-Control-Request-Method, as sent
+	acrh   []string
 	// fp is the fingerprint of the response, once fpDone (see stack).
 	fp     Stack
 	fpDone bool
@@ -34,7 +53,7 @@ type node struct {
 	entryHeaders
 }
 
-func (n *node) when() time.Time { return n.e.Started }
+func (n *node) when() time.Time { return n.start }
 
 // stack is the fingerprint of n's response, computed once: every finding
 // on an exchange asks for it, and a response can carry thousands of
@@ -87,23 +106,35 @@ func newNode(e *har.Entry) *node {
 
 // newIndexedNode is newNode for an entry whose headers hx indexes.
 func newIndexedNode(e *har.Entry, hx *entryHeaders) *node {
-	n := &node{e: e, entryHeaders: *hx, preflight: isPreflight(e, &hx.rq), method: strings.ToUpper(e.Request.Method)}
+	n := &node{start: e.Started, limit: pairWindow}
+	if e.Time > 0 {
+		n.limit += time.Duration(e.Time * float64(time.Millisecond))
+	}
+	n.fill(e, hx)
 	if o, ok := n.rq.get(hOrigin); ok {
 		n.origin = trimHTTPSpace(o)
 	}
-	if n.preflight {
-		if m, ok := n.rq.get(hACRequestMethod); ok {
-			n.acrm = trimHTTPSpace(m)
-		}
-		if h, ok := n.rq.get(hACRequestHeaders); ok {
-			for _, x := range strings.Split(h, ",") {
-				if x = strings.ToLower(trimHTTPSpace(x)); x != "" {
-					n.acrh = append(n.acrh, x)
-				}
+	return n
+}
+
+// fill sets what n derives from its entry e, whose headers hx indexes.
+func (n *node) fill(e *har.Entry, hx *entryHeaders) {
+	n.e = e
+	n.nodeDetail = &nodeDetail{entryHeaders: *hx, method: strings.ToUpper(e.Request.Method)}
+	n.preflight = isPreflight(e, &hx.rq)
+	if !n.preflight {
+		return
+	}
+	if m, ok := n.rq.get(hACRequestMethod); ok {
+		n.acrm = trimHTTPSpace(m)
+	}
+	if h, ok := n.rq.get(hACRequestHeaders); ok {
+		for _, x := range strings.Split(h, ",") {
+			if x = strings.ToLower(trimHTTPSpace(x)); x != "" {
+				n.acrh = append(n.acrh, x)
 			}
 		}
 	}
-	return n
 }
 
 // pair matches every preflight with its follow-up, one to one.
@@ -299,13 +330,7 @@ func tooFarAt(a *node, t time.Time) bool {
 
 // pairLimit is how far from a's start its partner may start: the pairing
 // window, plus a's duration (a long poll's preflight can come late).
-func pairLimit(a *node) time.Duration {
-	limit := pairWindow
-	if a.e.Time > 0 {
-		limit += time.Duration(a.e.Time * float64(time.Millisecond))
-	}
-	return limit
-}
+func pairLimit(a *node) time.Duration { return a.limit }
 
 // compatible: same origin where both say (Chrome's blocked follow-up has no
 // Origin header). Headers are not compared: the follow-up's recorded headers

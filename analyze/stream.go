@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/harcors/harcors/har"
 )
 
 // The streaming analysis judges each exchange as soon as nothing later in
@@ -52,11 +54,14 @@ type tuning struct {
 	// all makes the file be read again whole (Result is the same, memory
 	// is not bounded).
 	holdLimit int
+	// packMemory is how many bytes of packed entries (see packStore) are
+	// kept in memory; the rest go to a temporary file.
+	packMemory int
 	// afterEntry, when set, is called after each entry read.
 	afterEntry func(a *analysis, entries int)
 }
 
-var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256}
+var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256, packMemory: 32 << 20}
 
 func (o *Options) tuning() *tuning {
 	if o.tune != nil {
@@ -89,6 +94,8 @@ type streamer struct {
 	// visits counts the groups fed or expired, for tests that check the
 	// work grows linearly.
 	visits int
+	// packs holds the entries of the nodes waiting in groups.
+	packs *packStore
 
 	settled []*node // settled, not yet judged
 	blocked []*node // settled, waiting for an earlier hop of their redirect chain
@@ -111,8 +118,11 @@ type heldTarget struct {
 }
 
 func newStreamer(a *analysis, t *tuning) *streamer {
-	return &streamer{a: a, tune: t, groups: map[pairKey]*group{}}
+	return &streamer{a: a, tune: t, groups: map[pairKey]*group{}, packs: newPackStore(t.packMemory)}
 }
+
+// close lets go of the temporary file of packed entries, if any.
+func (s *streamer) close() { s.packs.close() }
 
 // push takes the next node in file order.
 func (s *streamer) push(n *node) {
@@ -172,6 +182,11 @@ func (s *streamer) release(n *node) {
 		s.visits++
 		g.feed(n, s.settle)
 		s.track(g)
+		if !n.settled {
+			if err := s.packs.pack(n); err != nil {
+				s.restart = true
+			}
+		}
 	} else {
 		s.settle(n)
 	}
@@ -204,9 +219,26 @@ func (s *streamer) track(g *group) {
 }
 
 func (s *streamer) settle(n *node) {
+	s.unpack(n)
 	n.settled = true
 	s.a.countPreflight(n)
 	s.settled = append(s.settled, n)
+}
+
+// unpack gives n back its entry if it was packed. Should the packed entry
+// be lost (the temporary file failed), the file is read again whole, and
+// n gets an empty entry meanwhile.
+func (s *streamer) unpack(n *node) {
+	if n.e != nil {
+		return
+	}
+	if err := s.packs.unpack(n); err != nil {
+		s.restart = true
+		e := &har.Entry{Started: n.start}
+		var hx entryHeaders
+		hx.index(e)
+		n.fill(e, &hx)
+	}
 }
 
 // judge judges the settled nodes whose redirect chain is settled too.
@@ -223,6 +255,11 @@ func (s *streamer) judge() {
 		if !chainRoot(n).settled {
 			s.blocked = append(s.blocked, n)
 			continue
+		}
+		// A hop between n and the root may still wait for a partner:
+		// the findings on n read it.
+		for p, i := n.prev, 0; p != nil && i < 50; p, i = p.prev, i+1 {
+			s.unpack(p)
 		}
 		x := s.a.exchangeOf(n)
 		if x == nil {
@@ -285,8 +322,17 @@ func (s *streamer) finish() {
 	// than the map's keeps the judging that follows walking memory
 	// roughly in file order. Ending a group twice, or an empty one, does
 	// nothing.
-	for _, x := range s.expiries {
+	for i, x := range s.expiries {
 		x.g.end(s.settle)
+		// Let go of each group once ended, and judge its nodes as they
+		// come rather than all at the end: settling unpacks them.
+		if s.groups[x.g.key] == x.g {
+			delete(s.groups, x.g.key)
+		}
+		s.expiries[i] = expiry{}
+		if len(s.settled) >= judgeBatch {
+			s.judge()
+		}
 	}
 	s.expiries = nil
 	clear(s.groups)
@@ -313,6 +359,9 @@ func (s *streamer) finish() {
 		}
 	}
 }
+
+// judgeBatch is how many nodes finish settles before judging them.
+const judgeBatch = 1024
 
 // reorder is the reorder buffer: it hands nodes out by start time, then
 // file position, the order in which pair feeds each group. Browsers write

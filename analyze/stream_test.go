@@ -505,7 +505,8 @@ func TestReorderBuffer(t *testing.T) {
 	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	mk := func(i int, ms int) *node {
-		return &node{e: &har.Entry{Index: i, Started: at.Add(time.Duration(ms) * time.Millisecond)}}
+		t := at.Add(time.Duration(ms) * time.Millisecond)
+		return &node{e: &har.Entry{Index: i, Started: t}, start: t}
 	}
 	for _, c := range []struct {
 		name   string

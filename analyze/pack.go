@@ -1,0 +1,458 @@
+package analyze
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"math"
+	"os"
+
+	"github.com/harcors/harcors/har"
+)
+
+// A node waiting for its partner needs only its start, its limit and its
+// origin until its pairing is decided; its entry and what the analysis
+// derives from it are needed when it is judged. In a capture of distinct
+// URLs that all start at one instant nothing expires before the end, so
+// every entry waits; as parsed objects they took about 1.2 KB each. The
+// streaming analysis packs the entry of a waiting node into a compact
+// encoding (a third of that, or less) and unpacks it when the node is
+// settled. Packed entries live in memory chunks up to packTuning.memory,
+// and past that in an unlinked temporary file, so that what waiting
+// entries hold in memory is the node alone.
+
+// packRef locates a packed entry: in memory chunk chunk, or in the
+// temporary file when chunk is -1, n bytes from off.
+type packRef struct {
+	off   int64
+	n     uint32
+	chunk int32
+}
+
+// packChunk is a run of packed entries in memory; live counts those not
+// unpacked yet, and the chunk is dropped when it reaches zero.
+type packChunk struct {
+	buf  []byte
+	live int
+}
+
+const (
+	packChunkSize = 256 << 10
+	// packReadAhead is how much of the file one read brings in: nodes
+	// are mostly unpacked in about the order they were packed.
+	packReadAhead = 16 << 10
+	packWriteBuf  = 64 << 10
+)
+
+// packStore holds the packed entries of the waiting nodes.
+type packStore struct {
+	// memory is how many bytes of chunks may be held before entries go
+	// to the file.
+	memory int
+	chunks []*packChunk // by number; nil once dropped
+	cur    int          // the chunk appended to; -1 when none
+	inMem  int          // bytes of chunks held
+
+	// The file, once needed: end is where the next entry goes, live
+	// counts the entries in it not unpacked. Writes gather in wbuf (from
+	// file offset end-len(wbuf)); rbuf holds the file from roff.
+	f       *os.File
+	noFile  bool // the file could not be made: memory is not capped
+	end     int64
+	live    int
+	wbuf    []byte
+	rbuf    []byte
+	roff    int64
+	scratch []byte
+	intern  map[string]string
+
+	// packed counts the entries packed and not unpacked; bytes their
+	// encoded size.
+	packed int
+	bytes  int64
+}
+
+func newPackStore(memory int) *packStore { return &packStore{memory: memory, cur: -1} }
+
+// pack encodes n's entry and drops it and its details from n.
+func (p *packStore) pack(n *node) error {
+	b := appendEntry(p.scratch[:0], n.e)
+	p.scratch = b
+	ref := packRef{n: uint32(len(b)), chunk: -1}
+	c := p.chunkFor(len(b))
+	if c < 0 {
+		err := p.write(b)
+		if err == nil {
+			ref.off = p.end - int64(len(b))
+			p.live++
+		} else if p.f != nil {
+			return err
+		} else {
+			// No temporary file: memory is not capped after all.
+			p.noFile = true
+			c = p.chunkFor(len(b))
+		}
+	}
+	if c >= 0 {
+		ch := p.chunks[c]
+		ref.chunk, ref.off = int32(c), int64(len(ch.buf))
+		ch.buf = append(ch.buf, b...)
+		ch.live++
+	}
+	n.packed, n.e, n.nodeDetail = ref, nil, nil
+	p.packed++
+	p.bytes += int64(len(b))
+	return nil
+}
+
+// chunkFor returns the chunk that takes size more bytes, starting one when
+// memory allows, or -1: the entry goes to the file.
+func (p *packStore) chunkFor(size int) int {
+	if p.cur >= 0 {
+		if ch := p.chunks[p.cur]; len(ch.buf)+size <= cap(ch.buf) {
+			return p.cur
+		}
+		if ch := p.chunks[p.cur]; ch.live == 0 {
+			p.drop(p.cur)
+		}
+		p.cur = -1
+	}
+	c := max(size, packChunkSize)
+	if p.inMem+c > p.memory && !p.noFile {
+		return -1
+	}
+	p.chunks = append(p.chunks, &packChunk{buf: make([]byte, 0, c)})
+	p.inMem += c
+	p.cur = len(p.chunks) - 1
+	return p.cur
+}
+
+func (p *packStore) drop(c int) {
+	p.inMem -= cap(p.chunks[c].buf)
+	p.chunks[c] = nil
+}
+
+// write appends b to the file.
+func (p *packStore) write(b []byte) error {
+	if p.f == nil {
+		f, err := os.CreateTemp("", "harcors-pending-*")
+		if err != nil {
+			return err
+		}
+		// Unlinked at once: the file goes when it is closed, or when the
+		// process ends, however it ends.
+		os.Remove(f.Name())
+		p.f = f
+	}
+	if len(p.wbuf)+len(b) > packWriteBuf {
+		if err := p.flush(); err != nil {
+			return err
+		}
+	}
+	p.wbuf = append(p.wbuf, b...)
+	p.end += int64(len(b))
+	return nil
+}
+
+func (p *packStore) flush() error {
+	if len(p.wbuf) == 0 {
+		return nil
+	}
+	_, err := p.f.WriteAt(p.wbuf, p.end-int64(len(p.wbuf)))
+	p.wbuf = p.wbuf[:0]
+	return err
+}
+
+// unpack gives a packed node back its entry and details.
+func (p *packStore) unpack(n *node) error {
+	ref := n.packed
+	var b []byte
+	if ref.chunk >= 0 {
+		ch := p.chunks[ref.chunk]
+		b = ch.buf[ref.off : ref.off+int64(ref.n)]
+		defer func() {
+			if ch.live--; ch.live == 0 && int(ref.chunk) != p.cur {
+				p.drop(int(ref.chunk))
+			}
+		}()
+	} else {
+		var err error
+		if b, err = p.read(ref); err != nil {
+			return err
+		}
+		defer func() {
+			if p.live--; p.live == 0 {
+				// Nothing in the file is needed any more: start it
+				// again from the beginning.
+				p.end, p.wbuf, p.rbuf = 0, p.wbuf[:0], p.rbuf[:0]
+			}
+		}()
+	}
+	if p.intern == nil {
+		p.intern = map[string]string{}
+	}
+	e, err := decodeEntry(b, p.intern)
+	if err != nil {
+		return err
+	}
+	e.Started = n.start
+	var hx entryHeaders
+	hx.index(e)
+	n.fill(e, &hx)
+	n.packed = packRef{}
+	p.packed--
+	p.bytes -= int64(ref.n)
+	return nil
+}
+
+// read returns the bytes ref locates in the file.
+func (p *packStore) read(ref packRef) ([]byte, error) {
+	lo, hi := ref.off, ref.off+int64(ref.n)
+	if w := p.end - int64(len(p.wbuf)); lo >= w {
+		return p.wbuf[lo-w : hi-w], nil
+	}
+	if lo < p.roff || hi > p.roff+int64(len(p.rbuf)) {
+		size := max(int(ref.n), packReadAhead)
+		if cap(p.rbuf) < size {
+			p.rbuf = make([]byte, size)
+		}
+		p.rbuf = p.rbuf[:size]
+		k, err := p.f.ReadAt(p.rbuf, lo)
+		if k < int(ref.n) {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			p.rbuf = p.rbuf[:0]
+			return nil, err
+		}
+		p.rbuf, p.roff = p.rbuf[:k], lo
+	}
+	return p.rbuf[lo-p.roff : hi-p.roff], nil
+}
+
+func (p *packStore) close() {
+	if p.f != nil {
+		p.f.Close()
+		p.f = nil
+	}
+}
+
+// appendEntry appends the encoding of e, all but Started (which the node
+// keeps), to b: numbers as varints, strings with their length, lists with
+// their length plus one (zero for a nil list).
+func appendEntry(b []byte, e *har.Entry) []byte {
+	b = binary.AppendVarint(b, int64(e.Index))
+	b = binary.AppendVarint(b, int64(e.Line))
+	b = binary.AppendVarint(b, e.Offset)
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.Time))
+	b = appendString(b, e.PageRef)
+	q := &e.Request
+	b = appendString(b, q.Method)
+	b = appendString(b, q.URL)
+	b = appendString(b, q.HTTPVersion)
+	b = appendHeaders(b, q.Headers)
+	b = appendCookies(b, q.Cookies)
+	b = binary.AppendVarint(b, q.BodySize)
+	b = appendString(b, q.PostMimeType)
+	r := &e.Response
+	b = binary.AppendVarint(b, int64(r.Status))
+	b = appendString(b, r.StatusText)
+	b = appendString(b, r.HTTPVersion)
+	b = appendHeaders(b, r.Headers)
+	b = appendCookies(b, r.Cookies)
+	b = appendString(b, r.RedirectURL)
+	b = binary.AppendVarint(b, r.Content.Size)
+	b = appendString(b, r.Content.MimeType)
+	b = appendString(b, r.Content.Encoding)
+	b = binary.AppendVarint(b, r.TransferSize)
+	b = appendString(b, e.ResourceType)
+	b = appendString(b, e.Initiator.Type)
+	b = appendString(b, e.Initiator.URL)
+	b = appendString(b, e.Initiator.RequestID)
+	b = appendString(b, e.FromCache)
+	return appendString(b, e.Error)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendHeaders(b []byte, hs har.Headers) []byte {
+	if hs == nil {
+		return append(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(hs))+1)
+	for _, h := range hs {
+		b = appendString(appendString(b, h.Name), h.Value)
+	}
+	return b
+}
+
+func appendCookies(b []byte, cs []har.Cookie) []byte {
+	if cs == nil {
+		return append(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(cs))+1)
+	for _, c := range cs {
+		b = appendString(appendString(b, c.Name), c.Value)
+	}
+	return b
+}
+
+var errPacked = errors.New("packed entry is damaged")
+
+// entryDecoder reads what appendEntry wrote. Each string is a copy of its
+// own, not a piece of one copy of the whole: what a report keeps of an
+// entry (its URL, its method) must not keep the rest. Short strings, which
+// repeat from entry to entry (methods, header names, origins), are shared
+// through intern.
+type entryDecoder struct {
+	b      []byte
+	err    error
+	intern map[string]string
+}
+
+// maxInterned bounds an entryDecoder's intern map, and maxInternLen the
+// strings it takes.
+const (
+	maxInterned  = 4096
+	maxInternLen = 64
+)
+
+func decodeEntry(b []byte, intern map[string]string) (*har.Entry, error) {
+	d := entryDecoder{b: b, intern: intern}
+	e := &har.Entry{}
+	e.Index = int(d.varint())
+	e.Line = int(d.varint())
+	e.Offset = d.varint()
+	e.Time = math.Float64frombits(d.fixed64())
+	e.PageRef = d.str()
+	q := &e.Request
+	q.Method = d.str()
+	q.URL = d.str()
+	q.HTTPVersion = d.str()
+	q.Headers = d.headers()
+	q.Cookies = d.cookies()
+	q.BodySize = d.varint()
+	q.PostMimeType = d.str()
+	r := &e.Response
+	r.Status = int(d.varint())
+	r.StatusText = d.str()
+	r.HTTPVersion = d.str()
+	r.Headers = d.headers()
+	r.Cookies = d.cookies()
+	r.RedirectURL = d.str()
+	r.Content.Size = d.varint()
+	r.Content.MimeType = d.str()
+	r.Content.Encoding = d.str()
+	r.TransferSize = d.varint()
+	e.ResourceType = d.str()
+	e.Initiator.Type = d.str()
+	e.Initiator.URL = d.str()
+	e.Initiator.RequestID = d.str()
+	e.FromCache = d.str()
+	e.Error = d.str()
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errPacked
+	}
+	return e, d.err
+}
+
+func (d *entryDecoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	var x uint64
+	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
+		c := d.b[i]
+		x |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.b = d.b[i+1:]
+			return x
+		}
+	}
+	d.err = errPacked
+	return 0
+}
+
+func (d *entryDecoder) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *entryDecoder) fixed64() uint64 {
+	if d.err != nil || len(d.b) < 8 {
+		d.err = errPacked
+		return 0
+	}
+	x := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return x
+}
+
+func (d *entryDecoder) str() string {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errPacked
+		return ""
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	if n == 0 {
+		return ""
+	}
+	if n > maxInternLen {
+		return string(b)
+	}
+	if s, ok := d.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.intern) < maxInterned {
+		d.intern[s] = s
+	}
+	return s
+}
+
+// count reads a list length written with its plus one; ok is false for a
+// nil list.
+func (d *entryDecoder) count() (n int, ok bool) {
+	u := d.uvarint()
+	// Each element takes two bytes at least: a longer count is damage.
+	if u == 0 || d.err != nil || u-1 > uint64(len(d.b)/2) {
+		if u != 0 {
+			d.err = errPacked
+		}
+		return 0, false
+	}
+	return int(u - 1), true
+}
+
+func (d *entryDecoder) headers() har.Headers {
+	n, ok := d.count()
+	if !ok {
+		return nil
+	}
+	hs := make(har.Headers, n)
+	for i := range hs {
+		hs[i] = har.Header{Name: d.str(), Value: d.str()}
+	}
+	return hs
+}
+
+func (d *entryDecoder) cookies() []har.Cookie {
+	n, ok := d.count()
+	if !ok {
+		return nil
+	}
+	cs := make([]har.Cookie, n)
+	for i := range cs {
+		cs[i] = har.Cookie{Name: d.str(), Value: d.str()}
+	}
+	return cs
+}

@@ -1,0 +1,182 @@
+package analyze
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/harcors/harcors/har"
+)
+
+// fillValue sets every field reachable from v to a value of its own, so
+// that a field the packed encoding forgets shows in the round trip. A
+// field of a kind it does not know fails the test: har.Entry grew, and
+// appendEntry must learn the new field.
+func fillValue(t *testing.T, v reflect.Value, path string, seq *int) {
+	*seq++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("%s-%d-%s", path, *seq, strings.Repeat("x", *seq%70)))
+	case reflect.Int, reflect.Int64:
+		v.SetInt(int64(*seq) * 1000003 * int64(1-2*(*seq%2)))
+	case reflect.Float64:
+		v.SetFloat(float64(*seq) + 0.25)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			return // the node keeps Started
+		}
+		for i := range v.NumField() {
+			fillValue(t, v.Field(i), path+"."+v.Type().Field(i).Name, seq)
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 3, 3))
+		for i := range v.Len() {
+			fillValue(t, v.Index(i), fmt.Sprintf("%s[%d]", path, i), seq)
+		}
+	default:
+		t.Fatalf("%s: cannot fill a %s; teach appendEntry and this test", path, v.Kind())
+	}
+}
+
+// TestPackRoundTrip: a packed entry comes back equal, field for field,
+// from memory and from the temporary file, with nil lists nil and empty
+// ones empty.
+func TestPackRoundTrip(t *testing.T) {
+	var full har.Entry
+	seq := 0
+	fillValue(t, reflect.ValueOf(&full).Elem(), "e", &seq)
+	empty := har.Entry{Request: har.Request{Headers: har.Headers{}}, Response: har.Response{Cookies: []har.Cookie{}}}
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.FixedZone("", 3600))
+	for _, memory := range []int{1 << 20, 0} {
+		p := newPackStore(memory)
+		var nodes []*node
+		var want []har.Entry
+		for i := range 500 {
+			e := full
+			if i%3 == 1 {
+				e = empty
+			}
+			e.Index, e.Started = i, at.Add(time.Duration(i))
+			want = append(want, e)
+			n := newNode(&e)
+			if err := p.pack(n); err != nil {
+				t.Fatal(err)
+			}
+			if n.e != nil || n.nodeDetail != nil {
+				t.Fatal("a packed node keeps its entry")
+			}
+			nodes = append(nodes, n)
+		}
+		if memory == 0 && p.f == nil {
+			t.Fatal("nothing went to the temporary file")
+		}
+		// Unpack every other one first, then the rest: the file is read
+		// out of order too.
+		for _, i := range append(evens(len(nodes)), odds(len(nodes))...) {
+			if err := p.unpack(nodes[i]); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*nodes[i].e, want[i]) {
+				t.Fatalf("memory %d: entry %d came back as\n%+v\nwant\n%+v", memory, i, *nodes[i].e, want[i])
+			}
+			if nodes[i].url != stripFragment(want[i].Request.URL) {
+				t.Fatalf("entry %d: details not derived again", i)
+			}
+		}
+		if p.packed != 0 || p.bytes != 0 || p.inMem > packChunkSize || p.live != 0 || p.end != 0 {
+			t.Errorf("memory %d: after unpacking everything, %d entries (%d bytes) still counted, %d bytes of chunks held, %d in the file", memory, p.packed, p.bytes, p.inMem, p.end)
+		}
+		p.close()
+	}
+}
+
+func evens(n int) (s []int) {
+	for i := 0; i < n; i += 2 {
+		s = append(s, i)
+	}
+	return s
+}
+
+func odds(n int) (s []int) {
+	for i := 1; i < n; i += 2 {
+		s = append(s, i)
+	}
+	return s
+}
+
+// TestWaitingEntriesPacked: in a capture of distinct URLs that all start at
+// one instant nothing expires before the end, so every entry waits for a
+// preflight. Each waiting node must hold its entry packed, the packed
+// entries must stay in memory only up to packMemory, and what stays per
+// waiting entry (the node, its group, its packed bytes) must stay small:
+// as parsed objects they held about 1.2 KB each.
+func TestWaitingEntriesPacked(t *testing.T) {
+	const n = 6000
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"startedDateTime":%q,"time":12.5,"request":{"method":"GET","url":"https://api.example.test/v1/items/%d","headers":[{"name":"Origin","value":"https://app.example.test"},{"name":"Accept","value":"application/json"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"},{"name":"Content-Type","value":"application/json"}]},"_resourceType":"fetch"}`, at, i)
+	}
+	b.WriteString(`]}}`)
+	path := filepath.Join(t.TempDir(), "onestamp.har")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tune := defaultTuning
+	tune.packMemory = 512 << 10
+	tune.pending = 256
+	var waiting, unpacked, packed, groups int
+	var inMem int
+	var packedBytes int64
+	tune.afterEntry = func(a *analysis, i int) {
+		if i != n || a.stream == nil {
+			return
+		}
+		s := a.stream
+		groups = len(s.groups)
+		for _, g := range s.groups {
+			for _, q := range [][]*node{g.waitPre, g.waitReq} {
+				for _, x := range q {
+					waiting++
+					if x.e != nil || x.nodeDetail != nil {
+						unpacked++
+					}
+				}
+			}
+		}
+		packed, packedBytes, inMem = s.packs.packed, s.packs.bytes, s.packs.inMem
+	}
+	res := File(path, Options{tune: &tune}, har.Options{})
+	if res.Err != nil || res.Entries != n {
+		t.Fatalf("%d entries, error %v", res.Entries, res.Err)
+	}
+	if waiting < n-tune.pending || unpacked != 0 || packed != waiting {
+		t.Fatalf("%d entries waiting at the end of the file, %d of them not packed, %d packed: want every entry but the reorder buffer's waiting, packed", waiting, unpacked, packed)
+	}
+	if inMem > tune.packMemory+packChunkSize {
+		t.Errorf("%d bytes of packed entries in memory, limit %d", inMem, tune.packMemory)
+	}
+	perPacked := packedBytes / int64(packed)
+	perNode := unsafe.Sizeof(node{}) + unsafe.Sizeof(group{}) + unsafe.Sizeof(expiry{}) + unsafe.Sizeof(pairKey{})
+	t.Logf("%d waiting in %d groups; packed %d bytes each, %d bytes of chunks; node, group, expiry, key: %d bytes", waiting, groups, perPacked, inMem, perNode)
+	// Parsed, with its node and group, an entry took three times its
+	// JSON. Packed it is its strings and a few bytes more.
+	if raw := int64(b.Len() / n); perPacked > raw*2/3 {
+		t.Errorf("a packed entry takes %d bytes; its JSON %d", perPacked, raw)
+	}
+	if inMem == 0 {
+		t.Error("no packed entry in memory")
+	}
+	if perNode > 288 {
+		t.Errorf("a waiting node with its group takes %d bytes before its strings", perNode)
+	}
+}
