@@ -18,7 +18,6 @@ import "strings"
 //	pytuple  Python tuple              ('a', 'b'), ('a',), ()
 //	go       Go []string literal       []string{"a", "b"}
 //	php      PHP array                 ['a', 'b']
-//	rb       Ruby array                ['a', 'b']
 //	value    a header value's list     a, b  (no brackets: the template
 //	                                   quotes it as its language needs)
 //
@@ -35,7 +34,6 @@ var headerIdioms = map[string]struct{ open, close, quote string }{
 	"pytuple": {"(", ")", "'"},
 	"go":      {"[]string{", "}", `"`},
 	"php":     {"[", "]", "'"},
-	"rb":      {"[", "]", "'"},
 	"value":   {"", "", ""},
 }
 
