@@ -10,6 +10,7 @@
 package analyze
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -264,7 +265,7 @@ func File(path string, opt Options, ropt har.Options) *Result {
 		}
 		return Reader(path, f, opt, ropt)
 	}
-	return readAgain(path, opt, true, func(bool) (*har.Reader, error) { return har.Open(path, ropt) })
+	return readAgain(path, opt, true, func(bool) (*har.Reader, error) { return har.Open(path, ropt) }, nil)
 }
 
 // rereadable says whether path is a regular file, which File may open a
@@ -290,7 +291,7 @@ func Reopen(name string, open func() (io.Reader, error), opt Options, ropt har.O
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		return har.NewReader(rd, ropt)
-	})
+	}, nil)
 }
 
 // Reader reads and analyses one HAR from rd; name is used in messages. It
@@ -299,12 +300,17 @@ func Reopen(name string, open func() (io.Reader, error), opt Options, ropt har.O
 // kept in a temporary file (removed at the end) as it was read, or, when
 // rd is a regular file, seeks back to where it started. Without a
 // temporary directory the copy cannot be made, and the analysis then holds
-// every entry that may matter until the end instead.
+// every entry that may matter until the end instead. Unless either option
+// set's Workers is 1, the copy is made by a goroutine of its own, and read
+// as it grows, in pieces on several cores as a large file is (see
+// onceInput).
 func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	ropt.Name = name
-	in := newOnceInput(rd)
+	workers := func(n int) int { return cmp.Or(n, runtime.GOMAXPROCS(0)) }
+	spooled := workers(opt.Workers) > 1 && workers(ropt.Workers) > 1
+	in := newOnceInput(rd, spooled)
 	defer in.close()
-	var src io.Reader = in
+	src := in.reader()
 	return readAgain(name, opt, in.file != nil, func(again bool) (*har.Reader, error) {
 		if again {
 			var err error
@@ -313,19 +319,23 @@ func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 			}
 		}
 		return har.NewReader(src, ropt)
-	})
+	}, in.stop)
 }
 
 // readAgain analyses what open gives, streamed when stream is set; when the
 // streamed analysis gives up, it opens the input again (again set) and
-// analyses it whole.
-func readAgain(name string, opt Options, stream bool, open func(again bool) (*har.Reader, error)) *Result {
+// analyses it whole. stop, when not nil, is called after each analysis,
+// before the reader is closed.
+func readAgain(name string, opt Options, stream bool, open func(again bool) (*har.Reader, error), stop func()) *Result {
 	for again := false; ; again = true {
 		r, err := open(again)
 		if err != nil {
 			return &Result{File: name, Err: err}
 		}
 		res, retry := read(name, r, opt, stream && !again)
+		if stop != nil {
+			stop()
+		}
 		r.Close()
 		if !retry {
 			return res

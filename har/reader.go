@@ -70,8 +70,9 @@ type Reader struct {
 	// Reading in pieces (split.go): splitAt is the file while it may
 	// still be split, sp the splitter once it is.
 	bom        bool // the file starts with a UTF-8 BOM
-	splitAt    *os.File
-	splitSize  int64
+	splitAt    io.ReaderAt
+	splitGrow  Growing // splitAt, when it is a Growing input
+	splitSize  int64   // -1 while splitGrow grows
 	splitTries int
 	prevEnd    int64 // offset just past the last entry read
 	sp         *splitter
@@ -103,11 +104,16 @@ type seg struct {
 //
 // An input that is not in memory already (one without a ReadAt method,
 // such as a pipe, or an *os.File that is not a small regular file) is read
-// ahead as Open does, unless Options.Workers is 1.
+// ahead as Open does, unless Options.Workers is 1. A Growing input is read
+// ahead, and in pieces as Open reads a large file.
 func NewReader(rd io.Reader, opt Options) (*Reader, error) {
 	ahead := false
+	g, growing := rd.(Growing)
 	if opt.workers() > 1 {
-		if f, ok := rd.(*os.File); ok {
+		if growing {
+			n, all := g.Arrived()
+			ahead = !all || n >= opt.tuning().aheadMinSize
+		} else if f, ok := rd.(*os.File); ok {
 			ahead = readAheadFile(f, opt.tuning().aheadMinSize)
 		} else {
 			_, inMemory := rd.(io.ReaderAt)
@@ -117,6 +123,9 @@ func NewReader(rd io.Reader, opt Options) (*Reader, error) {
 	r, err := newReader(rd, opt, ahead)
 	if err != nil {
 		return nil, err
+	}
+	if growing {
+		r.splitGrowing(g)
 	}
 	return r, nil
 }
@@ -292,7 +301,7 @@ func (r *Reader) Next() (*Entry, error) {
 		}
 		c, _ := s.Peek() // nextElem has seen a byte
 		switch {
-		case c == '{' && r.sp != nil && r.sp.phase == splitHead && s.Offset() >= r.sp.pieces[1].lo:
+		case c == '{' && r.sp != nil && r.sp.phase == splitHead && s.Offset() >= r.sp.start+r.sp.chunk:
 			// Only at an entry: resuming there reads it as the first
 			// element, which is what follows a ',' only for an object
 			// (a ']' or the end of the file after a ',' is an error).

@@ -62,15 +62,25 @@ const splitLearn = 16
 // splitter reads the pieces of one file and hands their entries to the
 // Reader that made it.
 type splitter struct {
-	f    io.ReaderAt
-	size int64
-	opt  Options
+	f io.ReaderAt
+	// size is the file's, or -1 while an input still growing (see
+	// Growing) may grow: the pieces are then made as they are needed, each
+	// of chunk bytes, and the first past the end holds no entry.
+	size  int64
+	grow  Growing
+	start int64 // where the first piece starts
+	chunk int64
+	opt   Options
 	// pat is '}', the separator and '{': what precedes an entry's '{'.
 	pat   []byte
 	depth int   // scanner depth inside log.entries
 	path  []seg // path of log.entries
 
-	pieces []piece
+	mu sync.Mutex
+	// pieces are the pieces made so far; those taken by the Reader are
+	// set to nil. count is how many the file has, -1 while unknown.
+	pieces []*piece
+	count  int
 	next   atomic.Int64  // the next piece for a worker
 	tokens chan struct{} // one per piece being read or waiting to be taken
 	quit   chan struct{}
@@ -131,6 +141,37 @@ func (r *Reader) splitFile(f *os.File) {
 	r.splitAt, r.splitSize = f, fi.Size()
 }
 
+// Growing is an input copied to a file as it arrives, such as standard
+// input that a program keeps so as to read it a second time: Read reads it
+// from the start, waiting for bytes that have not arrived yet, ReadAt
+// waits until all the bytes asked for have arrived or the input has
+// ended, and Arrived says how many bytes have arrived and whether that is
+// all of them. NewReader reads a large uncompressed Growing input in
+// pieces, as Open reads a large file, while the rest is still arriving, so
+// that a pipe is parsed on as many cores as a file.
+type Growing interface {
+	io.Reader
+	io.ReaderAt
+	Arrived() (n int64, all bool)
+}
+
+// splitGrowing marks r, just made on g, as a candidate for reading in
+// pieces, on the terms of splitFile; while g is still growing its size is
+// not known, and it is split whatever its size will be.
+func (r *Reader) splitGrowing(g Growing) {
+	if r.format != "" || r.bom || r.opt.workers() < 2 {
+		return
+	}
+	n, all := g.Arrived()
+	if all && n < r.opt.tuning().splitMinSize {
+		return
+	}
+	r.splitAt, r.splitGrow, r.splitSize = g, g, -1
+	if all {
+		r.splitSize = n
+	}
+}
+
 // learnSplit is called by Next when the element at the scanner's position
 // is an entry ('{') that follows another, which ended at r.prevEnd. The
 // bytes between the two are the separator; when they are at hand and are
@@ -154,31 +195,40 @@ func (r *Reader) learnSplit() {
 	}
 	start := s.Offset()
 	chunk := r.opt.tuning().splitChunk
-	n := (r.splitSize - start) / chunk
-	if n < 2 {
-		r.splitAt = nil
-		return
+	size := r.splitSize
+	if r.splitGrow != nil {
+		if n, all := r.splitGrow.Arrived(); all {
+			size = n
+		}
+	}
+	n := int64(-1)
+	if size >= 0 {
+		if n = (size - start) / chunk; n < 2 {
+			r.splitAt = nil
+			return
+		}
 	}
 	workers := r.opt.workers()
 	sp := &splitter{
 		f:      r.splitAt,
-		size:   r.splitSize,
+		size:   size,
+		grow:   r.splitGrow,
+		start:  start,
+		chunk:  chunk,
 		opt:    r.opt,
 		pat:    append(append([]byte{'}'}, sep...), '{'),
 		depth:  s.Depth,
 		path:   append([]seg(nil), r.path...),
-		pieces: make([]piece, n),
+		count:  int(n),
 		tokens: make(chan struct{}, workers*splitAhead),
 		quit:   make(chan struct{}),
 	}
 	// Piece 0 is the head, read by r; pieces 1..n-1 by the workers (the
 	// last one to the end of the file).
-	for k := range sp.pieces {
-		p := &sp.pieces[k]
-		p.lo, p.hi = start+int64(k)*chunk, start+int64(k+1)*chunk
-		p.done = make(chan struct{})
+	if n > 0 {
+		sp.pieces = make([]*piece, 0, n)
+		sp.piece(int(n - 1)).hi = size
 	}
-	sp.pieces[n-1].hi = r.splitSize
 	sp.taken = 1
 	sp.next.Store(1)
 	sp.wg.Add(workers)
@@ -187,6 +237,17 @@ func (r *Reader) learnSplit() {
 	}
 	r.sp = sp
 	r.splitAt = nil
+}
+
+// piece returns piece k, making it (and those before it) if need be.
+func (sp *splitter) piece(k int) *piece {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	for j := len(sp.pieces); j <= k; j++ {
+		lo := sp.start + int64(j)*sp.chunk
+		sp.pieces = append(sp.pieces, &piece{lo: lo, hi: lo + sp.chunk, done: make(chan struct{})})
+	}
+	return sp.pieces[k]
 }
 
 // handOver is called by Next when the element at the scanner's position
@@ -214,11 +275,14 @@ func (r *Reader) fromPieces() *Entry {
 			e.Index += sp.idxOff
 			return e
 		}
-		if sp.last || sp.taken == len(sp.pieces) {
+		if sp.last || sp.taken == sp.count {
 			break
 		}
-		p := &sp.pieces[sp.taken]
+		p := sp.piece(sp.taken)
 		<-p.done
+		sp.mu.Lock()
+		sp.pieces[sp.taken] = nil // its entries are handed out, or not used
+		sp.mu.Unlock()
 		sp.taken++
 		<-sp.tokens
 		if sp.x >= p.hi {
@@ -250,8 +314,17 @@ func (r *Reader) resume() {
 	sp.phase = splitOver
 	sp.stop()
 	s := &r.s
-	rest := sp.size - sp.x
-	s.Init(io.NewSectionReader(sp.f, sp.x, 1<<62), rest >= sp.opt.tuning().aheadMinSize)
+	size := sp.size
+	if sp.grow != nil {
+		if n, all := sp.grow.Arrived(); all {
+			size = n
+		} else {
+			size = -1
+		}
+	}
+	// The rest of a file still growing is read ahead, as a pipe is.
+	ahead := size < 0 || size-sp.x >= sp.opt.tuning().aheadMinSize
+	s.Init(io.NewSectionReader(sp.f, sp.x, 1<<62), ahead && sp.opt.workers() > 1)
 	s.Base = sp.x
 	s.Line, s.LineStart = sp.line, sp.lineStart
 	r.index = sp.index
@@ -287,10 +360,10 @@ func (sp *splitter) work() {
 			return
 		}
 		k := int(sp.next.Add(1) - 1)
-		if k >= len(sp.pieces) {
+		if sp.count >= 0 && k >= sp.count {
 			return // the token stays taken: nothing is left to read
 		}
-		p := &sp.pieces[k]
+		p := sp.piece(k)
 		sp.read(w, p)
 		close(p.done)
 	}

@@ -3,11 +3,14 @@ package har
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/harcors/harcors/internal/hargen"
@@ -184,4 +187,127 @@ func FuzzSplit(f *testing.F) {
 			t.Fatalf("in pieces of %d bytes: %s", chunk, diffCollected(got, want))
 		}
 	})
+}
+
+// growing is a Growing input in memory whose bytes arrive step bytes at a
+// time, from a goroutine, as a pipe copied to a file arrives.
+type growing struct {
+	data []byte
+	off  int64 // Read's
+
+	mu   sync.Mutex
+	cond sync.Cond
+	n    int64
+}
+
+func newGrowing(data []byte, step int) *growing {
+	g := &growing{data: data}
+	g.cond.L = &g.mu
+	go func() {
+		for g.arrive(step) {
+			runtime.Gosched()
+		}
+	}()
+	return g
+}
+
+// arrive makes step more bytes arrive, and reports whether some are left.
+func (g *growing) arrive(step int) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n = min(g.n+int64(step), int64(len(g.data)))
+	g.cond.Broadcast()
+	return g.n < int64(len(g.data))
+}
+
+func (g *growing) wait(want int64) int64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for g.n < min(want, int64(len(g.data))) {
+		g.cond.Wait()
+	}
+	return g.n
+}
+
+func (g *growing) Read(p []byte) (int, error) {
+	n := g.wait(g.off + 1)
+	if g.off >= n {
+		return 0, io.EOF
+	}
+	m := copy(p, g.data[g.off:n])
+	g.off += int64(m)
+	return m, nil
+}
+
+func (g *growing) ReadAt(p []byte, off int64) (int, error) {
+	n := g.wait(off + int64(len(p)))
+	if off >= n {
+		return 0, io.EOF
+	}
+	m := copy(p, g.data[off:n])
+	if m < len(p) {
+		return m, io.EOF
+	}
+	return m, nil
+}
+
+func (g *growing) Arrived() (int64, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.n, g.n == int64(len(g.data))
+}
+
+// growRead reads data as a Growing input arriving step bytes at a time,
+// in pieces of chunk bytes, and returns what it read and how many pieces
+// were used.
+func growRead(t testing.TB, data []byte, step int, chunk int64) (collected, int) {
+	t.Helper()
+	tune := defaultTuning
+	tune.splitMinSize, tune.splitChunk, tune.aheadMinSize = 0, chunk, 0
+	r, err := NewReader(newGrowing(data, step), Options{Name: "x.har", Workers: 4, tune: &tune})
+	if err != nil {
+		return collected{Err: err}, 0
+	}
+	c := drain(r)
+	used := 0
+	if r.sp != nil {
+		used = r.sp.used
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return c, used
+}
+
+// TestSplitGrowing reads generated captures, and one with false starts
+// and damage, as Growing inputs whose size is not known until their last
+// byte arrives, in pieces: what is read is what sequential reading gives,
+// and the pieces are used.
+func TestSplitGrowing(t *testing.T) {
+	for _, cfg := range []hargen.Config{
+		{Entries: 300, Mix: hargen.BodyHeavy, BodySize: 2048, Seed: 3},
+		{Entries: 3000, Mix: hargen.MetadataDense, Seed: 4},
+	} {
+		data := genBytes(t, cfg)
+		want, _ := splitRead(t, writeTemp(t, data), 0)
+		for _, chunk := range []int64{1 << 10, 64 << 10} {
+			for _, step := range []int{1 << 10, 100 << 10, len(data)} {
+				got, n := growRead(t, data, step, chunk)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%v arriving %d bytes at a time, in pieces of %d bytes: %s", cfg.Mix, step, chunk, diffCollected(got, want))
+				}
+				if pieces := min(int64(len(data))/chunk, int64(cfg.Entries)); int64(n) < pieces/2 {
+					t.Errorf("%v arriving %d bytes at a time, pieces of %d bytes: %d of ~%d pieces used", cfg.Mix, step, chunk, n, pieces)
+				}
+			}
+		}
+	}
+	data := []byte(har(`{"request":{"method":"GET","url":"http://a/"},"_x":{"request":{"method":"GET","url":"http://n/"}}}`,
+		`null`, `{"request":{"method":"GET","url":"http://b/"}}`, `{"request":{"method":"GET","url":"http://c/"}}`, `{"request":{"method":7}}`))
+	want, _ := splitRead(t, writeTemp(t, data), 0)
+	for chunk := int64(20); chunk < 200; chunk += 9 {
+		if got, _ := growRead(t, data, 17, chunk); !reflect.DeepEqual(got, want) {
+			t.Fatalf("in pieces of %d bytes: %s", chunk, diffCollected(got, want))
+		}
+	}
 }
