@@ -21,13 +21,10 @@ import (
 // and past that in an unlinked temporary file, so that what waiting
 // entries hold in memory is the node alone.
 
-// packRef locates a packed entry: in memory chunk chunk, or in the
-// temporary file when chunk is -1, n bytes from off.
-type packRef struct {
-	off   int64
-	n     uint32
-	chunk int32
-}
+// A packed entry is its length (a uvarint) and its encoding (appendEntry),
+// at node.packOff in memory chunk node.packChunk, or in the temporary file
+// when packChunk is -1: nodes are many, and a length in the node would
+// make it a size class larger.
 
 // packChunk is a run of packed entries in memory; live counts those not
 // unpacked yet, and the chunk is dropped when it reaches zero.
@@ -76,14 +73,21 @@ func newPackStore(memory int) *packStore { return &packStore{memory: memory, cur
 
 // pack encodes n's entry and drops it and its details from n.
 func (p *packStore) pack(n *node) error {
-	b := appendEntry(p.scratch[:0], n.e)
+	// The encoding goes after room for its length, which is then moved
+	// up against it.
+	const room = binary.MaxVarintLen64
+	b := appendEntry(append(p.scratch[:0], make([]byte, room)...), n.e)
 	p.scratch = b
-	ref := packRef{n: uint32(len(b)), chunk: -1}
+	size := len(b) - room
+	k := binary.PutUvarint(b[room-binary.MaxVarintLen64:room], uint64(size))
+	copy(b[room-k:], b[:k])
+	b = b[room-k:]
+	chunk, off := -1, int64(0)
 	c := p.chunkFor(len(b))
 	if c < 0 {
 		err := p.write(b)
 		if err == nil {
-			ref.off = p.end - int64(len(b))
+			off = p.end - int64(len(b))
 			p.live++
 		} else if p.f != nil {
 			return err
@@ -95,13 +99,13 @@ func (p *packStore) pack(n *node) error {
 	}
 	if c >= 0 {
 		ch := p.chunks[c]
-		ref.chunk, ref.off = int32(c), int64(len(ch.buf))
+		chunk, off = c, int64(len(ch.buf))
 		ch.buf = append(ch.buf, b...)
 		ch.live++
 	}
-	n.packed, n.e, n.nodeDetail = ref, nil, nil
+	n.packChunk, n.packOff, n.e, n.nodeDetail = int32(chunk), off, nil, nil
 	p.packed++
-	p.bytes += int64(len(b))
+	p.bytes += int64(size)
 	return nil
 }
 
@@ -165,19 +169,24 @@ func (p *packStore) flush() error {
 
 // unpack gives a packed node back its entry and details.
 func (p *packStore) unpack(n *node) error {
-	ref := n.packed
+	c := int(n.packChunk)
 	var b []byte
-	if ref.chunk >= 0 {
-		ch := p.chunks[ref.chunk]
-		b = ch.buf[ref.off : ref.off+int64(ref.n)]
+	if c >= 0 {
+		ch := p.chunks[c]
+		b = ch.buf[n.packOff:]
+		size, k := binary.Uvarint(b)
+		if k <= 0 || size > uint64(len(b)-k) {
+			return errPacked
+		}
+		b = b[k : k+int(size)]
 		defer func() {
-			if ch.live--; ch.live == 0 && int(ref.chunk) != p.cur {
-				p.drop(int(ref.chunk))
+			if ch.live--; ch.live == 0 && c != p.cur {
+				p.drop(c)
 			}
 		}()
 	} else {
 		var err error
-		if b, err = p.read(ref); err != nil {
+		if b, err = p.read(n.packOff); err != nil {
 			return err
 		}
 		defer func() {
@@ -196,29 +205,49 @@ func (p *packStore) unpack(n *node) error {
 		return err
 	}
 	e.Started = n.start
+	n.packOff = 0
 	var hx entryHeaders
 	hx.index(e)
 	n.fill(e, &hx)
-	n.packed = packRef{}
 	p.packed--
-	p.bytes -= int64(ref.n)
+	p.bytes -= int64(len(b))
 	return nil
 }
 
-// read returns the bytes ref locates in the file.
-func (p *packStore) read(ref packRef) ([]byte, error) {
-	lo, hi := ref.off, ref.off+int64(ref.n)
+// read returns the encoding of the entry packed at off in the file.
+func (p *packStore) read(off int64) ([]byte, error) {
+	b, err := p.fileBytes(off, min(off+binary.MaxVarintLen64, p.end))
+	if err != nil {
+		return nil, err
+	}
+	size, k := binary.Uvarint(b)
+	if k <= 0 || size > uint64(p.end-off-int64(k)) {
+		return nil, errPacked
+	}
+	lo := off + int64(k)
+	return p.fileBytes(lo, lo+int64(size))
+}
+
+// fileBytes returns the bytes of the file from lo to hi, from the write
+// buffer or the read buffer, which it fills from lo when they are not in it.
+func (p *packStore) fileBytes(lo, hi int64) ([]byte, error) {
 	if w := p.end - int64(len(p.wbuf)); lo >= w {
 		return p.wbuf[lo-w : hi-w], nil
 	}
 	if lo < p.roff || hi > p.roff+int64(len(p.rbuf)) {
-		size := max(int(ref.n), packReadAhead)
+		if hi > p.end-int64(len(p.wbuf)) {
+			// Straddles the write buffer: write it out first.
+			if err := p.flush(); err != nil {
+				return nil, err
+			}
+		}
+		size := max(int(hi-lo), packReadAhead)
 		if cap(p.rbuf) < size {
 			p.rbuf = make([]byte, size)
 		}
 		p.rbuf = p.rbuf[:size]
 		k, err := p.f.ReadAt(p.rbuf, lo)
-		if k < int(ref.n) {
+		if k < int(hi-lo) {
 			if err == nil || err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}

@@ -28,8 +28,11 @@ type node struct {
 	partner *node
 	// prev is the redirect hop that led to this entry, when there was one.
 	prev *node
-	// packed locates the packed entry while e is nil.
-	packed packRef
+	// packOff and packChunk locate the packed entry while e is nil (see
+	// packStore). While e is set, packOff is 1 + the node's place in
+	// the streamer's list of nodes waiting unpacked, or 0.
+	packOff   int64
+	packChunk int32
 	// settled: its pairing is decided (the streaming analysis judges only
 	// settled nodes).
 	settled   bool

@@ -54,14 +54,19 @@ type tuning struct {
 	// all makes the file be read again whole (Result is the same, memory
 	// is not bounded).
 	holdLimit int
-	// packMemory is how many bytes of packed entries (see packStore) are
-	// kept in memory; the rest go to a temporary file.
+	// unpacked is how many nodes waiting for a partner keep their entry
+	// as read; past that, the longest waiting are packed (see packStore).
+	// A capture in which entries wait only the pairing window (30 s)
+	// rarely has more, and is then not slowed by packing.
+	unpacked int
+	// packMemory is how many bytes of packed entries are kept in memory;
+	// the rest go to a temporary file.
 	packMemory int
 	// afterEntry, when set, is called after each entry read.
 	afterEntry func(a *analysis, entries int)
 }
 
-var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256, packMemory: 32 << 20}
+var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256, unpacked: 16384, packMemory: 32 << 20}
 
 func (o *Options) tuning() *tuning {
 	if o.tune != nil {
@@ -85,6 +90,10 @@ type streamer struct {
 	last     time.Time // start of the last node released
 
 	groups map[pairKey]*group
+	// single holds the groups in which one node waits as that node: with
+	// distinct URLs nearly every group is one, and a group object for each
+	// took as much memory as the node.
+	single map[pairKey]*node
 	// expiries orders the groups by when the oldest node waiting in them
 	// becomes too old to match (group.deadline), so that release visits
 	// only the groups with something to expire: sweeping every group
@@ -94,8 +103,15 @@ type streamer struct {
 	// visits counts the groups fed or expired, for tests that check the
 	// work grows linearly.
 	visits int
-	// packs holds the entries of the nodes waiting in groups.
-	packs *packStore
+	// packs holds the entries of the nodes waiting in groups; fresh[head:]
+	// lists the nodes that wait unpacked, the oldest first, nil where one
+	// settled since; fresh[i] is the freshBase+i-th node that began to
+	// wait; freshLive counts those not nil.
+	packs     *packStore
+	fresh     []*node
+	head      int
+	freshBase int64
+	freshLive int
 
 	settled []*node // settled, not yet judged
 	blocked []*node // settled, waiting for an earlier hop of their redirect chain
@@ -118,7 +134,7 @@ type heldTarget struct {
 }
 
 func newStreamer(a *analysis, t *tuning) *streamer {
-	return &streamer{a: a, tune: t, groups: map[pairKey]*group{}, packs: newPackStore(t.packMemory)}
+	return &streamer{a: a, tune: t, groups: map[pairKey]*group{}, single: map[pairKey]*node{}, packs: newPackStore(t.packMemory)}
 }
 
 // close lets go of the temporary file of packed entries, if any.
@@ -174,33 +190,105 @@ func (s *streamer) release(n *node) {
 	s.released++
 	s.last = n.when()
 	if k, ok := n.pairKey(); ok {
+		s.visits++
 		g := s.groups[k]
 		if g == nil {
-			g = &group{key: k}
-			s.groups[k] = g
-		}
-		s.visits++
-		g.feed(n, s.settle)
-		s.track(g)
-		if !n.settled {
-			if err := s.packs.pack(n); err != nil {
-				s.restart = true
+			if w := s.single[k]; w == nil {
+				// An empty group: n would wait in it alone.
+				s.single[k] = n
+				s.expiries.push(expiry{n.when().Add(pairLimit(n)), k})
+			} else {
+				// A second node: the group is made, as it would be with
+				// w alone waiting in it.
+				delete(s.single, k)
+				g = &group{key: k}
+				if w.preflight {
+					g.waitPre = append(g.waitPre, w)
+				} else {
+					g.waitReq = append(g.waitReq, w)
+				}
+				s.groups[k] = g
 			}
+		}
+		if g != nil {
+			g.feed(n, s.settle)
+			s.track(g)
+		}
+		if !n.settled {
+			s.waiting(n)
 		}
 	} else {
 		s.settle(n)
 	}
 	for len(s.expiries) > 0 && s.last.After(s.expiries[0].at) {
 		x := s.expiries.pop()
-		if x.g.queued != x.at || s.groups[x.g.key] != x.g {
+		g := s.groups[x.k]
+		if g == nil {
+			// A single node expires as its group would: when too far
+			// from the last node released (the deadline queued may be
+			// that of a node since gone from the key).
+			if w := s.single[x.k]; w != nil && tooFarAt(w, s.last) {
+				s.visits++
+				delete(s.single, x.k)
+				s.settle(w)
+			}
+			continue
+		}
+		if g.queued != x.at {
 			continue // stale: the group's oldest node changed since
 		}
 		s.visits++
-		x.g.queued = time.Time{}
-		x.g.expire(s.last, s.settle)
-		s.track(x.g)
+		g.queued = time.Time{}
+		g.expire(s.last, s.settle)
+		s.track(g)
 	}
 	s.judge()
+}
+
+// waiting notes that n waits for a partner, and packs the entries of the
+// nodes that have waited longest when more than tune.unpacked wait
+// unpacked, or when one has waited while four times that many others
+// began to wait.
+func (s *streamer) waiting(n *node) {
+	if s.head > 0 && s.head >= len(s.fresh)/2 {
+		k := copy(s.fresh, s.fresh[s.head:])
+		clear(s.fresh[k:])
+		s.fresh, s.freshBase, s.head = s.fresh[:k], s.freshBase+int64(s.head), 0
+	}
+	n.packOff = s.freshBase + int64(len(s.fresh)) + 1
+	s.fresh = append(s.fresh, n)
+	s.freshLive++
+	for s.freshLive > s.tune.unpacked || len(s.fresh)-s.head > 4*s.tune.unpacked {
+		x := s.fresh[s.head]
+		s.fresh[s.head] = nil
+		s.head++
+		if x == nil {
+			continue
+		}
+		s.freshLive--
+		x.packOff = 0
+		if err := s.packs.pack(x); err != nil {
+			s.restart = true
+			return
+		}
+	}
+}
+
+// notWaiting takes n, settled, out of fresh.
+func (s *streamer) notWaiting(n *node) {
+	if n.e == nil || n.packOff == 0 {
+		return
+	}
+	i := int(n.packOff - 1 - s.freshBase)
+	n.packOff = 0
+	if i < s.head || i >= len(s.fresh) || s.fresh[i] != n {
+		return
+	}
+	s.fresh[i] = nil
+	s.freshLive--
+	for s.head < len(s.fresh) && s.fresh[s.head] == nil {
+		s.head++
+	}
 }
 
 // track deletes g when nothing waits in it any more, and otherwise queues
@@ -215,10 +303,11 @@ func (s *streamer) track(g *group) {
 		return
 	}
 	g.queued = at
-	s.expiries.push(expiry{at, g})
+	s.expiries.push(expiry{at, g.key})
 }
 
 func (s *streamer) settle(n *node) {
+	s.notWaiting(n)
 	s.unpack(n)
 	n.settled = true
 	s.a.countPreflight(n)
@@ -320,14 +409,16 @@ func (s *streamer) finish() {
 	// a start time are never streamed), so the queue names them all, and
 	// in about the order they were made: ending them in that order rather
 	// than the map's keeps the judging that follows walking memory
-	// roughly in file order. Ending a group twice, or an empty one, does
-	// nothing.
+	// roughly in file order.
 	for i, x := range s.expiries {
-		x.g.end(s.settle)
 		// Let go of each group once ended, and judge its nodes as they
 		// come rather than all at the end: settling unpacks them.
-		if s.groups[x.g.key] == x.g {
-			delete(s.groups, x.g.key)
+		if g := s.groups[x.k]; g != nil {
+			g.end(s.settle)
+			delete(s.groups, x.k)
+		} else if w := s.single[x.k]; w != nil {
+			delete(s.single, x.k)
+			s.settle(w)
 		}
 		s.expiries[i] = expiry{}
 		if len(s.settled) >= judgeBatch {
@@ -335,7 +426,9 @@ func (s *streamer) finish() {
 		}
 	}
 	s.expiries = nil
+	s.fresh, s.head, s.freshLive = nil, 0, 0
 	clear(s.groups)
+	clear(s.single)
 	s.judge()
 	dev := false // a dev server answered: a held page of its may now name it (stackFor)
 	for _, st := range a.hostStack {
@@ -433,10 +526,11 @@ func (h *nodeHeap) Pop() any {
 	return n
 }
 
-// expiry is a group and the deadline it was queued for.
+// expiry is a group's key and the deadline queued for it. A key rather
+// than the group: a single node (streamer.single) has none.
 type expiry struct {
 	at time.Time
-	g  *group
+	k  pairKey
 }
 
 // expiryHeap orders expiries by deadline. It is a heap of its own rather

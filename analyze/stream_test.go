@@ -102,17 +102,25 @@ var errText = cmp.Comparer(func(a, b error) bool {
 // TestStreamSameAsWhole: the streaming analysis gives exactly the result of
 // the whole-file analysis on every HAR we have, with the default reorder
 // buffer and with none at all (every entry released at once, which makes
-// most files with out-of-order entries restart).
+// most files with out-of-order entries restart), and with every waiting
+// entry packed (most of them to the temporary file).
 func TestStreamSameAsWhole(t *testing.T) {
 	files := streamFiles(t)
 	for _, tc := range []struct {
-		name    string
-		slack   time.Duration
-		pending int
-	}{{"default", defaultTuning.slack, defaultTuning.pending}, {"unbuffered", 0, 0}} {
+		name     string
+		slack    time.Duration
+		pending  int
+		unpacked int
+		memory   int
+	}{
+		{"default", defaultTuning.slack, defaultTuning.pending, defaultTuning.unpacked, defaultTuning.packMemory},
+		{"unbuffered", 0, 0, defaultTuning.unpacked, defaultTuning.packMemory},
+		{"packed", defaultTuning.slack, defaultTuning.pending, 0, 1},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tune := defaultTuning
 			tune.slack, tune.pending = tc.slack, tc.pending
+			tune.unpacked, tune.packMemory = tc.unpacked, tc.memory
 			var streamed, restarted int
 			var last *analysis
 			tune.afterEntry = func(a *analysis, _ int) { last = a }
@@ -645,9 +653,7 @@ func TestReaderStreams(t *testing.T) {
 		n := len(a.nodes)
 		if s := a.stream; s != nil {
 			n += s.pending.len()
-			for _, g := range s.groups {
-				n += len(g.waitPre) + len(g.waitReq)
-			}
+			n += len(waitingNodes(s))
 		}
 		return n
 	}
@@ -788,4 +794,16 @@ func TestReopen(t *testing.T) {
 	if got.Err == nil || got.Err.Error() != "c.har: the file was moved" {
 		t.Errorf("failed open: error %v, want c.har: the file was moved", got.Err)
 	}
+}
+
+// waitingNodes returns the nodes waiting for a partner in s's groups.
+func waitingNodes(s *streamer) []*node {
+	var w []*node
+	for _, g := range s.groups {
+		w = append(append(w, g.waitPre...), g.waitReq...)
+	}
+	for _, n := range s.single {
+		w = append(w, n)
+	}
+	return w
 }
