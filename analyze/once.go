@@ -220,7 +220,8 @@ func (sp *spool) copyFrom(src io.Reader) {
 		}
 		switch {
 		case werr != nil:
-			sp.err = werr
+			// The reading stops here: it reads the copy only.
+			sp.err = fmt.Errorf("keeping a copy of the input failed (TMPDIR names where it goes): %w", werr)
 		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
 		case rerr != nil:
 			sp.err = rerr

@@ -807,3 +807,40 @@ func waitingNodes(s *streamer) []*node {
 	}
 	return w
 }
+
+// failAfter gives the first n bytes of data, then err.
+type failAfter struct {
+	data []byte
+	err  error
+}
+
+func (f *failAfter) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// TestReaderFails: an input that fails part way (a pipe whose writer
+// died, a network stream) gives its error, read through the spool as
+// read on the caller's goroutine alone, not a truncated file's error nor
+// a result as if it were complete.
+func TestReaderFails(t *testing.T) {
+	path := genHAR(t, hargen.Config{Entries: 20000, Mix: hargen.MetadataDense, Seed: 7})
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := errors.New("the writer went away")
+	for _, workers := range []int{1, 0} {
+		for _, at := range []int{100, 3 << 20, len(data) - 10} {
+			src := &failAfter{data: data[:at], err: broken}
+			res := Reader("in.har", src, Options{Workers: workers}, har.Options{Workers: workers})
+			if res.Err == nil || !strings.Contains(res.Err.Error(), broken.Error()) {
+				t.Errorf("workers %d, failing after %d bytes: error %v, want one saying %q", workers, at, res.Err, broken)
+			}
+		}
+	}
+}
