@@ -156,8 +156,9 @@ type Growing interface {
 }
 
 // splitGrowing marks r, just made on g, as a candidate for reading in
-// pieces, on the terms of splitFile; while g is still growing its size is
-// not known, and it is split whatever its size will be.
+// pieces, on the terms of splitFile. While g is still growing its size is
+// not known: learnSplit waits until splitMinSize bytes have arrived, and
+// the pieces are then made as they are needed.
 func (r *Reader) splitGrowing(g Growing) {
 	if r.format != "" || r.bom || r.opt.workers() < 2 {
 		return
@@ -197,8 +198,20 @@ func (r *Reader) learnSplit() {
 	chunk := r.opt.tuning().splitChunk
 	size := r.splitSize
 	if r.splitGrow != nil {
-		if n, all := r.splitGrow.Arrived(); all {
+		n, all := r.splitGrow.Arrived()
+		switch {
+		case all && n < r.opt.tuning().splitMinSize:
+			r.splitAt = nil
+			return
+		case all:
 			size = n
+		case n < r.opt.tuning().splitMinSize:
+			// Not yet known to be as large as a file that is split
+			// (a smaller one's pieces would hold more entries than
+			// its reading by path does): look again at the next
+			// entry, the pieces then starting there.
+			r.splitTries--
+			return
 		}
 	}
 	n := int64(-1)

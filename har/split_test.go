@@ -190,10 +190,12 @@ func FuzzSplit(f *testing.F) {
 }
 
 // growing is a Growing input in memory whose bytes arrive step bytes at a
-// time, from a goroutine, as a pipe copied to a file arrives.
+// time, from a goroutine, as a pipe copied to a file arrives; or, with
+// step 0, only when a read asks for them.
 type growing struct {
-	data []byte
-	off  int64 // Read's
+	data   []byte
+	off    int64 // Read's
+	demand bool
 
 	mu   sync.Mutex
 	cond sync.Cond
@@ -201,8 +203,11 @@ type growing struct {
 }
 
 func newGrowing(data []byte, step int) *growing {
-	g := &growing{data: data}
+	g := &growing{data: data, demand: step == 0}
 	g.cond.L = &g.mu
+	if g.demand {
+		return g
+	}
 	go func() {
 		for g.arrive(step) {
 			runtime.Gosched()
@@ -223,6 +228,9 @@ func (g *growing) arrive(step int) bool {
 func (g *growing) wait(want int64) int64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.demand {
+		g.n = max(g.n, min(want, int64(len(g.data))))
+	}
 	for g.n < min(want, int64(len(g.data))) {
 		g.cond.Wait()
 	}
@@ -230,7 +238,11 @@ func (g *growing) wait(want int64) int64 {
 }
 
 func (g *growing) Read(p []byte) (int, error) {
-	n := g.wait(g.off + 1)
+	want := g.off + 1
+	if g.demand {
+		want = g.off + int64(len(p))
+	}
+	n := g.wait(want)
 	if g.off >= n {
 		return 0, io.EOF
 	}
@@ -258,12 +270,12 @@ func (g *growing) Arrived() (int64, bool) {
 }
 
 // growRead reads data as a Growing input arriving step bytes at a time,
-// in pieces of chunk bytes, and returns what it read and how many pieces
-// were used.
-func growRead(t testing.TB, data []byte, step int, chunk int64) (collected, int) {
+// in pieces of chunk bytes once minSize bytes have arrived, and returns
+// what it read and how many pieces were used.
+func growRead(t testing.TB, data []byte, step int, chunk, minSize int64) (collected, int) {
 	t.Helper()
 	tune := defaultTuning
-	tune.splitMinSize, tune.splitChunk, tune.aheadMinSize = 0, chunk, 0
+	tune.splitMinSize, tune.splitChunk, tune.aheadMinSize = minSize, chunk, 0
 	r, err := NewReader(newGrowing(data, step), Options{Name: "x.har", Workers: 4, tune: &tune})
 	if err != nil {
 		return collected{Err: err}, 0
@@ -292,7 +304,7 @@ func TestSplitGrowing(t *testing.T) {
 		want, _ := splitRead(t, writeTemp(t, data), 0)
 		for _, chunk := range []int64{1 << 10, 64 << 10} {
 			for _, step := range []int{1 << 10, 100 << 10, len(data)} {
-				got, n := growRead(t, data, step, chunk)
+				got, n := growRead(t, data, step, chunk, 0)
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("%v arriving %d bytes at a time, in pieces of %d bytes: %s", cfg.Mix, step, chunk, diffCollected(got, want))
 				}
@@ -301,12 +313,27 @@ func TestSplitGrowing(t *testing.T) {
 				}
 			}
 		}
+		// As a file is, an input smaller than splitMinSize is read
+		// whole by one reader; a larger one is split once that many
+		// bytes have arrived, from the entry then being read: here,
+		// arriving as they are read, near the end.
+		size := int64(len(data))
+		if got, n := growRead(t, data, 64<<10, 4<<10, size+1); n != 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%v smaller than splitMinSize: %d pieces used (want none), or %s", cfg.Mix, n, diffCollected(got, want))
+		}
+		got, n := growRead(t, data, 0, 4<<10, size-1)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%v split once nearly all arrived: %s", cfg.Mix, diffCollected(got, want))
+		}
+		if all := size / (4 << 10); n == 0 || int64(n) > all*3/4 {
+			t.Errorf("%v split once nearly all arrived: %d of %d pieces of 4 KiB used, want some, not most", cfg.Mix, n, all)
+		}
 	}
 	data := []byte(har(`{"request":{"method":"GET","url":"http://a/"},"_x":{"request":{"method":"GET","url":"http://n/"}}}`,
 		`null`, `{"request":{"method":"GET","url":"http://b/"}}`, `{"request":{"method":"GET","url":"http://c/"}}`, `{"request":{"method":7}}`))
 	want, _ := splitRead(t, writeTemp(t, data), 0)
 	for chunk := int64(20); chunk < 200; chunk += 9 {
-		if got, _ := growRead(t, data, 17, chunk); !reflect.DeepEqual(got, want) {
+		if got, _ := growRead(t, data, 17, chunk, 0); !reflect.DeepEqual(got, want) {
 			t.Fatalf("in pieces of %d bytes: %s", chunk, diffCollected(got, want))
 		}
 	}
