@@ -37,6 +37,8 @@ type node struct {
 	// settled nodes).
 	settled   bool
 	preflight bool
+	// alone: the node waits in the streamer's single map.
+	alone bool
 }
 
 // nodeDetail is what the analysis derives from a node's entry beyond what
