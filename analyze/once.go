@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"sync"
 )
 
@@ -23,7 +24,9 @@ import (
 // several cores as it does a large file by path, instead of parsing the
 // pipe's bytes one after another. The bytes it reads were just written, so
 // they come from the page cache; memory stays that of a reading by path
-// (the copy buffer aside).
+// (the copy buffer aside). If the copy cannot be written (TMPDIR full or
+// read-only), the rest of the input is kept in memory: the run finishes,
+// with memory that grows with the input.
 //
 // Standard input redirected from a regular file (harcors - < f.har) needs
 // no copy: it is read again by seeking back to where it started.
@@ -196,37 +199,56 @@ type spool struct {
 
 	mu   sync.Mutex
 	cond sync.Cond // signalled when n, copying or a view's closed change
-	n    int64     // bytes written to file
-	// copying until the input has ended or the copy failed (err, not
+	n    int64     // bytes arrived: in file, then in mem
+	// When writing the file fails (a full or read-only TMPDIR), the rest
+	// of the input is kept in memory instead: the reading goes on with
+	// memory no longer bounded, rather than failing a run that a reading
+	// without the copy would finish. fileN is how many bytes the file
+	// holds; mem holds the bytes after them, in the buffers they were
+	// read into (no copy, no growing), memAt the offset of each. Guarded
+	// by mu.
+	fileN int64
+	mem   [][]byte
+	memAt []int64
+	// copying until the input has ended or reading it failed (err, not
 	// io.EOF) or closed was set.
 	copying bool
 	err     error
 	closed  bool // the input is no longer wanted; the copier closes file
 }
 
-// copyFrom copies src to the spool's file until src ends, reading or
-// writing fails, or the spool is closed.
+// copyFrom copies src to the spool's file (or, once writing it has
+// failed, to mem) until src ends, reading fails, or the spool is closed.
 func (sp *spool) copyFrom(src io.Reader) {
 	buf := make([]byte, spoolGather)
+	inMem := false // set on this goroutine only, when a write fails
 	for {
 		n, rerr := io.ReadFull(src, buf)
-		var werr error
-		for b := buf[:n]; len(b) > 0 && werr == nil; b = b[min(len(b), spoolWrite):] {
-			_, werr = sp.file.Write(b[:min(len(b), spoolWrite)])
+		b := buf[:n]
+		for !inMem && len(b) > 0 {
+			w, werr := sp.file.Write(b[:min(len(b), spoolWrite)])
+			b = b[w:]
+			sp.mu.Lock()
+			sp.fileN += int64(w)
+			sp.mu.Unlock()
+			if werr != nil {
+				inMem = true
+			}
 		}
 		sp.mu.Lock()
-		if werr == nil {
-			sp.n += int64(n)
+		if inMem && len(b) > 0 {
+			// Kept as read: the next read goes to a new buffer.
+			sp.mem = append(sp.mem, b)
+			sp.memAt = append(sp.memAt, sp.n+int64(n-len(b)))
+			buf = make([]byte, spoolGather)
 		}
+		sp.n += int64(n)
 		switch {
-		case werr != nil:
-			// The reading stops here: it reads the copy only.
-			sp.err = fmt.Errorf("keeping a copy of the input failed (TMPDIR names where it goes): %w", werr)
 		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
 		case rerr != nil:
 			sp.err = rerr
 		}
-		end := rerr != nil || werr != nil || sp.closed
+		end := rerr != nil || sp.closed
 		if end {
 			sp.copying = false
 		}
@@ -240,6 +262,35 @@ func (sp *spool) copyFrom(src io.Reader) {
 			return
 		}
 	}
+}
+
+// readAt reads p at off from what has arrived (n bytes, as wait gave):
+// the file's part outside the lock, as the file never changes below
+// fileN, and mem's under it, as the copier appends to mem.
+func (sp *spool) readAt(p []byte, off, n int64) (int, error) {
+	p = p[:min(int64(len(p)), n-off)]
+	sp.mu.Lock()
+	fileN := sp.fileN
+	sp.mu.Unlock()
+	m := 0
+	if off < fileN {
+		k, err := sp.file.ReadAt(p[:min(int64(len(p)), fileN-off)], off)
+		m = k
+		if err != nil && k < len(p) && int64(k) < fileN-off {
+			return m, err
+		}
+	}
+	if m < len(p) {
+		sp.mu.Lock()
+		at := off + int64(m)
+		i := sort.Search(len(sp.memAt), func(i int) bool { return sp.memAt[i] > at }) - 1
+		for ; m < len(p) && i < len(sp.mem); i++ {
+			m += copy(p[m:], sp.mem[i][at-sp.memAt[i]:])
+			at = off + int64(m)
+		}
+		sp.mu.Unlock()
+	}
+	return m, nil
 }
 
 // errStopped is what a stopped reading of the spool reads.
@@ -291,12 +342,8 @@ func (v *spoolView) Read(p []byte) (int, error) {
 	if err == errStopped || n <= v.off {
 		return 0, err
 	}
-	p = p[:min(int64(len(p)), n-v.off)]
-	m, rerr := v.sp.file.ReadAt(p, v.off)
+	m, rerr := v.sp.readAt(p, v.off, n)
 	v.off += int64(m)
-	if m == len(p) {
-		rerr = nil
-	}
 	return m, rerr
 }
 
@@ -310,10 +357,8 @@ func (v *spoolView) ReadAt(p []byte, off int64) (int, error) {
 	if n <= off {
 		return 0, err
 	}
-	want := len(p)
-	p = p[:min(int64(want), n-off)]
-	m, rerr := v.sp.file.ReadAt(p, off)
-	if m == want {
+	m, rerr := v.sp.readAt(p, off, n)
+	if m == len(p) {
 		return m, nil
 	}
 	if rerr == nil {
