@@ -412,6 +412,12 @@ func (s *streamer) finish() {
 	// in about the order they were made: ending them in that order rather
 	// than the map's keeps the judging that follows walking memory
 	// roughly in file order.
+	//
+	// The expiries hold every single node, so their map goes first: it
+	// would keep each node, and the entry settling unpacks into it, until
+	// the last was judged (1.6 million one-timestamp GETs then ended with
+	// every entry decoded at once: 1.3 GB live, against 0.54 before the end).
+	s.single = nil
 	for i, x := range s.expiries {
 		// Let go of each group once ended, and judge its nodes as they
 		// come rather than all at the end: settling unpacks them.
@@ -435,7 +441,6 @@ func (s *streamer) finish() {
 	s.expiries = nil
 	s.fresh, s.head, s.freshLive = nil, 0, 0
 	clear(s.groups)
-	clear(s.single)
 	s.judge()
 	dev := false // a dev server answered: a held page of its may now name it (stackFor)
 	for _, st := range a.hostStack {
