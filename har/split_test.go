@@ -29,6 +29,13 @@ func splitRead(t testing.TB, path string, chunk int64) (collected, int) {
 	// Four workers whatever the machine (one core, js/wasm): with one,
 	// nothing is split.
 	r, err := Open(path, Options{Name: "x.har", Workers: 4, tune: &tune})
+	return drainPieces(t, r, err)
+}
+
+// drainPieces reads what r gives (or the error opening it) and how many
+// pieces the split reading used, and closes r.
+func drainPieces(t testing.TB, r *Reader, err error) (collected, int) {
+	t.Helper()
 	if err != nil {
 		return collected{Err: err}, 0
 	}
@@ -277,18 +284,7 @@ func growRead(t testing.TB, data []byte, step int, chunk, minSize int64) (collec
 	tune := defaultTuning
 	tune.splitMinSize, tune.splitChunk, tune.aheadMinSize = minSize, chunk, 0
 	r, err := NewReader(newGrowing(data, step), Options{Name: "x.har", Workers: 4, tune: &tune})
-	if err != nil {
-		return collected{Err: err}, 0
-	}
-	c := drain(r)
-	used := 0
-	if r.sp != nil {
-		used = r.sp.used
-	}
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return c, used
+	return drainPieces(t, r, err)
 }
 
 // TestSplitGrowing reads generated captures, and one with false starts
