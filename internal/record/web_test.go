@@ -874,9 +874,11 @@ func TestWebPageLarge(t *testing.T) {
 		}
 	}()
 	before := threadCPU()
+	clicked := time.Now()
 	st, took := analyzeInPage(t, tb, []string{path}, 25*time.Minute)
 	after := threadCPU()
 	close(done)
+	logTiming(t, tb, clicked, took)
 	var status string
 	_ = tb.eval(`document.getElementById("status").textContent`, &status)
 	t.Logf("page says: %s", status)
@@ -899,6 +901,36 @@ func TestWebPageLarge(t *testing.T) {
 	if len(parts) > 0 {
 		t.Logf("CPU of the browser's busiest threads during the analysis: %s", strings.Join(parts, ", "))
 	}
+}
+
+// pageSteps are the page's and its worker's timing marks (see
+// harcorsTiming in web/static/app.js), in the order they happen.
+var pageSteps = []string{"picked", "received", "ready", "firstSlice", "analysed", "doneMsg", "srcdocSet", "frameLoaded"}
+
+// logTiming logs where the wall time of one analysis in the page went:
+// each step of the page's timing from the previous one, with the steps
+// the test adds (the file given through the protocol, and the test's
+// polling seeing data-state="done").
+func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) {
+	t.Helper()
+	var marks map[string]float64
+	if err := tb.eval(`window.harcorsTiming || {}`, &marks); err != nil {
+		t.Logf("page timing: %v", err)
+		return
+	}
+	prev, prevName := float64(clicked.UnixNano())/1e6, "file given"
+	parts := []string{}
+	for _, name := range pageSteps {
+		at, ok := marks[name]
+		if !ok {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s→%s %.0f ms", prevName, name, at-prev))
+		prev, prevName = at, name
+	}
+	end := float64(clicked.Add(took).UnixNano()) / 1e6
+	parts = append(parts, fmt.Sprintf("%s→test saw done %.0f ms", prevName, end-prev))
+	t.Logf("page timing: %s", strings.Join(parts, ", "))
 }
 
 type threadTime struct {

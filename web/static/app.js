@@ -9,6 +9,12 @@
   const box = $("progress-box"), bar = $("progress"), frame = $("report");
   let worker = null, html = "", names = [];
 
+  // harcorsTiming holds the times (ms since the epoch) of the last
+  // analysis's steps, the worker's and the page's, for people measuring
+  // the page and for its browser test.
+  const now = () => performance.timeOrigin + performance.now();
+  window.harcorsTiming = {};
+
   function setState(s) { document.body.setAttribute("data-state", s); }
 
   function say(text, isError) {
@@ -41,6 +47,7 @@
       worker = spawn();
     }
     busy = true;
+    window.harcorsTiming = { picked: now() };
     names = files.map((f) => f.name);
     const total = files.reduce((n, f) => n + f.size, 0);
     setState("working");
@@ -58,9 +65,14 @@
       } else if (m.type === "done") {
         busy = false;
         html = m.html;
+        const timing = Object.assign(window.harcorsTiming, m.marks, { doneMsg: now() });
         // "done" once the report is in the frame, not before.
-        frame.addEventListener("load", () => setState("done"), { once: true });
+        frame.addEventListener("load", () => {
+          timing.frameLoaded = now();
+          setState("done");
+        }, { once: true });
         frame.srcdoc = html;
+        timing.srcdocSet = now();
         $("result").hidden = false;
         box.hidden = true;
         say("Done: " + names.join(", ") + " analysed in " + (m.ms / 1000).toFixed(1) + " s (waiting for the files " + (m.waitMs / 1000).toFixed(1) + " s; memory " + Math.round(m.memMiB) + " MiB), here in this browser.");

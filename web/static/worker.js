@@ -56,10 +56,19 @@ let waitMs = 0;
 let gen = 0;
 let queue = [], waiting = null;
 
+// marks are the times (ms since the epoch, comparable with the page's)
+// of the steps of the current analysis, sent with its result: they tell
+// the page's wall time apart from the analysis's.
+let marks = {};
+const mark = (name) => {
+  if (!(name in marks)) marks[name] = performance.timeOrigin + performance.now();
+};
+
 if (reader) {
   reader.onmessage = (ev) => {
     const m = ev.data;
     if (m.gen !== gen) return;
+    mark("firstSlice");
     const v = m.error !== undefined ? new Error("the browser could not read the file: " + m.error) : new Uint8Array(m.buf);
     if (waiting) {
       const w = waiting;
@@ -125,6 +134,10 @@ function inputs(files, onRead) {
 
 onmessage = async (ev) => {
   const msg = ev.data;
+  if (msg.type === "analyze") {
+    marks = {};
+    mark("received");
+  }
   try {
     await ready;
   } catch (e) {
@@ -158,6 +171,7 @@ onmessage = async (ev) => {
     }
   };
   const started = performance.now();
+  mark("ready");
   waitMs = 0;
   let out;
   try {
@@ -166,7 +180,8 @@ onmessage = async (ev) => {
     postMessage({ type: "error", message: e.message });
     return;
   }
+  mark("analysed");
   // The WebAssembly memory only grows: its size is the analysis's peak.
   const memMiB = go.mem ? go.mem.buffer.byteLength / 1048576 : 0;
-  postMessage({ type: "done", html: out, ms: performance.now() - started, waitMs, memMiB, bytes: total });
+  postMessage({ type: "done", html: out, ms: performance.now() - started, waitMs, memMiB, bytes: total, marks });
 };
