@@ -57,8 +57,8 @@ let gen = 0;
 let queue = [], waiting = null;
 
 // marks are the times (ms since the epoch, comparable with the page's)
-// of the steps of the current analysis, sent with its result: they tell
-// the page's wall time apart from the analysis's.
+// of the steps of the current analysis, sent with its result (with
+// waitMs): they tell the page's wall time apart from the analysis's.
 let marks = {};
 const mark = (name) => {
   if (!(name in marks)) marks[name] = performance.timeOrigin + performance.now();
@@ -183,5 +183,5 @@ onmessage = async (ev) => {
   mark("analysed");
   // The WebAssembly memory only grows: its size is the analysis's peak.
   const memMiB = go.mem ? go.mem.buffer.byteLength / 1048576 : 0;
-  postMessage({ type: "done", html: out, ms: performance.now() - started, waitMs, memMiB, bytes: total, marks });
+  postMessage({ type: "done", html: out, ms: performance.now() - started, waitMs, memMiB, bytes: total, marks: Object.assign(marks, { waitMs }) });
 };
