@@ -117,20 +117,7 @@ func odds(n int) (s []int) {
 // as parsed objects they held about 1.2 KB each.
 func TestWaitingEntriesPacked(t *testing.T) {
 	const n = 6000
-	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
-	var b strings.Builder
-	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"startedDateTime":%q,"time":12.5,"request":{"method":"GET","url":"https://api.example.test/v1/items/%d","headers":[{"name":"Origin","value":"https://app.example.test"},{"name":"Accept","value":"application/json"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"},{"name":"Content-Type","value":"application/json"}]},"_resourceType":"fetch"}`, at, i)
-	}
-	b.WriteString(`]}}`)
-	path := filepath.Join(t.TempDir(), "onestamp.har")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path, size := oneStampCapture(t, n)
 	tune := defaultTuning
 	tune.packMemory = 512 << 10
 	tune.pending = 256
@@ -171,7 +158,7 @@ func TestWaitingEntriesPacked(t *testing.T) {
 	t.Logf("%d waiting, %d groups of more than one; packed %d bytes each, %d bytes of chunks; node, expiry, key and map value: %d bytes", waiting, groups, perPacked, inMem, perNode)
 	// Parsed, with its node and group, an entry took three times its
 	// JSON. Packed it is its strings and a few bytes more.
-	if raw := int64(b.Len() / n); perPacked > raw*2/3 {
+	if raw := int64(size / n); perPacked > raw*2/3 {
 		t.Errorf("a packed entry takes %d bytes; its JSON %d", perPacked, raw)
 	}
 	if inMem == 0 {
@@ -182,5 +169,60 @@ func TestWaitingEntriesPacked(t *testing.T) {
 	}
 	if perNode > 200 {
 		t.Errorf("a waiting node takes %d bytes with its expiry and key, before its strings", perNode)
+	}
+}
+
+// oneStampCapture writes a capture of n cross-origin GETs of distinct URLs
+// that all start at one instant, and returns its path and size.
+func oneStampCapture(t testing.TB, n int) (string, int) {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"startedDateTime":%q,"time":12.5,"request":{"method":"GET","url":"https://api.example.test/v1/items/%d","headers":[{"name":"Origin","value":"https://app.example.test"},{"name":"Accept","value":"application/json"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"},{"name":"Content-Type","value":"application/json"}]},"_resourceType":"fetch"}`, at, i)
+	}
+	b.WriteString(`]}}`)
+	path := filepath.Join(t.TempDir(), "onestamp.har")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, b.Len()
+}
+
+// BenchmarkOneStampPacking measures what packing the waiting entries costs
+// (issue 17): a one-timestamp capture analysed with every waiting entry but
+// tuning.unpacked packed, against none packed. Compare the two with
+// -count 6 and their medians; bytes and allocations per op, which are the
+// packing's cost in garbage, do not vary with the machine's load.
+func BenchmarkOneStampPacking(b *testing.B) {
+	const n = 50000
+	path, _ := oneStampCapture(b, n)
+	for _, c := range []struct {
+		name     string
+		unpacked int
+	}{{"packed", defaultTuning.unpacked}, {"unpacked", n}} {
+		b.Run(c.name, func(b *testing.B) {
+			tune := defaultTuning
+			tune.unpacked = c.unpacked
+			var packed int
+			tune.afterEntry = func(a *analysis, i int) {
+				if i == n && a.stream != nil {
+					packed = a.stream.packs.packed
+				}
+			}
+			for b.Loop() {
+				res := File(path, Options{tune: &tune}, har.Options{})
+				if res.Err != nil || res.Entries != n {
+					b.Fatalf("%d entries, error %v", res.Entries, res.Err)
+				}
+			}
+			if c.unpacked < n && packed == 0 || c.unpacked >= n && packed != 0 {
+				b.Fatalf("%d entries packed at the end of the file", packed)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/entry")
+		})
 	}
 }
