@@ -23,7 +23,10 @@ onmessage = (ev) => {
 
 function pump() {
   while (cur && cur.credit > 0 && cur.off < cur.file.size) {
-    const end = Math.min(cur.file.size, cur.off + cur.slice);
+    // The first slice is small: the analysis starts on it while the
+    // next, full-size ones are read, rather than waiting for 4 MiB.
+    const n = cur.off === 0 ? Math.min(cur.slice, 256 << 10) : cur.slice;
+    const end = Math.min(cur.file.size, cur.off + n);
     let buf;
     try {
       buf = fr.readAsArrayBuffer(cur.file.slice(cur.off, end));
