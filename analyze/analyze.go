@@ -306,7 +306,6 @@ func Reopen(name string, open func() (io.Reader, error), opt Options, ropt har.O
 // onceInput).
 func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 	ropt.Name = name
-	workers := func(n int) int { return cmp.Or(n, runtime.GOMAXPROCS(0)) }
 	spooled := workers(opt.Workers) > 1 && workers(ropt.Workers) > 1
 	in := newOnceInput(rd, spooled)
 	defer in.close()
@@ -321,6 +320,9 @@ func Reader(name string, rd io.Reader, opt Options, ropt har.Options) *Result {
 		return har.NewReader(src, ropt)
 	}, in.stop)
 }
+
+// workers resolves a Workers option: 0 means runtime.GOMAXPROCS(0).
+func workers(n int) int { return cmp.Or(n, runtime.GOMAXPROCS(0)) }
 
 // readAgain analyses what open gives, streamed when stream is set; when the
 // streamed analysis gives up, it opens the input again (again set) and
@@ -368,7 +370,7 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	src := &batcher{r: r, pages: -1}
 	var next func() (batch, bool)
 	stop := func() {}
-	if opt.Workers == 1 || (opt.Workers == 0 && runtime.GOMAXPROCS(0) == 1) {
+	if workers(opt.Workers) == 1 {
 		end := false
 		next = func() (batch, bool) {
 			if end {

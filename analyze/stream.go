@@ -204,11 +204,7 @@ func (s *streamer) release(n *node) {
 				delete(s.single, k)
 				w.alone = false
 				g = &group{key: k}
-				if w.preflight {
-					g.waitPre = append(g.waitPre, w)
-				} else {
-					g.waitReq = append(g.waitReq, w)
-				}
+				g.feed(w, nil) // waits: nothing else is in the group
 				s.groups[k] = g
 			}
 		}
