@@ -134,12 +134,14 @@ type piece struct {
 // machine with more than one core.
 func (r *Reader) splitFile(f *os.File) {
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() < r.opt.tuning().splitMinSize ||
-		r.format != "" || r.bom || r.opt.workers() < 2 {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < r.opt.tuning().splitMinSize || !r.canSplit() {
 		return
 	}
 	r.splitAt, r.splitSize = f, fi.Size()
 }
+
+// canSplit: what any input read in pieces needs besides its size.
+func (r *Reader) canSplit() bool { return r.format == "" && !r.bom && r.opt.workers() >= 2 }
 
 // Growing is an input copied to a file as it arrives, such as standard
 // input that a program keeps so as to read it a second time: Read reads it
@@ -160,7 +162,7 @@ type Growing interface {
 // not known: learnSplit waits until splitMinSize bytes have arrived, and
 // the pieces are then made as they are needed.
 func (r *Reader) splitGrowing(g Growing) {
-	if r.format != "" || r.bom || r.opt.workers() < 2 {
+	if !r.canSplit() {
 		return
 	}
 	n, all := g.Arrived()
