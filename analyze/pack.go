@@ -2,9 +2,7 @@ package analyze
 
 import (
 	"encoding/binary"
-	"errors"
 	"io"
-	"math"
 	"os"
 
 	"github.com/harcors/harcors/har"
@@ -21,7 +19,7 @@ import (
 // and past that in an unlinked temporary file, so that what waiting
 // entries hold in memory is the node alone.
 
-// A packed entry is its length (a uvarint) and its encoding (appendEntry),
+// A packed entry is its length (a uvarint) and its encoding (har.AppendEntry),
 // at node.packOff in memory chunk node.packChunk, or in the temporary file
 // when packChunk is -1: nodes are many, and a length in the node would
 // make it a size class larger.
@@ -61,7 +59,7 @@ type packStore struct {
 	rbuf    []byte
 	roff    int64
 	scratch []byte
-	intern  map[string]string
+	dec     har.EntryDecoder
 
 	// packed counts the entries packed and not unpacked; bytes their
 	// encoded size.
@@ -76,7 +74,7 @@ func (p *packStore) pack(n *node) error {
 	// The encoding goes after room for its length, which is then moved
 	// up against it.
 	const room = binary.MaxVarintLen64
-	b := appendEntry(append(p.scratch[:0], make([]byte, room)...), n.e)
+	b := har.AppendEntry(append(p.scratch[:0], make([]byte, room)...), n.e)
 	p.scratch = b
 	size := len(b) - room
 	k := binary.PutUvarint(b[room-binary.MaxVarintLen64:room], uint64(size))
@@ -176,7 +174,7 @@ func (p *packStore) unpack(n *node) error {
 		b = ch.buf[n.packOff:]
 		size, k := binary.Uvarint(b)
 		if k <= 0 || size > uint64(len(b)-k) {
-			return errPacked
+			return har.ErrPacked
 		}
 		b = b[k : k+int(size)]
 		defer func() {
@@ -197,14 +195,10 @@ func (p *packStore) unpack(n *node) error {
 			}
 		}()
 	}
-	if p.intern == nil {
-		p.intern = map[string]string{}
-	}
-	e, err := decodeEntry(b, p.intern)
+	e, err := p.dec.Decode(b)
 	if err != nil {
 		return err
 	}
-	e.Started = n.start
 	n.packOff = 0
 	var hx entryHeaders
 	hx.index(e)
@@ -222,7 +216,7 @@ func (p *packStore) read(off int64) ([]byte, error) {
 	}
 	size, k := binary.Uvarint(b)
 	if k <= 0 || size > uint64(p.end-off-int64(k)) {
-		return nil, errPacked
+		return nil, har.ErrPacked
 	}
 	lo := off + int64(k)
 	return p.fileBytes(lo, lo+int64(size))
@@ -264,224 +258,4 @@ func (p *packStore) close() {
 		p.f.Close()
 		p.f = nil
 	}
-}
-
-// appendEntry appends the encoding of e, all but Started (which the node
-// keeps), to b: numbers as varints, strings with their length, lists with
-// their length plus one (zero for a nil list).
-func appendEntry(b []byte, e *har.Entry) []byte {
-	b = binary.AppendVarint(b, int64(e.Index))
-	b = binary.AppendVarint(b, int64(e.Line))
-	b = binary.AppendVarint(b, e.Offset)
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.Time))
-	b = appendString(b, e.PageRef)
-	q := &e.Request
-	b = appendString(b, q.Method)
-	b = appendString(b, q.URL)
-	b = appendString(b, q.HTTPVersion)
-	b = appendHeaders(b, q.Headers)
-	b = appendCookies(b, q.Cookies)
-	b = binary.AppendVarint(b, q.BodySize)
-	b = appendString(b, q.PostMimeType)
-	r := &e.Response
-	b = binary.AppendVarint(b, int64(r.Status))
-	b = appendString(b, r.StatusText)
-	b = appendString(b, r.HTTPVersion)
-	b = appendHeaders(b, r.Headers)
-	b = appendCookies(b, r.Cookies)
-	b = appendString(b, r.RedirectURL)
-	b = binary.AppendVarint(b, r.Content.Size)
-	b = appendString(b, r.Content.MimeType)
-	b = appendString(b, r.Content.Encoding)
-	b = binary.AppendVarint(b, r.TransferSize)
-	b = appendString(b, e.ResourceType)
-	b = appendString(b, e.Initiator.Type)
-	b = appendString(b, e.Initiator.URL)
-	b = appendString(b, e.Initiator.RequestID)
-	b = appendString(b, e.FromCache)
-	return appendString(b, e.Error)
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-func appendHeaders(b []byte, hs har.Headers) []byte {
-	if hs == nil {
-		return append(b, 0)
-	}
-	b = binary.AppendUvarint(b, uint64(len(hs))+1)
-	for _, h := range hs {
-		b = appendString(appendString(b, h.Name), h.Value)
-	}
-	return b
-}
-
-func appendCookies(b []byte, cs []har.Cookie) []byte {
-	if cs == nil {
-		return append(b, 0)
-	}
-	b = binary.AppendUvarint(b, uint64(len(cs))+1)
-	for _, c := range cs {
-		b = appendString(appendString(b, c.Name), c.Value)
-	}
-	return b
-}
-
-var errPacked = errors.New("packed entry is damaged")
-
-// entryDecoder reads what appendEntry wrote. Each string is a copy of its
-// own, not a piece of one copy of the whole: what a report keeps of an
-// entry (its URL, its method) must not keep the rest. Short strings, which
-// repeat from entry to entry (methods, header names, origins), are shared
-// through intern.
-type entryDecoder struct {
-	b      []byte
-	err    error
-	intern map[string]string
-}
-
-// maxInterned bounds an entryDecoder's intern map, and maxInternLen the
-// strings it takes.
-const (
-	maxInterned  = 4096
-	maxInternLen = 64
-)
-
-func decodeEntry(b []byte, intern map[string]string) (*har.Entry, error) {
-	d := entryDecoder{b: b, intern: intern}
-	e := &har.Entry{}
-	e.Index = int(d.varint())
-	e.Line = int(d.varint())
-	e.Offset = d.varint()
-	e.Time = math.Float64frombits(d.fixed64())
-	e.PageRef = d.str()
-	q := &e.Request
-	q.Method = d.str()
-	q.URL = d.str()
-	q.HTTPVersion = d.str()
-	q.Headers = d.headers()
-	q.Cookies = d.cookies()
-	q.BodySize = d.varint()
-	q.PostMimeType = d.str()
-	r := &e.Response
-	r.Status = int(d.varint())
-	r.StatusText = d.str()
-	r.HTTPVersion = d.str()
-	r.Headers = d.headers()
-	r.Cookies = d.cookies()
-	r.RedirectURL = d.str()
-	r.Content.Size = d.varint()
-	r.Content.MimeType = d.str()
-	r.Content.Encoding = d.str()
-	r.TransferSize = d.varint()
-	e.ResourceType = d.str()
-	e.Initiator.Type = d.str()
-	e.Initiator.URL = d.str()
-	e.Initiator.RequestID = d.str()
-	e.FromCache = d.str()
-	e.Error = d.str()
-	if d.err == nil && len(d.b) != 0 {
-		d.err = errPacked
-	}
-	return e, d.err
-}
-
-func (d *entryDecoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	var x uint64
-	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
-		c := d.b[i]
-		x |= uint64(c&0x7f) << (7 * i)
-		if c < 0x80 {
-			d.b = d.b[i+1:]
-			return x
-		}
-	}
-	d.err = errPacked
-	return 0
-}
-
-func (d *entryDecoder) varint() int64 {
-	u := d.uvarint()
-	x := int64(u >> 1)
-	if u&1 != 0 {
-		x = ^x
-	}
-	return x
-}
-
-func (d *entryDecoder) fixed64() uint64 {
-	if d.err != nil || len(d.b) < 8 {
-		d.err = errPacked
-		return 0
-	}
-	x := binary.LittleEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return x
-}
-
-func (d *entryDecoder) str() string {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.b)) {
-		d.err = errPacked
-		return ""
-	}
-	b := d.b[:n]
-	d.b = d.b[n:]
-	if n == 0 {
-		return ""
-	}
-	if n > maxInternLen {
-		return string(b)
-	}
-	if s, ok := d.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(d.intern) < maxInterned {
-		d.intern[s] = s
-	}
-	return s
-}
-
-// count reads a list length written with its plus one; ok is false for a
-// nil list.
-func (d *entryDecoder) count() (n int, ok bool) {
-	u := d.uvarint()
-	// Each element takes two bytes at least: a longer count is damage.
-	if u == 0 || d.err != nil || u-1 > uint64(len(d.b)/2) {
-		if u != 0 {
-			d.err = errPacked
-		}
-		return 0, false
-	}
-	return int(u - 1), true
-}
-
-func (d *entryDecoder) headers() har.Headers {
-	n, ok := d.count()
-	if !ok {
-		return nil
-	}
-	hs := make(har.Headers, n)
-	for i := range hs {
-		hs[i] = har.Header{Name: d.str(), Value: d.str()}
-	}
-	return hs
-}
-
-func (d *entryDecoder) cookies() []har.Cookie {
-	n, ok := d.count()
-	if !ok {
-		return nil
-	}
-	cs := make([]har.Cookie, n)
-	for i := range cs {
-		cs[i] = har.Cookie{Name: d.str(), Value: d.str()}
-	}
-	return cs
 }

@@ -28,7 +28,7 @@ func fillValue(t *testing.T, v reflect.Value, path string, seq *int) {
 		v.SetFloat(float64(*seq) + 0.25)
 	case reflect.Struct:
 		if v.Type() == reflect.TypeOf(time.Time{}) {
-			return // the node keeps Started
+			return // the test sets Started
 		}
 		for i := range v.NumField() {
 			fillValue(t, v.Field(i), path+"."+v.Type().Field(i).Name, seq)

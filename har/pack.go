@@ -1,0 +1,289 @@
+package har
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"time"
+)
+
+// This file holds a compact binary encoding of an Entry. A program keeps
+// entries in it outside its heap (the analysis packs the entries that wait
+// for a partner), or hands entries read elsewhere to the program that
+// analyses them (a second WebAssembly instance reading pieces of a file,
+// see PieceReader), where parsed objects cannot be shared.
+
+// AppendEntry appends the encoding of e to b and returns the extended
+// slice: numbers as varints, strings with their length, lists with their
+// length plus one (zero for a nil list), so that DecodeEntry gives back an
+// equal Entry, nil lists nil and empty ones empty.
+func AppendEntry(b []byte, e *Entry) []byte {
+	b = binary.AppendVarint(b, int64(e.Index))
+	b = binary.AppendVarint(b, int64(e.Line))
+	b = binary.AppendVarint(b, e.Offset)
+	b = appendTime(b, e.Started)
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.Time))
+	b = appendString(b, e.PageRef)
+	q := &e.Request
+	b = appendString(b, q.Method)
+	b = appendString(b, q.URL)
+	b = appendString(b, q.HTTPVersion)
+	b = appendHeaders(b, q.Headers)
+	b = appendCookies(b, q.Cookies)
+	b = binary.AppendVarint(b, q.BodySize)
+	b = appendString(b, q.PostMimeType)
+	r := &e.Response
+	b = binary.AppendVarint(b, int64(r.Status))
+	b = appendString(b, r.StatusText)
+	b = appendString(b, r.HTTPVersion)
+	b = appendHeaders(b, r.Headers)
+	b = appendCookies(b, r.Cookies)
+	b = appendString(b, r.RedirectURL)
+	b = binary.AppendVarint(b, r.Content.Size)
+	b = appendString(b, r.Content.MimeType)
+	b = appendString(b, r.Content.Encoding)
+	b = binary.AppendVarint(b, r.TransferSize)
+	b = appendString(b, e.ResourceType)
+	b = appendString(b, e.Initiator.Type)
+	b = appendString(b, e.Initiator.URL)
+	b = appendString(b, e.Initiator.RequestID)
+	b = appendString(b, e.FromCache)
+	return appendString(b, e.Error)
+}
+
+// appendTime writes a zero time as one 0 byte, any other as 1, its Unix
+// seconds and nanoseconds and its zone's offset: the reader's times are
+// in UTC or a fixed zone, which the offset alone gives back.
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	_, off := t.Zone()
+	b = append(b, 1)
+	b = binary.AppendVarint(b, t.Unix())
+	b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
+	return binary.AppendVarint(b, int64(off))
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendHeaders(b []byte, hs Headers) []byte {
+	if hs == nil {
+		return append(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(hs))+1)
+	for _, h := range hs {
+		b = appendString(appendString(b, h.Name), h.Value)
+	}
+	return b
+}
+
+func appendCookies(b []byte, cs []Cookie) []byte {
+	if cs == nil {
+		return append(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(cs))+1)
+	for _, c := range cs {
+		b = appendString(appendString(b, c.Name), c.Value)
+	}
+	return b
+}
+
+// ErrPacked is returned by DecodeEntry for bytes AppendEntry did not write.
+var ErrPacked = errors.New("packed entry is damaged")
+
+// An EntryDecoder decodes what AppendEntry wrote. Each string is a copy of
+// its own, not a piece of one copy of the whole: what a report keeps of an
+// entry (its URL, its method) must not keep the rest. Short strings, which
+// repeat from entry to entry (methods, header names, origins), are shared
+// between the entries one decoder decodes. The zero value is ready to use.
+type EntryDecoder struct {
+	b      []byte
+	err    error
+	intern map[string]string
+	zones  map[int]*time.Location
+}
+
+// maxShared bounds an EntryDecoder's shared strings, and maxSharedLen
+// the length of those it shares.
+const (
+	maxShared    = 4096
+	maxSharedLen = 64
+)
+
+// Decode decodes one entry, the whole of b.
+func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
+	d.b, d.err = b, nil
+	if d.intern == nil {
+		d.intern = map[string]string{}
+	}
+	e := &Entry{}
+	e.Index = int(d.varint())
+	e.Line = int(d.varint())
+	e.Offset = d.varint()
+	e.Started = d.time()
+	e.Time = math.Float64frombits(d.fixed64())
+	e.PageRef = d.str()
+	q := &e.Request
+	q.Method = d.str()
+	q.URL = d.str()
+	q.HTTPVersion = d.str()
+	q.Headers = d.headers()
+	q.Cookies = d.cookies()
+	q.BodySize = d.varint()
+	q.PostMimeType = d.str()
+	r := &e.Response
+	r.Status = int(d.varint())
+	r.StatusText = d.str()
+	r.HTTPVersion = d.str()
+	r.Headers = d.headers()
+	r.Cookies = d.cookies()
+	r.RedirectURL = d.str()
+	r.Content.Size = d.varint()
+	r.Content.MimeType = d.str()
+	r.Content.Encoding = d.str()
+	r.TransferSize = d.varint()
+	e.ResourceType = d.str()
+	e.Initiator.Type = d.str()
+	e.Initiator.URL = d.str()
+	e.Initiator.RequestID = d.str()
+	e.FromCache = d.str()
+	e.Error = d.str()
+	if d.err == nil && len(d.b) != 0 {
+		d.err = ErrPacked
+	}
+	d.b = nil
+	return e, d.err
+}
+
+func (d *EntryDecoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	var x uint64
+	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
+		c := d.b[i]
+		x |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.b = d.b[i+1:]
+			return x
+		}
+	}
+	d.err = ErrPacked
+	return 0
+}
+
+func (d *EntryDecoder) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *EntryDecoder) fixed64() uint64 {
+	if d.err != nil || len(d.b) < 8 {
+		d.err = ErrPacked
+		return 0
+	}
+	x := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return x
+}
+
+func (d *EntryDecoder) time() time.Time {
+	if d.err != nil || len(d.b) == 0 {
+		d.err = ErrPacked
+		return time.Time{}
+	}
+	set := d.b[0]
+	d.b = d.b[1:]
+	if set == 0 {
+		return time.Time{}
+	}
+	sec, nsec, off := d.varint(), d.uvarint(), d.varint()
+	if d.err != nil || nsec >= 1e9 || off < -24*3600 || off > 24*3600 {
+		d.err = ErrPacked
+		return time.Time{}
+	}
+	// A fixed zone is made once per offset, as the reader makes them.
+	loc := time.UTC
+	if off != 0 {
+		if d.zones == nil {
+			d.zones = map[int]*time.Location{}
+		}
+		if loc = d.zones[int(off)]; loc == nil {
+			loc = time.FixedZone("", int(off))
+			if len(d.zones) < 64 {
+				d.zones[int(off)] = loc
+			}
+		}
+	}
+	return time.Unix(sec, int64(nsec)).In(loc)
+}
+
+func (d *EntryDecoder) str() string {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = ErrPacked
+		return ""
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	if n == 0 {
+		return ""
+	}
+	if n > maxSharedLen {
+		return string(b)
+	}
+	if s, ok := d.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.intern) < maxShared {
+		d.intern[s] = s
+	}
+	return s
+}
+
+// count reads a list length written with its plus one; ok is false for a
+// nil list.
+func (d *EntryDecoder) count() (n int, ok bool) {
+	u := d.uvarint()
+	// Each element takes two bytes at least: a longer count is damage.
+	if u == 0 || d.err != nil || u-1 > uint64(len(d.b)/2) {
+		if u != 0 {
+			d.err = ErrPacked
+		}
+		return 0, false
+	}
+	return int(u - 1), true
+}
+
+func (d *EntryDecoder) headers() Headers {
+	n, ok := d.count()
+	if !ok {
+		return nil
+	}
+	hs := make(Headers, n)
+	for i := range hs {
+		hs[i] = Header{Name: d.str(), Value: d.str()}
+	}
+	return hs
+}
+
+func (d *EntryDecoder) cookies() []Cookie {
+	n, ok := d.count()
+	if !ok {
+		return nil
+	}
+	cs := make([]Cookie, n)
+	for i := range cs {
+		cs[i] = Cookie{Name: d.str(), Value: d.str()}
+	}
+	return cs
+}
