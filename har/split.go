@@ -75,6 +75,10 @@ type splitter struct {
 	pat   []byte
 	depth int   // scanner depth inside log.entries
 	path  []seg // path of log.entries
+	// remote, when not nil, reads pieces too (Options.Pieces), until it
+	// fails once.
+	remote       PieceReader
+	remoteFailed atomic.Bool
 
 	mu sync.Mutex
 	// pieces are the pieces made so far; those taken by the Reader are
@@ -141,7 +145,9 @@ func (r *Reader) splitFile(f *os.File) {
 }
 
 // canSplit: what any input read in pieces needs besides its size.
-func (r *Reader) canSplit() bool { return r.format == "" && !r.bom && r.opt.workers() >= 2 }
+func (r *Reader) canSplit() bool {
+	return r.format == "" && !r.bom && (r.opt.workers() >= 2 || r.opt.Pieces != nil)
+}
 
 // Growing is an input copied to a file as it arrives, such as standard
 // input that a program keeps so as to read it a second time: Read reads it
@@ -224,6 +230,10 @@ func (r *Reader) learnSplit() {
 		}
 	}
 	workers := r.opt.workers()
+	readers := workers
+	if r.opt.Pieces != nil {
+		readers += remotePieces
+	}
 	sp := &splitter{
 		f:      r.splitAt,
 		size:   size,
@@ -235,7 +245,8 @@ func (r *Reader) learnSplit() {
 		depth:  s.Depth,
 		path:   append([]seg(nil), r.path...),
 		count:  int(n),
-		tokens: make(chan struct{}, workers*splitAhead),
+		tokens: make(chan struct{}, readers*splitAhead),
+		remote: r.opt.Pieces,
 		quit:   make(chan struct{}),
 	}
 	// Piece 0 is the head, read by r; pieces 1..n-1 by the workers (the
@@ -246,9 +257,12 @@ func (r *Reader) learnSplit() {
 	}
 	sp.taken = 1
 	sp.next.Store(1)
-	sp.wg.Add(workers)
+	sp.wg.Add(readers)
 	for range workers {
-		go sp.work()
+		go sp.work(nil)
+	}
+	for range readers - workers {
+		go sp.work(new(EntryDecoder))
 	}
 	r.sp = sp
 	r.splitAt = nil
@@ -360,14 +374,17 @@ func (sp *splitter) wait() {
 	sp.wg.Wait()
 }
 
-// work reads pieces until there are none left or stop is called. A token
-// is taken before the piece, so that the pieces read or being read are
-// always the ones right after those the Reader has taken, the first of
-// which it waits for.
-func (sp *splitter) work() {
+// work reads pieces until there are none left or stop is called: itself,
+// or, given a decoder, through sp.remote. A token is taken before the
+// piece, so that the pieces read or being read are always the ones right
+// after those the Reader has taken, the first of which it waits for.
+func (sp *splitter) work(remote *EntryDecoder) {
 	defer sp.wg.Done()
-	w := &Reader{opt: sp.opt}
-	w.s.Buf = make([]byte, jsonscan.BufSize)
+	var w *Reader
+	if remote == nil {
+		w = &Reader{opt: sp.opt}
+		w.s.Buf = make([]byte, jsonscan.BufSize)
+	}
 	for {
 		select {
 		case sp.tokens <- struct{}{}:
@@ -379,7 +396,11 @@ func (sp *splitter) work() {
 			return // the token stays taken: nothing is left to read
 		}
 		p := sp.piece(k)
-		sp.read(w, p)
+		if remote != nil {
+			sp.readRemote(p, remote)
+		} else {
+			sp.read(w, p)
+		}
 		close(p.done)
 	}
 }

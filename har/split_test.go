@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/harcors/harcors/internal/hargen"
@@ -21,14 +23,21 @@ import (
 // many pieces were used (0 when the file was not split).
 func splitRead(t testing.TB, path string, chunk int64) (collected, int) {
 	t.Helper()
+	// Four workers whatever the machine (one core, js/wasm): with one,
+	// nothing is split.
+	return splitReadWith(t, path, chunk, Options{Workers: 4})
+}
+
+// splitReadWith is splitRead with opt's Workers and Pieces.
+func splitReadWith(t testing.TB, path string, chunk int64, opt Options) (collected, int) {
+	t.Helper()
 	tune := defaultTuning
 	tune.splitMinSize, tune.splitChunk = 1<<62, 1
 	if chunk > 0 {
 		tune.splitMinSize, tune.splitChunk = 0, chunk
 	}
-	// Four workers whatever the machine (one core, js/wasm): with one,
-	// nothing is split.
-	r, err := Open(path, Options{Name: "x.har", Workers: 4, tune: &tune})
+	opt.Name, opt.tune = "x.har", &tune
+	r, err := Open(path, opt)
 	return drainPieces(t, r, err)
 }
 
@@ -63,8 +72,69 @@ func checkSplit(t *testing.T, path string, chunks ...int64) []int {
 			t.Fatalf("%s in pieces of %d bytes: %s", filepath.Base(path), chunk, diffCollected(got, want))
 		}
 		used = append(used, n)
+		// The pieces read elsewhere (as a second WebAssembly instance
+		// reads them): beside one goroutine, beside four, and by one
+		// that fails after a few pieces.
+		for _, pr := range []*pieceFile{{path: path}, {path: path, failAfter: 3}} {
+			for _, workers := range []int{1, 4} {
+				pr.calls.Store(0)
+				got, _ := splitReadWith(t, path, chunk, Options{Workers: workers, Pieces: pr})
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s in pieces of %d bytes, %d workers and %+v: %s", filepath.Base(path), chunk, workers, pr, diffCollected(got, want))
+				}
+			}
+		}
 	}
 	return used
+}
+
+// pieceFile is a PieceReader that reads the pieces from its own opening of
+// the file, through the encoding a second instance would use; after
+// failAfter pieces (if not 0) it fails.
+type pieceFile struct {
+	path      string
+	failAfter int64
+	calls     atomic.Int64
+}
+
+func (pf *pieceFile) ReadPiece(job []byte) ([]byte, error) {
+	if n := pf.calls.Add(1); pf.failAfter > 0 && n > pf.failAfter {
+		return nil, errors.New("the second instance is gone")
+	}
+	f, err := os.Open(pf.path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadPiece(f, job)
+}
+
+// TestPiecesReadElsewhere: pieces read through a PieceReader are used, not
+// merely read and thrown away, and a damaged job is an error, not a panic.
+func TestPiecesReadElsewhere(t *testing.T) {
+	data := genBytes(t, hargen.Config{Entries: 3000, Mix: hargen.MetadataDense, Seed: 4})
+	path := writeTemp(t, data)
+	want, _ := splitRead(t, path, 0)
+	pf := &pieceFile{path: path}
+	got, used := splitReadWith(t, path, 16<<10, Options{Workers: 1, Pieces: pf})
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal(diffCollected(got, want))
+	}
+	pieces := int64(len(data)) / (16 << 10)
+	if int64(used) < pieces*3/4 || pf.calls.Load() < pieces/4 {
+		t.Errorf("%d of ~%d pieces used, %d read elsewhere", used, pieces, pf.calls.Load())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	job := (&splitter{pat: []byte("},{"), path: []seg{{"log", 0}, {"entries", 0}}}).job(&piece{lo: 100, hi: 5000})
+	for n := range len(job) {
+		if _, err := ReadPiece(f, job[:n]); err == nil {
+			t.Errorf("a job cut at %d of %d bytes was read", n, len(job))
+		}
+	}
 }
 
 // diffCollected says where two reads first differ.
