@@ -20,8 +20,8 @@ type Options struct {
 	// A program that reads several inputs at once shares its cores among
 	// them (harcors gives each of N inputs read at once GOMAXPROCS/N).
 	Workers int
-	// Pieces, when not nil, reads pieces of a large input too, beside the
-	// Workers goroutines: in another program, such as a second
+	// Pieces, when not nil, reads pieces of a large input too, beside
+	// Workers-1 goroutines: in another program, such as a second
 	// WebAssembly instance, that reads the same bytes (see PieceReader).
 	// The input is then read in pieces with Workers 1 too, when it is a
 	// regular file Open opens, or a Growing input.

@@ -99,26 +99,20 @@ var ErrPacked = errors.New("packed entry is damaged")
 // its own, not a piece of one copy of the whole: what a report keeps of an
 // entry (its URL, its method) must not keep the rest. Short strings, which
 // repeat from entry to entry (methods, header names, origins), are shared
-// between the entries one decoder decodes. The zero value is ready to use.
+// between the entries one decoder decodes, through the cache the Reader
+// uses. The zero value is ready to use.
 type EntryDecoder struct {
 	b      []byte
 	err    error
-	intern map[string]string
+	intern *interner
 	zones  map[int]*time.Location
 }
-
-// maxShared bounds an EntryDecoder's shared strings, and maxSharedLen
-// the length of those it shares.
-const (
-	maxShared    = 4096
-	maxSharedLen = 64
-)
 
 // Decode decodes one entry, the whole of b.
 func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
 	d.b, d.err = b, nil
 	if d.intern == nil {
-		d.intern = map[string]string{}
+		d.intern = new(interner)
 	}
 	e := &Entry{}
 	e.Index = int(d.varint())
@@ -234,20 +228,7 @@ func (d *EntryDecoder) str() string {
 	}
 	b := d.b[:n]
 	d.b = d.b[n:]
-	if n == 0 {
-		return ""
-	}
-	if n > maxSharedLen {
-		return string(b)
-	}
-	if s, ok := d.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(d.intern) < maxShared {
-		d.intern[s] = s
-	}
-	return s
+	return d.intern.get(b)
 }
 
 // count reads a list length written with its plus one; ok is false for a

@@ -17,18 +17,19 @@ import (
 // (pack.go). The Reader takes them in order as it takes its own workers'.
 
 // A PieceReader reads pieces of a large input elsewhere (Options.Pieces).
-// ReadPiece is given a job the Reader made and returns what the function
-// ReadPiece returned for it over the same bytes. It may block; the Reader
-// calls it from goroutines of its own, up to remotePieces at once. An error
-// is no harm: the Reader reads that piece, and the rest, itself.
+// ReadPiece is given a job the Reader made, and the offset at which the
+// piece ends (to show progress by), and returns what the function
+// ReadPiece returned for the job over the same bytes. It may block; the
+// Reader calls it from goroutines of its own, up to remotePieces at once.
+// An error is no harm: the Reader reads that piece, and the rest, itself.
 type PieceReader interface {
-	ReadPiece(job []byte) ([]byte, error)
+	ReadPiece(job []byte, end int64) ([]byte, error)
 }
 
-// remotePieces is how many pieces may be at a PieceReader at once: two,
-// so that it starts on the next one as soon as it hands back one, while
-// the Reader unpacks that.
-const remotePieces = 2
+// remotePieces is how many pieces may be at a PieceReader at once: more
+// than one, so that it starts on the next one as soon as it hands back
+// one, however late the Reader takes that.
+const remotePieces = 4
 
 // ReadPiece is the other end of a PieceReader: it reads the piece job
 // describes from f, which must hold the bytes the Reader that made the job
@@ -95,7 +96,7 @@ func (sp *splitter) readRemote(p *piece, ed *EntryDecoder) {
 	if sp.remoteFailed.Load() {
 		return
 	}
-	res, err := sp.remote.ReadPiece(sp.job(p))
+	res, err := sp.remote.ReadPiece(sp.job(p), p.hi)
 	if err != nil {
 		sp.remoteFailed.Store(true)
 		return

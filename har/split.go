@@ -232,7 +232,15 @@ func (r *Reader) learnSplit() {
 	workers := r.opt.workers()
 	readers := workers
 	if r.opt.Pieces != nil {
-		readers += remotePieces
+		// The goroutine calling Next counts as one of the Workers:
+		// with Pieces and Workers 1 (WebAssembly, where goroutines share
+		// one thread) no goroutine of this program reads pieces. One
+		// would not run beside the analysis, only instead of it, and
+		// the answers of the PieceReader would wait for it: in a
+		// browser the worker's event loop, which brings them, runs
+		// only when every goroutine waits.
+		workers--
+		readers = workers + remotePieces
 	}
 	sp := &splitter{
 		f:      r.splitAt,

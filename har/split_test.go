@@ -97,7 +97,7 @@ type pieceFile struct {
 	calls     atomic.Int64
 }
 
-func (pf *pieceFile) ReadPiece(job []byte) ([]byte, error) {
+func (pf *pieceFile) ReadPiece(job []byte, _ int64) ([]byte, error) {
 	if n := pf.calls.Add(1); pf.failAfter > 0 && n > pf.failAfter {
 		return nil, errors.New("the second instance is gone")
 	}

@@ -3,8 +3,10 @@
 // once and answers with the HTML report. A second worker (reader.js) reads
 // the files in slices with FileReaderSync, a few slices ahead, while this
 // one analyses: reading here would leave the analysis waiting for the disk
-// at every slice. A file never sits whole in memory. It loads nothing but
-// wasm_exec.js, harcors.wasm and reader.js, from the page's own folder.
+// at every slice. A third (piece.js), a second harcors, parses the pieces
+// of a large file on another core, as the command does with goroutines.
+// A file never sits whole in memory. It loads nothing but wasm_exec.js,
+// harcors.wasm, reader.js and piece.js, from the page's own folder.
 "use strict";
 importScripts("wasm_exec.js");
 
@@ -37,6 +39,27 @@ let last = null;
 // progress moves; ahead is how many slices the reading worker may have
 // read and not yet handed over (memory: slice * (ahead + 1)).
 const slice = 4 << 20, ahead = 3;
+
+// The piece worker (piece.js), a second harcors that parses pieces of a
+// large file on another core (see web/wasm/main.go, remote). Without it
+// the analysis reads the whole file itself. jobs holds the callbacks of
+// the pieces it has not answered yet, by number.
+let pieces = null;
+try {
+  pieces = new Worker("piece.js");
+} catch (e) {
+  pieces = null;
+}
+let jobs = new Map(), jobSeq = 0;
+if (pieces) {
+  pieces.onmessage = (ev) => {
+    const m = ev.data;
+    const cb = jobs.get(m.id);
+    if (!cb) return;
+    jobs.delete(m.id);
+    cb(m.error !== undefined ? new Error(m.error) : new Uint8Array(m.buf));
+  };
+}
 
 // The reading worker, started with this one. Where a worker cannot start
 // another, the slices are read here, in turn with the analysis.
@@ -89,7 +112,44 @@ function inputs(files, onRead) {
     size: f.size,
     open: () => {
       const g = ++gen;
+      marks.opens = (marks.opens || 0) + 1;
       let off = 0;
+      // The pieces of a large file are read by the piece worker (piece),
+      // which gets the file once per opening, with the first job. readAt
+      // reads the file here, at once, where the analysis reads on by
+      // itself from the middle of it (after a piece it could not use).
+      const sync = new FileReaderSync();
+      let sent = false;
+      const at = {
+        readAt: (o, n) => {
+          try {
+            const v = new Uint8Array(sync.readAsArrayBuffer(f.slice(o, o + n)));
+            onRead(i, o + v.length);
+            return v;
+          } catch (e) {
+            return new Error("the browser could not read the file: " + e.message);
+          }
+        },
+        piece: pieces && ((job, end, cb) => {
+          if (g !== gen) {
+            cb(new Error("the file was replaced"));
+            return;
+          }
+          if (!sent) {
+            pieces.postMessage({ type: "file", fid: g, file: f });
+            sent = true;
+          }
+          const id = ++jobSeq;
+          jobs.set(id, (v) => {
+            if (!(v instanceof Error)) {
+              marks.pieces = (marks.pieces || 0) + 1;
+              onRead(i, end);
+            }
+            cb(v);
+          });
+          pieces.postMessage({ type: "piece", id, fid: g, job }, [job.buffer]);
+        }),
+      };
       const give = (cb) => (v) => {
         if (reader) reader.postMessage({ type: "more", gen: g });
         if (!(v instanceof Error)) {
@@ -101,6 +161,7 @@ function inputs(files, onRead) {
       if (!reader) {
         const fr = new FileReaderSync();
         return {
+          ...at,
           next: (cb) => {
             let v;
             const t = performance.now();
@@ -118,6 +179,7 @@ function inputs(files, onRead) {
       waiting = null;
       reader.postMessage({ type: "open", gen: g, file: f, slice, ahead });
       return {
+        ...at,
         next: (cb) => {
           if (g !== gen) {
             cb(new Error("internal error: a file was read after another was opened"));

@@ -6,16 +6,23 @@
 // the browser's File objects by a second worker, which reads ahead while
 // this one analyses.
 //
-// It sets two global functions and waits:
+// It sets three global functions and waits:
 //
 //	harcorsAnalyze(files, options) -> a Promise of the HTML report
 //	harcorsJSON(files, options) -> a Promise of the JSON report (a second
 //	                               reading, when the user asks for it)
+//	harcorsPiece(file, job) -> the entries of one piece of a large file
+//	                           (a Uint8Array), or an Error
 //
 // files is an array of {name, size, open() -> stream}; each open starts
 // the file again from its first byte (a streamed analysis that must start
 // again opens it a second time), and stream.next(callback) calls callback,
 // then or later, with the next slice (a Uint8Array) or an Error.
+// stream.readAt(offset, length) returns those bytes of the file (or an
+// Error) at once, and stream.piece(job, end, callback), when the worker
+// has a second instance, has it run harcorsPiece on the job and calls
+// callback with the result or an Error. In harcorsPiece, file is
+// {size, readAt}.
 // options is {severity: "error"|"warning"|"info", showSecrets: bool}; the
 // worker counts progress as it hands out slices. On failure the Promise is
 // rejected with an Error.
@@ -45,6 +52,11 @@ var version = "devel"
 // the JavaScript side and each Read copies the part asked for straight
 // into the reader's buffer: a bufio.Reader between them would copy every
 // byte twice.
+//
+// A File can also be read anywhere at once (ReadAt, synchronous in a
+// worker), so a jsStream is a har.Growing input that has all arrived: a
+// large one is read in pieces, some here and some by the second instance
+// (see remote), as the command reads a large file on several cores.
 type jsStream struct {
 	stream js.Value
 	got    chan js.Value
@@ -53,6 +65,13 @@ type jsStream struct {
 	size   int64
 	chunk  js.Value
 	pos, n int // the next byte in chunk, and its length
+
+	// block is the last block ReadAt read, from offset blockOff: the
+	// pieces are read in buffers of 256 KiB, and each read of a File has
+	// a cost of its own whatever its size.
+	block    js.Value
+	blockOff int64
+	blockLen int
 }
 
 func newStream(stream js.Value, size int64) *jsStream {
@@ -86,6 +105,111 @@ func (s *jsStream) Read(p []byte) (int, error) {
 	return got, nil
 }
 
+// readBlock is how much ReadAt reads from the File at once.
+const readBlock = 1 << 20
+
+// ReadAt reads from the File through the stream's readAt(offset, length),
+// a block at a time.
+func (s *jsStream) ReadAt(p []byte, off int64) (int, error) {
+	return readAtBlocks(s.stream, &s.block, &s.blockOff, &s.blockLen, s.size, p, off)
+}
+
+// readAtBlocks is ReadAt over readAt(offset, length) of src (a File of
+// size bytes), keeping the last block read in block.
+func readAtBlocks(src js.Value, block *js.Value, blockOff *int64, blockLen *int, size int64, p []byte, off int64) (int, error) {
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= size {
+			return n, io.EOF
+		}
+		if at < *blockOff || at >= *blockOff+int64(*blockLen) {
+			v := src.Call("readAt", at, min(size-at, max(readBlock, int64(len(p)-n))))
+			if v.InstanceOf(js.Global().Get("Error")) {
+				return n, fmt.Errorf("reading at byte %d: %s", at, v.Get("message").String())
+			}
+			if v.Length() == 0 {
+				return n, fmt.Errorf("reading at byte %d: the browser returned nothing", at)
+			}
+			*block, *blockOff, *blockLen = v, at, v.Length()
+		}
+		i := int(at - *blockOff)
+		to := min(*blockLen, i+len(p)-n)
+		n += js.CopyBytesToGo(p[n:], block.Call("subarray", i, to))
+	}
+	return n, nil
+}
+
+// Arrived says the whole File is there.
+func (s *jsStream) Arrived() (int64, bool) { return s.size, true }
+
+// remote reads pieces of the file being analysed in the second instance:
+// piece(job, end, callback) of the file's current opening sends the job to
+// the second worker and calls back with the result (a Uint8Array) or an
+// Error; end, where the piece ends, moves the progress bar.
+type remote struct{ stream *jsStream }
+
+func (r *remote) ReadPiece(job []byte, end int64) ([]byte, error) {
+	s := r.stream
+	if s == nil || s.stream.Get("piece").Type() != js.TypeFunction {
+		return nil, errors.New("no second worker")
+	}
+	got := make(chan js.Value, 1)
+	cb := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		got <- args[0]
+		return nil
+	})
+	defer cb.Release()
+	s.stream.Call("piece", bytesToJS(job), end, cb)
+	v := <-got
+	if v.InstanceOf(js.Global().Get("Error")) {
+		return nil, errors.New(v.Get("message").String())
+	}
+	b := make([]byte, v.Length())
+	js.CopyBytesToGo(b, v)
+	return b, nil
+}
+
+func bytesToJS(b []byte) js.Value {
+	v := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(v, b)
+	return v
+}
+
+// readPiece is harcorsPiece in the second instance: it reads the piece a
+// job describes from a file (an object with readAt and size), at once.
+func readPiece(args []js.Value) (res any) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = jsError(fmt.Errorf("internal error: %v", p))
+		}
+	}()
+	if len(args) < 2 {
+		return jsError(errors.New("harcorsPiece(file, job)"))
+	}
+	f := &jsFile{src: args[0], size: int64(args[0].Get("size").Float())}
+	job := make([]byte, args[1].Length())
+	js.CopyBytesToGo(job, args[1])
+	b, err := har.ReadPiece(f, job)
+	if err != nil {
+		return jsError(err)
+	}
+	return bytesToJS(b)
+}
+
+// jsFile is a File read at once, through readAt(offset, length).
+type jsFile struct {
+	src      js.Value
+	size     int64
+	block    js.Value
+	blockOff int64
+	blockLen int
+}
+
+func (f *jsFile) ReadAt(p []byte, off int64) (int, error) {
+	return readAtBlocks(f.src, &f.block, &f.blockOff, &f.blockLen, f.size, p, off)
+}
+
 // options reads the options object the worker passes.
 func options(v js.Value) report.Options {
 	opt := report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: version}
@@ -114,12 +238,14 @@ func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
 		fv := files.Index(i)
 		name := fv.Get("name").String()
 		size := int64(fv.Get("size").Float())
+		rm := &remote{}
 		open := func() (io.Reader, error) {
 			s := newStream(fv.Call("open"), size)
 			streams = append(streams, s)
+			rm.stream = s
 			return s, nil
 		}
-		rs = append(rs, analyze.Reopen(name, open, aopt, har.Options{}))
+		rs = append(rs, analyze.Reopen(name, open, aopt, har.Options{Pieces: rm}))
 	}
 	return rs
 }
@@ -190,6 +316,7 @@ func main() {
 	js.Global().Set("harcorsJSON", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return promise(func() (string, error) { return render(args, report.JSON) })
 	}))
+	js.Global().Set("harcorsPiece", js.FuncOf(func(_ js.Value, args []js.Value) any { return readPiece(args) }))
 	warmUp()
 	select {}
 }
