@@ -749,7 +749,7 @@ func TestWebPage(t *testing.T) {
 		t.Logf("%s: %d groups in %v", what, len(st.Groups), took.Round(time.Millisecond))
 	}
 	checkDownloads(t, tb, cases[len(cases)-1])
-	checkPieces(t, tb)
+	checkPieces(t, tb, srv)
 	screenshot(t, tb, "web page", filepath.Join(screenshotDir(t), "web-page.png"))
 	checkAxe(t, tb, axeSource(t), "web page")
 
@@ -777,14 +777,20 @@ func TestWebPage(t *testing.T) {
 	}
 }
 
-// checkPieces gives the page a capture large enough to be read in pieces
-// by its second instance (64 MiB and more, as the command splits a file),
+// checkPieces gives the page, told to start its second instance, a
+// capture large enough to be read in pieces (64 MiB and more, as the
+// command splits a file),
 // and checks that the pieces were used and that the groups, and the JSON
 // the page downloads (every finding, with the place of its entries in the
 // file), are the command's. With the last entry started first, the
 // analysis starts again and the file is read in pieces twice.
-func checkPieces(t *testing.T, tb *tab) {
+func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	t.Helper()
+	// Whatever the machine's cores (see app.js).
+	if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/?pieces=on")); err != nil {
+		t.Fatal(err)
+	}
+	waitEngine(t, tb)
 	var gen bytes.Buffer
 	if _, err := hargen.Write(&gen, hargen.Config{Size: 66 << 20, Mix: hargen.MetadataDense, Seed: 5}); err != nil {
 		t.Fatal(err)
@@ -923,17 +929,14 @@ func TestWebPageLarge(t *testing.T) {
 	needChromium(t)
 	srv := serveSite(t, site(t))
 	tb := pageTab(t, testBrowser(t, 30*time.Minute), srv)
-	// As someone picks a file after the page has loaded: the worker has
-	// loaded harcors.wasm and warmed it up (data-engine="ready").
-	var engine string
-	for wait := time.Now(); engine != "ready"; time.Sleep(50 * time.Millisecond) {
-		if err := tb.eval(`document.body.dataset.engine || ""`, &engine); err != nil {
+	// HARCORS_WEB_PIECES=on or off decides whether a second instance
+	// parses pieces (see app.js), instead of the number of cores.
+	if p := os.Getenv("HARCORS_WEB_PIECES"); p != "" {
+		if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/?pieces="+p)); err != nil {
 			t.Fatal(err)
 		}
-		if time.Since(wait) > 2*time.Minute {
-			t.Fatal("the page's worker did not say it was ready within 2 minutes")
-		}
 	}
+	waitEngine(t, tb)
 	var progressSeen bool
 	done := make(chan struct{})
 	go func() {
@@ -979,6 +982,22 @@ func TestWebPageLarge(t *testing.T) {
 	}
 }
 
+// waitEngine waits, as someone picks a file after the page has loaded,
+// until the worker has loaded harcors.wasm and warmed it up
+// (data-engine="ready").
+func waitEngine(t *testing.T, tb *tab) {
+	t.Helper()
+	var engine string
+	for wait := time.Now(); engine != "ready"; time.Sleep(50 * time.Millisecond) {
+		if err := tb.eval(`document.body.dataset.engine || ""`, &engine); err != nil {
+			t.Fatal(err)
+		}
+		if time.Since(wait) > 2*time.Minute {
+			t.Fatal("the page's worker did not say it was ready within 2 minutes")
+		}
+	}
+}
+
 // pageSteps are the page's and its worker's timing marks (see
 // harcorsTiming in web/static/app.js), in the order they happen.
 var pageSteps = []string{"picked", "received", "ready", "firstSlice", "analysed", "doneMsg", "srcdocSet", "frameLoaded"}
@@ -990,9 +1009,6 @@ var pageSteps = []string{"picked", "received", "ready", "firstSlice", "analysed"
 func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) {
 	t.Helper()
 	var marks map[string]float64
-	var raw any
-	_ = tb.eval(`window.harcorsTiming`, &raw)
-	t.Logf("raw marks %v", raw)
 	if err := tb.eval(`Object.fromEntries(Object.entries(window.harcorsTiming || {}).filter(([k, v]) => typeof v === "number"))`, &marks); err != nil {
 		t.Logf("page timing: %v", err)
 		return
@@ -1012,6 +1028,7 @@ func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) {
 	if w, ok := marks["waitMs"]; ok {
 		parts = append(parts, fmt.Sprintf("(of which the analysis waited for slices %.0f ms)", w))
 	}
+	parts = append(parts, fmt.Sprintf("file opened %.0f times, %.0f pieces read by the second instance", marks["opens"], marks["pieces"]))
 	t.Logf("page timing: %s", strings.Join(parts, ", "))
 }
 

@@ -44,14 +44,16 @@ const slice = 4 << 20, ahead = 3;
 // large file on another core (see web/wasm/main.go, remote). Without it
 // the analysis reads the whole file itself. jobs holds the callbacks of
 // the pieces it has not answered yet, by number.
+// The page's first message says whether to start it (see app.js).
 let pieces = null;
-try {
-  pieces = new Worker("piece.js");
-} catch (e) {
-  pieces = null;
-}
 let jobs = new Map(), jobSeq = 0;
-if (pieces) {
+function startPieces() {
+  try {
+    pieces = new Worker("piece.js");
+  } catch (e) {
+    pieces = null;
+    return;
+  }
   pieces.onmessage = (ev) => {
     const m = ev.data;
     const cb = jobs.get(m.id);
@@ -110,6 +112,7 @@ function inputs(files, onRead) {
   return files.map((f, i) => ({
     name: f.name,
     size: f.size,
+    pieces: !!pieces,
     open: () => {
       const g = ++gen;
       marks.opens = (marks.opens || 0) + 1;
@@ -196,6 +199,10 @@ function inputs(files, onRead) {
 
 onmessage = async (ev) => {
   const msg = ev.data;
+  if (msg.type === "config") {
+    if (msg.pieces && !pieces) startPieces();
+    return;
+  }
   if (msg.type === "analyze") {
     marks = {};
     mark("received");

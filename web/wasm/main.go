@@ -14,15 +14,15 @@
 //	harcorsPiece(file, job) -> the entries of one piece of a large file
 //	                           (a Uint8Array), or an Error
 //
-// files is an array of {name, size, open() -> stream}; each open starts
-// the file again from its first byte (a streamed analysis that must start
-// again opens it a second time), and stream.next(callback) calls callback,
-// then or later, with the next slice (a Uint8Array) or an Error.
-// stream.readAt(offset, length) returns those bytes of the file (or an
-// Error) at once, and stream.piece(job, end, callback), when the worker
-// has a second instance, has it run harcorsPiece on the job and calls
-// callback with the result or an Error. In harcorsPiece, file is
-// {size, readAt}.
+// files is an array of {name, size, pieces, open() -> stream}; each open
+// starts the file again from its first byte (a streamed analysis that must
+// start again opens it a second time), and stream.next(callback) calls
+// callback, then or later, with the next slice (a Uint8Array) or an Error.
+// pieces says whether the worker has a second instance: a large file is
+// then read in pieces, stream.piece(job, end, callback) having the second
+// instance run harcorsPiece on a job and calling callback with the result
+// or an Error, and stream.readAt(offset, length) returning those bytes of
+// the file (or an Error) at once. In harcorsPiece, file is {size, readAt}.
 // options is {severity: "error"|"warning"|"info", showSecrets: bool}; the
 // worker counts progress as it hands out slices. On failure the Promise is
 // rejected with an Error.
@@ -245,7 +245,13 @@ func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
 			rm.stream = s
 			return s, nil
 		}
-		rs = append(rs, analyze.Reopen(name, open, aopt, har.Options{Pieces: rm}))
+		// Without a second instance the file is read in order, with
+		// the reading worker's slices, never in pieces.
+		ropt := har.Options{}
+		if fv.Get("pieces").Truthy() {
+			ropt.Pieces = rm
+		}
+		rs = append(rs, analyze.Reopen(name, open, aopt, ropt))
 	}
 	return rs
 }
