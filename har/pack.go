@@ -123,7 +123,7 @@ func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
 	e.PageRef = d.str()
 	q := &e.Request
 	q.Method = d.str()
-	q.URL = d.str()
+	q.URL = d.long()
 	q.HTTPVersion = d.str()
 	q.Headers = d.headers()
 	q.Cookies = d.cookies()
@@ -135,14 +135,14 @@ func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
 	r.HTTPVersion = d.str()
 	r.Headers = d.headers()
 	r.Cookies = d.cookies()
-	r.RedirectURL = d.str()
+	r.RedirectURL = d.long()
 	r.Content.Size = d.varint()
 	r.Content.MimeType = d.str()
 	r.Content.Encoding = d.str()
 	r.TransferSize = d.varint()
 	e.ResourceType = d.str()
 	e.Initiator.Type = d.str()
-	e.Initiator.URL = d.str()
+	e.Initiator.URL = d.long()
 	e.Initiator.RequestID = d.str()
 	e.FromCache = d.str()
 	e.Error = d.str()
@@ -220,15 +220,22 @@ func (d *EntryDecoder) time() time.Time {
 	return time.Unix(sec, int64(nsec)).In(loc)
 }
 
-func (d *EntryDecoder) str() string {
+func (d *EntryDecoder) str() string { return d.intern.get(d.bytes()) }
+
+// long reads a string that seldom repeats from entry to entry (a URL): a
+// copy of its own, without the cache's comparison and slot taken from one
+// that repeats.
+func (d *EntryDecoder) long() string { return string(d.bytes()) }
+
+func (d *EntryDecoder) bytes() []byte {
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(d.b)) {
 		d.err = ErrPacked
-		return ""
+		return nil
 	}
 	b := d.b[:n]
 	d.b = d.b[n:]
-	return d.intern.get(b)
+	return b
 }
 
 // count reads a list length written with its plus one; ok is false for a
