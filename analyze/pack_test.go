@@ -13,43 +13,21 @@ import (
 	"github.com/harcors/harcors/har"
 )
 
-// fillValue sets every field reachable from v to a value of its own, so
-// that a field the packed encoding forgets shows in the round trip. A
-// field of a kind it does not know fails the test: har.Entry grew, and
-// appendEntry must learn the new field.
-func fillValue(t *testing.T, v reflect.Value, path string, seq *int) {
-	*seq++
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(fmt.Sprintf("%s-%d-%s", path, *seq, strings.Repeat("x", *seq%70)))
-	case reflect.Int, reflect.Int64:
-		v.SetInt(int64(*seq) * 1000003 * int64(1-2*(*seq%2)))
-	case reflect.Float64:
-		v.SetFloat(float64(*seq) + 0.25)
-	case reflect.Struct:
-		if v.Type() == reflect.TypeOf(time.Time{}) {
-			return // the test sets Started
-		}
-		for i := range v.NumField() {
-			fillValue(t, v.Field(i), path+"."+v.Type().Field(i).Name, seq)
-		}
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 3, 3))
-		for i := range v.Len() {
-			fillValue(t, v.Index(i), fmt.Sprintf("%s[%d]", path, i), seq)
-		}
-	default:
-		t.Fatalf("%s: cannot fill a %s; teach appendEntry and this test", path, v.Kind())
-	}
-}
-
 // TestPackRoundTrip: a packed entry comes back equal, field for field,
 // from memory and from the temporary file, with nil lists nil and empty
 // ones empty.
 func TestPackRoundTrip(t *testing.T) {
-	var full har.Entry
-	seq := 0
-	fillValue(t, reflect.ValueOf(&full).Elem(), "e", &seq)
+	// har's TestEntryRoundTrip checks that the encoding keeps every
+	// field; here, that the store gives each entry back, whole.
+	full := har.Entry{Line: 7, Offset: 1234, Time: 12.5, PageRef: "page_1", ResourceType: "fetch",
+		Request: har.Request{Method: "PUT", URL: "https://api.example.test/v1/items?id=1#x", HTTPVersion: "h2",
+			Headers: har.Headers{{Name: "Origin", Value: "https://app.example.test"}, {Name: "Authorization", Value: "Bearer " + strings.Repeat("t", 90)}},
+			Cookies: []har.Cookie{{Name: "sid", Value: "abc"}}, BodySize: 17, PostMimeType: "application/json"},
+		Response: har.Response{Status: 403, StatusText: "Forbidden", HTTPVersion: "h2",
+			Headers: har.Headers{{Name: "Access-Control-Allow-Origin", Value: "*"}}, RedirectURL: "https://elsewhere.example.test/",
+			Content: har.Content{Size: 42, MimeType: "text/plain", Encoding: "base64"}, TransferSize: 300},
+		Initiator: har.Initiator{Type: "script", URL: "https://app.example.test/app.js", RequestID: "9.1"},
+		FromCache: "disk", Error: "net::ERR_FAILED"}
 	empty := har.Entry{Request: har.Request{Headers: har.Headers{}}, Response: har.Response{Cookies: []har.Cookie{}}}
 	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.FixedZone("", 3600))
 	for _, memory := range []int{1 << 20, 0} {

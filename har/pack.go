@@ -102,8 +102,7 @@ var ErrPacked = errors.New("packed entry is damaged")
 // between the entries one decoder decodes, through the cache the Reader
 // uses. The zero value is ready to use.
 type EntryDecoder struct {
-	b      []byte
-	err    error
+	decoder
 	intern *interner
 	zones  map[int]*time.Location
 }
@@ -153,42 +152,6 @@ func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
 	return e, d.err
 }
 
-func (d *EntryDecoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	var x uint64
-	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
-		c := d.b[i]
-		x |= uint64(c&0x7f) << (7 * i)
-		if c < 0x80 {
-			d.b = d.b[i+1:]
-			return x
-		}
-	}
-	d.err = ErrPacked
-	return 0
-}
-
-func (d *EntryDecoder) varint() int64 {
-	u := d.uvarint()
-	x := int64(u >> 1)
-	if u&1 != 0 {
-		x = ^x
-	}
-	return x
-}
-
-func (d *EntryDecoder) fixed64() uint64 {
-	if d.err != nil || len(d.b) < 8 {
-		d.err = ErrPacked
-		return 0
-	}
-	x := binary.LittleEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return x
-}
-
 func (d *EntryDecoder) time() time.Time {
 	if d.err != nil || len(d.b) == 0 {
 		d.err = ErrPacked
@@ -227,17 +190,6 @@ func (d *EntryDecoder) str() string { return d.intern.get(d.bytes()) }
 // that repeats.
 func (d *EntryDecoder) long() string { return string(d.bytes()) }
 
-func (d *EntryDecoder) bytes() []byte {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.b)) {
-		d.err = ErrPacked
-		return nil
-	}
-	b := d.b[:n]
-	d.b = d.b[n:]
-	return b
-}
-
 // count reads a list length written with its plus one; ok is false for a
 // nil list.
 func (d *EntryDecoder) count() (n int, ok bool) {
@@ -274,4 +226,60 @@ func (d *EntryDecoder) cookies() []Cookie {
 		cs[i] = Cookie{Name: d.str(), Value: d.str()}
 	}
 	return cs
+}
+
+// decoder reads the varints, numbers and byte strings of an encoding: of
+// an entry (EntryDecoder), of a piece's job or of its result (remote.go).
+// The first error sticks, and what is read after it is zero.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	var x uint64
+	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {
+		c := d.b[i]
+		x |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.b = d.b[i+1:]
+			return x
+		}
+	}
+	d.err = ErrPacked
+	return 0
+}
+
+func (d *decoder) varint() int64 {
+	u := d.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *decoder) fixed64() uint64 {
+	if d.err != nil || len(d.b) < 8 {
+		d.err = ErrPacked
+		return 0
+	}
+	x := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return x
+}
+
+// bytes reads a byte string written by appendString.
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = ErrPacked
+		return nil
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	return b
 }

@@ -40,14 +40,14 @@ func ReadPiece(f io.ReaderAt, job []byte) ([]byte, error) {
 	p := &piece{}
 	d := decoder{b: job}
 	p.lo, p.hi = d.varint(), d.varint()
-	sp.pat = []byte(d.str())
+	sp.pat = d.bytes()
 	sp.depth = int(d.varint())
 	n := int(d.uvarint())
 	if d.err != nil || n > len(d.b) {
 		return nil, errors.New("damaged piece job")
 	}
 	for range n {
-		name := d.str()
+		name := string(d.bytes())
 		sp.path = append(sp.path, seg{name: name, idx: int(d.varint())})
 	}
 	if d.err != nil || len(d.b) != 0 || len(sp.pat) < 2 || p.lo < 0 || p.hi < p.lo {
@@ -131,42 +131,3 @@ func (sp *splitter) readRemote(p *piece, ed *EntryDecoder) {
 	p.ok, p.closed, p.start, p.end, p.entries = true, closed, start, end, ents
 	p.lines, p.lineStart = lines, lineStart
 }
-
-// decoder reads the varints and strings of a job or of ReadPiece's result.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) uvarint() uint64 {
-	x, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = ErrPacked
-		return 0
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *decoder) varint() int64 {
-	x, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = ErrPacked
-		return 0
-	}
-	d.b = d.b[n:]
-	return x
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.b)) {
-		d.err = ErrPacked
-		return nil
-	}
-	b := d.b[:n]
-	d.b = d.b[n:]
-	return b
-}
-
-func (d *decoder) str() string { return string(d.bytes()) }
