@@ -157,7 +157,7 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	var files []fileGroups
 	hosts := map[string]bool{}
 	total := 0
-	for _, v := range views(results, opt.MinSeverity) {
+	for _, v := range views(results, opt) {
 		gs := htmlGroups(v)
 		for _, g := range gs {
 			hosts[c.url(g.server)] = true

@@ -100,7 +100,7 @@ func TestHTMLGroupsAndBudget(t *testing.T) {
 	secs := sectionsRE.FindAllStringSubmatch(out, -1)
 	want := 0
 	for _, r := range rs {
-		want += len(view(r, analyze.Info).groups)
+		want += len(view(r, Options{MinSeverity: analyze.Info}).groups)
 	}
 	if len(secs) != want || want == 0 {
 		t.Fatalf("%d group sections, want %d", len(secs), want)
@@ -112,6 +112,32 @@ func TestHTMLGroupsAndBudget(t *testing.T) {
 	}
 	if strings.Count(out, "<svg") == 0 || strings.Count(out, "<svg") > want {
 		t.Errorf("%d diagrams for %d groups", strings.Count(out, "<svg"), want)
+	}
+}
+
+// TestHiddenNoteNamesTheWayToShow: the note counting the problems below
+// the minimum severity names the command's flag, or what the caller says
+// shows them (the web page's checkbox), escaped like any text.
+func TestHiddenNoteNamesTheWayToShow(t *testing.T) {
+	var rs []*analyze.Result
+	hidden := 0
+	for _, p := range chromiumFixtures(t) {
+		r := analyzeAs(t, p, p)
+		rs = append(rs, r)
+		hidden += view(r, Options{MinSeverity: analyze.Warning}).hiddenGroups
+	}
+	if hidden == 0 {
+		t.Fatal("no fixture has a problem below warning: the test proves nothing")
+	}
+	out := mustRender(t, rs, Options{Format: HTML, MinSeverity: analyze.Warning})
+	if !strings.Contains(out, "not shown: --severity info shows") {
+		t.Error("the note does not name --severity info")
+	}
+	page := `"Include info-level findings" <tick>`
+	out = mustRender(t, rs, Options{Format: HTML, MinSeverity: analyze.Warning, ShowHidden: page})
+	checkHTML(t, "chromium fixtures", out)
+	if want := "not shown: &#34;Include info-level findings&#34; &lt;tick&gt; shows"; !strings.Contains(out, want) || strings.Contains(out, "--severity info") {
+		t.Errorf("the note does not name the page's way (%q), or still names the flag", want)
 	}
 }
 

@@ -387,7 +387,7 @@ func jsonList(bw *bufio.Writer, rest []byte, slot, key string, n int, encs []*el
 // renderJSON writes the JSON report to w as it encodes it.
 func renderJSON(w io.Writer, results []*analyze.Result, opt Options) error {
 	c := newCleaner(opt, false)
-	vs := views(results, opt.MinSeverity)
+	vs := views(results, opt)
 	doc := jsonReport(vs, c, opt)
 	var head bytes.Buffer
 	err := writeJSON(&head, doc)

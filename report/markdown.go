@@ -194,7 +194,7 @@ const mdReserve = 1000
 func renderMarkdown(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
 	c := newCleaner(opt, true)
 	c.exchanges = map[exchangeKey]string{}
-	vs := views(results, opt.MinSeverity)
+	vs := views(results, opt)
 	title := "## CORS report"
 	if opt.Version != "" {
 		title += " (harcors " + mdEscape(sanitize(opt.Version)) + ")"

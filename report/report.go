@@ -78,6 +78,10 @@ type Options struct {
 	Width int
 	// Version is harcors' version, for the JSON and SARIF tool information.
 	Version string
+	// ShowHidden is what shows the problems below MinSeverity, named in
+	// the note that counts them; "" is the command's flag, "--severity
+	// info". The web page names its checkbox.
+	ShowHidden string
 	// Workers is how many goroutines may draw a long table or encode a
 	// long JSON list at once, the caller's included; 1 keeps all on the
 	// caller's goroutine. 0 means runtime.GOMAXPROCS(0).
@@ -149,23 +153,25 @@ type fileView struct {
 	shown  []*analyze.Finding
 	hidden int
 	min    analyze.Severity
+	// showHidden is Options.ShowHidden.
+	showHidden string
 }
 
-func views(results []*analyze.Result, min analyze.Severity) []fileView {
+func views(results []*analyze.Result, opt Options) []fileView {
 	vs := make([]fileView, 0, len(results))
 	for _, r := range results {
 		if r != nil {
-			vs = append(vs, view(r, min))
+			vs = append(vs, view(r, opt))
 		}
 	}
 	return vs
 }
 
 // view filters r's groups and findings for display.
-func view(r *analyze.Result, min analyze.Severity) fileView {
-	v := fileView{res: r, min: min}
+func view(r *analyze.Result, opt Options) fileView {
+	v := fileView{res: r, min: opt.MinSeverity, showHidden: opt.ShowHidden}
 	for _, g := range r.Groups {
-		if g.Severity >= min {
+		if g.Severity >= v.min {
 			v.groups = append(v.groups, g)
 		} else {
 			v.hiddenGroups++
@@ -174,7 +180,7 @@ func view(r *analyze.Result, min analyze.Severity) fileView {
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		if f.Severity >= min {
+		if f.Severity >= v.min {
 			v.shown = append(v.shown, f)
 		} else {
 			v.hidden++
@@ -214,8 +220,12 @@ func (v fileView) hiddenNote() string {
 	if v.hiddenGroups == 0 {
 		return ""
 	}
-	return fmt.Sprintf("(%s below %s not shown: --severity info shows %s)",
-		plural(v.hiddenGroups, "problem", "problems"), v.min, itThem(v.hiddenGroups))
+	how := v.showHidden
+	if how == "" {
+		how = "--severity info"
+	}
+	return fmt.Sprintf("(%s below %s not shown: %s shows %s)",
+		plural(v.hiddenGroups, "problem", "problems"), v.min, how, itThem(v.hiddenGroups))
 }
 
 func itThem(n int) string {

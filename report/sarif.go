@@ -337,7 +337,7 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 		uri string
 	}
 	var ps []problem
-	for _, v := range views(results, opt.MinSeverity) {
+	for _, v := range views(results, opt) {
 		uri := artifactURI(v.res.File)
 		if v.res.Err != nil {
 			inv.ExecutionSuccessful = false

@@ -62,7 +62,7 @@ func (w *Writer) Add(r *analyze.Result) error {
 		w.held = append(w.held, r)
 		return nil
 	}
-	v := view(r, w.opt.MinSeverity)
+	v := view(r, w.opt)
 	w.buf.Reset()
 	if w.files > 0 {
 		w.buf.WriteByte('\n')

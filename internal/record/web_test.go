@@ -827,6 +827,15 @@ func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	if len(want) == 0 || fmt.Sprint(st.Groups) != fmt.Sprint(want) {
 		t.Errorf("large capture: groups in the page %v, in the JSON %v", st.Groups, want)
 	}
+	// The problems below warning are shown by the page's checkbox, and
+	// the report says so rather than naming the command's flag.
+	var text string
+	if err := tb.eval(`document.getElementById("report").contentDocument.body.textContent`, &text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, `not shown: "Include info-level findings" shows`) || strings.Contains(text, "--severity") {
+		t.Error("large capture: the report does not name the page's checkbox for the problems it does not show")
+	}
 	var marks struct{ Pieces, Opens int }
 	if err := tb.eval(`({pieces: window.harcorsTiming.pieces || 0, opens: window.harcorsTiming.opens || 0})`, &marks); err != nil {
 		t.Fatal(err)

@@ -212,7 +212,10 @@ func (f *jsFile) ReadAt(p []byte, off int64) (int, error) {
 
 // options reads the options object the worker passes.
 func options(v js.Value) report.Options {
-	opt := report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: version}
+	// The problems below the severity are shown by the page's checkbox,
+	// not by a flag.
+	opt := report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: version,
+		ShowHidden: `"Include info-level findings"`}
 	if v.Type() == js.TypeObject {
 		if s := v.Get("severity"); s.Type() == js.TypeString {
 			if sev, err := analyze.ParseSeverity(s.String()); err == nil {
