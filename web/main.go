@@ -39,7 +39,7 @@ func main() {
 	out := flag.String("o", "", "build the page into `dir`")
 	serve := flag.String("serve", "", "serve the built page in `dir` on -addr")
 	addr := flag.String("addr", "127.0.0.1:8080", "loopback `address` for -serve")
-	version := flag.String("version", "devel", "harcors `version` shown in reports")
+	version := flag.String("version", "", "harcors `version` shown in reports (default: the commit and date of the source, as the command's --version says)")
 	flag.Parse()
 	var err error
 	switch {
@@ -86,10 +86,28 @@ func build(dir, version string) error {
 		return fmt.Errorf("wasm_exec.js (Go 1.24 or later keeps it in lib/wasm): %w", err)
 	}
 	wasm := filepath.Join(dir, "harcors.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", wasm, wasmPackage)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
+	ldflags := "-s -w"
+	if version != "" {
+		ldflags += " -X main.version=" + version
+	}
+	goBuild := func(vcs string) ([]byte, error) {
+		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs="+vcs, "-ldflags", ldflags, "-o", wasm, wasmPackage)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		return cmd.CombinedOutput()
+	}
+	// Without a version the reports name the commit and date of the
+	// source, which Go records only when asked (in a workspace "auto"
+	// records nothing); a source tree outside git has none to record.
+	vcs := "auto"
+	if version == "" {
+		vcs = "true"
+	}
+	out, err := goBuild(vcs)
+	if err != nil && vcs == "true" {
+		out, err = goBuild("auto")
+	}
+	if err != nil {
+		os.Stderr.Write(out)
 		return fmt.Errorf("building %s: %w", wasmPackage, err)
 	}
 	raw, gz, err := sizes(wasm)

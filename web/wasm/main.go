@@ -38,12 +38,14 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/buildinfo"
 	"github.com/harcors/harcors/internal/hargen"
 	"github.com/harcors/harcors/report"
 )
 
-// version is set by the build (-ldflags "-X main.version=...").
-var version = "devel"
+// version is set by a release build (-ldflags "-X main.version=..."); else
+// the reports name the commit and date of the source (buildinfo.Version).
+var version string
 
 // jsStream reads one opening of a browser File, slice by slice as the
 // worker hands them over. Asking for a slice and waiting for it blocks
@@ -214,7 +216,7 @@ func (f *jsFile) ReadAt(p []byte, off int64) (int, error) {
 func options(v js.Value) report.Options {
 	// The problems below the severity are shown by the page's checkbox,
 	// not by a flag.
-	opt := report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: version,
+	opt := report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: buildinfo.Version(version),
 		ShowHidden: `"Include info-level findings"`}
 	if v.Type() == js.TypeObject {
 		if s := v.Get("severity"); s.Type() == js.TypeString {
@@ -346,6 +348,6 @@ func warmUp() {
 		}
 		aopt := analyze.Options{NoRequests: true, Keep: analyze.KeepNone}
 		r := analyze.Reader("warm-up.har", &in, aopt, har.Options{})
-		_ = report.Render(io.Discard, []*analyze.Result{r}, report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: version})
+		_ = report.Render(io.Discard, []*analyze.Result{r}, report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: buildinfo.Version(version)})
 	}
 }
