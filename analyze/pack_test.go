@@ -154,20 +154,14 @@ func TestWaitingEntriesPacked(t *testing.T) {
 // that all start at one instant, and returns its path and size.
 func oneStampCapture(t testing.TB, n int) (string, int) {
 	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
-	var b strings.Builder
-	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"startedDateTime":%q,"time":12.5,"request":{"method":"GET","url":"https://api.example.test/v1/items/%d","headers":[{"name":"Origin","value":"https://app.example.test"},{"name":"Accept","value":"application/json"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"},{"name":"Content-Type","value":"application/json"}]},"_resourceType":"fetch"}`, at, i)
-	}
-	b.WriteString(`]}}`)
+	data := chromiumCapture(n, func(b *strings.Builder, i int) {
+		fmt.Fprintf(b, `{"startedDateTime":%q,"time":12.5,"request":{"method":"GET","url":"https://api.example.test/v1/items/%d","headers":[{"name":"Origin","value":"https://app.example.test"},{"name":"Accept","value":"application/json"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"},{"name":"Content-Type","value":"application/json"}]},"_resourceType":"fetch"}`, at, i)
+	})
 	path := filepath.Join(t.TempDir(), "onestamp.har")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return path, b.Len()
+	return path, len(data)
 }
 
 // BenchmarkOneStampPacking measures what packing the waiting entries costs

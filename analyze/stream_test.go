@@ -327,18 +327,12 @@ func TestStreamStackLearnedLate(t *testing.T) {
 func TestPairingWorkLinear(t *testing.T) {
 	capture := func(n int, step time.Duration, dur int) string {
 		at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
-		var b strings.Builder
-		b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, `{"startedDateTime":%q,"time":%d,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}]},"_resourceType":"fetch"}`,
+		data := chromiumCapture(n, func(b *strings.Builder, i int) {
+			fmt.Fprintf(b, `{"startedDateTime":%q,"time":%d,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}]},"_resourceType":"fetch"}`,
 				at.Add(time.Duration(i)*step).Format(time.RFC3339Nano), dur, i)
-		}
-		b.WriteString(`]}}`)
+		})
 		path := filepath.Join(t.TempDir(), "c.har")
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return path
@@ -620,12 +614,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // which a streamed analysis cannot take and starts again for.
 func fetchCapture(n int, lateLast bool) []byte {
 	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
-	var b strings.Builder
-	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
+	return chromiumCapture(n, func(b *strings.Builder, i int) {
 		t := at.Add(time.Duration(i) * 100 * time.Millisecond)
 		if lateLast && i == n-1 {
 			t = at
@@ -636,8 +625,21 @@ func fetchCapture(n int, lateLast bool) []byte {
 		if i%10 == 0 {
 			acao = `{"name":"X-Other","value":"1"}`
 		}
-		fmt.Fprintf(&b, `{"startedDateTime":%q,"time":5,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[%s]},"_resourceType":"fetch"}`,
+		fmt.Fprintf(b, `{"startedDateTime":%q,"time":5,"request":{"method":"GET","url":"https://api.test/item/%d","headers":[{"name":"Origin","value":"https://app.test"}]},"response":{"status":200,"headers":[%s]},"_resourceType":"fetch"}`,
 			t.Format(time.RFC3339Nano), i, acao)
+	})
+}
+
+// chromiumCapture is a capture as Chromium's DevTools names itself, of n
+// entries, each written by entry.
+func chromiumCapture(n int, entry func(b *strings.Builder, i int)) []byte {
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		entry(&b, i)
 	}
 	b.WriteString(`]}}`)
 	return []byte(b.String())

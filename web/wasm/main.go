@@ -57,8 +57,9 @@ var version string
 //
 // A File can also be read anywhere at once (ReadAt, synchronous in a
 // worker), so a jsStream is a har.Growing input that has all arrived: a
-// large one is read in pieces, some here and some by the second instance
-// (see remote), as the command reads a large file on several cores.
+// large one is read in pieces by the second instance (see remote), as the
+// command reads a large file on several cores, and ReadAt serves the
+// reading that goes on here from a piece that could not be used.
 type jsStream struct {
 	stream js.Value
 	got    chan js.Value
@@ -68,16 +69,12 @@ type jsStream struct {
 	chunk  js.Value
 	pos, n int // the next byte in chunk, and its length
 
-	// block is the last block ReadAt read, from offset blockOff: the
-	// pieces are read in buffers of 256 KiB, and each read of a File has
-	// a cost of its own whatever its size.
-	block    js.Value
-	blockOff int64
-	blockLen int
+	// at is ReadAt's.
+	at jsFile
 }
 
 func newStream(stream js.Value, size int64) *jsStream {
-	s := &jsStream{stream: stream, size: size, got: make(chan js.Value, 1)}
+	s := &jsStream{stream: stream, size: size, got: make(chan js.Value, 1), at: jsFile{src: stream, size: size}}
 	s.cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		s.got <- args[0]
 		return nil
@@ -110,37 +107,8 @@ func (s *jsStream) Read(p []byte) (int, error) {
 // readBlock is how much ReadAt reads from the File at once.
 const readBlock = 1 << 20
 
-// ReadAt reads from the File through the stream's readAt(offset, length),
-// a block at a time.
-func (s *jsStream) ReadAt(p []byte, off int64) (int, error) {
-	return readAtBlocks(s.stream, &s.block, &s.blockOff, &s.blockLen, s.size, p, off)
-}
-
-// readAtBlocks is ReadAt over readAt(offset, length) of src (a File of
-// size bytes), keeping the last block read in block.
-func readAtBlocks(src js.Value, block *js.Value, blockOff *int64, blockLen *int, size int64, p []byte, off int64) (int, error) {
-	n := 0
-	for n < len(p) {
-		at := off + int64(n)
-		if at >= size {
-			return n, io.EOF
-		}
-		if at < *blockOff || at >= *blockOff+int64(*blockLen) {
-			v := src.Call("readAt", at, min(size-at, max(readBlock, int64(len(p)-n))))
-			if v.InstanceOf(js.Global().Get("Error")) {
-				return n, fmt.Errorf("reading at byte %d: %s", at, v.Get("message").String())
-			}
-			if v.Length() == 0 {
-				return n, fmt.Errorf("reading at byte %d: the browser returned nothing", at)
-			}
-			*block, *blockOff, *blockLen = v, at, v.Length()
-		}
-		i := int(at - *blockOff)
-		to := min(*blockLen, i+len(p)-n)
-		n += js.CopyBytesToGo(p[n:], block.Call("subarray", i, to))
-	}
-	return n, nil
-}
+// ReadAt reads from the File through the stream's readAt(offset, length).
+func (s *jsStream) ReadAt(p []byte, off int64) (int, error) { return s.at.ReadAt(p, off) }
 
 // Arrived says the whole File is there.
 func (s *jsStream) Arrived() (int64, bool) { return s.size, true }
@@ -199,7 +167,10 @@ func readPiece(args []js.Value) (res any) {
 	return bytesToJS(b)
 }
 
-// jsFile is a File read at once, through readAt(offset, length).
+// jsFile is a File (size bytes) read at once through src.readAt(offset,
+// length), a block at a time: the pieces are read in buffers of 256 KiB,
+// and each read of a File has a cost of its own whatever its size. block
+// is the last block read, from offset blockOff.
 type jsFile struct {
 	src      js.Value
 	size     int64
@@ -209,7 +180,27 @@ type jsFile struct {
 }
 
 func (f *jsFile) ReadAt(p []byte, off int64) (int, error) {
-	return readAtBlocks(f.src, &f.block, &f.blockOff, &f.blockLen, f.size, p, off)
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= f.size {
+			return n, io.EOF
+		}
+		if at < f.blockOff || at >= f.blockOff+int64(f.blockLen) {
+			v := f.src.Call("readAt", at, min(f.size-at, max(readBlock, int64(len(p)-n))))
+			if v.InstanceOf(js.Global().Get("Error")) {
+				return n, fmt.Errorf("reading at byte %d: %s", at, v.Get("message").String())
+			}
+			if v.Length() == 0 {
+				return n, fmt.Errorf("reading at byte %d: the browser returned nothing", at)
+			}
+			f.block, f.blockOff, f.blockLen = v, at, v.Length()
+		}
+		i := int(at - f.blockOff)
+		to := min(f.blockLen, i+len(p)-n)
+		n += js.CopyBytesToGo(p[n:], f.block.Call("subarray", i, to))
+	}
+	return n, nil
 }
 
 // options reads the options object the worker passes.
