@@ -24,6 +24,7 @@ import (
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/batch"
 	"github.com/harcors/harcors/internal/buildinfo"
+	"github.com/harcors/harcors/internal/memlimit"
 	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/report"
 	"golang.org/x/term"
@@ -468,9 +469,10 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 		if os.Getenv("GOMEMLIMIT") == "" {
 			// And a soft limit: with 44,951 findings the same report
 			// peaks at 169 MiB at GOGC 100, 119 MiB with this limit, for
-			// the same CPU time. Past the limit (a capture analysed whole
-			// that is larger than it) the collector runs more often.
-			debug.SetMemoryLimit(keepMemoryLimit)
+			// the same CPU time. A run whose live heap nears the limit
+			// (a JSON report listing 400,000 requests) would collect
+			// back to back: the limit lifts itself then (memlimit).
+			memlimit.Soft(keepMemoryLimit)
 		}
 	}
 	sopt.ShowSecrets = o.showSecrets

@@ -1,0 +1,69 @@
+package memlimit
+
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+// collectUntil runs collections until cond holds, or fails after 10 s.
+func collectUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(end) {
+			t.Fatalf("after 10 s of collections: not %s", what)
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond) // the cleanup goroutine's turn
+	}
+}
+
+func restoreLimit(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+}
+
+func TestKeptWhileHeapSmall(t *testing.T) {
+	restoreLimit(t)
+	l := Soft(1 << 30)
+	collectUntil(t, "checked three times", func() bool { return l.checks.Load() >= 3 })
+	if l.Lifted() {
+		t.Error("a 1 GiB limit was lifted over this test's small heap")
+	}
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("limit %d, want %d", got, 1<<30)
+	}
+}
+
+func TestLiftedNearLiveHeap(t *testing.T) {
+	restoreLimit(t)
+	live := make([]byte, 24<<20)
+	for i := range live {
+		live[i] = byte(i)
+	}
+	l := Soft(16 << 20) // below the live heap: the collector would run back to back
+	collectUntil(t, "lifted", l.Lifted)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit %d after lifting, want none (%d)", got, int64(math.MaxInt64))
+	}
+	runtime.KeepAlive(live)
+}
+
+func TestOtherLimitLeftAlone(t *testing.T) {
+	restoreLimit(t)
+	l := Soft(1 << 30)
+	debug.SetMemoryLimit(1 << 29) // by someone else
+	collectUntil(t, "checked", func() bool { return l.checks.Load() >= 1 })
+	n := l.checks.Load()
+	runtime.GC()
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != 1<<29 || l.Lifted() {
+		t.Errorf("limit %d, lifted %v: want the other limit (%d) kept", got, l.Lifted(), 1<<29)
+	}
+	if l.checks.Load() != n {
+		t.Errorf("still watching after another limit was set: %d checks, then %d", n, l.checks.Load())
+	}
+}
