@@ -91,6 +91,9 @@ type Options struct {
 	// results added so far, redacted wherever they reappear. Writer fills
 	// it; it is shared by every copy of the Options.
 	known map[string]bool
+	// spill writes out what a table drawn so far holds (Writer sets it):
+	// see drawing.
+	spill func(*bytes.Buffer) error
 	// Each lists every finding, one row each, instead of one row per
 	// group of findings that need the same fix (the table and Markdown).
 	Each bool
@@ -344,6 +347,11 @@ func stackName(s analyze.Stack) string {
 }
 
 // workers is Options.Workers, 0 resolved.
+// drawing is how a table is drawn with these options.
+func (o *Options) drawing() drawing {
+	return drawing{workers: o.workers(), spill: o.spill}
+}
+
 func (o *Options) workers() int {
 	if o.Workers > 0 {
 		return o.Workers

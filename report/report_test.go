@@ -878,22 +878,98 @@ func TestLayoutChunked(t *testing.T) {
 		if err := drawTable(&whole, widths, hdr, cells); err != nil {
 			t.Fatal(err)
 		}
-		for n := 2; n <= 5; n++ {
-			var joined bytes.Buffer
-			if err := drawChunked(&joined, widths, hdr, cells, n); err != nil {
+		// In blocks of 100 to 350 rows, 1 to 5 drawn at a time, written
+		// out as drawn (after each round of blocks, each round's blocks
+		// being larger than 1000 bytes) or held.
+		for _, tc := range []struct {
+			d      drawing
+			spills int
+		}{
+			{drawing{workers: 2}, 0},                            // 2 blocks of 350
+			{drawing{workers: 3}, 0},                            // 3 of 256, 256, 188
+			{drawing{workers: 5, block: 100, spillAt: 1000}, 2}, // 7 blocks, 5 then 2
+			{drawing{workers: 1, block: 256, spillAt: 1000}, 3}, // 3 blocks, one at a time
+			{drawing{workers: 2, block: 256, spillAt: 1}, 2},    // 3 blocks, 2 then 1
+			{drawing{workers: 2, block: 256, spillAt: 1 << 30}, 0},
+		} {
+			d := tc.d
+			var joined, spilled bytes.Buffer
+			spills := 0
+			d.spill = func(b *bytes.Buffer) error {
+				spills++
+				spilled.Write(b.Bytes())
+				b.Reset()
+				return nil
+			}
+			if err := drawBlocks(&joined, widths, hdr, cells, d); err != nil {
 				t.Fatal(err)
 			}
-			if joined.String() != whole.String() {
-				t.Errorf("width %d, %d chunks: the joined table differs from the whole one", total, n)
+			spilled.Write(joined.Bytes())
+			if spilled.String() != whole.String() {
+				t.Errorf("width %d, %d workers, blocks of %d: the joined table differs from the whole one", total, d.workers, d.block)
+			}
+			if spills != tc.spills {
+				t.Errorf("width %d, %d workers, blocks of %d: written out %d times, want %d", total, d.workers, d.block, spills, tc.spills)
 			}
 		}
 		// layout itself, in as many chunks as it has workers.
 		var got bytes.Buffer
-		if err := layout(&got, cols, rows, total, 3); err != nil {
+		if err := layout(&got, cols, rows, total, drawing{workers: 3}); err != nil {
 			t.Fatal(err)
 		}
 		if got.String() != whole.String() {
 			t.Errorf("width %d: layout differs from the whole table", total)
 		}
+	}
+}
+
+// writeLog records the writes made to it.
+type writeLog struct {
+	bytes.Buffer
+	writes, largest int
+}
+
+func (w *writeLog) Write(p []byte) (int, error) {
+	w.writes++
+	w.largest = max(w.largest, len(p))
+	return w.Buffer.Write(p)
+}
+
+// TestLongTableWrittenAsDrawn: a table of every request of a large capture
+// reaches the writer in pieces of a few MiB as it is drawn, not whole at
+// the end, and is the same table.
+func TestLongTableWrittenAsDrawn(t *testing.T) {
+	res := &analyze.Result{File: "big.har", Creator: "WebInspector 537.36"}
+	for i := range 30000 {
+		res.Requests = append(res.Requests, analyze.Request{Entry: i, Preflight: -1, Line: 1,
+			URL: "https://api.example.test/v1/items/" + strconv.Itoa(i), Method: "GET",
+			Origin: "https://app.example.test", Status: 200, Verdict: analyze.Verdict("pass")})
+	}
+	res.Entries, res.CrossOrigin = len(res.Requests), len(res.Requests)
+	opt := Options{Format: Table, Width: 100, All: true, Workers: 2}
+	var whole bytes.Buffer
+	if err := Render(&whole, []*analyze.Result{res}, opt); err != nil {
+		t.Fatal(err)
+	}
+	var got writeLog
+	w, err := NewWriter(&got, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Add(res); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != whole.String() {
+		t.Fatalf("the table written as drawn (%d bytes) differs from the whole one (%d bytes)", got.Len(), whole.Len())
+	}
+	if n := strings.Count(got.String(), "items/"); n != len(res.Requests) {
+		t.Errorf("%d requests in the table, want %d", n, len(res.Requests))
+	}
+	// Two blocks of tableBlock rows at a time, then written out.
+	if got.writes < 3 || got.largest > whole.Len()/2 {
+		t.Errorf("%d bytes written in %d writes, the largest %d bytes: want it written as drawn", got.Len(), got.writes, got.largest)
 	}
 }

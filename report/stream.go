@@ -47,7 +47,18 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 	if !opt.ShowSecrets {
 		opt.known = map[string]bool{}
 	}
-	return &Writer{w: w, opt: opt, c: newCleaner(opt, true), width: tableWidth(opt)}, nil
+	wr := &Writer{w: w, opt: opt, c: newCleaner(opt, true), width: tableWidth(opt)}
+	wr.opt.spill = wr.spill
+	return wr, nil
+}
+
+// spill writes out and empties a table drawn in part (drawing.spill).
+func (w *Writer) spill(b *bytes.Buffer) error {
+	if _, err := w.w.Write(b.Bytes()); err != nil {
+		return err
+	}
+	b.Reset()
+	return nil
 }
 
 // Add reports one result. A table is written before Add returns; the other

@@ -242,7 +242,7 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 			}
 		}
 	})
-	return layout(buf, cols, rows, w, opt.workers())
+	return layout(buf, cols, rows, w, opt.drawing())
 }
 
 // groupsTable draws one row per group: the problem and how many requests
@@ -285,7 +285,7 @@ func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options,
 			rows = append(rows, []cell{problemCell, {text: where + "\nfrom " + origins}, {text: check}, {text: c.text(g.Cause) + "\nFix: " + fix}})
 		}
 	}
-	return layout(buf, cols, rows, w, opt.workers())
+	return layout(buf, cols, rows, w, opt.drawing())
 }
 
 // cleanAll cleans each string.
@@ -408,7 +408,7 @@ func requestsTable(buf *bytes.Buffer, rs []analyze.Request, c cleaner, opt Optio
 		rows = append(rows, row)
 	}
 	buf.WriteString("\nEvery cross-origin request:\n")
-	return layout(buf, cols, rows, w, opt.workers())
+	return layout(buf, cols, rows, w, opt.drawing())
 }
 
 func tableSummary(buf *bytes.Buffer, s summary, opt Options, w int) {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"strings"
@@ -357,10 +358,10 @@ func sizeColumns(cols []column, rows [][]cell, total, parts int) []int {
 // as a table of its own with the same fixed column widths, and the chunks
 // are joined where their borders meet: the output is the same as one
 // table's (TestLayoutChunked).
-func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total, workers int) error {
-	n := chunks(workers, len(rows))
+func layout(buf *bytes.Buffer, cols []column, rows [][]cell, total int, d drawing) error {
+	n := chunks(d.workers, len(rows))
 	widths, hdr, cells := fitChunked(cols, rows, total, n)
-	return drawChunked(buf, widths, hdr, cells, n)
+	return drawBlocks(buf, widths, hdr, cells, d)
 }
 
 // fit sizes the columns for total and wraps the header and the cells to
@@ -401,25 +402,85 @@ func fitChunked(cols []column, rows [][]cell, total, n int) (widths []int, hdr [
 	return widths, hdr, cells
 }
 
-// drawChunked draws the table as n tables of consecutive rows, side by
-// side, and joins them (n == 1: the table whole).
-func drawChunked(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any, n int) error {
-	if n == 1 {
+// drawing says how layout draws a table.
+type drawing struct {
+	// workers draw blocks side by side.
+	workers int
+	// block is the most rows drawn as one table (0: tableBlock).
+	block int
+	// spill, when set, takes what buf holds once it holds spillAt bytes
+	// (0: defaultSpillAt) and must empty it: a table of every request of
+	// a 400,000-request capture is 290 MB, written as it is drawn
+	// instead of held whole.
+	spill   func(*bytes.Buffer) error
+	spillAt int
+}
+
+// tableBlock is the most rows drawn as one table: a few MiB of output.
+const tableBlock = 4096
+
+// defaultSpillAt is how much drawn table buf holds before drawing.spill
+// takes it.
+const defaultSpillAt = 1 << 20
+
+// drawBlocks draws the table as tables of consecutive rows (one per worker,
+// at most d.block rows each), d.workers at a time, and joins them into buf
+// in order.
+func drawBlocks(buf *bytes.Buffer, widths []int, hdr []any, cells [][]any, d drawing) error {
+	block := d.block
+	if block <= 0 {
+		block = tableBlock
+	}
+	workers := max(d.workers, 1)
+	if per := (len(cells) + workers - 1) / workers; per < block {
+		block = max(per, minChunk) // one block per worker, none too short
+	}
+	nb := max(1, (len(cells)+block-1)/block)
+	if nb == 1 {
 		return drawTable(buf, widths, hdr, cells)
 	}
-	outs := make([]bytes.Buffer, n)
-	errs := make([]error, n)
-	inChunks(n, len(cells), func(k, lo, hi int) {
-		h := hdr
-		if k > 0 {
-			h = nil
+	outs := make([]bytes.Buffer, min(workers, nb))
+	errs := make([]error, len(outs))
+	var sep []byte
+	for first := 0; first < nb; first += len(outs) {
+		round := min(len(outs), nb-first)
+		inChunks(round, round, func(k, _, _ int) {
+			i := first + k
+			h := hdr
+			if i > 0 {
+				h = nil
+			}
+			outs[k].Reset()
+			errs[k] = drawTable(&outs[k], widths, h, cells[i*block:min(len(cells), (i+1)*block)])
+		})
+		if err := errors.Join(errs[:round]...); err != nil {
+			return err
 		}
-		errs[k] = drawTable(&outs[k], widths, h, cells[lo:hi])
-	})
-	if err := errors.Join(errs...); err != nil {
-		return err
+		if first == 0 {
+			// Kept: outs[0] is drawn over in the next round.
+			if sep = bytes.Clone(rowSeparator(outs[0].Bytes())); sep == nil {
+				return errors.New("report: no row separator in a table block")
+			}
+		}
+		for k := range round {
+			b := outs[k].Bytes()
+			if first+k > 0 {
+				b = b[bytes.IndexByte(b, '\n')+1:] // the top border
+			}
+			if first+k < nb-1 {
+				buf.Write(b[:lastLineStart(b)]) // the bottom border
+				buf.Write(sep)
+				continue
+			}
+			buf.Write(b)
+		}
+		if d.spill != nil && buf.Len() >= cmp.Or(d.spillAt, defaultSpillAt) {
+			if err := d.spill(buf); err != nil {
+				return err
+			}
+		}
 	}
-	return joinTables(buf, outs)
+	return nil
 }
 
 // fitted joins a cell's lines, paints the first, and widens *w to the widest.
@@ -821,35 +882,6 @@ func cellWidth(s string) int {
 		}
 	}
 	return len(s)
-}
-
-// joinTables joins tables drawn in chunks into one: the first keeps its top
-// border and header, the last its bottom border, and a row separator goes
-// where one chunk's bottom border meets the next one's top border.
-func joinTables(buf *bytes.Buffer, outs []bytes.Buffer) error {
-	sep := rowSeparator(outs[0].Bytes())
-	if sep == nil {
-		return errors.New("report: no row separator in a table chunk")
-	}
-	size := 0
-	for k := range outs {
-		size += outs[k].Len() + len(sep)
-	}
-	buf.Grow(size)
-	for k := range outs {
-		b := outs[k].Bytes()
-		if k > 0 {
-			b = b[bytes.IndexByte(b, '\n')+1:] // the top border
-		}
-		if k < len(outs)-1 {
-			b = b[:lastLineStart(b)] // the bottom border
-			buf.Write(b)
-			buf.Write(sep)
-			continue
-		}
-		buf.Write(b)
-	}
-	return nil
 }
 
 // rowSeparator returns the line (with its newline) before the last row of a
