@@ -27,6 +27,9 @@ Each MESSAGE is a console line; a whole pasted console log is fine, lines
 that are not CORS messages are skipped. Chromium's "Access to fetch at ...
 has been blocked by CORS policy: ..." (Local Network Access lines included)
 and Firefox's "Cross-Origin Request Blocked: ... (Reason: ...)" are read.
+A rule ID or a browser error's name instead of a message (CORS-P02,
+PreflightMissingAllowOriginHeader, CORSMissingAllowOrigin) prints the
+documentation of its rules, as harcors --explain does.
 
 Examples:
   harcors explain "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
@@ -109,6 +112,17 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		out = append(out, explain(m, &red))
+	}
+	if len(out) == 0 && len(msgs) > 0 && msgs[0] != "-" && *format == "table" && allNameRules(msgs) {
+		// A rule ID or a browser error name, not a message: what
+		// --explain prints for it is what was asked.
+		for i, m := range msgs {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			explainRules(stdout, strings.TrimSpace(m))
+		}
+		return exitOK
 	}
 	if len(out) == 0 {
 		fmt.Fprintln(stderr, "harcors explain: no CORS console message in the input (Chromium: \"Access to ... has been blocked by CORS policy\"; Firefox: \"Cross-Origin Request Blocked\")")
@@ -366,4 +380,15 @@ func mdText(s string) string {
 	s = sanitizeLine(s)
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
 	return r.Replace(s)
+}
+
+// allNameRules reports whether each of names is a rule ID or a browser
+// error name (analyze.RulesNamed).
+func allNameRules(names []string) bool {
+	for _, n := range names {
+		if len(analyze.RulesNamed(n)) == 0 {
+			return false
+		}
+	}
+	return true
 }

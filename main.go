@@ -155,7 +155,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fset.StringVar(&o.console, "console", "", "match the browser console log saved in `FILE` to the findings: which it confirms or contradicts")
 	fset.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `FILE`, for --baseline; the exit status then ignores findings")
 	fset.BoolVar(&o.showSecrets, "show-secrets", false, "do not redact cookies, Authorization, API keys and tokens")
-	fset.StringVar(&o.explain, "explain", "", "print the documentation of rule `ID` and exit")
+	fset.StringVar(&o.explain, "explain", "", "print the documentation of rule `ID` (or of the rules of a browser error name, such as PreflightMissingAllowOriginHeader or CORSMissingAllowOrigin) and exit")
 	fset.BoolVar(&o.rules, "rules", false, "list the rules and exit")
 	fset.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	fset.StringVar(&o.color, "color", "auto", "colour the table: auto (on a terminal, unless NO_COLOR is set), always or never")
@@ -192,12 +192,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	case o.explain != "":
-		r := analyze.LookupRule(o.explain)
-		if r == nil {
-			fmt.Fprintf(stderr, "harcors: no rule %q; harcors --rules lists them\n", o.explain)
+		if !explainRules(stdout, o.explain) {
+			fmt.Fprintf(stderr, "harcors: no rule or browser error named %q; harcors --rules lists the rules\n", o.explain)
 			return exitTrouble
 		}
-		fmt.Fprint(stdout, report.Explain(r, terminalWidth(stdout)))
 		return exitOK
 	}
 
@@ -445,6 +443,26 @@ func parseInterleaved(fset *flag.FlagSet, args []string) ([]string, error) {
 		paths = append(paths, rest[0])
 		args = rest[1:]
 	}
+}
+
+// explainRules prints the documentation of the rules that name points at
+// (analyze.RulesNamed), or reports that there are none.
+func explainRules(stdout io.Writer, name string) bool {
+	rules := analyze.RulesNamed(name)
+	if len(rules) == 0 {
+		return false
+	}
+	w := terminalWidth(stdout)
+	if len(rules) > 1 {
+		fmt.Fprintf(stdout, "%s is reported by %d rules:\n\n", name, len(rules))
+	}
+	for i, r := range rules {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		fmt.Fprint(stdout, report.Explain(r, w))
+	}
+	return true
 }
 
 func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, report.Options, *analyze.Severity, error) {

@@ -88,6 +88,21 @@ func TestExplainAndRules(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "--explain", "L02"); code != exitOK || !strings.Contains(out, "(retired)") {
 		t.Errorf("--explain L02: exit %d, output:\n%s", code, out)
 	}
+	// A browser error's name, as DevTools or MDN spells it, gives the
+	// rules that report it; so does "harcors explain NAME".
+	if code, out, _ := runCLI(t, "", "--explain", "PreflightMissingAllowOriginHeader"); code != exitOK ||
+		!strings.HasPrefix(out, "PreflightMissingAllowOriginHeader is reported by ") || !strings.Contains(out, "\nCORS-P01:") || !strings.Contains(out, "\nCORS-P02:") {
+		t.Errorf("--explain PreflightMissingAllowOriginHeader: exit %d, output:\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "--explain", "CORSMissingAllowOrigin"); code != exitOK || !strings.Contains(out, "CORS-A01:") {
+		t.Errorf("--explain CORSMissingAllowOrigin: exit %d, output:\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "explain", "CORS-P02"); code != exitOK || !strings.HasPrefix(out, "CORS-P02:") {
+		t.Errorf("explain CORS-P02: exit %d, output:\n%s", code, out)
+	}
+	if code, _, stderr := runCLI(t, "", "explain", "CORS-P02", "no message"); code != exitTrouble || !strings.Contains(stderr, "no CORS console message") {
+		t.Errorf("explain of a rule ID and a line that is neither: exit %d, %s", code, stderr)
+	}
 	if code, _, stderr := runCLI(t, "", "--ignore", "L02", "--ignore", "p02", blockedHAR); code == exitTrouble {
 		t.Errorf("--ignore L02 --ignore p02: exit %d: %s", code, stderr)
 	}

@@ -109,6 +109,38 @@ func Rules() []*Rule { return catalogue }
 // reserved and documented.
 func RetiredRules() []*Rule { return retired }
 
+// RulesNamed returns the rules that a name a user may have at hand points
+// at: a rule ID (as LookupRule takes it), a Chromium CORS error as DevTools
+// shows it ("PreflightMissingAllowOriginHeader"), or a Firefox console key
+// as its MDN page's address spells it ("CORSMissingAllowOrigin"; Firefox's
+// numbered variants, "CORSMissingAllowOrigin2", too). Case does not matter.
+// One browser error can be several rules' (a preflight's 401 and 404 are
+// both PreflightMissingAllowOriginHeader); the current rules come in
+// catalogue order, and retired ones only by ID.
+func RulesNamed(name string) []*Rule {
+	if r := LookupRule(name); r != nil {
+		return []*Rule{r}
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil
+	}
+	var out []*Rule
+	for _, r := range catalogue {
+		match := false
+		for _, c := range r.Chromium {
+			match = match || strings.EqualFold(string(c), name)
+		}
+		for _, k := range r.Firefox {
+			match = match || strings.EqualFold(k, name) || strings.EqualFold(strings.TrimRight(k, "0123456789"), name)
+		}
+		if match {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // LookupRule returns the rule, current or retired, with the given ID, or
 // nil. The ID is case-insensitive and its "CORS-" prefix may be left out:
 // "W01", "p02" and "cors-a07" all name rules.

@@ -228,3 +228,42 @@ func TestLookupRuleShortIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesNamed: every browser error name a rule lists leads back to it,
+// Firefox's keys with and without their number, in any case; a rule ID
+// leads to that rule alone; other names to none.
+func TestRulesNamed(t *testing.T) {
+	has := func(rs []*analyze.Rule, r *analyze.Rule) bool {
+		for _, x := range rs {
+			if x == r {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range analyze.Rules() {
+		var names []string
+		for _, c := range r.Chromium {
+			names = append(names, string(c), strings.ToLower(string(c)))
+		}
+		for _, k := range r.Firefox {
+			names = append(names, k, strings.TrimRight(k, "0123456789"))
+		}
+		for _, n := range names {
+			if rs := analyze.RulesNamed(n); !has(rs, r) {
+				t.Errorf("RulesNamed(%q) does not include %s, which lists it", n, r.ID)
+			}
+		}
+		if rs := analyze.RulesNamed(strings.ToLower(r.ID)); len(rs) != 1 || rs[0] != r {
+			t.Errorf("RulesNamed(%q) = %d rules, want %s alone", strings.ToLower(r.ID), len(rs), r.ID)
+		}
+	}
+	if rs := analyze.RulesNamed("PreflightMissingAllowOriginHeader"); len(rs) < 2 {
+		t.Errorf("PreflightMissingAllowOriginHeader: %d rules, want the several a preflight without CORS headers can be", len(rs))
+	}
+	for _, n := range []string{"", " ", "Nope", "CORS", "Preflight", "2"} {
+		if rs := analyze.RulesNamed(n); len(rs) != 0 {
+			t.Errorf("RulesNamed(%q) = %d rules, want none", n, len(rs))
+		}
+	}
+}
