@@ -973,3 +973,92 @@ func TestLongTableWrittenAsDrawn(t *testing.T) {
 		t.Errorf("%d bytes written in %d writes, the largest %d bytes: want it written as drawn", got.Len(), got.writes, got.largest)
 	}
 }
+
+// TestTableLeavesOut: a capture of hundreds of problems (each server its
+// own) makes a table of a few of each rule, at most tableMaxGroups, and a
+// line that counts the rest by rule; the counts add up to the problems.
+func TestTableLeavesOut(t *testing.T) {
+	r := analyze.Reader("many.har", strings.NewReader(manyGroupsHAR(300)), analyze.Options{}, har.Options{})
+	if r.Err != nil || len(r.Groups) < 300 {
+		t.Fatalf("%d groups, error %v", len(r.Groups), r.Err)
+	}
+	for _, w := range []int{80, 200} {
+		out := mustRender(t, []*analyze.Result{r}, Options{Format: Table, Width: w, MinSeverity: analyze.Info})
+		rows := regexp.MustCompile(`(?m)^│ (?:error|warning|info) +(CORS-[A-Z]\d\d)`).FindAllStringSubmatch(out, -1)
+		perRule := map[string]int{}
+		for _, m := range rows {
+			perRule[m[1]]++
+		}
+		if len(rows) == 0 || len(rows) > tableMaxGroups {
+			t.Errorf("width %d: %d problems in the table, want 1 to %d", w, len(rows), tableMaxGroups)
+		}
+		for id, n := range perRule {
+			if n > tablePerRule {
+				t.Errorf("width %d: %d problems of %s, want at most %d", w, n, id, tablePerRule)
+			}
+		}
+		m := regexp.MustCompile(`(\d+) more problems left out \(([^)]*)\)`).FindStringSubmatch(strings.ReplaceAll(out, "\n", " "))
+		if m == nil {
+			t.Fatalf("width %d: no line counting the problems left out:\n%s", w, out[max(0, len(out)-600):])
+		}
+		left, _ := strconv.Atoi(m[1])
+		sum := 0
+		for _, part := range strings.Split(m[2], ", ") {
+			var id string
+			var n int
+			if _, err := fmt.Sscanf(part, "%s ×%d", &id, &n); err != nil {
+				t.Fatalf("width %d: %q in %q: %v", w, part, m[2], err)
+			}
+			sum += n
+		}
+		if sum != left || left+len(rows) != len(r.Groups) {
+			t.Errorf("width %d: %d shown + %d left out (by rule %d) for %d problems", w, len(rows), left, sum, len(r.Groups))
+		}
+	}
+	// A handful of problems are all shown, with no such line.
+	small := analyze.Reader("few.har", strings.NewReader(manyGroupsHAR(3)), analyze.Options{}, har.Options{})
+	if out := mustRender(t, []*analyze.Result{small}, Options{Format: Table, MinSeverity: analyze.Info}); strings.Contains(out, "left out") {
+		t.Errorf("a table of %d problems left some out:\n%s", len(small.Groups), out)
+	}
+}
+
+// TestTableGroupsCaps: with twelve rules of ten problems each, the table
+// keeps the groups' order, five of each rule until forty in all, and counts
+// the others by rule in the order the rules come.
+func TestTableGroupsCaps(t *testing.T) {
+	var gs []*analyze.Group
+	for k := range 12 {
+		rule := &analyze.Rule{ID: fmt.Sprintf("CORS-X%02d", k)}
+		for range 10 {
+			gs = append(gs, &analyze.Group{Rule: rule})
+		}
+	}
+	shown, left := tableGroups(gs)
+	var got []string
+	for _, g := range shown {
+		got = append(got, g.Rule.ID)
+	}
+	var want []string
+	for k := range 8 {
+		for range tablePerRule {
+			want = append(want, fmt.Sprintf("CORS-X%02d", k))
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("shown %v\nwant %v", got, want)
+	}
+	var wantLeft []ruleCount
+	for k := range 12 {
+		n := 10
+		if k < 8 {
+			n = 10 - tablePerRule
+		}
+		wantLeft = append(wantLeft, ruleCount{fmt.Sprintf("CORS-X%02d", k), n})
+	}
+	if !reflect.DeepEqual(left, wantLeft) {
+		t.Errorf("left out %v\nwant %v", left, wantLeft)
+	}
+	if s, l := tableGroups(gs[:tablePerRule]); len(s) != tablePerRule || l != nil {
+		t.Errorf("%d problems of one rule: %d shown, %v left out", tablePerRule, len(s), l)
+	}
+}

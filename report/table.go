@@ -144,14 +144,74 @@ func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int) err
 			return err
 		}
 	default:
-		if err := groupsTable(buf, v.groups, c, opt, w); err != nil {
+		shown, left := tableGroups(v.groups)
+		if err := groupsTable(buf, shown, c, opt, w); err != nil {
 			return err
+		}
+		if len(left) > 0 {
+			wrapLine(buf, "", leftOutLine(left), w, 2)
 		}
 	}
 	if opt.All && len(v.res.Requests) > 0 {
 		return requestsTable(buf, v.res.Requests, c, opt, w)
 	}
 	return nil
+}
+
+// tablePerRule and tableMaxGroups bound the problems a table shows. A
+// capture where one misconfiguration fails on 20,000 servers has 20,000
+// problems (each server needs its own fix), and its table was 600,000
+// lines. As linters show a few issues of each kind, the table shows the
+// first tablePerRule problems of each rule (groups come errors first, then
+// by requests) and tableMaxGroups in all, and counts the rest by rule
+// after it; JSON lists every one, and --each every finding.
+const (
+	tablePerRule   = 5
+	tableMaxGroups = 40
+)
+
+// ruleCount is how many problems of a rule a table left out.
+type ruleCount struct {
+	id string
+	n  int
+}
+
+// tableGroups returns the groups a table shows, in their order, and the
+// number of the others by rule, in the order the rules first come.
+func tableGroups(gs []*analyze.Group) (shown []*analyze.Group, left []ruleCount) {
+	if len(gs) <= tablePerRule {
+		return gs, nil
+	}
+	perRule := map[string]int{}
+	at := map[string]int{} // rule ID -> index in left
+	for _, g := range gs {
+		id := g.Rule.ID
+		if perRule[id] < tablePerRule && len(shown) < tableMaxGroups {
+			perRule[id]++
+			shown = append(shown, g)
+			continue
+		}
+		i, ok := at[id]
+		if !ok {
+			i = len(left)
+			at[id] = i
+			left = append(left, ruleCount{id: id})
+		}
+		left[i].n++
+	}
+	return shown, left
+}
+
+// leftOutLine says which problems a table left out, and how to see them.
+func leftOutLine(left []ruleCount) string {
+	total := 0
+	var parts []string
+	for _, r := range left {
+		total += r.n
+		parts = append(parts, fmt.Sprintf("%s ×%d", r.id, r.n))
+	}
+	return fmt.Sprintf("%s left out (%s): the table shows %d of each rule and %d in all; --format json lists every one.",
+		plural(total, "more problem", "more problems"), strings.Join(parts, ", "), tablePerRule, tableMaxGroups)
 }
 
 // urlBudget is how many columns a shortened URL may take: two or three
