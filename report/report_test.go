@@ -1062,3 +1062,50 @@ func TestTableGroupsCaps(t *testing.T) {
 		t.Errorf("%d problems of one rule: %d shown, %v left out", tablePerRule, len(s), l)
 	}
 }
+
+// TestTableBatchSaysOnce: in a batch, a problem already drawn for an
+// earlier file (same key: rule, server, cause) is named on one line with
+// where it happened in this file, not drawn again; --each draws every one.
+func TestTableBatchSaysOnce(t *testing.T) {
+	a := analyze.Reader("a.har", strings.NewReader(manyGroupsHAR(3)), analyze.Options{}, har.Options{})
+	b := analyze.Reader("b.har", strings.NewReader(manyGroupsHAR(5)), analyze.Options{}, har.Options{})
+	if len(a.Groups) != 3 || len(b.Groups) != 5 {
+		t.Fatalf("%d and %d groups, want 3 and 5", len(a.Groups), len(b.Groups))
+	}
+	rows := regexp.MustCompile(`(?m)^│ (?:error|warning|info) +CORS-`)
+	opt := Options{Format: Table, Width: 200, MinSeverity: analyze.Info}
+	out := mustRender(t, []*analyze.Result{a, b, a}, opt)
+	if n := len(rows.FindAllString(out, -1)); n != 5 {
+		t.Errorf("%d problems drawn for a.har, b.har and a.har again, want 5 (3, the 2 new, none)", n)
+	}
+	seen := regexp.MustCompile(`Shown above: ([^\n]*(?:\n  [^\n]*)*)`).FindAllStringSubmatch(out, -1)
+	if len(seen) != 2 {
+		t.Fatalf("%d lines naming problems shown above, want 2 (b.har, then a.har again):\n%s", len(seen), out)
+	}
+	for i, want := range []int{3, 3} {
+		text := strings.ReplaceAll(seen[i][1], "\n  ", " ")
+		if n := strings.Count(text, ", as for a.har"); n != want {
+			t.Errorf("line %d names %d problems as for a.har, want %d: %s", i, n, want, text)
+		}
+		if !strings.Contains(text, "(#") {
+			t.Errorf("line %d does not say where the problems happened here: %s", i, text)
+		}
+	}
+	// A problem the table left out for the first file was not shown
+	// above: the second file's table draws the next ones.
+	big := analyze.Reader("big.har", strings.NewReader(manyGroupsHAR(300)), analyze.Options{}, har.Options{})
+	out = mustRender(t, []*analyze.Result{big, big}, opt)
+	if n := len(rows.FindAllString(out, -1)); n != 2*tablePerRule {
+		t.Errorf("%d problems drawn for two copies of a capture of 300, want %d", n, 2*tablePerRule)
+	}
+	flat := strings.ReplaceAll(out, "\n  ", " ") // the line unwrapped
+	if m := regexp.MustCompile(`Shown above: [^\n]*`).FindString(flat); strings.Count(m, "as for big.har") != tablePerRule || strings.Contains(m, "more") {
+		t.Errorf("the second copy names %d problems shown above, want the %d drawn: %s", strings.Count(m, "as for big.har"), tablePerRule, m)
+	}
+	opt.Each = true
+	each := mustRender(t, []*analyze.Result{a, b, a}, opt)
+	entries := regexp.MustCompile(`(?m)^│ #\d+ `)
+	if strings.Contains(each, "Shown above") || len(entries.FindAllString(each, -1)) != 11 {
+		t.Errorf("--each: %d findings drawn, want 11 (3 + 5 + 3), and no line naming problems shown above", len(entries.FindAllString(each, -1)))
+	}
+}

@@ -31,6 +31,10 @@ type Writer struct {
 	first *fileView
 
 	held []*analyze.Result // Markdown, JSON and SARIF
+
+	// drawn maps the key of each problem drawn in the table so far to the
+	// file it was drawn for (see tableFile).
+	drawn map[string]string
 }
 
 // NewWriter returns a Writer of opt.Format to w, or an error for an unknown
@@ -79,7 +83,10 @@ func (w *Writer) Add(r *analyze.Result) error {
 		w.buf.WriteByte('\n')
 	}
 	w.files++
-	if err := tableFile(&w.buf, v, w.c, w.opt, w.width); err != nil {
+	if w.drawn == nil && !w.opt.Each {
+		w.drawn = map[string]string{}
+	}
+	if err := tableFile(&w.buf, v, w.c, w.opt, w.width, w.drawn); err != nil {
 		w.err = err
 		return err
 	}

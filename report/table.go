@@ -105,7 +105,11 @@ func nothingLine(v fileView) string {
 	return s
 }
 
-func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int) error {
+// tableFile draws one file's part of a table report. drawn, unless nil,
+// maps the key of each problem drawn for an earlier file of the batch to
+// that file's name: such a problem is not drawn again, only named
+// (seenLine); tableFile adds the problems it draws.
+func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int, drawn map[string]string) error {
 	head := fileHeadline(v, c)
 	if opt.Color {
 		// Bold the file name only: the rest is counts.
@@ -144,12 +148,24 @@ func tableFile(buf *bytes.Buffer, v fileView, c cleaner, opt Options, w int) err
 			return err
 		}
 	default:
-		shown, left := tableGroups(v.groups)
-		if err := groupsTable(buf, shown, c, opt, w); err != nil {
-			return err
+		fresh, seen := splitSeen(v.groups, drawn)
+		shown, left := tableGroups(fresh)
+		if len(shown) > 0 {
+			if err := groupsTable(buf, shown, c, opt, w); err != nil {
+				return err
+			}
 		}
 		if len(left) > 0 {
 			wrapLine(buf, "", leftOutLine(left), w, 2)
+		}
+		if len(seen) > 0 {
+			wrapLine(buf, "", seenLine(seen, drawn, c), w, 2)
+		}
+		if drawn != nil {
+			name := c.plain(v.res.File)
+			for _, g := range shown {
+				drawn[g.Key] = name
+			}
 		}
 	}
 	if opt.All && len(v.res.Requests) > 0 {
@@ -169,6 +185,41 @@ const (
 	tablePerRule   = 5
 	tableMaxGroups = 40
 )
+
+// splitSeen splits gs, in order, into the problems not drawn for an
+// earlier file of the batch and those that were.
+func splitSeen(gs []*analyze.Group, earlier map[string]string) (fresh, seen []*analyze.Group) {
+	if len(earlier) == 0 {
+		return gs, nil
+	}
+	for _, g := range gs {
+		if _, ok := earlier[g.Key]; ok {
+			seen = append(seen, g)
+		} else {
+			fresh = append(fresh, g)
+		}
+	}
+	return fresh, seen
+}
+
+// maxSeenNamed is how many problems seenLine names.
+const maxSeenNamed = 5
+
+// seenLine names the problems of a file that were drawn in full for an
+// earlier file, with where they happened here: a batch of captures of one
+// misconfigured server says its cause and fix once, not once per file.
+func seenLine(seen []*analyze.Group, earlier map[string]string, c cleaner) string {
+	var parts []string
+	for i, g := range seen {
+		if i == maxSeenNamed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(seen)-maxSeenNamed))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %s on %s, %s (%s), as for %s", g.Severity, g.Rule.ID, c.url(g.Server),
+			plural(g.Requests, "request", "requests"), entryList(g), earlier[g.Key]))
+	}
+	return "Shown above: " + strings.Join(parts, "; ") + "."
+}
 
 // ruleCount is how many problems of a rule a table left out.
 type ruleCount struct {
