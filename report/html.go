@@ -186,8 +186,20 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 
 	// The filters need the script; it unhides them.
 	buf.WriteString("<nav id=\"filters\" aria-label=\"Filters\" hidden>\n<fieldset><legend>Severity</legend>")
+	// Each box says how many problems it filters; one with none is
+	// disabled, so that no box seems to do nothing.
+	var bySev [analyze.Error + 1]int
+	for _, f := range files {
+		for _, g := range f.groups {
+			bySev[g.severity]++
+		}
+	}
 	for _, s := range []analyze.Severity{analyze.Error, analyze.Warning, analyze.Info} {
-		fmt.Fprintf(buf, "<label><input type=\"checkbox\" name=\"sev\" value=\"%s\" checked> %s</label>", s, s)
+		dis := ""
+		if bySev[s] == 0 {
+			dis = " disabled"
+		}
+		fmt.Fprintf(buf, "<label><input type=\"checkbox\" name=\"sev\" value=\"%s\" checked%s> %s (%d)</label>", s, dis, s, bySev[s])
 	}
 	buf.WriteString("</fieldset>\n<label for=\"host\">Server</label><select id=\"host\"><option value=\"\">every server</option>")
 	hostList := make([]string, 0, len(hosts))

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func checkHTML(t *testing.T, what, out string) {
 			t.Errorf("%s: element <%s%s> is not one the report writes", what, m[1], m[2])
 		}
 	}
-	allowedAttrs := "class id lang charset http-equiv content name type value checked for hidden aria-label aria-labelledby aria-live role " +
+	allowedAttrs := "class id lang charset http-equiv content name type value checked disabled for hidden aria-label aria-labelledby aria-live role " +
 		"data-rule data-count data-severity data-host scope title colspan viewBox width height xmlns x y x1 y1 x2 y2 rx d text-anchor"
 	for _, tag := range openTagRE.FindAllStringSubmatch(out, -1) {
 		attrs := regexp.MustCompile(`="[^"]*"`).ReplaceAllString(tag[1], "")
@@ -49,6 +50,19 @@ func checkHTML(t *testing.T, what, out string) {
 			if !strings.Contains(" "+allowedAttrs+" ", " "+m[1]+" ") {
 				t.Errorf("%s: attribute %s is not one the report writes", what, m[1])
 			}
+		}
+	}
+	// Each severity box counts its problems (more than the sections when
+	// the size budget left some uncounted), and one with none is disabled.
+	for _, sev := range []string{"error", "warning", "info"} {
+		m := regexp.MustCompile(`value="` + sev + `" checked( disabled)?> ` + sev + ` \((\d+)\)`).FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("%s: no %s box with its count", what, sev)
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		if sections := strings.Count(out, `data-severity="`+sev+`"`); n < sections || (m[1] != "") != (n == 0) {
+			t.Errorf("%s: the %s box says %d (disabled: %v) for %d sections", what, sev, n, m[1] != "", sections)
 		}
 	}
 	if n, m := len(tagRE.FindAllString(out, -1)), len(openTagRE.FindAllString(out, -1))+strings.Count(out, "</")+1; n > m {
