@@ -325,15 +325,27 @@ func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several
 		left -= s.table.Len()
 	}
 
+	// A problem detailed for an earlier file of the batch (same key: rule,
+	// server, cause) is not detailed again, only pointed to: 300 captures
+	// of one misconfigured server gave 300 copies of the same details.
+	type detailedAs struct {
+		n    int
+		file string
+	}
+	detailed := map[string]detailedAs{}
 	full = false
-	for _, s := range secs {
+	for i, s := range secs {
 		for j, g := range s.shown {
 			if full {
 				cut.details++
 				continue
 			}
 			var d bytes.Buffer
-			mdGroupDetails(&d, s.first+j, g, c)
+			if as, ok := detailed[g.Key]; ok {
+				fmt.Fprintf(&d, "**P%d** is the problem detailed as P%d (%s): the same cause and fix.\n\n", s.first+j, as.n, as.file)
+			} else {
+				mdGroupDetails(&d, s.first+j, g, c)
+			}
 			if d.Len() > left {
 				full = true
 				cut.details++
@@ -341,6 +353,9 @@ func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several
 			}
 			s.details.Write(d.Bytes())
 			left -= d.Len()
+			if _, ok := detailed[g.Key]; !ok {
+				detailed[g.Key] = detailedAs{s.first + j, mdEscape(c.plain(vs[i].res.File))}
+			}
 		}
 	}
 

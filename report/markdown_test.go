@@ -255,3 +255,27 @@ func repeat(r *analyze.Result, n int) []*analyze.Result {
 	}
 	return rs
 }
+
+// TestMarkdownBatchDetailsOnce: in a batch, a problem detailed for an
+// earlier file is pointed to, not detailed again; a new problem is.
+func TestMarkdownBatchDetailsOnce(t *testing.T) {
+	a := analyze.Reader("a.har", strings.NewReader(manyGroupsHAR(2)), analyze.Options{}, har.Options{})
+	b := analyze.Reader("b.har", strings.NewReader(manyGroupsHAR(3)), analyze.Options{}, har.Options{})
+	md := mustRender(t, []*analyze.Result{a, b, a}, Options{Format: Markdown, MinSeverity: analyze.Info})
+	checkMarkdown(t, md)
+	// a: P1 P2 detailed; b: P3 P4 pointed to, P5 detailed; a again: P6 P7.
+	if n := strings.Count(md, "<details>\n<summary>"); n != 3 {
+		t.Errorf("%d problems detailed, want 3 (two in a.har, one new in b.har)", n)
+	}
+	for _, want := range []string{
+		"**P3** is the problem detailed as P1 (a.har)", "**P4** is the problem detailed as P2 (a.har)",
+		"**P6** is the problem detailed as P1 (a.har)", "**P7** is the problem detailed as P2 (a.har)",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+	if strings.Contains(md, "detailed as P5") || strings.Contains(md, "**P5** is") {
+		t.Error("P5, new in b.har, is pointed to instead of detailed")
+	}
+}
