@@ -110,6 +110,7 @@ func htmlCSP() string {
 // htmlGroup is what the report shows of one group.
 type htmlGroup struct {
 	rule             *analyze.Rule
+	key              string
 	severity         analyze.Severity
 	chromium         string
 	firefox          string
@@ -130,7 +131,7 @@ type htmlGroup struct {
 func htmlGroups(v fileView) []*htmlGroup {
 	out := make([]*htmlGroup, 0, len(v.groups))
 	for _, g := range v.groups {
-		out = append(out, &htmlGroup{rule: g.Rule, severity: g.Severity, chromium: string(g.Chromium), firefox: g.Firefox,
+		out = append(out, &htmlGroup{rule: g.Rule, key: g.Key, severity: g.Severity, chromium: string(g.Chromium), firefox: g.Firefox,
 			cause: g.Cause, fix: g.Fix, stack: g.Stack, server: g.Server, patterns: g.Patterns, morePatterns: g.MorePatterns,
 			methods: g.Methods, origins: g.Origins, requests: g.Requests, entries: g.Entries, affected: g.Affected, sample: g.Sample})
 	}
@@ -213,6 +214,10 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	buf.WriteString("</select>\n<p id=\"shown\" role=\"status\" aria-live=\"polite\"></p>\n</nav>\n<main>\n")
 
 	n := 0
+	// shownFor maps the key of each problem shown in full to its file: a
+	// later file's same problem (rule, server, cause) is shown compact,
+	// pointing there, not in full again.
+	shownFor := map[string]string{}
 	for fi, fg := range files {
 		htmlFileHeader(buf, fg.v, c)
 		if len(fg.groups) == 0 {
@@ -226,7 +231,12 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 			}
 			n++
 			id := fmt.Sprintf("g%d-%d", fi+1, n)
-			htmlGroupSection(buf, g, c, id, buf.Len() > htmlBudget)
+			compact := buf.Len() > htmlBudget
+			seenIn := shownFor[g.key]
+			htmlGroupSection(buf, g, c, id, compact, seenIn)
+			if !compact && seenIn == "" {
+				shownFor[g.key] = c.plain(fg.v.res.File)
+			}
 		}
 		if left > 0 {
 			fmt.Fprintf(buf, "<p class=\"notes\">%s not shown here, to keep this file small: <code>harcors --format json</code> lists every problem.</p>\n",
@@ -292,8 +302,12 @@ func htmlFileHeader(buf *bytes.Buffer, v fileView, c cleaner) {
 
 // htmlGroupSection writes one group. compact leaves out the diagram and the
 // headers, once the report has grown past its budget.
-func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, compact bool) {
+// htmlGroupSection writes a group's section: in full, or compact (past
+// htmlBudget), or, when seenIn names the file it was shown in full for,
+// compact and pointing there instead of saying its cause and fix again.
+func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, compact bool, seenIn string) {
 	e := html.EscapeString
+	compact = compact || seenIn != ""
 	sev := g.severity.String()
 	server := c.url(g.server)
 	cls := "group " + sev
@@ -325,6 +339,10 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 		buf.WriteString("</dl>\n")
 	} else {
 		htmlMoreFacts(buf, g, c, fact)
+	}
+	if seenIn != "" {
+		fmt.Fprintf(buf, "<p class=\"muted\">The same problem as shown in full above for %s: the same cause and fix.</p>\n</section>\n", e(seenIn))
+		return
 	}
 	cause, fixText := c.text(g.cause), c.text(g.fix)
 	if compact {

@@ -194,3 +194,23 @@ func TestHTMLSizeBounded(t *testing.T) {
 		t.Errorf("%d whole groups but %d cut header tables: 500 headers were shown", full, n)
 	}
 }
+
+// TestHTMLBatchShowsOnce: in a batch, a problem shown in full for an
+// earlier file keeps its section (with data-rule and data-count, for the
+// filters and scripts) but points there instead of saying its cause, fix
+// and diagram again.
+func TestHTMLBatchShowsOnce(t *testing.T) {
+	a := analyze.Reader("a.har", strings.NewReader(manyGroupsHAR(2)), analyze.Options{}, har.Options{})
+	b := analyze.Reader("b.har", strings.NewReader(manyGroupsHAR(3)), analyze.Options{}, har.Options{})
+	out := mustRender(t, []*analyze.Result{a, b, a}, Options{Format: HTML, MinSeverity: analyze.Info})
+	checkHTML(t, "a, b, a", out)
+	if n := len(sectionsRE.FindAllString(out, -1)); n != 7 {
+		t.Errorf("%d sections, want 7 (2 + 3 + 2)", n)
+	}
+	if n := strings.Count(out, "The same problem as shown in full above for a.har"); n != 4 {
+		t.Errorf("%d sections point to a.har, want 4 (two in b.har, two in a.har again)", n)
+	}
+	if n := strings.Count(out, "<strong>Cause:</strong>"); n != 3 {
+		t.Errorf("%d causes said, want 3 (a.har's two, b.har's new one)", n)
+	}
+}
