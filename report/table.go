@@ -261,7 +261,7 @@ func leftOutLine(left []ruleCount) string {
 		total += r.n
 		parts = append(parts, fmt.Sprintf("%s ×%d", r.id, r.n))
 	}
-	return fmt.Sprintf("%s left out (%s): the table shows %d of each rule and %d in all; --format json lists every one.",
+	return fmt.Sprintf("%s left out (%s): the table shows %d of each rule and %d in all; --each draws every finding, --format json lists every problem.",
 		plural(total, "more problem", "more problems"), strings.Join(parts, ", "), tablePerRule, tableMaxGroups)
 }
 
