@@ -596,9 +596,7 @@ func (a *analysis) result(opt Options) *Result {
 	})
 	sort.SliceStable(res.Requests, func(i, j int) bool { return res.Requests[i].Entry < res.Requests[j].Entry })
 	res.Groups = a.out.gp.groups()
-	for _, sev := range a.out.worst {
-		res.Worst[sev]++
-	}
+	a.out.worst.count(&res.Worst)
 	return res
 }
 

@@ -2,8 +2,10 @@ package analyze
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -201,6 +203,35 @@ func TestFindingChunks(t *testing.T) {
 	for _, c := range a.chunks {
 		if cap(c) > maxChunk {
 			t.Fatalf("a chunk of %d", cap(c))
+		}
+	}
+}
+
+// TestEntrySeverities: requests are counted once each, by their worst
+// finding, whether the findings come in entry order or not, split between
+// sinks merged later or not.
+func TestEntrySeverities(t *testing.T) {
+	notes := []entrySeverity{{0, Warning}, {0, Error}, {1, Info}, {2, Warning}, {2, Info}, {5, Error}, {7, Info}, {7, Warning}}
+	want := [numSeverities]int{Info: 1, Warning: 2, Error: 2} // 0 E, 1 I, 2 W, 5 E, 7 W
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 50 {
+		ns := slices.Clone(notes)
+		if trial > 0 {
+			rng.Shuffle(len(ns), func(i, j int) { ns[i], ns[j] = ns[j], ns[i] })
+		}
+		var a, b entrySeverities
+		cut := rng.IntN(len(ns) + 1)
+		for _, n := range ns[:cut] {
+			a.add(n.entry, n.sev)
+		}
+		for _, n := range ns[cut:] {
+			b.add(n.entry, n.sev)
+		}
+		a.merge(&b)
+		var got [numSeverities]int
+		a.count(&got)
+		if got != want {
+			t.Fatalf("notes %v (merged at %d): counts %v, want %v", ns, cut, got, want)
 		}
 	}
 }
