@@ -305,11 +305,6 @@ var (
 	// jwtRE matches a JSON Web Token (or JWS/JWE compact form): base64url
 	// segments separated by dots, the first one encoding '{"' (eyJ).
 	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*)+`)
-	// paramRE matches the start of a name=value pair after a URL's '?',
-	// '&', '#' or ';' (matrix parameters such as ;jsessionid=); the value's
-	// end depends on the name, see Text. Names may be bracketed or
-	// percent-encoded.
-	paramRE = regexp.MustCompile(`([?&#;])([A-Za-z0-9_.\-\[\]%$]+)=`)
 	// userinfoRE matches the userinfo of a URL: a user name, and a
 	// password after ':' when there is one.
 	userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^/?#@\s:'"<>]*)(?::([^/?#@\s'"<>]*))?@`)
@@ -397,9 +392,49 @@ func (r *Redactor) text(s string, depth int) string {
 	return s
 }
 
+// paramStarts returns where the name=value pairs of s start, as
+// regexp.FindAllStringSubmatchIndex would for
+// `([?&#;])([A-Za-z0-9_.\-\[\]%$]+)=`: after a URL's '?', '&', '#' or ';'
+// (matrix parameters such as ;jsessionid=), a name, bracketed or
+// percent-encoded, then '='. Each match is {start, end, separator start,
+// separator end, name start, name end}; the value's end depends on the
+// name (see params). The regexp ran at 40 MB/s: a JSON report redacting
+// 5,000 URLs of 100 KB took 12 s, nine tenths of it here.
+func paramStarts(s string) [][]int {
+	var out [][]int
+	for i := 0; i < len(s); {
+		k := strings.IndexAny(s[i:], "?&#;")
+		if k < 0 {
+			break
+		}
+		sep := i + k
+		j := sep + 1
+		for j < len(s) && paramNameByte[s[j]] {
+			j++
+		}
+		if j > sep+1 && j < len(s) && s[j] == '=' {
+			out = append(out, []int{sep, j + 1, sep, sep + 1, sep + 1, j})
+			i = j + 1
+			continue
+		}
+		// No pair here; the name's bytes hold no separator, so the
+		// next one is at j or later.
+		i = max(j, sep+1)
+	}
+	return out
+}
+
+// paramNameByte is the bytes a parameter's name is made of.
+var paramNameByte = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-[]%$") {
+		t[c] = true
+	}
+	return t
+}()
+
 // params redacts the values of URL-style parameters in s.
 func (r *Redactor) params(s string, depth int) string {
-	idx := paramRE.FindAllStringSubmatchIndex(s, -1)
+	idx := paramStarts(s)
 	if idx == nil {
 		return s
 	}

@@ -1,6 +1,9 @@
 package redact
 
 import (
+	"math/rand/v2"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -190,4 +193,31 @@ func FuzzRedact(f *testing.F) {
 			t.Errorf("Cookie kept the token: %q", got)
 		}
 	})
+}
+
+// TestParamStarts checks the hand-written scanner against the regexp it
+// replaced, on random text over separators, name bytes, '=' and others,
+// and on a long value.
+func TestParamStarts(t *testing.T) {
+	re := regexp.MustCompile(`([?&#;])([A-Za-z0-9_.\-\[\]%$]+)=`)
+	rng := rand.New(rand.NewPCG(7, 8))
+	alphabet := "?&#;=aZ09_.-[]%$/:@ é\x00"
+	for trial := range 20000 {
+		n := rng.IntN(40)
+		if trial%100 == 0 {
+			n = 3000
+		}
+		var b strings.Builder
+		for range n {
+			b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, want := paramStarts(s), re.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
+			t.Fatalf("paramStarts(%q) = %v, want %v", s, got, want)
+		}
+	}
+	long := "https://api.example.com/x?q=" + strings.Repeat("a", 100000) + "&token=abc&;x="
+	if got, want := paramStarts(long), re.FindAllStringSubmatchIndex(long, -1); !reflect.DeepEqual(got, want) {
+		t.Fatalf("a long value: %v, want %v", got, want)
+	}
 }
