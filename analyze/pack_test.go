@@ -198,3 +198,59 @@ func BenchmarkOneStampPacking(b *testing.B) {
 		})
 	}
 }
+
+// TestWaitingBytesBounded: entries with many headers are packed once what
+// the unpacked ones hold passes tuning.unpackedBytes, however few they
+// are, and the analysis is the one with nothing packed.
+func TestWaitingBytesBounded(t *testing.T) {
+	const n = 300
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC).Format(time.RFC3339Nano)
+	data := chromiumCapture(n, func(b *strings.Builder, i int) {
+		fmt.Fprintf(b, `{"startedDateTime":%q,"time":12.5,"request":{"method":"GET","url":"https://api.example.test/v1/items/%d","headers":[{"name":"Origin","value":"https://app.example.test"}`, at, i)
+		for k := range 100 {
+			fmt.Fprintf(b, `,{"name":"X-Custom-%d","value":"%s-%d"}`, k, strings.Repeat("v", 80), i)
+		}
+		b.WriteString(`]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"*"}]},"_resourceType":"fetch"}`)
+	})
+	path := filepath.Join(t.TempDir(), "headers.har")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tune := defaultTuning
+	tune.pending = 16
+	tune.unpackedBytes = 256 << 10 // about 20 of these entries
+	var held, most, packed int
+	tune.afterEntry = func(a *analysis, i int) {
+		if i != n || a.stream == nil {
+			return
+		}
+		for _, x := range waitingNodes(a.stream) {
+			if x.e != nil {
+				held += entryWeight(x.e)
+				most = max(most, entryWeight(x.e))
+			}
+		}
+		packed = a.stream.packs.packed
+	}
+	res := File(path, Options{tune: &tune}, har.Options{})
+	if res.Err != nil || res.Entries != n {
+		t.Fatalf("%d entries, error %v", res.Entries, res.Err)
+	}
+	if packed < n/2 || held > tune.unpackedBytes+most {
+		t.Errorf("%d entries packed, %d bytes held unpacked (budget %d): want most packed, the rest within the budget", packed, held, tune.unpackedBytes)
+	}
+	whole := File(path, Options{}, har.Options{})
+	t.Logf("groups: %v", groupSummary(whole))
+	if res.CrossOrigin != n || !reflect.DeepEqual(groupSummary(res), groupSummary(whole)) || res.CrossOrigin != whole.CrossOrigin {
+		t.Errorf("packed by bytes: %v; with the default tuning: %v", groupSummary(res), groupSummary(whole))
+	}
+}
+
+// groupSummary is each group's rule, server and requests, in order.
+func groupSummary(r *Result) []string {
+	var out []string
+	for _, g := range r.Groups {
+		out = append(out, fmt.Sprintf("%s %s %d", g.Rule.ID, g.Server, g.Requests))
+	}
+	return out
+}

@@ -59,6 +59,9 @@ type tuning struct {
 	// A capture in which entries wait only the pairing window (30 s)
 	// rarely has more, and is then not slowed by packing.
 	unpacked int
+	// unpackedBytes bounds what those nodes' entries hold (entryWeight):
+	// 16,384 entries of 400 headers each held 835 MB.
+	unpackedBytes int
 	// packMemory is how many bytes of packed entries are kept in memory;
 	// the rest go to a temporary file.
 	packMemory int
@@ -66,7 +69,7 @@ type tuning struct {
 	afterEntry func(a *analysis, entries int)
 }
 
-var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256, unpacked: 16384, packMemory: 32 << 20}
+var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256, unpacked: 16384, unpackedBytes: 64 << 20, packMemory: 32 << 20}
 
 func (o *Options) tuning() *tuning {
 	if o.tune != nil {
@@ -106,12 +109,14 @@ type streamer struct {
 	// packs holds the entries of the nodes waiting in groups; fresh[head:]
 	// lists the nodes that wait unpacked, the oldest first, nil where one
 	// settled since; fresh[i] is the freshBase+i-th node that began to
-	// wait; freshLive counts those not nil.
-	packs     *packStore
-	fresh     []*node
-	head      int
-	freshBase int64
-	freshLive int
+	// wait; freshLive counts those not nil, and freshBytes estimates
+	// what their entries hold (entryWeight).
+	packs      *packStore
+	fresh      []*node
+	head       int
+	freshBase  int64
+	freshLive  int
+	freshBytes int
 
 	settled []*node // settled, not yet judged
 	blocked []*node // settled, waiting for an earlier hop of their redirect chain
@@ -256,7 +261,8 @@ func (s *streamer) waiting(n *node) {
 	n.packOff = s.freshBase + int64(len(s.fresh)) + 1
 	s.fresh = append(s.fresh, n)
 	s.freshLive++
-	for s.freshLive > s.tune.unpacked || len(s.fresh)-s.head > 4*s.tune.unpacked {
+	s.freshBytes += entryWeight(n.e)
+	for s.freshLive > s.tune.unpacked || len(s.fresh)-s.head > 4*s.tune.unpacked || s.freshBytes > s.tune.unpackedBytes {
 		x := s.fresh[s.head]
 		s.fresh[s.head] = nil
 		s.head++
@@ -264,12 +270,31 @@ func (s *streamer) waiting(n *node) {
 			continue
 		}
 		s.freshLive--
+		s.freshBytes -= entryWeight(x.e)
 		x.packOff = 0
 		if err := s.packs.pack(x); err != nil {
 			s.restart = true
 			return
 		}
 	}
+}
+
+// entryWeight estimates what an entry read holds in memory: its URL and
+// headers (cookies, once parsed, are counted in their headers) and a fixed
+// part for the rest. It is computed again when the entry stops waiting
+// unpacked, rather than kept in the node: nodes are many, and a field more
+// would make each a size class larger.
+func entryWeight(e *har.Entry) int {
+	if e == nil {
+		return 0
+	}
+	w := 512 + len(e.Request.URL)
+	for _, hs := range []har.Headers{e.Request.Headers, e.Response.Headers} {
+		for _, h := range hs {
+			w += 32 + len(h.Name) + len(h.Value)
+		}
+	}
+	return w
 }
 
 // notWaiting takes n, settled, out of fresh.
@@ -284,6 +309,7 @@ func (s *streamer) notWaiting(n *node) {
 	}
 	s.fresh[i] = nil
 	s.freshLive--
+	s.freshBytes -= entryWeight(n.e)
 	for s.head < len(s.fresh) && s.fresh[s.head] == nil {
 		s.head++
 	}
@@ -435,7 +461,7 @@ func (s *streamer) finish() {
 		}
 	}
 	s.expiries = nil
-	s.fresh, s.head, s.freshLive = nil, 0, 0
+	s.fresh, s.head, s.freshLive, s.freshBytes = nil, 0, 0, 0
 	clear(s.groups)
 	s.judge()
 	dev := false // a dev server answered: a held page of its may now name it (stackFor)
