@@ -28,16 +28,16 @@ func AppendEntry(b []byte, e *Entry) []byte {
 	b = appendString(b, q.Method)
 	b = appendString(b, q.URL)
 	b = appendString(b, q.HTTPVersion)
-	b = appendHeaders(b, q.Headers)
-	b = appendCookies(b, q.Cookies)
+	b = appendPairs(b, q.Headers)
+	b = appendPairs(b, q.Cookies)
 	b = binary.AppendVarint(b, q.BodySize)
 	b = appendString(b, q.PostMimeType)
 	r := &e.Response
 	b = binary.AppendVarint(b, int64(r.Status))
 	b = appendString(b, r.StatusText)
 	b = appendString(b, r.HTTPVersion)
-	b = appendHeaders(b, r.Headers)
-	b = appendCookies(b, r.Cookies)
+	b = appendPairs(b, r.Headers)
+	b = appendPairs(b, r.Cookies)
 	b = appendString(b, r.RedirectURL)
 	b = binary.AppendVarint(b, r.Content.Size)
 	b = appendString(b, r.Content.MimeType)
@@ -65,29 +65,22 @@ func appendTime(b []byte, t time.Time) []byte {
 	return binary.AppendVarint(b, int64(off))
 }
 
-func appendString(b []byte, s string) []byte {
+// appendString appends s with its length before it.
+func appendString[S string | []byte](b []byte, s S) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }
 
-func appendHeaders(b []byte, hs Headers) []byte {
-	if hs == nil {
+// appendPairs appends a header or cookie list: its length plus one (0 for
+// nil, which the decoder gives back as nil), then each name and value.
+func appendPairs[P Header | Cookie](b []byte, ps []P) []byte {
+	if ps == nil {
 		return append(b, 0)
 	}
-	b = binary.AppendUvarint(b, uint64(len(hs))+1)
-	for _, h := range hs {
+	b = binary.AppendUvarint(b, uint64(len(ps))+1)
+	for _, p := range ps {
+		h := Header(p)
 		b = appendString(appendString(b, h.Name), h.Value)
-	}
-	return b
-}
-
-func appendCookies(b []byte, cs []Cookie) []byte {
-	if cs == nil {
-		return append(b, 0)
-	}
-	b = binary.AppendUvarint(b, uint64(len(cs))+1)
-	for _, c := range cs {
-		b = appendString(appendString(b, c.Name), c.Value)
 	}
 	return b
 }
@@ -124,16 +117,16 @@ func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
 	q.Method = d.str()
 	q.URL = d.long()
 	q.HTTPVersion = d.str()
-	q.Headers = d.headers()
-	q.Cookies = d.cookies()
+	q.Headers = decodePairs[Header](d)
+	q.Cookies = decodePairs[Cookie](d)
 	q.BodySize = d.varint()
 	q.PostMimeType = d.str()
 	r := &e.Response
 	r.Status = int(d.varint())
 	r.StatusText = d.str()
 	r.HTTPVersion = d.str()
-	r.Headers = d.headers()
-	r.Cookies = d.cookies()
+	r.Headers = decodePairs[Header](d)
+	r.Cookies = decodePairs[Cookie](d)
 	r.RedirectURL = d.long()
 	r.Content.Size = d.varint()
 	r.Content.MimeType = d.str()
@@ -204,28 +197,17 @@ func (d *EntryDecoder) count() (n int, ok bool) {
 	return int(u - 1), true
 }
 
-func (d *EntryDecoder) headers() Headers {
+// decodePairs reads what appendPairs wrote.
+func decodePairs[P Header | Cookie](d *EntryDecoder) []P {
 	n, ok := d.count()
 	if !ok {
 		return nil
 	}
-	hs := make(Headers, n)
-	for i := range hs {
-		hs[i] = Header{Name: d.str(), Value: d.str()}
+	ps := make([]P, n)
+	for i := range ps {
+		ps[i] = P(Header{Name: d.str(), Value: d.str()})
 	}
-	return hs
-}
-
-func (d *EntryDecoder) cookies() []Cookie {
-	n, ok := d.count()
-	if !ok {
-		return nil
-	}
-	cs := make([]Cookie, n)
-	for i := range cs {
-		cs[i] = Cookie{Name: d.str(), Value: d.str()}
-	}
-	return cs
+	return ps
 }
 
 // decoder reads the varints, numbers and byte strings of an encoding: of

@@ -71,7 +71,7 @@ func ReadPiece(f io.ReaderAt, job []byte) ([]byte, error) {
 	var scratch []byte
 	for _, e := range p.entries {
 		scratch = AppendEntry(scratch[:0], e)
-		b = appendString(b, string(scratch))
+		b = appendString(b, scratch)
 	}
 	return b, nil
 }
@@ -80,7 +80,7 @@ func ReadPiece(f io.ReaderAt, job []byte) ([]byte, error) {
 func (sp *splitter) job(p *piece) []byte {
 	b := binary.AppendVarint(nil, p.lo)
 	b = binary.AppendVarint(b, p.hi)
-	b = appendString(b, string(sp.pat))
+	b = appendString(b, sp.pat)
 	b = binary.AppendVarint(b, int64(sp.depth))
 	b = binary.AppendUvarint(b, uint64(len(sp.path)))
 	for _, s := range sp.path {

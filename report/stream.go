@@ -33,7 +33,8 @@ type Writer struct {
 	held []*analyze.Result // Markdown, JSON and SARIF
 
 	// drawn maps the key of each problem drawn in the table so far to the
-	// file it was drawn for (see tableFile).
+	// file it was drawn for (see tableFile); nil with --each, which draws
+	// every finding.
 	drawn map[string]string
 }
 
@@ -53,6 +54,9 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 	}
 	wr := &Writer{w: w, opt: opt, c: newCleaner(opt, true), width: tableWidth(opt)}
 	wr.opt.spill = wr.spill
+	if opt.Format == Table && !opt.Each {
+		wr.drawn = map[string]string{}
+	}
 	return wr, nil
 }
 
@@ -83,9 +87,6 @@ func (w *Writer) Add(r *analyze.Result) error {
 		w.buf.WriteByte('\n')
 	}
 	w.files++
-	if w.drawn == nil && !w.opt.Each {
-		w.drawn = map[string]string{}
-	}
 	if err := tableFile(&w.buf, v, w.c, w.opt, w.width, w.drawn); err != nil {
 		w.err = err
 		return err
