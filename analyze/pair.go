@@ -225,7 +225,7 @@ type group struct {
 	waitPre, waitReq []*node
 	// key and queued serve the streaming analysis: the group's key, and
 	// the deadline it is queued for in streamer.expiries (zero: none).
-	key    pairKey
+	key    pairID
 	queued time.Time
 }
 

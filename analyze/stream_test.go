@@ -846,3 +846,55 @@ func TestReaderFails(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamPairsByURLAndMethod: the streamer's groups (keyed by a hash of
+// URL and method, see pairID) pair a preflight only with a request of the
+// method it asked for, as the whole-file pairing does: a GET and a PUT to
+// the URL of one PUT preflight, from the same origin, leave the GET alone
+// whichever comes first.
+func TestStreamPairsByURLAndMethod(t *testing.T) {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+	const allow = `{"name":"Access-Control-Allow-Origin","value":"https://app.test"}`
+	data := chromiumCapture(60, func(b *strings.Builder, i int) {
+		u := fmt.Sprintf("https://api.test/item/%d", i/3)
+		when := at.Add(time.Duration(i) * time.Millisecond).Format(time.RFC3339Nano)
+		origin := `{"name":"Origin","value":"https://app.test"}`
+		switch method := []string{"OPTIONS", "GET", "PUT"}[(i+i/3)%3]; method {
+		case "OPTIONS":
+			fmt.Fprintf(b, `{"startedDateTime":%q,"time":5,"request":{"method":"OPTIONS","url":%q,"headers":[%s,{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":204,"headers":[%s,{"name":"Access-Control-Allow-Methods","value":"PUT"}]},"_resourceType":"preflight"}`, when, u, origin, allow)
+		default:
+			fmt.Fprintf(b, `{"startedDateTime":%q,"time":5,"request":{"method":%q,"url":%q,"headers":[%s]},"response":{"status":200,"headers":[%s]},"_resourceType":"fetch"}`, when, method, u, origin, allow)
+		}
+	})
+	path := filepath.Join(t.TempDir(), "methods.har")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var last *analysis
+	tune := defaultTuning
+	tune.afterEntry = func(a *analysis, _ int) { last = a }
+	got := File(path, Options{tune: &tune}, har.Options{})
+	if got.Err != nil || last == nil || last.stream == nil {
+		t.Fatalf("not streamed (error %v)", got.Err)
+	}
+	var gets, puts int
+	for _, r := range got.Requests {
+		switch {
+		case r.Method == "GET" && r.Preflight >= 0:
+			t.Errorf("GET entry %d paired with the PUT preflight %d", r.Entry, r.Preflight)
+		case r.Method == "PUT" && r.Preflight < 0:
+			t.Errorf("PUT entry %d has no preflight", r.Entry)
+		}
+		if r.Method == "GET" {
+			gets++
+		} else if r.Method == "PUT" {
+			puts++
+		}
+	}
+	if gets != 20 || puts != 20 {
+		t.Errorf("%d GETs and %d PUTs among the requests, want 20 of each", gets, puts)
+	}
+	if d := cmp.Diff(whole(t, path), got, errText); d != "" {
+		t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
+	}
+}
