@@ -47,8 +47,11 @@ type explained struct {
 	analyze.ConsoleMessage
 	Meaning string          `json:"meaning"`
 	Rules   []explainedRule `json:"rules"`
-	Capture string          `json:"capture"`
-	Replay  string          `json:"replay,omitempty"`
+	// Examples names the example values the fixes use where the message
+	// says nothing ("" when none).
+	Examples string `json:"examples,omitempty"`
+	Capture  string `json:"capture"`
+	Replay   string `json:"replay,omitempty"`
 }
 
 type explainedRule struct {
@@ -70,6 +73,7 @@ type jsonMessage struct {
 	Rules      []string        `json:"rules"`
 	Meaning    string          `json:"meaning"`
 	Candidates []explainedRule `json:"candidates"`
+	Examples   string          `json:"examples,omitempty"`
 	Capture    string          `json:"capture"`
 	Replay     string          `json:"replay,omitempty"`
 }
@@ -133,7 +137,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "json":
 		doc := explainJSON{Schema: explainSchema, Messages: []jsonMessage{}}
 		for _, e := range out {
-			jm := jsonMessage{ConsoleMessage: e.ConsoleMessage, Rules: []string{}, Meaning: e.Meaning, Candidates: e.Rules, Capture: e.Capture, Replay: e.Replay}
+			jm := jsonMessage{ConsoleMessage: e.ConsoleMessage, Rules: []string{}, Meaning: e.Meaning, Candidates: e.Rules, Capture: e.Capture, Replay: e.Replay, Examples: e.Examples}
 			if jm.Candidates == nil {
 				jm.Candidates = []explainedRule{}
 			}
@@ -181,29 +185,56 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 	m.RedirectedFrom = red.URL(m.RedirectedFrom)
 	m.Value = red.Text(m.Value)
 	e := explained{ConsoleMessage: m}
+	path := ""
+	if u, err := url.Parse(m.URL); err == nil {
+		path = u.Path
+	}
+	// What the message does not say is filled with an example, and the
+	// examples that reach a fix are named (explained.Examples): a fix that
+	// reads "allow ... (PUT; X-Custom-Header)" must not pass for what the
+	// request did.
+	slots := []struct{ ph, label, v string }{
+		{"{origin}", "origin", m.Origin}, {"{method}", "method", m.Method},
+		{"{header}", "header", m.Header}, {"{path}", "path", path},
+		{"{status}", "status", m.Status}, {"{value}", "value", m.Value},
+	}
+	examples := map[string]string{"{origin}": "https://app.example.com", "{method}": "PUT",
+		"{header}": "X-Custom-Header", "{path}": "/api/items", "{status}": "404", "{value}": "VALUE"}
+	pairs := []string{"{location}", "the redirect's target"}
+	guessed := map[string]bool{}
+	for _, sl := range slots {
+		v := sl.v
+		if v == "" || v == "(null)" {
+			v, guessed[sl.ph] = examples[sl.ph], true
+		}
+		pairs = append(pairs, sl.ph, v)
+	}
+	var names []string
+	for _, n := range strings.Split(placeholder.Fill("{header}", pairs...), ",") {
+		names = append(names, strings.TrimSpace(n))
+	}
+	used := map[string]bool{}
 	fill := func(s string) string {
-		or := func(v, example string) string {
-			if v == "" || v == "(null)" {
-				return example
-			}
-			return v
+		for ph := range guessed {
+			used[ph] = used[ph] || strings.Contains(s, ph)
 		}
-		path := ""
-		if u, err := url.Parse(m.URL); err == nil {
-			path = u.Path
+		if t := analyze.FillHeaders(s, names); t != s {
+			used["{header}"] = used["{header}"] || guessed["{header}"]
+			s = t
 		}
-		header := or(m.Header, "X-Custom-Header")
-		var names []string
-		for _, n := range strings.Split(header, ",") {
-			names = append(names, strings.TrimSpace(n))
-		}
-		s = analyze.FillHeaders(s, names)
-		return placeholder.Fill(s, "{origin}", or(m.Origin, "https://app.example.com"), "{method}", or(m.Method, "PUT"),
-			"{header}", header, "{path}", or(path, "/api/items"), "{status}", or(m.Status, "404"),
-			"{location}", "the redirect's target", "{value}", or(m.Value, "VALUE"))
+		return placeholder.Fill(s, pairs...)
 	}
 	for _, r := range rules {
 		e.Rules = append(e.Rules, explainedRule{ID: r.ID, Title: fill(r.Title), Doc: fill(r.Doc), Fix: fill(r.Fix)})
+	}
+	var ex []string
+	for _, sl := range slots {
+		if used[sl.ph] && guessed[sl.ph] {
+			ex = append(ex, sl.label+" "+examples[sl.ph])
+		}
+	}
+	if len(ex) > 0 {
+		e.Examples = "The fixes fill in what the message does not say with examples: " + strings.Join(ex, ", ") + "."
 	}
 	e.Meaning = meaning(m)
 	e.Capture = captureNext(m)
@@ -295,6 +326,9 @@ func writeExplainText(b *bytes.Buffer, e explained, width int) {
 			b.WriteString(wrap("  "+r.ID+"  "+r.Title, width, "            ") + "\n")
 			b.WriteString(wrap("      Fix: "+r.Fix, width, "           ") + "\n")
 		}
+		if e.Examples != "" {
+			b.WriteString(wrap("  "+e.Examples, width, "  ") + "\n")
+		}
 	}
 	b.WriteString("\n" + wrap("Capture next: "+e.Capture, width, "") + "\n")
 	if e.Replay != "" {
@@ -316,6 +350,9 @@ func writeExplainMarkdown(b *bytes.Buffer, e explained) {
 		fmt.Fprintf(b, "\n**Likely causes, most likely first:**\n\n")
 		for _, r := range e.Rules {
 			fmt.Fprintf(b, "1. `%s` %s. Fix: %s\n", r.ID, mdText(r.Title), mdText(r.Fix))
+		}
+		if e.Examples != "" {
+			fmt.Fprintf(b, "\n%s\n", mdText(e.Examples))
 		}
 	}
 	fmt.Fprintf(b, "\n**Capture next:** %s\n", mdText(e.Capture))

@@ -18,7 +18,7 @@ func TestExplainCommand(t *testing.T) {
 	var doc struct {
 		Schema   string `json:"schema"`
 		Messages []struct {
-			Text, Browser, Chromium, Firefox, URL, Origin, Header, Replay string
+			Text, Browser, Chromium, Firefox, URL, Origin, Header, Replay, Examples string
 			Rules                                                         []string
 		} `json:"messages"`
 	}
@@ -32,6 +32,9 @@ func TestExplainCommand(t *testing.T) {
 	if c.Browser != "chromium" || c.Chromium != "HeaderDisallowedByPreflightResponse" || c.Header != "authorization" ||
 		c.Origin != "http://localhost:8800" || len(c.Rules) == 0 || c.Rules[0] != "CORS-P16" {
 		t.Errorf("chromium line: %+v", c)
+	}
+	if c.Examples != "" {
+		t.Errorf("the line names its header, and the fixes need nothing else, yet they use examples: %q", c.Examples)
 	}
 	if !strings.HasPrefix(c.Replay, "curl -i -X OPTIONS ") || !strings.Contains(c.Replay, "Access-Control-Request-Headers: authorization") {
 		t.Errorf("replay: %q", c.Replay)
@@ -49,6 +52,15 @@ func TestExplainCommand(t *testing.T) {
 	}
 	if code, out, _ = runCLI(t, "", "explain", "--format", "markdown", chromiumLine); code != exitOK || !strings.Contains(out, "`CORS-P16`") {
 		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+	// A line that names no method or header: the fixes that need one use
+	// an example, and say so, in every format.
+	const examples = "examples: method PUT, header X-Custom-Header."
+	for _, format := range []string{"table", "markdown", "json"} {
+		code, out, _ = runCLI(t, "", "explain", "--format", format, readmeExplainLine)
+		if code != exitOK || !strings.Contains(out, "(PUT; X-Custom-Header)") || !strings.Contains(strings.Join(strings.Fields(out), " "), examples) {
+			t.Errorf("%s: exit %d, want the fix's example values named (%q):\n%s", format, code, examples, out)
+		}
 	}
 	for _, c := range []struct {
 		args  []string

@@ -86,7 +86,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "harcors sanitize: %s: %v\n", name, err)
 		return exitTrouble
 	}
-	fmt.Fprintf(stderr, "harcors sanitize: %d secrets replaced by %d placeholders, %d bodies removed\n", s.Redacted, s.Secrets(), s.Bodies)
+	fmt.Fprintf(stderr, "harcors sanitize: secrets replaced: %d, placeholders: %d, bodies removed: %d\n", s.Redacted, s.Secrets(), s.Bodies)
 	return exitOK
 }
 
