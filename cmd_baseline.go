@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // baselineSchema names the baseline file's shape.
@@ -97,8 +98,8 @@ func (w *baselineWriter) write(path string) error {
 		}
 		return x.Origin < y.Origin
 	})
-	data, err := json.MarshalIndent(b, "", "  ")
-	if err != nil {
+	var data bytes.Buffer
+	if err := textsafe.WriteJSON(&data, b); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".harcors-baseline-*")
@@ -106,7 +107,7 @@ func (w *baselineWriter) write(path string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
+	if _, err := tmp.Write(data.Bytes()); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/internal/redact"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // consoleLog is the browser console log given with --console: the CORS
@@ -135,7 +136,7 @@ func (c *consoleLog) summary(w io.Writer) {
 			continue
 		}
 		name := firstNonEmpty(m.Chromium, m.Firefox, "an unknown CORS error")
-		l := fmt.Sprintf("  %s: %s", sanitizeLine(red.URL(m.URL)), name)
+		l := fmt.Sprintf("  %s: %s", textsafe.Escape(red.URL(m.URL)), name)
 		if !seen[l] {
 			seen[l] = true
 			lines = append(lines, l)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/harcors/harcors/internal/batch"
 	"github.com/harcors/harcors/internal/diff"
 	"github.com/harcors/harcors/internal/redact"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 const diffUsage = `harcors diff compares two captures of the same flow, before and after a change,
@@ -91,10 +91,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var buf bytes.Buffer
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
+		if err := textsafe.WriteJSON(&buf, d); err != nil {
 			fmt.Fprintf(stderr, "harcors diff: %v\n", err)
 			return exitTrouble
 		}
@@ -124,7 +121,7 @@ var diffSections = []struct {
 }
 
 func writeDiffText(b *bytes.Buffer, d *diff.Result, paths []string) {
-	fmt.Fprintf(b, "before: %s\nafter:  %s\n", sanitizeLine(paths[0]), sanitizeLine(paths[1]))
+	fmt.Fprintf(b, "before: %s\nafter:  %s\n", textsafe.Escape(paths[0]), textsafe.Escape(paths[1]))
 	fmt.Fprintf(b, "%d fixed, %d still failing, %d new, %d not in the after capture\n",
 		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
 	for _, s := range diffSections {
@@ -134,8 +131,8 @@ func writeDiffText(b *bytes.Buffer, d *diff.Result, paths []string) {
 		}
 		fmt.Fprintf(b, "\n%s:\n", s.title)
 		for _, p := range ps {
-			fmt.Fprintf(b, "  %-7s %s %s from %s\n", p.Severity, sanitizeLine(p.Method), sanitizeLine(p.URL), sanitizeLine(p.Origin))
-			fmt.Fprintf(b, "          %s: %s\n", p.Rule, sanitizeLine(p.Title))
+			fmt.Fprintf(b, "  %-7s %s %s from %s\n", p.Severity, textsafe.Escape(p.Method), textsafe.Escape(p.URL), textsafe.Escape(p.Origin))
+			fmt.Fprintf(b, "          %s: %s\n", p.Rule, textsafe.Escape(p.Title))
 			if p.Changed != "" {
 				fmt.Fprintf(b, "          changed: %s\n", p.Changed)
 			}
@@ -146,7 +143,7 @@ func writeDiffText(b *bytes.Buffer, d *diff.Result, paths []string) {
 func writeDiffMarkdown(b *bytes.Buffer, d *diff.Result, paths []string) {
 	fmt.Fprintf(b, "## CORS diff (harcors %s)\n\n", versionString())
 	fmt.Fprintf(b, "Before: `%s` · after: `%s` · **%d fixed, %d still failing, %d new**, %d not in the after capture\n",
-		strings.ReplaceAll(sanitizeLine(paths[0]), "`", "'"), strings.ReplaceAll(sanitizeLine(paths[1]), "`", "'"),
+		strings.ReplaceAll(textsafe.Escape(paths[0]), "`", "'"), strings.ReplaceAll(textsafe.Escape(paths[1]), "`", "'"),
 		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
 	for _, s := range diffSections {
 		ps := s.pick(d)

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/harcors/harcors/internal/placeholder"
 	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/internal/replay"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 const explainUsage = `harcors explain tells what a browser's CORS console message means, its likely
@@ -146,10 +146,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			doc.Messages = append(doc.Messages, jm)
 		}
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
+		if err := textsafe.WriteJSON(&buf, doc); err != nil {
 			fmt.Fprintf(stderr, "harcors explain: %v\n", err)
 			return exitTrouble
 		}
@@ -305,7 +302,7 @@ func writeExplainText(b *bytes.Buffer, e explained, width int) {
 	fmt.Fprintf(b, "%s message: %s\n", browserName(m.Browser), name)
 	field := func(label, v string) {
 		if v != "" {
-			fmt.Fprintf(b, "  %-15s %s\n", label+":", sanitizeLine(v))
+			fmt.Fprintf(b, "  %-15s %s\n", label+":", textsafe.Escape(v))
 		}
 	}
 	field("request", strings.TrimSpace(m.Kind+" "+m.URL))
@@ -332,7 +329,7 @@ func writeExplainText(b *bytes.Buffer, e explained, width int) {
 	}
 	b.WriteString("\n" + wrap("Capture next: "+e.Capture, width, "") + "\n")
 	if e.Replay != "" {
-		fmt.Fprintf(b, "\nReplay the preflight:\n  %s\n", e.Replay)
+		fmt.Fprintf(b, "\nReplay the preflight:\n  %s\n", textsafe.Escape(e.Replay))
 	}
 }
 
@@ -357,14 +354,14 @@ func writeExplainMarkdown(b *bytes.Buffer, e explained) {
 	}
 	fmt.Fprintf(b, "\n**Capture next:** %s\n", mdText(e.Capture))
 	if e.Replay != "" {
-		fmt.Fprintf(b, "\n```sh\n%s\n```\n", e.Replay)
+		fmt.Fprintf(b, "\n```sh\n%s\n```\n", strings.ReplaceAll(textsafe.Escape(e.Replay), "```", "` ` `"))
 	}
 }
 
 // wrap breaks s into lines of at most width columns at spaces, starting
 // each continuation line with indent. Words longer than a line stay whole.
 func wrap(s string, width int, indent string) string {
-	s = sanitizeLine(s)
+	s = textsafe.Escape(s)
 	var b strings.Builder
 	line := 0
 	for i, w := range strings.Split(s, " ") {
@@ -400,21 +397,10 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// sanitizeLine keeps a pasted line from driving the terminal: control
-// characters become visible escapes.
-func sanitizeLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
-			return '�'
-		}
-		return r
-	}, s)
-}
-
 // mdText escapes text for Markdown: no raw HTML, no table or emphasis
 // characters from the pasted line.
 func mdText(s string) string {
-	s = sanitizeLine(s)
+	s = textsafe.Escape(s)
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
 	return r.Replace(s)
 }

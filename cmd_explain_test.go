@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const chromiumLine = "Access to fetch at 'http://127.0.0.1:8801/header-authorization-not-allowed?access_token=TOPSECRET1' from origin 'http://localhost:8800' has been blocked by CORS policy: Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."
@@ -19,7 +20,7 @@ func TestExplainCommand(t *testing.T) {
 		Schema   string `json:"schema"`
 		Messages []struct {
 			Text, Browser, Chromium, Firefox, URL, Origin, Header, Replay, Examples string
-			Rules                                                         []string
+			Rules                                                                   []string
 		} `json:"messages"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
@@ -101,3 +102,38 @@ func init() {
 }
 
 const readmeExplainLine = "Access to fetch at 'http://127.0.0.1:8801/preflight-401' from origin 'http://localhost:8800' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+
+// FuzzExplain runs pasted text through harcors explain in every format: no
+// panic, an exit status of 0 or 2, valid UTF-8, JSON that parses, and
+// nothing dangerous raw (firstDangerous) anywhere, the curl line included,
+// since people paste console logs as they come, escapes and bidi controls
+// with them, and copy the curl line back into a shell.
+func FuzzExplain(f *testing.F) {
+	for _, s := range []string{
+		chromiumLine,
+		readmeExplainLine,
+		"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://127.0.0.1:8801/x. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 401.",
+		"Access to fetch at 'http://a.test/\u202ex' from origin 'http://b.test\x1b[2J' has been blocked by CORS policy: Request header field x-\u2066y is not allowed by Access-Control-Allow-Headers in preflight response.",
+		"Access to XMLHttpRequest at 'http://a.test/' from origin 'null' has been blocked by CORS policy: Method PU\u200fT is not allowed by Access-Control-Allow-Methods in preflight response.",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, format := range []string{"table", "markdown", "json"} {
+			code, out, _ := runCLI(t, text, "explain", "--format", format, "-")
+			if code != exitOK && code != exitTrouble {
+				t.Fatalf("%s: exit %d", format, code)
+			}
+			if !utf8.ValidString(out) {
+				t.Fatalf("%s: output is not valid UTF-8:\n%q", format, out)
+			}
+			if i, r := firstDangerous([]byte(out), format == "json"); i >= 0 {
+				lo, hi := max(0, i-60), min(len(out), i+60)
+				t.Fatalf("%s: raw %U at byte %d: %q", format, r, i, out[lo:hi])
+			}
+			if format == "json" && code == exitOK && !json.Valid([]byte(out)) {
+				t.Fatalf("json output does not parse:\n%s", out)
+			}
+		}
+	})
+}

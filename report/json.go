@@ -3,12 +3,12 @@ package report
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // SchemaID names the JSON output's schema; it changes only when a key is
@@ -390,7 +390,7 @@ func renderJSON(w io.Writer, results []*analyze.Result, opt Options) error {
 	vs := views(results, opt)
 	doc := jsonReport(vs, c, opt)
 	var head bytes.Buffer
-	err := writeJSON(&head, doc)
+	err := textsafe.WriteJSON(&head, doc)
 	if err != nil {
 		return err
 	}
@@ -417,19 +417,4 @@ func renderJSON(w io.Writer, results []*analyze.Result, opt Options) error {
 	}
 	bw.Write(rest)
 	return bw.Flush()
-}
-
-// writeJSON encodes v indented, without HTML escaping (the output is not
-// embedded in HTML, and "\u003credacted\u003e" would hide the marker from
-// people reading it), and with dangerous characters \u-escaped.
-func writeJSON(buf *bytes.Buffer, v any) error {
-	var raw bytes.Buffer
-	enc := json.NewEncoder(&raw)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	buf.Write(jsonSafe(raw.Bytes()))
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // A capture with one misconfigured server gives tens of thousands of
@@ -210,7 +211,7 @@ func appendJSONString(b []byte, s string) []byte {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029' || dangerous(r):
+		case r == '\u2028' || r == '\u2029' || textsafe.Dangerous(r):
 			b = append(b, s[start:i]...)
 			if r > 0xffff {
 				r1, r2 := utf16.EncodeRune(r)

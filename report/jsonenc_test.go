@@ -11,6 +11,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // encodeReference encodes v as the lists' elements were encoded before
@@ -24,7 +25,7 @@ func encodeReference(t *testing.T, v any) string {
 	if err := enc.Encode(v); err != nil {
 		t.Fatal(err)
 	}
-	return string(jsonSafe(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
+	return string(textsafe.JSON(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
 }
 
 // TestElemEncoderMatches: the hand-written encoding of findings and

@@ -10,6 +10,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // The Markdown report is pasted into GitHub and GitLab issues, so a value
@@ -197,7 +198,7 @@ func renderMarkdown(buf *bytes.Buffer, results []*analyze.Result, opt Options) e
 	vs := views(results, opt)
 	title := "## CORS report"
 	if opt.Version != "" {
-		title += " (harcors " + mdEscape(sanitize(opt.Version)) + ")"
+		title += " (harcors " + mdEscape(textsafe.Escape(opt.Version)) + ")"
 	}
 	buf.WriteString(title + "\n\n")
 	several := len(vs) > 1

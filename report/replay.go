@@ -7,6 +7,7 @@ import (
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/internal/replay"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // replayCommand is the curl line that replays the finding's preflight, for
@@ -29,6 +30,6 @@ func mdReplay(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 	// A line longer than this (a URL of kilobytes) would crowd the report
 	// out of its size budget; JSON keeps it.
 	if r := replayCommand(f, c); r != "" && len(r) <= 2000 {
-		fmt.Fprintf(buf, "**Replay the preflight** (no browser needed; compare the answer's status and Access-Control-* headers):\n\n```sh\n%s\n```\n\n", strings.ReplaceAll(sanitize(r), "```", "` ` `"))
+		fmt.Fprintf(buf, "**Replay the preflight** (no browser needed; compare the answer's status and Access-Control-* headers):\n\n```sh\n%s\n```\n\n", strings.ReplaceAll(textsafe.Escape(r), "```", "` ` `"))
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // Format names an output format.
@@ -296,7 +297,7 @@ func newCleaner(opt Options, visible bool) cleaner {
 func (c cleaner) text(s string) string {
 	s = c.red.text(s)
 	if c.visible {
-		s = sanitize(s)
+		s = textsafe.Escape(s)
 	}
 	return s
 }
@@ -305,7 +306,7 @@ func (c cleaner) text(s string) string {
 func (c cleaner) url(s string) string {
 	s = c.red.url(s)
 	if c.visible {
-		s = sanitize(s)
+		s = textsafe.Escape(s)
 	}
 	return s
 }
@@ -314,7 +315,7 @@ func (c cleaner) url(s string) string {
 func (c cleaner) header(name, value string) string {
 	v := c.red.header(name, value)
 	if c.visible {
-		v = sanitize(v)
+		v = textsafe.Escape(v)
 	}
 	return v
 }
@@ -323,7 +324,7 @@ func (c cleaner) header(name, value string) string {
 // or the file system (a file name, a creator, a header name).
 func (c cleaner) plain(s string) string {
 	if c.visible {
-		return sanitize(s)
+		return textsafe.Escape(s)
 	}
 	return s
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/testcorpus"
+	"github.com/harcors/harcors/internal/textsafe"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -552,7 +553,7 @@ func TestJSONContract(t *testing.T) {
 	// Round trip: decoding into the documented types and encoding again
 	// gives the same bytes (no key is lost, the order is the types').
 	var again bytes.Buffer
-	if err := writeJSON(&again, doc); err != nil {
+	if err := textsafe.WriteJSON(&again, doc); err != nil {
 		t.Fatal(err)
 	}
 	if again.String() != out {

@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // SARIF 2.1.0 (OASIS), as GitHub code scanning and other UIs read it: one
@@ -387,5 +388,5 @@ func sarifDocument(results []*analyze.Result, opt Options) sarifLog {
 const maxSARIFResults = 5000
 
 func renderSARIF(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
-	return writeJSON(buf, sarifDocument(results, opt))
+	return textsafe.WriteJSON(buf, sarifDocument(results, opt))
 }
