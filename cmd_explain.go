@@ -47,8 +47,9 @@ type explained struct {
 	analyze.ConsoleMessage
 	Meaning string          `json:"meaning"`
 	Rules   []explainedRule `json:"rules"`
-	// Examples names the example values the fixes use where the message
-	// says nothing ("" when none).
+	// Examples names the example values that the rules' titles, fixes
+	// and documentation use where the message says nothing ("" when
+	// none).
 	Examples string `json:"examples,omitempty"`
 	Capture  string `json:"capture"`
 	Replay   string `json:"replay,omitempty"`
@@ -231,7 +232,7 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 		}
 	}
 	if len(ex) > 0 {
-		e.Examples = "The fixes fill in what the message does not say with examples: " + strings.Join(ex, ", ") + "."
+		e.Examples = "Examples stand in for what the message does not say (" + strings.Join(ex, ", ") + ")."
 	}
 	e.Meaning = meaning(m)
 	e.Capture = captureNext(m)

@@ -56,7 +56,7 @@ func TestExplainCommand(t *testing.T) {
 	}
 	// A line that names no method or header: the fixes that need one use
 	// an example, and say so, in every format.
-	const examples = "examples: method PUT, header X-Custom-Header."
+	const examples = "Examples stand in for what the message does not say (method PUT, header X-Custom-Header)."
 	for _, format := range []string{"table", "markdown", "json"} {
 		code, out, _ = runCLI(t, "", "explain", "--format", format, readmeExplainLine)
 		if code != exitOK || !strings.Contains(out, "(PUT; X-Custom-Header)") || !strings.Contains(strings.Join(strings.Fields(out), " "), examples) {
