@@ -196,20 +196,20 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 		{"{header}", "header", m.Header}, {"{path}", "path", path},
 		{"{status}", "status", m.Status}, {"{value}", "value", m.Value},
 	}
-	examples := map[string]string{"{origin}": "https://app.example.com", "{method}": "PUT",
-		"{header}": "X-Custom-Header", "{path}": "/api/items", "{status}": "404", "{value}": "VALUE"}
 	pairs := []string{"{location}", "the redirect's target"}
 	guessed := map[string]bool{}
+	var names []string
 	for _, sl := range slots {
 		v := sl.v
 		if v == "" || v == "(null)" {
-			v, guessed[sl.ph] = examples[sl.ph], true
+			v, guessed[sl.ph] = analyze.ExampleValue(sl.ph), true
 		}
 		pairs = append(pairs, sl.ph, v)
-	}
-	var names []string
-	for _, n := range strings.Split(placeholder.Fill("{header}", pairs...), ",") {
-		names = append(names, strings.TrimSpace(n))
+		if sl.ph == "{header}" {
+			for _, n := range strings.Split(v, ",") {
+				names = append(names, strings.TrimSpace(n))
+			}
+		}
 	}
 	used := map[string]bool{}
 	fill := func(s string) string {
@@ -228,7 +228,7 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 	var ex []string
 	for _, sl := range slots {
 		if used[sl.ph] && guessed[sl.ph] {
-			ex = append(ex, sl.label+" "+examples[sl.ph])
+			ex = append(ex, sl.label+" "+analyze.ExampleValue(sl.ph))
 		}
 	}
 	if len(ex) > 0 {

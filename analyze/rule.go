@@ -82,13 +82,27 @@ func (r *Rule) FixFor(s Stack) string {
 	return r.Fix
 }
 
-// genericWords fill a fix template's placeholders with example values when
-// no request is at hand (-explain, the README, SARIF rule help): fixes are
-// mostly code, and code reads better with a concrete example than with
-// "the header".
-var genericWords = strings.NewReplacer("{origin}", "https://app.example.com", "{method}", "PUT",
+// examples pairs each placeholder of a rule's text with the example value
+// that fills it when no request is at hand (-explain, the README, SARIF
+// rule help, a console message that does not say): fixes are mostly code,
+// and code reads better with a concrete example than with "the header".
+var examples = []string{"{origin}", "https://app.example.com", "{method}", "PUT",
 	"{header}", "X-Custom-Header", "{path}", "/api/items", "{status}", "404",
-	"{location}", "https://api.example.com/api/items/", "{value}", "VALUE")
+	"{location}", "https://api.example.com/api/items/", "{value}", "VALUE"}
+
+// genericWords fills every placeholder with its example.
+var genericWords = strings.NewReplacer(examples...)
+
+// ExampleValue returns the example that stands for placeholder ph (such
+// as "{method}") in rule texts shown without a request, or "".
+func ExampleValue(ph string) string {
+	for i := 0; i+1 < len(examples); i += 2 {
+		if examples[i] == ph {
+			return examples[i+1]
+		}
+	}
+	return ""
+}
 
 // FixText returns the fix for stack s (the generic one when the stack has
 // none) with its placeholders in general words.
@@ -97,7 +111,7 @@ func (r *Rule) FixText(s Stack) string {
 }
 
 // genericHeaders are the requested headers of FixText's examples.
-var genericHeaders = []string{"X-Custom-Header"}
+var genericHeaders = []string{ExampleValue("{header}")}
 
 // TitleText returns the title with its placeholders in general words.
 func (r *Rule) TitleText() string { return genericWords.Replace(r.Title) }

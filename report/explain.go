@@ -55,7 +55,7 @@ func Explain(r *analyze.Rule, width int) string {
 		}
 	}
 	b.WriteString("\n")
-	para("Fix (examples: origin https://app.example.com, PUT, X-Custom-Header):", "")
+	para(fmt.Sprintf("Fix (examples: origin %s, %s, %s):", analyze.ExampleValue("{origin}"), analyze.ExampleValue("{method}"), analyze.ExampleValue("{header}")), "")
 	para(r.FixText(analyze.Generic), "  ")
 	if len(r.Fixes) > 0 {
 		stacks := make([]string, 0, len(r.Fixes))

@@ -300,8 +300,6 @@ func htmlFileHeader(buf *bytes.Buffer, v fileView, c cleaner) {
 	}
 }
 
-// htmlGroupSection writes one group. compact leaves out the diagram and the
-// headers, once the report has grown past its budget.
 // htmlGroupSection writes a group's section: in full, or compact (past
 // htmlBudget), or, when seenIn names the file it was shown in full for,
 // compact and pointing there instead of saying its cause and fix again.

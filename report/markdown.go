@@ -342,7 +342,8 @@ func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several
 				continue
 			}
 			var d bytes.Buffer
-			if as, ok := detailed[g.Key]; ok {
+			as, seen := detailed[g.Key]
+			if seen {
 				fmt.Fprintf(&d, "**P%d** is the problem detailed as P%d (%s): the same cause and fix.\n\n", s.first+j, as.n, as.file)
 			} else {
 				mdGroupDetails(&d, s.first+j, g, c)
@@ -354,7 +355,7 @@ func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several
 			}
 			s.details.Write(d.Bytes())
 			left -= d.Len()
-			if _, ok := detailed[g.Key]; !ok {
+			if !seen {
 				detailed[g.Key] = detailedAs{s.first + j, mdEscape(c.plain(vs[i].res.File))}
 			}
 		}
