@@ -1,6 +1,9 @@
 package har
 
-import "runtime"
+import (
+	"runtime"
+	"time"
+)
 
 // This file holds the Reader's options; reader.go implements the Reader.
 
@@ -16,7 +19,9 @@ type Options struct {
 	// Next included: 1 starts none; 2 or more lets Open and NewReader read
 	// ahead in a goroutine of their own (reading and decompressing on
 	// another core while entries are decoded) and Open read a large file
-	// in pieces on that many goroutines. 0 means runtime.GOMAXPROCS(0).
+	// in pieces on that many goroutines, from the point at which its
+	// caller is seen waiting for Next (see demand in split.go). 0 means
+	// runtime.GOMAXPROCS(0).
 	// A program that reads several inputs at once shares its cores among
 	// them (harcors gives each of N inputs read at once GOMAXPROCS/N).
 	Workers int
@@ -47,9 +52,24 @@ type readTuning struct {
 	// dense.har (100 MiB), pieces of 4 MiB took the peak from 88 to
 	// 103-115 MiB, pieces of 2 MiB to 92-100, of 1 MiB to 89-97.
 	splitMinSize, splitChunk int64
+	// gateBytes, gateEntries and gateEvery say when a file that may be
+	// read in pieces is (see demand in split.go): once Next was busy
+	// for gateBusy of the time over a window of at least gateBytes and
+	// gateEntries (or of 8 × gateBytes), windows starting every
+	// gateEvery bytes. gateBytes 0 splits as soon as the separator is
+	// known.
+	gateBytes   int64
+	gateEntries int
+	gateEvery   int64
+	gateBusy    float64
+	// now is the clock demand reads (time.Now but in tests).
+	now func() time.Time
 }
 
-var defaultTuning = readTuning{aheadMinSize: 4 << 20, splitMinSize: 64 << 20, splitChunk: 2 << 20}
+var defaultTuning = readTuning{
+	aheadMinSize: 4 << 20, splitMinSize: 64 << 20, splitChunk: 2 << 20,
+	gateBytes: 2 << 20, gateEntries: 512, gateEvery: 32 << 20, gateBusy: 0.9, now: time.Now,
+}
 
 func (o *Options) tuning() *readTuning {
 	if o.tune != nil {

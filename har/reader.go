@@ -75,6 +75,7 @@ type Reader struct {
 	splitSize  int64   // -1 while splitGrow grows
 	splitTries int
 	prevEnd    int64 // offset just past the last entry read
+	gate       demand
 	sp         *splitter
 }
 
@@ -281,6 +282,18 @@ func (r *Reader) DroppedWarnings() int { return r.dropped }
 // an object (null, a string...) is skipped with a warning, so Entry.Index
 // can then jump by more than one.
 func (r *Reader) Next() (*Entry, error) {
+	if r.gate.on {
+		t := r.gate.now()
+		e, err := r.next()
+		r.gate.busy += r.gate.now().Sub(t)
+		r.gate.calls++
+		return e, err
+	}
+	return r.next()
+}
+
+// next is Next but for the timing of calls that demand measures.
+func (r *Reader) next() (*Entry, error) {
 	if r.state == stateDone {
 		return nil, r.err
 	}
@@ -310,7 +323,7 @@ func (r *Reader) Next() (*Entry, error) {
 				return e, nil
 			}
 			continue
-		case r.splitAt != nil && c == '{' && r.index > 0:
+		case r.splitAt != nil && c == '{' && r.index > 0 && r.splitWanted():
 			r.learnSplit()
 		}
 		i := r.index

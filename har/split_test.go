@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/harcors/harcors/internal/hargen"
 )
@@ -32,7 +33,7 @@ func splitRead(t testing.TB, path string, chunk int64) (collected, int) {
 func splitReadWith(t testing.TB, path string, chunk int64, opt Options) (collected, int) {
 	t.Helper()
 	tune := defaultTuning
-	tune.splitMinSize, tune.splitChunk = 1<<62, 1
+	tune.splitMinSize, tune.splitChunk, tune.gateBytes = 1<<62, 1, 0
 	if chunk > 0 {
 		tune.splitMinSize, tune.splitChunk = 0, chunk
 	}
@@ -352,7 +353,7 @@ func (g *growing) Arrived() (int64, bool) {
 func growRead(t testing.TB, data []byte, step int, chunk, minSize int64) (collected, int) {
 	t.Helper()
 	tune := defaultTuning
-	tune.splitMinSize, tune.splitChunk, tune.aheadMinSize = minSize, chunk, 0
+	tune.splitMinSize, tune.splitChunk, tune.aheadMinSize, tune.gateBytes = minSize, chunk, 0, 0
 	r, err := NewReader(newGrowing(data, step), Options{Name: "x.har", Workers: 4, tune: &tune})
 	return drainPieces(t, r, err)
 }
@@ -402,5 +403,78 @@ func TestSplitGrowing(t *testing.T) {
 		if got, _ := growRead(t, data, 17, chunk, 0); !reflect.DeepEqual(got, want) {
 			t.Fatalf("in pieces of %d bytes: %s", chunk, diffCollected(got, want))
 		}
+	}
+}
+
+// TestSplitWhenWaitedFor: a file that may be read in pieces is, once its
+// caller is seen waiting for Next, and not while the caller's own work is
+// the bottleneck. The clock is the test's: each reading moves it by a
+// tick, so that a call of Next, which reads it on entry and on return,
+// takes two ticks of which one counts as inside; the caller spends
+// `outside` more ticks between calls, from entry `from` on (before it,
+// `before`). A caller that waits is then measured busy half the time, one
+// that spends a tick outside a third of it: the threshold is set between.
+func TestSplitWhenWaitedFor(t *testing.T) {
+	data := genBytes(t, hargen.Config{Entries: 3000, Mix: hargen.MetadataDense, Seed: 4})
+	path := writeTemp(t, data)
+	want, _ := splitRead(t, path, 0)
+	const chunk = 16 << 10
+	for _, c := range []struct {
+		name                  string
+		before, outside, from int
+		split                 bool
+	}{
+		{"caller waits", 0, 0, 0, true},
+		{"caller busy", 10, 10, 0, false},
+		{"caller slightly busy", 1, 1, 0, false},
+		// The shape changes: the windows measured later find it.
+		{"caller busy, then waits", 10, 0, 1500, true},
+	} {
+		var clock time.Time
+		tick := func() time.Time { clock = clock.Add(time.Microsecond); return clock }
+		tune := defaultTuning
+		tune.splitMinSize, tune.splitChunk, tune.aheadMinSize = 0, chunk, 0
+		tune.gateBytes, tune.gateEntries, tune.gateEvery, tune.now = chunk, 32, 4*chunk, tick
+		tune.gateBusy = 0.45
+		r, err := Open(path, Options{Name: "x.har", Workers: 4, tune: &tune})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got collected
+		firstPiece := -1
+		for i := 0; ; i++ {
+			e, err := r.Next()
+			if err != nil {
+				if err != io.EOF {
+					got.Err = err
+				}
+				break
+			}
+			got.Entries = append(got.Entries, e)
+			if firstPiece < 0 && r.sp != nil {
+				firstPiece = i
+			}
+			ticks := c.before
+			if i >= c.from {
+				ticks = c.outside
+			}
+			clock = clock.Add(time.Duration(ticks) * time.Microsecond)
+		}
+		got.Log, got.Warns = r.Log(), r.Warnings()
+		used := 0
+		if r.sp != nil {
+			used = r.sp.used
+		}
+		r.Close()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %s", c.name, diffCollected(got, want))
+		}
+		if c.split != (used > 0) {
+			t.Errorf("%s: %d pieces used (from entry %d), want split %v", c.name, used, firstPiece, c.split)
+		}
+		if c.from > 0 && c.split && firstPiece < c.from {
+			t.Errorf("%s: pieces from entry %d, before the caller began to wait (%d)", c.name, firstPiece, c.from)
+		}
+		t.Logf("%s: %d pieces used from entry %d", c.name, used, firstPiece)
 	}
 }
