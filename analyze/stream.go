@@ -98,8 +98,9 @@ type streamer struct {
 	groups map[pairID]*group
 	// single holds the groups in which one node waits as that node: with
 	// distinct URLs nearly every group is one, and a group object for each
-	// took as much memory as the node.
-	single map[pairID]*node
+	// took as much memory as the node. A table of its own (singles.go),
+	// smaller than a map, as nearly every node released looks it up.
+	single singles
 	seeds  [2]maphash.Seed
 	// expiries orders the groups by when the oldest node waiting in them
 	// becomes too old to match (group.deadline), so that release visits
@@ -143,7 +144,7 @@ type heldTarget struct {
 }
 
 func newStreamer(a *analysis, t *tuning) *streamer {
-	return &streamer{a: a, tune: t, groups: map[pairID]*group{}, single: map[pairID]*node{},
+	return &streamer{a: a, tune: t, groups: map[pairID]*group{},
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, packs: newPackStore(t.packMemory)}
 }
 
@@ -204,15 +205,15 @@ func (s *streamer) release(n *node) {
 		s.visits++
 		g := s.groups[k]
 		if g == nil {
-			if w := s.single[k]; w == nil {
+			if w := s.single.get(k); w == nil {
 				// An empty group: n would wait in it alone.
-				s.single[k] = n
+				s.single.put(k, n)
 				n.alone = true
 				s.expiries.push(expiry{n.when().Add(pairLimit(n)), k, n})
 			} else {
 				// A second node: the group is made, as it would be with
 				// w alone waiting in it.
-				delete(s.single, k)
+				s.single.delete(k)
 				w.alone = false
 				g = &group{key: k}
 				g.feed(w, nil) // waits: nothing else is in the group
@@ -237,7 +238,7 @@ func (s *streamer) release(n *node) {
 			if w.alone && tooFarAt(w, s.last) {
 				s.visits++
 				w.alone = false
-				delete(s.single, x.k)
+				s.single.delete(x.k)
 				s.settle(w)
 			}
 			continue
@@ -445,7 +446,7 @@ func (s *streamer) finish() {
 	// would keep each node, and the entry settling unpacks into it, until
 	// the last was judged (1.6 million one-timestamp GETs then ended with
 	// every entry decoded at once: 1.3 GB live, against 0.54 before the end).
-	s.single = nil
+	s.single = singles{}
 	for i, x := range s.expiries {
 		// Let go of each group once ended, and judge its nodes as they
 		// come rather than all at the end: settling unpacks them.

@@ -804,8 +804,10 @@ func waitingNodes(s *streamer) []*node {
 	for _, g := range s.groups {
 		w = append(append(w, g.waitPre...), g.waitReq...)
 	}
-	for _, n := range s.single {
-		w = append(w, n)
+	for _, e := range s.single.ents {
+		if e.n != nil {
+			w = append(w, e.n)
+		}
 	}
 	return w
 }
