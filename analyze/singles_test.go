@@ -55,16 +55,20 @@ func TestSinglesAgainstMap(t *testing.T) {
 	}
 }
 
-// TestSinglesGrows: a million distinct keys put one after another (a
-// capture of distinct URLs with one timestamp) are all found, in a table at
-// most 13/16 full, and a key never put is not. The nodes are allocated one
-// by one, as the streamer's are: with all of them in one 96 MB array, the
-// WebAssembly build (Go 1.26.8 under Node) failed in TestStreamSameAsWhole
-// after this test with "found bad pointer in Go heap", which neither 500,000
-// nodes in an array nor 1,600,000 streamed entries reproduce.
+// TestSinglesGrows: 300,000 distinct keys put one after another (a capture
+// of distinct URLs with one timestamp; the table doubles nine times) are all
+// found, in a table at most 13/16 full, and a key never put is not.
+//
+// The test is kept small for the WebAssembly run of these tests: with a
+// million nodes the heap of that run passed 0x1a000000 (416 MiB), where
+// WebAssembly code addresses (function index << 16) lie, and the next test
+// failed with "found bad pointer in Go heap": the pointer, 0x1a080000, was
+// the address of time.Time.Equal, which go-cmp calls through reflect. The
+// analysis itself calls nothing through reflect (1,600,000 such entries
+// analysed under Node without error).
 func TestSinglesGrows(t *testing.T) {
 	var tab singles
-	nodes := make([]*node, 1_000_000)
+	nodes := make([]*node, 300_000)
 	id := func(i int) pairID { return pairID{uint64(i) * 0x9e3779b97f4a7c15, uint64(i) * 0xbf58476d1ce4e5b9} }
 	for i := range nodes {
 		nodes[i] = new(node)
@@ -78,7 +82,7 @@ func TestSinglesGrows(t *testing.T) {
 	if tab.get(id(len(nodes))) != nil {
 		t.Error("a key never put was found")
 	}
-	if tab.used*16 > len(tab.slots)*13 || len(tab.slots) > 4<<20 {
+	if tab.used*16 > len(tab.slots)*13 || len(tab.slots) > 1<<20 {
 		t.Errorf("%d keys in %d slots", tab.used, len(tab.slots))
 	}
 }
