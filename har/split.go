@@ -172,14 +172,16 @@ func (r *Reader) canSplit() bool {
 // pieces. With Options.Pieces (WebAssembly, whose caller does work inline)
 // the file is split at once.
 type demand struct {
-	on    bool // Next calls are being timed
-	yes   bool // decided: split (as soon as learnSplit can)
-	from  int64
+	on    bool  // Next calls are being timed
+	yes   bool  // decided: split (as soon as learnSplit can)
+	from  int64 // the offset at which the window began
 	next  int64 // the offset from which the next window starts
 	t0    time.Time
 	busy  time.Duration // inside Next since t0
-	calls int
-	now   func() time.Time
+	calls int           // calls of Next since t0
+	// now is the tuning's clock, kept here so that Next, which reads it
+	// twice a call while a window lasts, need not look the tuning up.
+	now func() time.Time
 }
 
 // splitWanted is called by Next at an entry while r may still be split: it
