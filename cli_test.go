@@ -96,9 +96,41 @@ func TestBadFlags(t *testing.T) {
 	}
 	// A file named like this, reached by `harcors *`, is taken for a
 	// flag: OSC 52 would set the terminal's clipboard.
-	_, _, stderr = runCLI(t, "", "-\x1b]52;c;aGVsbG8\x07\u202e", blockedHAR)
-	if strings.ContainsAny(stderr, "\x1b\x07\u202e") || !strings.Contains(stderr, `\x1b]52;c;aGVsbG8\a\u202e`) {
+	// The Arabic letter mark and the line separator are escaped as the
+	// report escapes them: stderr goes through the same escaper.
+	_, _, stderr = runCLI(t, "", "-\x1b]52;c;aGVsbG8\x07\u202e\u061c\u2028", blockedHAR)
+	if strings.ContainsAny(stderr, "\x1b\x07\u202e\u061c\u2028") || !strings.Contains(stderr, `\x1b]52;c;aGVsbG8\x07\u202e\u061c\u2028`) {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// TestMessagesEscaped: a file named with a terminal escape (OSC 52 writes
+// the clipboard) and a bidi override, reached by a glob, is quoted on
+// standard error by every command with them escaped, whatever the message.
+func TestMessagesEscaped(t *testing.T) {
+	dir := t.TempDir()
+	const hostile = "x\x1b]52;c;aGk=\x07\u202e"
+	bad := filepath.Join(dir, hostile+".har")
+	if err := os.WriteFile(bad, []byte("not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	console := filepath.Join(dir, hostile+".log")
+	if err := os.WriteFile(console, []byte("nothing about CORS\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{bad},
+		{"sanitize", bad},
+		{"diff", bad, bad},
+		{"explain", "--format", "nosuch" + hostile},
+		{"--console", console, blockedHAR},
+		{"--baseline", filepath.Join(dir, hostile+".json"), blockedHAR},
+		{"--write-baseline", filepath.Join(dir, hostile, "b.json"), blockedHAR},
+	} {
+		_, _, stderr := runCLI(t, "", args...)
+		if stderr == "" || strings.ContainsAny(stderr, "\x1b\x07\u202e") {
+			t.Errorf("%q: stderr %q", args, stderr)
+		}
 	}
 }
 

@@ -235,14 +235,14 @@ func (fs *filterSettings) finish(o *options, code int, stderr io.Writer) int {
 		return code
 	}
 	if fs.baseline != nil && fs.accepted > 0 {
-		fmt.Fprintf(stderr, "harcors: %d findings accepted by the baseline %s\n", fs.accepted, o.baseline)
+		complain(stderr, "harcors: %d findings accepted by the baseline %s", fs.accepted, o.baseline)
 	}
 	if fs.bw != nil {
 		if err := fs.bw.write(o.writeBaseline); err != nil {
-			fmt.Fprintf(stderr, "harcors: --write-baseline: %v\n", err)
+			complain(stderr, "harcors: --write-baseline: %v", err)
 			return exitTrouble
 		}
-		fmt.Fprintf(stderr, "harcors: %d fingerprints written to %s\n", len(fs.bw.entries), o.writeBaseline)
+		complain(stderr, "harcors: %d fingerprints written to %s", len(fs.bw.entries), o.writeBaseline)
 		if code == exitFindings {
 			code = exitOK
 		}

@@ -127,7 +127,7 @@ func (c *consoleLog) summary(w io.Writer) {
 		return
 	}
 	var red redact.Redactor
-	fmt.Fprintf(w, "harcors: console log %s: %d CORS lines; %d findings confirmed, %d contradicted, %d whose error only the console names\n",
+	complain(w, "harcors: console log %s: %d CORS lines; %d findings confirmed, %d contradicted, %d whose error only the console names",
 		c.path, len(c.msgs), c.confirmed, c.contradicted, c.settled)
 	seen := map[string]bool{}
 	var lines []string

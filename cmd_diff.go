@@ -46,19 +46,19 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch *format {
 	case "table", "markdown", "json":
 	default:
-		fmt.Fprintf(stderr, "harcors diff: unknown format %q (table, markdown or json)\n", *format)
+		complain(stderr, "harcors diff: unknown format %q (table, markdown or json)", *format)
 		return exitTrouble
 	}
 	min, err := analyze.ParseSeverity(*severity)
 	if err != nil {
-		fmt.Fprintf(stderr, "harcors diff: --severity: %v\n", err)
+		complain(stderr, "harcors diff: --severity: %v", err)
 		return exitTrouble
 	}
 	var fail *analyze.Severity
 	if *failOn != "never" {
 		s, err := analyze.ParseSeverity(*failOn)
 		if err != nil {
-			fmt.Fprintf(stderr, "harcors diff: --fail-on: %v (or never)\n", err)
+			complain(stderr, "harcors diff: --fail-on: %v (or never)", err)
 			return exitTrouble
 		}
 		fail = &s
@@ -68,7 +68,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		var rs []*analyze.Result
 		batch.Run(batch.Discover([]string{path}), batch.Options{Jobs: runtime.GOMAXPROCS(0), Stdin: stdin, Progress: stderr}, func(r *analyze.Result) {
 			if r.Err != nil {
-				fmt.Fprintf(stderr, "harcors diff: %v\n", r.Err)
+				complain(stderr, "harcors diff: %v", r.Err)
 				trouble = true
 			}
 			rs = append(rs, r)
@@ -92,7 +92,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch *format {
 	case "json":
 		if err := textsafe.WriteJSON(&buf, d); err != nil {
-			fmt.Fprintf(stderr, "harcors diff: %v\n", err)
+			complain(stderr, "harcors diff: %v", err)
 			return exitTrouble
 		}
 	case "markdown":
@@ -101,7 +101,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		writeDiffText(&buf, d, paths)
 	}
 	if _, err := stdout.Write(buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "harcors diff: %v\n", err)
+		complain(stderr, "harcors diff: %v", err)
 		return exitTrouble
 	}
 	if w, ok := d.Worst(); ok && fail != nil && w >= *fail {

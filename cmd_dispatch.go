@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/harcors/harcors/internal/textsafe"
 )
 
 // subcommands run instead of the default scan when they are the first
@@ -40,6 +42,14 @@ func parseSub(fset *flag.FlagSet, args []string, usage, tail string, stdout, std
 		fmt.Fprint(stdout, tail)
 		return nil, exitOK, true
 	}
-	fmt.Fprintf(stderr, "%s: %s (%s --help)\n", fset.Name(), escapeControl(err.Error()), fset.Name())
+	complain(stderr, "%s: %s (%s --help)", fset.Name(), err, fset.Name())
 	return nil, exitTrouble, true
+}
+
+// complain writes one line to w, standard error: the message, with what
+// it quotes escaped (a file name reached by a glob, an error that quotes a
+// HAR or a console log), so that no escape sequence or bidi control in
+// them reaches the terminal. Every command's messages go through it.
+func complain(w io.Writer, format string, args ...any) {
+	fmt.Fprintln(w, textsafe.Escape(fmt.Sprintf(format, args...)))
 }

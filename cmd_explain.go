@@ -90,7 +90,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch *format {
 	case "table", "markdown", "json":
 	default:
-		fmt.Fprintf(stderr, "harcors explain: unknown format %q (table, markdown or json)\n", *format)
+		complain(stderr, "harcors explain: unknown format %q (table, markdown or json)", *format)
 		return exitTrouble
 	}
 	var lines []string
@@ -101,7 +101,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			lines = append(lines, sc.Text())
 		}
 		if err := sc.Err(); err != nil {
-			fmt.Fprintf(stderr, "harcors explain: standard input: %v\n", err)
+			complain(stderr, "harcors explain: standard input: %v", err)
 			return exitTrouble
 		}
 	} else {
@@ -148,7 +148,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			doc.Messages = append(doc.Messages, jm)
 		}
 		if err := textsafe.WriteJSON(&buf, doc); err != nil {
-			fmt.Fprintf(stderr, "harcors explain: %v\n", err)
+			complain(stderr, "harcors explain: %v", err)
 			return exitTrouble
 		}
 	case "markdown":
@@ -168,7 +168,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if _, err := stdout.Write(buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "harcors explain: %v\n", err)
+		complain(stderr, "harcors explain: %v", err)
 		return exitTrouble
 	}
 	return exitOK

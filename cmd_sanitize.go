@@ -49,7 +49,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	max, err := parseSize(*maxDec)
 	if err != nil {
-		fmt.Fprintf(stderr, "harcors sanitize: --max-decompressed: %v\n", err)
+		complain(stderr, "harcors sanitize: --max-decompressed: %v", err)
 		return exitTrouble
 	}
 	in := paths[0]
@@ -58,7 +58,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// standard input can be read once: keep it in a temporary file.
 		tmp, err := os.CreateTemp("", "harcors-sanitize-*.har")
 		if err != nil {
-			fmt.Fprintf(stderr, "harcors sanitize: %v\n", err)
+			complain(stderr, "harcors sanitize: %v", err)
 			return exitTrouble
 		}
 		defer os.Remove(tmp.Name())
@@ -67,7 +67,7 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			err = cerr
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "harcors sanitize: standard input: %v\n", err)
+			complain(stderr, "harcors sanitize: standard input: %v", err)
 			return exitTrouble
 		}
 		in = tmp.Name()
@@ -78,15 +78,15 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	known, err := sanitize.Learn(in, har.Options{Name: name, MaxDecompressed: max})
 	if err != nil {
-		fmt.Fprintf(stderr, "harcors sanitize: %v\n", err)
+		complain(stderr, "harcors sanitize: %v", err)
 		return exitTrouble
 	}
 	s := sanitize.New(sanitize.Options{KeepBodies: *keep, Known: known})
 	if err := sanitizeTo(s, in, *out, stdout, max); err != nil {
-		fmt.Fprintf(stderr, "harcors sanitize: %s: %v\n", name, err)
+		complain(stderr, "harcors sanitize: %s: %v", name, err)
 		return exitTrouble
 	}
-	fmt.Fprintf(stderr, "harcors sanitize: secrets replaced: %d, placeholders: %d, bodies removed: %d\n", s.Redacted, s.Secrets(), s.Bodies)
+	complain(stderr, "harcors sanitize: secrets replaced: %d, placeholders: %d, bodies removed: %d", s.Redacted, s.Secrets(), s.Bodies)
 	return exitOK
 }
 

@@ -18,7 +18,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/harcors/harcors/analyze"
 	"github.com/harcors/harcors/har"
@@ -172,9 +171,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usageTail)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(err.Error()))
+		complain(stderr, "harcors: %s", err)
 		if name := suggestFlag(fset, err); name != "" {
-			fmt.Fprintf(stderr, "harcors: did you mean --%s?\n", name)
+			complain(stderr, "harcors: did you mean --%s?", name)
 		}
 		fmt.Fprintln(stderr, "harcors: harcors --help lists the flags")
 		return exitTrouble
@@ -193,7 +192,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case o.explain != "":
 		if !explainRules(stdout, o.explain) {
-			fmt.Fprintf(stderr, "harcors: no rule or browser error named %q; harcors --rules lists the rules\n", o.explain)
+			complain(stderr, "harcors: no rule or browser error named %q; harcors --rules lists the rules", o.explain)
 			return exitTrouble
 		}
 		return exitOK
@@ -206,7 +205,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ropt, aopt, sopt, failOn, err := o.settings(term)
 	if err != nil {
-		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(err.Error()))
+		complain(stderr, "harcors: %s", err)
 		return exitTrouble
 	}
 	if len(paths) == 0 {
@@ -217,7 +216,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var outFile *os.File
 	if toFile {
 		if outFile, err = os.Create(o.output); err != nil {
-			fmt.Fprintf(stderr, "harcors: -o: %s\n", escapeControl(err.Error()))
+			complain(stderr, "harcors: -o: %s", err)
 			return exitTrouble
 		}
 		defer outFile.Close()
@@ -231,14 +230,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sopt.Workers = workers
 	rw, err := report.NewWriter(out, sopt)
 	if err != nil {
-		fmt.Fprintf(stderr, "harcors: %v\n", err)
+		complain(stderr, "harcors: %v", err)
 		return exitTrouble
 	}
 	// Messages on stderr quote file names and the HAR: secrets are hidden
 	// as in the report, and control characters escaped.
 	red := redact.Redactor{Show: o.showSecrets}
 	say := func(format string, args ...any) {
-		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(red.Text(fmt.Sprintf(format, args...))))
+		complain(stderr, "harcors: %s", red.Text(fmt.Sprintf(format, args...)))
 	}
 	// Documents for people leave out a file that could not be read at
 	// all: its error goes to stderr alone, so that a report on stdout
@@ -247,7 +246,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var console *consoleLog
 	if o.console != "" {
 		if console, err = readConsole(o.console); err != nil {
-			fmt.Fprintf(stderr, "harcors: --console: %v\n", err)
+			complain(stderr, "harcors: --console: %v", err)
 			return exitTrouble
 		}
 	}
@@ -294,7 +293,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		werr = outFile.Close()
 	}
 	if werr != nil {
-		fmt.Fprintf(stderr, "harcors: %s\n", escapeControl(werr.Error()))
+		complain(stderr, "harcors: %s", werr)
 		return exitTrouble
 	}
 	if code == exitFindings && hiddenCount > 0 {
@@ -332,45 +331,6 @@ func entryList(entries []int, requests int) string {
 		s += fmt.Sprintf(" and %d more", n)
 	}
 	return s
-}
-
-// escapeControl makes text safe for a terminal: control characters (an
-// escape sequence in a file name could set the clipboard or the window
-// title), C1 controls, bidirectional overrides and invalid UTF-8 are
-// written as Go escapes.
-func escapeControl(s string) string {
-	clean := true
-	for _, r := range s {
-		if needsEscape(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			if _, n := utf8.DecodeRuneInString(s[i:]); n == 1 {
-				fmt.Fprintf(&b, "\\x%02x", s[i])
-			} else {
-				b.WriteRune(r)
-			}
-		case needsEscape(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func needsEscape(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError ||
-		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
 }
 
 // suggestFlag returns the defined flag nearest to the unknown one err
