@@ -352,6 +352,10 @@ func TestNothingPassesSilently(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "--format", "json", empty); code != exitTrouble || !strings.Contains(out, "no *.har") {
 		t.Errorf("empty directory: exit %d, output %s", code, out)
 	}
+	// On stderr, among other inputs' messages, the error names its folder.
+	if _, _, stderr := runCLI(t, "", empty, blockedHAR); !strings.Contains(stderr, empty+": no *.har") {
+		t.Errorf("empty directory: stderr %q does not name it", stderr)
+	}
 	data, _ := os.ReadFile(blockedHAR)
 	code, out, _ := runCLI(t, string(data), "--format", "json", "-", "-")
 	if code != exitTrouble || !strings.Contains(out, "standard input named more than once") {

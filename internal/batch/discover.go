@@ -98,7 +98,7 @@ func Discover(paths []string) []Input {
 			case err != nil:
 				add(Input{Path: path, Err: err})
 			case !info.Mode().IsRegular():
-				add(Input{Path: path, Err: fmt.Errorf("not a regular file (%s); name it explicitly to read it", info.Mode().Type())})
+				add(Input{Path: path, Err: fmt.Errorf("%s: not a regular file (%s); name it explicitly to read it", path, info.Mode().Type())})
 			default:
 				add(Input{Path: path})
 			}
@@ -110,7 +110,7 @@ func Discover(paths []string) []Input {
 		if len(out) == before {
 			// A folder scanned in CI that holds no HAR (captures saved as
 			// .json, a wrong path) must not pass silently.
-			add(Input{Path: p, Err: errors.New("no *.har or *.har.gz files in this directory")})
+			add(Input{Path: p, Err: fmt.Errorf("%s: no *.har or *.har.gz files in this directory", p)})
 		}
 	}
 	return out
