@@ -455,8 +455,12 @@ func htmlAskedAllowed(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 		cred = "with cookies"
 	case reqH.Has("Authorization"):
 		cred = "with Authorization"
+	case f.Credentials == analyze.CredInclude:
+		cred = "mode include"
+	case f.Credentials == analyze.CredOmit:
+		cred = "mode omit"
 	default:
-		cred = "credentials: " + string(f.Credentials)
+		cred = "unknown: the capture does not say"
 	}
 	origin := get(reqH, "Origin")
 	if origin == "" {

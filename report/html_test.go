@@ -214,3 +214,22 @@ func TestHTMLBatchShowsOnce(t *testing.T) {
 		t.Errorf("%d causes said, want 3 (a.har's two, b.har's new one)", n)
 	}
 }
+
+// TestHTMLCredentialsRow: the "Requested and allowed" table says what is
+// known of the credentials mode in words, for a mode the failure proves
+// (a wildcard refused with credentials) and for one the capture leaves open.
+func TestHTMLCredentialsRow(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"caddy--star-credentials", "mode include"},
+		{"express--auth-before-cors-401", "unknown: the capture does not say"},
+	} {
+		r := analyze.File("../testdata/hars/chromium/"+c.file+".har", analyze.Options{}, har.Options{})
+		var b strings.Builder
+		if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
+			t.Fatal(err)
+		}
+		if want := `<th scope="row">Credentials</th><td>` + c.want + `</td>`; !strings.Contains(b.String(), want) {
+			t.Errorf("%s: no %q in the report", c.file, want)
+		}
+	}
+}
