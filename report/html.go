@@ -59,8 +59,10 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .dg-msg,.dg-hdr{fill:var(--fg);font:12px ui-monospace,Menlo,Consolas,monospace}.dg-hdr{fill:var(--muted)}
 .dg-arrow{stroke:var(--fg);stroke-width:1.5;fill:none}.dg-head{fill:var(--fg);stroke:none}
 .dg-arrow.dg-fail{stroke:var(--err)}.dg-head.dg-fail{fill:var(--err)}.dg-lost{stroke-dasharray:6 4}
+.dg-arrow.dg-warn{stroke:var(--warn)}.dg-head.dg-warn{fill:var(--warn)}.dg-arrow.dg-info{stroke:var(--info)}.dg-head.dg-info{fill:var(--info)}
 .dg-note{fill:var(--panel);stroke:var(--line)}.dg-note.dg-fail{fill:var(--errbg);stroke:var(--err)}
-.dg-failtext{fill:var(--err)}
+.dg-note.dg-warn{fill:var(--warnbg);stroke:var(--warn)}.dg-note.dg-info{fill:var(--infobg);stroke:var(--info)}
+.dg-failtext{fill:var(--err)}.dg-warntext{fill:var(--warn)}.dg-infotext{fill:var(--info)}
 .sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:1rem}
 table{border-collapse:collapse;width:100%;margin:.25rem 0}
 th,td{border:1px solid var(--line);padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}

@@ -233,3 +233,29 @@ func TestHTMLCredentialsRow(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLDiagramTone: a diagram marks the step where the check failed in
+// its finding's colour: red for a blocked request, amber for a warning,
+// which the browser did not block.
+func TestHTMLDiagramTone(t *testing.T) {
+	for _, c := range []struct{ file, want, not string }{
+		{"express--auth-before-cors-401", "dg-fail", "dg-warn"},
+		{"nginx--acac-capitalized-fixed", "dg-warn", "dg-fail"},
+	} {
+		r := analyze.File("../testdata/hars/chromium/"+c.file+".har", analyze.Options{}, har.Options{})
+		var b strings.Builder
+		if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
+			t.Fatal(err)
+		}
+		svg := regexp.MustCompile(`(?s)<svg class="diagram".*?</svg>`).FindString(b.String())
+		// The marked note, and the response arrow and its text.
+		for _, cls := range []string{`class="dg-note ` + c.want + `"`, `class="dg-arrow ` + c.want + `"`, ` ` + c.want + `text"`} {
+			if !strings.Contains(svg, cls) {
+				t.Errorf("%s: no %s in the diagram:\n%s", c.file, cls, svg)
+			}
+		}
+		if strings.Contains(svg, c.not) {
+			t.Errorf("%s: the diagram has %s", c.file, c.not)
+		}
+	}
+}

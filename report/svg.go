@@ -21,10 +21,12 @@ import (
 type diagramStep struct {
 	kind  stepKind
 	lines []string // cleaned, not yet escaped; the first is the message
-	// failed draws the step in the failure colour; lost draws an arrow
-	// that never arrived (a request never sent, a response never
-	// received).
-	failed, lost bool
+	// tone, when set, draws the step in the colour of the finding's
+	// severity ("fail" for an error, "warn", "info"): the step where the
+	// check failed. lost draws an arrow that never arrived (a request
+	// never sent, a response never received).
+	tone string
+	lost bool
 }
 
 type stepKind int
@@ -38,16 +40,21 @@ const (
 // diagramSteps lays out f's exchange as the Markdown diagram does.
 func diagramSteps(f *analyze.Finding, c cleaner) []diagramStep {
 	var steps []diagramStep
-	mark := "✕ blocked: "
+	mark, tone := "✕ blocked: ", "fail"
 	if f.Severity < analyze.Error {
-		mark = "⚠ " + f.Severity.String() + ": "
+		// A warning is not a blocked request: it is drawn in its own
+		// colour, not in the error's red.
+		mark, tone = "⚠ "+f.Severity.String()+": ", "warn"
+		if f.Severity < analyze.Warning {
+			tone = "info"
+		}
 	}
-	verdict := diagramStep{kind: note, lines: []string{mark + checkText(f, c.text(f.Value))}, failed: true}
+	verdict := diagramStep{kind: note, lines: []string{mark + checkText(f, c.text(f.Value))}, tone: tone}
 	atPreflight := preflightStage(f)
 	if p := f.PreflightEntry; p != nil {
 		steps = append(steps, diagramStep{kind: toServer,
 			lines: headerLines(c.plain(p.Request.Method)+" "+pathOf(c.url(p.Request.URL)), p.Request.Headers, diagramRequestHeaders[:3], c)})
-		steps = append(steps, responseStep(p, c, atPreflight))
+		steps = append(steps, responseStep(p, c, toneIf(atPreflight, tone)))
 		if atPreflight {
 			steps = append(steps, verdict)
 		}
@@ -64,7 +71,7 @@ func diagramSteps(f *analyze.Finding, c cleaner) []diagramStep {
 	default:
 		steps = append(steps, diagramStep{kind: toServer,
 			lines: headerLines(method+" "+pathOf(c.url(q.Request.URL)), q.Request.Headers, []string{"Origin", "Authorization", "Cookie"}, c)})
-		steps = append(steps, responseStep(q, c, !atPreflight))
+		steps = append(steps, responseStep(q, c, toneIf(!atPreflight, tone)))
 		if !atPreflight {
 			steps = append(steps, verdict)
 		}
@@ -84,15 +91,24 @@ func headerLines(first string, hs har.Headers, names []string, c cleaner) []stri
 	return lines
 }
 
-func responseStep(e *har.Entry, c cleaner, failing bool) diagramStep {
+// toneIf is tone when the step is the one that failed, else "".
+func toneIf(failing bool, tone string) string {
+	if failing {
+		return tone
+	}
+	return ""
+}
+
+// responseStep is e's response, in tone when it is where the check failed.
+func responseStep(e *har.Entry, c cleaner, tone string) diagramStep {
 	if e.Response.Status <= 0 {
-		return diagramStep{kind: toBrowser, lost: true, failed: failing, lines: []string{truncate(c.text(statusLine(e)), svgLineChars)}}
+		return diagramStep{kind: toBrowser, lost: true, tone: tone, lines: []string{truncate(c.text(statusLine(e)), svgLineChars)}}
 	}
 	first := c.text(statusLine(e))
 	if !e.Response.Headers.Has("Access-Control-Allow-Origin") {
 		first += " (no Access-Control-Allow-Origin)"
 	}
-	s := diagramStep{kind: toBrowser, failed: failing, lines: headerLines(first, e.Response.Headers, diagramResponseHeaders, c)}
+	s := diagramStep{kind: toBrowser, tone: tone, lines: headerLines(first, e.Response.Headers, diagramResponseHeaders, c)}
 	return s
 }
 
@@ -127,13 +143,13 @@ func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 		case note:
 			h := len(s.lines)*svgLine + 10
 			cls := "dg-note"
-			if s.failed {
-				cls += " dg-fail"
+			if s.tone != "" {
+				cls += " dg-" + s.tone
 			}
 			fmt.Fprintf(&body, `<rect class="%s" x="%d" y="%d" width="%d" height="%d" rx="4"/>`, cls, svgLeft-40, y, svgRight-svgLeft+80, h)
 			for i, l := range s.lines {
 				fmt.Fprintf(&body, `<text class="%s" x="%d" y="%d" text-anchor="middle">%s</text>`,
-					textClass(s.failed), (svgLeft+svgRight)/2, y+svgLine+i*svgLine-2, html.EscapeString(l))
+					textClass(s.tone), (svgLeft+svgRight)/2, y+svgLine+i*svgLine-2, html.EscapeString(l))
 			}
 			y += h + 12
 		default:
@@ -142,8 +158,8 @@ func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 				if i == 0 {
 					cls = "dg-msg"
 				}
-				if s.failed {
-					cls += " dg-failtext"
+				if s.tone != "" {
+					cls += " dg-" + s.tone + "text"
 				}
 				fmt.Fprintf(&body, `<text class="%s" x="%d" y="%d">%s</text>`, cls, svgLeft+12, y+svgLine*(i+1)-4, html.EscapeString(l))
 			}
@@ -153,8 +169,8 @@ func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 				x1, x2 = svgRight, svgLeft
 			}
 			cls := "dg-arrow"
-			if s.failed {
-				cls += " dg-fail"
+			if s.tone != "" {
+				cls += " dg-" + s.tone
 			}
 			if s.lost {
 				cls += " dg-lost"
@@ -194,9 +210,9 @@ func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 	return b.String()
 }
 
-func textClass(failed bool) string {
-	if failed {
-		return "dg-msg dg-failtext"
+func textClass(tone string) string {
+	if tone != "" {
+		return "dg-msg dg-" + tone + "text"
 	}
 	return "dg-msg"
 }
