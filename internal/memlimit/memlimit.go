@@ -7,7 +7,8 @@
 // JSON report listing 400,000 requests took 5.4 s under a 110 MiB limit
 // and 1.7 s without it. So the limit is checked after each collection and
 // lifted, for the rest of the process, once the live heap passes three
-// quarters of it; GOGC alone then paces the collector.
+// quarters of it; GOGC alone then paces the collector, at the percentage
+// given to Soft.
 package memlimit
 
 import (
@@ -22,19 +23,23 @@ import (
 const liveMetric = "/gc/heap/live:bytes"
 
 // Soft sets a memory limit of limit bytes, to be lifted as the package
-// says, and returns it.
-func Soft(limit int64) *Limit {
+// says, and returns it. While the limit holds, the heap cannot outgrow
+// it whatever GOGC is, so GOGC can be high and the collector run seldom;
+// once it is lifted, GOGC is set to gcPercent (unless it is 0), which then
+// bounds the heap alone.
+func Soft(limit int64, gcPercent int) *Limit {
 	debug.SetMemoryLimit(limit)
-	l := &Limit{limit: limit, sample: []metrics.Sample{{Name: liveMetric}}}
+	l := &Limit{limit: limit, gcPercent: gcPercent, sample: []metrics.Sample{{Name: liveMetric}}}
 	l.arm()
 	return l
 }
 
 // Limit is a soft memory limit set by Soft.
 type Limit struct {
-	limit  int64
-	sample []metrics.Sample
-	lifted atomic.Bool
+	limit     int64
+	gcPercent int
+	sample    []metrics.Sample
+	lifted    atomic.Bool
 	// checks counts the collections seen, for tests.
 	checks atomic.Int64
 }
@@ -63,6 +68,9 @@ func (l *Limit) check() {
 	metrics.Read(l.sample)
 	if v := l.sample[0].Value; v.Kind() == metrics.KindUint64 && v.Uint64() > uint64(l.limit)/4*3 {
 		debug.SetMemoryLimit(math.MaxInt64)
+		if l.gcPercent != 0 {
+			debug.SetGCPercent(l.gcPercent)
+		}
 		l.lifted.Store(true)
 		return
 	}

@@ -27,7 +27,7 @@ func restoreLimit(t *testing.T) {
 
 func TestKeptWhileHeapSmall(t *testing.T) {
 	restoreLimit(t)
-	l := Soft(1 << 30)
+	l := Soft(1<<30, 0)
 	collectUntil(t, "checked three times", func() bool { return l.checks.Load() >= 3 })
 	if l.Lifted() {
 		t.Error("a 1 GiB limit was lifted over this test's small heap")
@@ -43,17 +43,23 @@ func TestLiftedNearLiveHeap(t *testing.T) {
 	for i := range live {
 		live[i] = byte(i)
 	}
-	l := Soft(16 << 20) // below the live heap: the collector would run back to back
+	oldPercent := debug.SetGCPercent(400)
+	t.Cleanup(func() { debug.SetGCPercent(oldPercent) })
+	l := Soft(16<<20, 150) // below the live heap: the collector would run back to back
 	collectUntil(t, "lifted", l.Lifted)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("limit %d after lifting, want none (%d)", got, int64(math.MaxInt64))
+	}
+	// GOGC now bounds the heap alone, at the percentage given.
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Errorf("GOGC %d after lifting, want 150", got)
 	}
 	runtime.KeepAlive(live)
 }
 
 func TestOtherLimitLeftAlone(t *testing.T) {
 	restoreLimit(t)
-	l := Soft(1 << 30)
+	l := Soft(1<<30, 0)
 	debug.SetMemoryLimit(1 << 29) // by someone else
 	collectUntil(t, "checked", func() bool { return l.checks.Load() >= 1 })
 	n := l.checks.Load()
