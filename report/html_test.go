@@ -259,3 +259,20 @@ func TestHTMLDiagramTone(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagramNamesFit: a participant's name fits its box (23 characters of
+// 12px monospace in 170 units) and, when cut, keeps its end: the domain.
+func TestDiagramNamesFit(t *testing.T) {
+	f := &analyze.Finding{Rule: analyze.Rules()[0], Severity: analyze.Error, Origin: "http://localhost:8800",
+		URL: "https://tdyqnpzslalaxvxmngyz.supabase.co/rest/v1/items", Method: "GET"}
+	svg := svgDiagram(f, newCleaner(Options{}, true), "t")
+	names := regexp.MustCompile(`class="dg-hdr" x="\d+" y="34" text-anchor="middle">([^<]*)<`).FindAllStringSubmatch(svg, -1)
+	if len(names) != 2 || names[0][1] != "http://localhost:8800" || names[1][1] != "…laxvxmngyz.supabase.co" {
+		t.Errorf("participants %q", names)
+	}
+	for _, n := range names {
+		if w := width(n[1]); w > svgNameChars {
+			t.Errorf("%q is %d characters wide, more than its box takes", n[1], w)
+		}
+	}
+}

@@ -121,6 +121,7 @@ const (
 	svgLine      = 16  // one text line
 	svgHead      = 46  // the participant boxes
 	svgLineChars = 76  // characters of 12px monospace that fit between the lifelines
+	svgNameChars = 23  // characters of 12px monospace that fit in a participant's box
 )
 
 // svgDiagram renders f's sequence diagram as an inline <svg> element. Every
@@ -129,8 +130,10 @@ const (
 // list in desc, for screen readers.
 func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 	steps := diagramSteps(f, c)
-	from := truncate(c.text(f.Origin), 28)
-	to := truncate(hostOf(c.url(f.URL)), 28)
+	// A participant's box is 170 units wide: 23 characters of its 12px
+	// monospace. A longer name loses its start, not its domain.
+	from := truncateLeft(c.text(f.Origin), svgNameChars)
+	to := truncateLeft(hostOf(c.url(f.URL)), svgNameChars)
 	if from == "" {
 		from = "(no Origin)"
 	}
