@@ -160,7 +160,11 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	var files []fileGroups
 	hosts := map[string]bool{}
 	total := 0
-	for _, v := range views(results, opt) {
+	vs, clean := views(results, opt), 0
+	if len(vs) > 1 && !opt.All {
+		vs, clean = problemsFirst(vs)
+	}
+	for _, v := range vs {
 		gs := htmlGroups(v)
 		for _, g := range gs {
 			hosts[c.url(g.server)] = true
@@ -220,7 +224,7 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	// later file's same problem (rule, server, cause) is shown compact,
 	// pointing there, not in full again.
 	shownFor := map[string]string{}
-	for fi, fg := range files {
+	for fi, fg := range files[:len(files)-clean] {
 		htmlFileHeader(buf, fg.v, c)
 		if len(fg.groups) == 0 {
 			buf.WriteString("<p>No CORS problem found.</p>\n")
@@ -246,6 +250,9 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 		}
 		buf.WriteString("</section>\n")
 	}
+	if clean > 0 {
+		htmlCleanFiles(buf, vs[len(vs)-clean:], c)
+	}
 	buf.WriteString("</main>\n<footer><p>")
 	if opt.ShowSecrets {
 		buf.WriteString("This report was made with --show-secrets: it may hold cookies, credentials and tokens.")
@@ -262,6 +269,33 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// htmlCleanFiles lists a batch's files without a problem to show, one
+// line each with their counts and notes, after the files with problems.
+func htmlCleanFiles(buf *bytes.Buffer, files []fileView, c cleaner) {
+	e := html.EscapeString
+	head := plural(len(files), "file without a CORS problem", "files without a CORS problem")
+	fmt.Fprintf(buf, "<section class=\"file\" aria-label=\"%s\">\n<h2>%s</h2>\n<ul class=\"compact\">\n", e(head), e(head))
+	for _, v := range files {
+		r := v.res
+		var facts []string
+		if r.Creator != "" {
+			facts = append(facts, "recorded by "+c.plain(r.Creator))
+		}
+		facts = append(facts, plural(r.Entries, "entry", "entries"),
+			plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
+			fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights))
+		line := strings.Join(facts, " · ") + ": " + nothingLine(v)
+		if h := v.hiddenNote(); h != "" {
+			line += " " + h
+		}
+		for _, n := range r.Notes {
+			line += ". " + c.text(n)
+		}
+		fmt.Fprintf(buf, "<li><strong>%s</strong> · %s</li>\n", e(c.plain(r.File)), e(line))
+	}
+	buf.WriteString("</ul>\n</section>\n")
 }
 
 // htmlFileHeader opens a file's section with what the capture holds and

@@ -260,6 +260,64 @@ func TestHTMLDiagramTone(t *testing.T) {
 	}
 }
 
+// TestBatchCleanFilesLast: in a batch's Markdown and HTML, the files with
+// problems come first, and the clean ones follow in one list, a line each,
+// in their order; --all keeps a section per file, and a lone clean file
+// keeps its own.
+func TestBatchCleanFilesLast(t *testing.T) {
+	dir := "../testdata/hars/chromium/"
+	names := []string{"apache--setenvif-credentials-ok", "go--preflight-404", "django--cors-ok"}
+	var rs []*analyze.Result
+	for _, n := range names {
+		rs = append(rs, analyze.File(dir+n+".har", analyze.Options{}, har.Options{}))
+	}
+	render := func(f Format, all bool, rs []*analyze.Result) string {
+		var b strings.Builder
+		if err := Render(&b, rs, Options{Format: f, All: all}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	// Where each file is named, in order.
+	order := func(out string) []int {
+		var at []int
+		for _, n := range names {
+			at = append(at, strings.Index(out, n))
+		}
+		return at
+	}
+
+	md := render(Markdown, false, rs)
+	at := order(md)
+	list := strings.Index(md, "### 2 files without a CORS problem")
+	if !(at[1] < list && list < at[0] && at[0] < at[2]) {
+		t.Errorf("Markdown: problem file at %d, list at %d, clean files at %d and %d:\n%s", at[1], list, at[0], at[2], md)
+	}
+	for _, n := range []string{names[0], names[2]} {
+		if !regexp.MustCompile(`(?m)^- \*\*[^\n]*` + regexp.QuoteMeta(mdEscape(n)) + `[^\n]*no CORS failures in 1 cross-origin request`).MatchString(md) {
+			t.Errorf("Markdown: %s is not a line of the list:\n%s", n, md)
+		}
+		if strings.Contains(md, "### "+mdEscape(dir+n)) {
+			t.Errorf("Markdown: a clean file has a heading of its own:\n%s", md)
+		}
+	}
+
+	page := render(HTML, false, rs)
+	at = order(page)
+	list = strings.Index(page, "<h2>2 files without a CORS problem</h2>")
+	if !(at[1] < list && list < at[0] && at[0] < at[2]) || strings.Count(page, "<li><strong>") != 2 {
+		t.Errorf("HTML: problem file at %d, list at %d, clean files at %d and %d", at[1], list, at[0], at[2])
+	}
+	checkHTML(t, "batch", page)
+
+	if all := render(Markdown, true, rs); strings.Contains(all, "without a CORS problem") || strings.Count(all, "### ") < 3 {
+		t.Errorf("Markdown --all: clean files listed apart:\n%s", all)
+	}
+	if one := render(HTML, false, rs[:1]); strings.Contains(one, "without a CORS problem") || !strings.Contains(one, "No CORS problem found.") {
+		t.Errorf("HTML of one clean file:\n%s", one)
+	}
+}
+
 // TestDiagramNamesFit: a participant's name fits its box (23 characters of
 // 12px monospace in 170 units) and, when cut, keeps its end: the domain.
 func TestDiagramNamesFit(t *testing.T) {

@@ -222,7 +222,11 @@ func renderMarkdown(buf *bytes.Buffer, results []*analyze.Result, opt Options) e
 	if several {
 		mdSummary(&tail, sum)
 	}
-	mdGrouped(buf, vs, c, opt, several, tail.Bytes())
+	clean := 0
+	if several && !opt.All {
+		vs, clean = problemsFirst(vs)
+	}
+	mdGrouped(buf, vs, c, opt, several, clean, tail.Bytes())
 	return nil
 }
 
@@ -276,14 +280,25 @@ func (k mdCut) note() string {
 // fit whatever the number of problems), then details, problem by problem,
 // until one does not fit, then the request listings. tail, the summary
 // across files, closes the report.
-func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several bool, tail []byte) {
+func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several bool, clean int, tail []byte) {
 	left := mdBudget - buf.Len() - len(tail) - mdReserve
 	var cut mdCut
 	secs := make([]*mdSection, 0, len(vs))
 	headCap := left / 3
 	for i, v := range vs {
 		s := &mdSection{}
-		mdHead(&s.head, v, c, several)
+		switch k := i - (len(vs) - clean); {
+		case k < 0:
+			mdHead(&s.head, v, c, several)
+		case k == 0:
+			fmt.Fprintf(&s.head, "### %s\n\n", plural(clean, "file without a CORS problem", "files without a CORS problem"))
+			fallthrough
+		default:
+			s.head.WriteString(mdCleanLine(v, c))
+			if i == len(vs)-1 {
+				s.head.WriteString("\n")
+			}
+		}
 		if s.head.Len() > headCap {
 			cut.files = len(vs) - i
 			break
@@ -399,6 +414,19 @@ func mdHead(buf *bytes.Buffer, v fileView, c cleaner, several bool) {
 		line += " " + mdEscape(note)
 	}
 	buf.WriteString(line + "\n\n")
+}
+
+// mdCleanLine is a clean file's item in a batch's list of them: its name,
+// counts and notes on one line.
+func mdCleanLine(v fileView, c cleaner) string {
+	line := "- **" + mdEscape(c.plain(v.res.File)) + "** · " + mdFileLine(v, c, true) + ": " + mdEscape(nothingLine(v))
+	if note := v.hiddenNote(); note != "" {
+		line += " " + mdEscape(note)
+	}
+	for _, n := range v.res.Notes {
+		line += ". Note: " + mdEscape(c.text(n))
+	}
+	return line + "\n"
 }
 
 // mdFileLine is "file · recorded by … · 12 entries · 8 cross-origin

@@ -171,6 +171,34 @@ func views(results []*analyze.Result, opt Options) []fileView {
 	return vs
 }
 
+// clean reports whether v has nothing to show beyond its counts: no
+// problem at the shown severities, no reading error, no read warning. A
+// batch's Markdown and HTML list such files in one line each, after the
+// files with problems, instead of a section each: 31 clean captures of 39
+// took room that the problems' details needed.
+func (v fileView) clean() bool {
+	return len(v.groups) == 0 && v.res.Err == nil && len(v.res.ReadWarnings) == 0
+}
+
+// problemsFirst orders vs for a batch's Markdown and HTML: the files with
+// something to show first, the clean ones after them, each in their own
+// order. It returns how many are clean.
+func problemsFirst(vs []fileView) ([]fileView, int) {
+	out := make([]fileView, 0, len(vs))
+	for _, v := range vs {
+		if !v.clean() {
+			out = append(out, v)
+		}
+	}
+	clean := len(vs) - len(out)
+	for _, v := range vs {
+		if v.clean() {
+			out = append(out, v)
+		}
+	}
+	return out, clean
+}
+
 // view filters r's groups and findings for display.
 func view(r *analyze.Result, opt Options) fileView {
 	v := fileView{res: r, min: opt.MinSeverity, showHidden: opt.ShowHidden}
