@@ -319,7 +319,8 @@ func TestBatchCleanFilesLast(t *testing.T) {
 }
 
 // TestDiagramNamesFit: a participant's name fits its box (23 characters of
-// 12px monospace in 170 units) and, when cut, keeps its end: the domain.
+// 12px monospace in 170 units) and, when cut, keeps its end: the domain;
+// the diagram's title, for screen readers, names both whole.
 func TestDiagramNamesFit(t *testing.T) {
 	f := &analyze.Finding{Rule: analyze.Rules()[0], Severity: analyze.Error, Origin: "http://localhost:8800",
 		URL: "https://tdyqnpzslalaxvxmngyz.supabase.co/rest/v1/items", Method: "GET"}
@@ -327,6 +328,9 @@ func TestDiagramNamesFit(t *testing.T) {
 	names := regexp.MustCompile(`class="dg-hdr" x="\d+" y="34" text-anchor="middle">([^<]*)<`).FindAllStringSubmatch(svg, -1)
 	if len(names) != 2 || names[0][1] != "http://localhost:8800" || names[1][1] != "…laxvxmngyz.supabase.co" {
 		t.Errorf("participants %q", names)
+	}
+	if !strings.Contains(svg, "<title id=\"t-t\">Sequence diagram: http://localhost:8800 to https://tdyqnpzslalaxvxmngyz.supabase.co</title>") {
+		t.Errorf("the title does not name both whole:\n%s", svg)
 	}
 	for _, n := range names {
 		if w := width(n[1]); w > svgNameChars {

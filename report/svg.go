@@ -131,12 +131,13 @@ const (
 func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 	steps := diagramSteps(f, c)
 	// A participant's box is 170 units wide: 23 characters of its 12px
-	// monospace. A longer name loses its start, not its domain.
-	from := truncateLeft(c.text(f.Origin), svgNameChars)
-	to := truncateLeft(hostOf(c.url(f.URL)), svgNameChars)
-	if from == "" {
-		from = "(no Origin)"
+	// monospace. A longer name loses its start, not its domain; the title,
+	// which a screen reader reads, keeps it whole.
+	fromName, toName := c.text(f.Origin), hostOf(c.url(f.URL))
+	if fromName == "" {
+		fromName = "(no Origin)"
 	}
+	from, to := truncateLeft(fromName, svgNameChars), truncateLeft(toName, svgNameChars)
 	var body strings.Builder
 	y := svgHead + 14
 	var desc []string
@@ -196,7 +197,7 @@ func svgDiagram(f *analyze.Finding, c cleaner, id string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="diagram" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %d %d" width="%d" height="%d" xmlns="http://www.w3.org/2000/svg">`,
 		id, id, svgWidth, height, svgWidth, height)
-	fmt.Fprintf(&b, `<title id="%s-t">Sequence diagram: %s to %s</title>`, id, html.EscapeString(from), html.EscapeString(to))
+	fmt.Fprintf(&b, `<title id="%s-t">Sequence diagram: %s to %s</title>`, id, html.EscapeString(fromName), html.EscapeString(toName))
 	fmt.Fprintf(&b, `<desc id="%s-d">%s</desc>`, id, html.EscapeString(strings.Join(desc, "; then ")))
 	for _, p := range []struct {
 		x    int
