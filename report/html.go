@@ -279,14 +279,7 @@ func htmlCleanFiles(buf *bytes.Buffer, files []fileView, c cleaner) {
 	fmt.Fprintf(buf, "<section class=\"file\" aria-label=\"%s\">\n<h2>%s</h2>\n<ul class=\"compact\">\n", e(head), e(head))
 	for _, v := range files {
 		r := v.res
-		var facts []string
-		if r.Creator != "" {
-			facts = append(facts, "recorded by "+c.plain(r.Creator))
-		}
-		facts = append(facts, plural(r.Entries, "entry", "entries"),
-			plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
-			fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights))
-		line := strings.Join(facts, " · ") + ": " + nothingLine(v)
+		line := strings.Join(captureFacts(r, c.plain(r.Creator)), " · ") + ": " + nothingLine(v)
 		if h := v.hiddenNote(); h != "" {
 			line += " " + h
 		}
@@ -304,15 +297,7 @@ func htmlFileHeader(buf *bytes.Buffer, v fileView, c cleaner) {
 	e := html.EscapeString
 	r := v.res
 	fmt.Fprintf(buf, "<section class=\"file\" aria-label=\"%s\">\n<h2>%s</h2>\n", e("File "+c.plain(r.File)), e(c.plain(r.File)))
-	var facts []string
-	if r.Creator != "" {
-		facts = append(facts, "recorded by "+c.plain(r.Creator))
-	}
-	facts = append(facts, plural(r.Entries, "entry", "entries"),
-		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
-		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights),
-		v.problemLine())
-	line := strings.Join(facts, " · ")
+	line := strings.Join(append(captureFacts(r, c.plain(r.Creator)), v.problemLine()), " · ")
 	if h := v.hiddenNote(); h != "" {
 		line += " " + h
 	}

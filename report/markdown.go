@@ -285,15 +285,16 @@ func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several
 	var cut mdCut
 	secs := make([]*mdSection, 0, len(vs))
 	headCap := left / 3
+	firstClean := len(vs) - clean
 	for i, v := range vs {
 		s := &mdSection{}
-		switch k := i - (len(vs) - clean); {
-		case k < 0:
+		if i < firstClean {
 			mdHead(&s.head, v, c, several)
-		case k == 0:
-			fmt.Fprintf(&s.head, "### %s\n\n", plural(clean, "file without a CORS problem", "files without a CORS problem"))
-			fallthrough
-		default:
+		} else {
+			// The clean files are one list, under one heading.
+			if i == firstClean {
+				fmt.Fprintf(&s.head, "### %s\n\n", plural(clean, "file without a CORS problem", "files without a CORS problem"))
+			}
 			s.head.WriteString(mdCleanLine(v, c))
 			if i == len(vs)-1 {
 				s.head.WriteString("\n")
@@ -437,13 +438,7 @@ func mdFileLine(v fileView, c cleaner, several bool) string {
 	if !several {
 		parts = append(parts, mdEscape(c.plain(r.File)))
 	}
-	if r.Creator != "" {
-		parts = append(parts, "recorded by "+mdEscape(c.plain(r.Creator)))
-	}
-	parts = append(parts,
-		plural(r.Entries, "entry", "entries"),
-		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
-		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights))
+	parts = append(parts, captureFacts(r, mdEscape(c.plain(r.Creator)))...)
 	return strings.Join(parts, " · ")
 }
 

@@ -171,6 +171,19 @@ func views(results []*analyze.Result, opt Options) []fileView {
 	return vs
 }
 
+// captureFacts is what every format says of what a capture holds:
+// "recorded by" creator (already cleaned for the format; none when empty),
+// its entries, its cross-origin requests and its preflights paired.
+func captureFacts(r *analyze.Result, creator string) []string {
+	var facts []string
+	if creator != "" {
+		facts = append(facts, "recorded by "+creator)
+	}
+	return append(facts, plural(r.Entries, "entry", "entries"),
+		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
+		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights))
+}
+
 // clean reports whether v has nothing to show beyond its counts: no
 // problem at the shown severities, no reading error, no read warning. A
 // batch's Markdown and HTML list such files in one line each, after the

@@ -75,11 +75,7 @@ func fileHeadline(v fileView, c cleaner) string {
 	if r.Creator != "" {
 		parts = append(parts, c.plain(r.Creator))
 	}
-	parts = append(parts,
-		plural(r.Entries, "entry", "entries"),
-		plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
-		fmt.Sprintf("%d/%d preflights paired", r.Paired, r.Preflights),
-		v.problemLine())
+	parts = append(append(parts, captureFacts(r, "")...), v.problemLine())
 	line := strings.Join(parts, " · ")
 	if n := v.hiddenNote(); n != "" {
 		line += " " + n
