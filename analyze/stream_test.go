@@ -374,6 +374,51 @@ func TestPairingWorkLinear(t *testing.T) {
 	}
 }
 
+// TestStreamFarTimes: captures dated where nanoseconds since 1970 no
+// longer fit an int64 (timeKey stops at the bound, so their deadlines
+// tie) stream, and pair as the whole file does. The generated capture's
+// entries start 5-400 ms apart, so that in 2025 its groups expire as the
+// capture goes; in those years they wait for the end.
+func TestStreamFarTimes(t *testing.T) {
+	src, err := os.ReadFile(genHAR(t, hargen.Config{Entries: 3000, Mix: hargen.Mixes[0], Seed: 3, BodySize: 64}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, year := range []string{"1600", "2262", "2263", "9999"} {
+		t.Run(year, func(t *testing.T) {
+			data := bytes.ReplaceAll(src, []byte(`"2025-12-`), []byte(`"`+year+`-12-`))
+			if bytes.Equal(data, src) {
+				t.Fatal("the generated capture has no date of 2025-12 to move")
+			}
+			path := filepath.Join(t.TempDir(), year+".har")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := streamedAsWhole(t, path)
+			if res.Paired == 0 {
+				t.Errorf("no preflight paired in %s", path)
+			}
+		})
+	}
+	// Keys keep the order of times inside the range, and stop at its ends.
+	for _, c := range []struct {
+		a, b time.Time
+		less bool
+	}{
+		{time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 1, time.UTC), true},
+		{time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), false},
+	} {
+		if got := timeKey(c.a) < timeKey(c.b); got != c.less {
+			t.Errorf("timeKey(%v) < timeKey(%v) = %v, want %v", c.a, c.b, got, c.less)
+		}
+		if timeKey(c.a) > timeKey(c.b) {
+			t.Errorf("timeKey(%v) > timeKey(%v): the order of times is lost", c.a, c.b)
+		}
+	}
+}
+
 // TestStreamHoldOverflow holds no exchange whose target's stack is unknown
 // (holdLimit 0): the capture whose stack turns up late must then be read
 // again whole, and give the same result; every other file streams as
@@ -586,12 +631,12 @@ func TestReorderBuffer(t *testing.T) {
 		for range 2000 {
 			x := at.Add(time.Duration(rnd.IntN(100000)) * time.Millisecond)
 			ats = append(ats, x)
-			h.push(expiry{at: x})
+			h.push(expiry{at: timeKey(x)})
 		}
 		slices.SortFunc(ats, func(a, b time.Time) int { return a.Compare(b) })
 		for i, w := range ats {
-			if x := h.pop(); !x.at.Equal(w) {
-				t.Fatalf("pop %d: %v, want %v", i, x.at, w)
+			if x := h.pop(); x.at != timeKey(w) {
+				t.Fatalf("pop %d: %v, want %v", i, x.at, timeKey(w))
 			}
 		}
 	})
