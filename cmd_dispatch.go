@@ -37,8 +37,7 @@ func parseSub(fset *flag.FlagSet, args []string, usage, tail string, stdout, std
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usage)
-		fset.SetOutput(stdout)
-		fset.PrintDefaults()
+		printFlags(stdout, fset)
 		fmt.Fprint(stdout, tail)
 		return nil, exitOK, true
 	}

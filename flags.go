@@ -136,6 +136,25 @@ func (m *multi) String() string { return strings.Join(*m, ",") }
 
 func (m *multi) Set(s string) error { *m = append(*m, strings.Split(s, ",")...); return nil }
 
+// printFlags writes fset's flags as the flag package does, but with two
+// dashes before every name longer than one letter (--format, -o), as the
+// examples, the README and the did-you-mean spell them: both forms work,
+// and a help that shows one while teaching the other reads as a mistake.
+func printFlags(w io.Writer, fset *flag.FlagSet) {
+	var b strings.Builder
+	fset.SetOutput(&b)
+	fset.PrintDefaults()
+	fset.SetOutput(io.Discard)
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if name, ok := strings.CutPrefix(line, "  -"); ok {
+			if n, _, _ := strings.Cut(strings.TrimRight(name, "\n"), " "); len(n) > 1 {
+				line = "  --" + name
+			}
+		}
+		io.WriteString(w, line)
+	}
+}
+
 // suggestFlag returns the defined flag nearest to the unknown one err
 // names, when it is near enough to be a slip: "did you mean --format?".
 func suggestFlag(fset *flag.FlagSet, err error) string {

@@ -58,8 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
-			fset.SetOutput(stdout)
-			fset.PrintDefaults()
+			printFlags(stdout, fset)
 			fmt.Fprint(stdout, usageTail)
 			return exitOK
 		}

@@ -67,6 +67,26 @@ func TestHelpTeaches(t *testing.T) {
 			t.Errorf("--help lacks %q", want)
 		}
 	}
+	// Flags are listed as the examples spell them: two dashes, except
+	// for one-letter ones.
+	for _, args := range [][]string{{"--help"}, {"sanitize", "--help"}, {"diff", "--help"}} {
+		_, out, _ := runCLI(t, "", args...)
+		flags := 0
+		for _, line := range strings.Split(out, "\n") {
+			name, ok := strings.CutPrefix(line, "  -")
+			if !ok {
+				continue
+			}
+			flags++
+			name, _, _ = strings.Cut(name, " ")
+			if name != "o" && !strings.HasPrefix(name, "-") {
+				t.Errorf("%s lists -%s with one dash", strings.Join(args, " "), name)
+			}
+		}
+		if flags < 3 {
+			t.Errorf("%s lists %d flags:\n%s", strings.Join(args, " "), flags, out)
+		}
+	}
 }
 
 func TestExplainAndRules(t *testing.T) {
