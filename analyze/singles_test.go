@@ -9,7 +9,7 @@ import (
 // a Go map, and fails where they differ. Keys are drawn from a small range
 // so that deletes, reuse of freed places and tombs are frequent; two keys
 // share each first slot (id[0]), and a seventh of them each tag (id[1]'s
-// high half), so that lookups must tell them apart by the whole key.
+// high bits), so that lookups must tell them apart by the whole key.
 func TestSinglesAgainstMap(t *testing.T) {
 	for _, keys := range []int{10, 3000, 100000} {
 		rng := rand.New(rand.NewPCG(1, uint64(keys)))
@@ -17,7 +17,7 @@ func TestSinglesAgainstMap(t *testing.T) {
 		model := map[pairID]*node{}
 		key := func() pairID {
 			k := uint64(rng.IntN(keys))
-			return pairID{(k &^ 1) * 0x9e3779b97f4a7c15, k%7<<32 | k}
+			return pairID{(k &^ 1) * 0x9e3779b97f4a7c15, k%7<<61 | k}
 		}
 		for op := 0; op < 20*keys+1000; op++ {
 			id := key()
