@@ -364,7 +364,14 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	tune := opt.tuning()
 	after := tune.afterEntry
 	if stream {
-		a.stream = newStreamer(a, tune)
+		// On one worker, finish unpacks where it settles; on more, as
+		// many goroutines decode ahead (up to 4: past that, the judging
+		// they feed is the slower).
+		ahead := 0
+		if w := workers(opt.Workers); w > 1 {
+			ahead = min(w, 4)
+		}
+		a.stream = newStreamer(a, tune, ahead)
 		defer a.stream.close()
 	}
 	src := &batcher{r: r, pages: -1}

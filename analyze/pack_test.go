@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 	"unsafe"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/harcors/harcors/har"
 )
 
@@ -70,6 +72,109 @@ func TestPackRoundTrip(t *testing.T) {
 			t.Errorf("memory %d: after unpacking everything, %d entries (%d bytes) still counted, %d bytes of chunks held, %d in the file", memory, p.packed, p.bytes, p.inMem, p.end)
 		}
 		p.close()
+	}
+}
+
+// TestUnpackAhead: entries decoded ahead, on one goroutine or three,
+// from memory and from the temporary file, come back to their nodes as
+// unpack gives them, whether the nodes are unpacked in the order given or
+// some out of turn (their entries decoded ahead are then dropped); the
+// store's counts end at zero, and the goroutines end when closed, even
+// half way.
+func TestUnpackAhead(t *testing.T) {
+	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
+	for _, memory := range []int{1 << 20, 64 << 10, 0} {
+		for _, k := range []int{1, 3} {
+			for _, stopAt := range []int{-1, 700} {
+				name := fmt.Sprintf("memory %d, %d goroutines, stop at %d", memory, k, stopAt)
+				s := &streamer{packs: newPackStore(memory)}
+				var nodes []*node
+				var refs []packRef
+				for i := range 2000 {
+					e := &har.Entry{Index: i, Started: at, Request: har.Request{Method: "GET",
+						URL:     fmt.Sprintf("https://api.example.test/item/%d", i),
+						Headers: har.Headers{{Name: "Origin", Value: "https://app.example.test"}}}}
+					if i%5 == 0 {
+						e.Request.Method = "OPTIONS"
+						e.Request.Headers = append(e.Request.Headers, har.Header{Name: "Access-Control-Request-Method", Value: "PUT"})
+					}
+					n := newNode(e)
+					if err := s.packs.pack(n); err != nil {
+						t.Fatal(err)
+					}
+					nodes = append(nodes, n)
+					refs = append(refs, packRef{n, n.packChunk, n.packOff})
+				}
+				before := runtime.NumGoroutine()
+				var err error
+				if s.ahead, err = s.packs.ahead(refs, k); err != nil {
+					t.Fatal(err)
+				}
+				// Every seventh node is unpacked early, as a redirect
+				// hop is, out of the order given.
+				for i, n := range nodes {
+					if i == stopAt {
+						s.stopAhead()
+					}
+					if j := i + 40; j < len(nodes) && j%7 == 0 {
+						s.unpack(nodes[j])
+					}
+					s.unpack(n)
+					if n.e == nil || n.e.Index != i || n.url != stripFragment(n.e.Request.URL) || n.preflight != (i%5 == 0) ||
+						(n.preflight && n.acrm != "PUT") {
+						t.Fatalf("%s: node %d came back with %+v", name, i, n.e)
+					}
+				}
+				taken := s.unpackedAhead
+				if s.ahead != nil {
+					taken += s.ahead.taken
+				}
+				s.stopAhead()
+				// All but those unpacked out of turn, a seventh, take
+				// theirs (up to where the decoding stopped).
+				want := len(nodes) * 5 / 6
+				if stopAt >= 0 {
+					want = stopAt * 5 / 6
+				}
+				if taken < want || taken > len(nodes) {
+					t.Errorf("%s: %d of %d nodes took an entry decoded ahead", name, taken, len(nodes))
+				}
+				if p := s.packs; p.packed != 0 || p.bytes != 0 || p.inMem > packChunkSize || p.live != 0 || p.end != 0 {
+					t.Errorf("%s: after unpacking everything, %d entries (%d bytes) still counted, %d bytes of chunks held, %d in the file", name, p.packed, p.bytes, p.inMem, p.end)
+				}
+				for wait := time.Now(); runtime.NumGoroutine() > before && time.Since(wait) < 5*time.Second; {
+					time.Sleep(time.Millisecond)
+				}
+				if g := runtime.NumGoroutine(); g > before {
+					t.Errorf("%s: %d goroutines after closing, %d before starting", name, g, before)
+				}
+				s.packs.close()
+			}
+		}
+	}
+}
+
+// TestFinishUnpacksAhead: a one-timestamp capture, all of whose entries
+// wait packed until the end, gives the whole-file analysis' result with
+// one worker and with two, and only with two are entries decoded ahead.
+func TestFinishUnpacksAhead(t *testing.T) {
+	path, _ := oneStampCapture(t, 3000)
+	want := whole(t, path)
+	for _, workers := range []int{1, 2} {
+		tune := defaultTuning
+		tune.unpacked, tune.packMemory = 100, 64<<10
+		var last *analysis
+		tune.afterEntry = func(a *analysis, _ int) { last = a }
+		got := File(path, Options{tune: &tune, Workers: workers}, har.Options{})
+		if d := cmp.Diff(want, got, errText); d != "" {
+			t.Errorf("%d workers: the result differs from the whole-file analysis (-whole +stream):\n%s", workers, d)
+		}
+		if last == nil || last.stream == nil {
+			t.Fatalf("%d workers: not streamed", workers)
+		}
+		if n := last.stream.unpackedAhead; workers == 1 && n != 0 || workers > 1 && n < 2000 {
+			t.Errorf("%d workers: %d of 3,000 entries decoded ahead", workers, n)
+		}
 	}
 }
 

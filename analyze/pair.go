@@ -125,21 +125,28 @@ func newIndexedNode(e *har.Entry, hx *entryHeaders) *node {
 // fill sets what n derives from its entry e, whose headers hx indexes.
 func (n *node) fill(e *har.Entry, hx *entryHeaders) {
 	n.e = e
-	n.nodeDetail = &nodeDetail{entryHeaders: *hx, method: strings.ToUpper(e.Request.Method)}
-	n.preflight = isPreflight(e, &hx.rq)
-	if !n.preflight {
-		return
+	n.nodeDetail, n.preflight = detailOf(e, hx)
+}
+
+// detailOf derives a node's details from its entry e, whose headers hx
+// indexes, and says whether e is a preflight. It reads nothing else, so
+// that entries can be unpacked on another goroutine (unpackAhead).
+func detailOf(e *har.Entry, hx *entryHeaders) (*nodeDetail, bool) {
+	d := &nodeDetail{entryHeaders: *hx, method: strings.ToUpper(e.Request.Method)}
+	if !isPreflight(e, &hx.rq) {
+		return d, false
 	}
-	if m, ok := n.rq.get(hACRequestMethod); ok {
-		n.acrm = trimHTTPSpace(m)
+	if m, ok := d.rq.get(hACRequestMethod); ok {
+		d.acrm = trimHTTPSpace(m)
 	}
-	if h, ok := n.rq.get(hACRequestHeaders); ok {
+	if h, ok := d.rq.get(hACRequestHeaders); ok {
 		for _, x := range strings.Split(h, ",") {
 			if x = strings.ToLower(trimHTTPSpace(x)); x != "" {
-				n.acrh = append(n.acrh, x)
+				d.acrh = append(d.acrh, x)
 			}
 		}
 	}
+	return d, true
 }
 
 // pair matches every preflight with its follow-up, one to one.

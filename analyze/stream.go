@@ -85,6 +85,12 @@ type streamer struct {
 	tune *tuning
 	// restart: the file cannot be streamed and must be read again.
 	restart bool
+	// aheadWorkers is how many goroutines finish may unpack ahead on (0:
+	// none; see unpackAhead), ahead that unpacking while finish runs, and
+	// unpackedAhead how many nodes took an entry from it, for tests.
+	aheadWorkers  int
+	ahead         *unpackAhead
+	unpackedAhead int
 
 	started  bool // the first node came, and prepare ran
 	creator  string
@@ -144,13 +150,27 @@ type heldTarget struct {
 	overflow bool
 }
 
-func newStreamer(a *analysis, t *tuning) *streamer {
-	return &streamer{a: a, tune: t, groups: map[pairID]*group{},
+// newStreamer makes the streamer of a; it may unpack ahead on aheadWorkers
+// goroutines.
+func newStreamer(a *analysis, t *tuning, aheadWorkers int) *streamer {
+	return &streamer{a: a, tune: t, aheadWorkers: aheadWorkers, groups: map[pairID]*group{},
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, packs: newPackStore(t.packMemory)}
 }
 
 // close lets go of the temporary file of packed entries, if any.
-func (s *streamer) close() { s.packs.close() }
+func (s *streamer) close() {
+	s.stopAhead()
+	s.packs.close()
+}
+
+// stopAhead ends the unpacking ahead, if it runs.
+func (s *streamer) stopAhead() {
+	if s.ahead != nil {
+		s.ahead.close()
+		s.unpackedAhead += s.ahead.taken
+		s.ahead = nil
+	}
+}
 
 // push takes the next node in file order.
 func (s *streamer) push(n *node) {
@@ -354,6 +374,14 @@ func (s *streamer) unpack(n *node) {
 	if n.e != nil {
 		return
 	}
+	if s.ahead != nil {
+		if u, ok := s.ahead.take(n); ok {
+			n.e, n.nodeDetail, n.preflight = u.e, u.d, u.pre
+			s.packs.release(n.packChunk)
+			s.packs.unpacked(n, u.size)
+			return
+		}
+	}
 	if err := s.packs.unpack(n); err != nil {
 		s.restart = true
 		e := &har.Entry{Started: n.start}
@@ -449,6 +477,11 @@ func (s *streamer) finish() {
 	// the last was judged (1.6 million one-timestamp GETs then ended with
 	// every entry decoded at once: 1.3 GB live, against 0.54 before the end).
 	s.single = singles{}
+	if s.aheadWorkers > 0 {
+		if refs := s.packedInOrder(); len(refs) >= aheadBatch {
+			s.ahead, _ = s.packs.ahead(refs, s.aheadWorkers) // failing, the nodes unpack here
+		}
+	}
 	for i, x := range s.expiries {
 		// Let go of each group once ended, and judge its nodes as they
 		// come rather than all at the end: settling unpacks them.
@@ -469,6 +502,7 @@ func (s *streamer) finish() {
 			s.judge()
 		}
 	}
+	s.stopAhead()
 	s.expiries = nil
 	s.fresh, s.head, s.freshLive, s.freshBytes = nil, 0, 0, 0
 	clear(s.groups)
@@ -494,6 +528,38 @@ func (s *streamer) finish() {
 			}
 		}
 	}
+}
+
+// packedInOrder lists the packed nodes in the order finish settles them:
+// by expiry, a single node, or a group's preflights waiting for a
+// follow-up and then its requests waiting for a preflight (group.end).
+func (s *streamer) packedInOrder() []packRef {
+	var refs []packRef
+	var ended map[pairID]bool
+	add := func(n *node) {
+		if n.e == nil {
+			refs = append(refs, packRef{n, n.packChunk, n.packOff})
+		}
+	}
+	for _, x := range s.expiries {
+		if w := x.n; w != nil {
+			if w.alone {
+				add(w)
+			}
+		} else if g := s.groups[x.k]; g != nil && !ended[x.k] {
+			if ended == nil {
+				ended = map[pairID]bool{}
+			}
+			ended[x.k] = true
+			for _, n := range g.waitPre {
+				add(n)
+			}
+			for _, n := range g.waitReq {
+				add(n)
+			}
+		}
+	}
+	return refs
 }
 
 // judgeBatch is how many nodes finish settles before judging them.
