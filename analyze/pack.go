@@ -339,6 +339,7 @@ func (p *packStore) ahead(refs []packRef, k int) (*unpackAhead, error) {
 		return nil, err
 	}
 	u := &unpackAhead{outs: make([]chan []unpackedEntry, k), stop: make(chan struct{}), open: true}
+	f, end := p.f, p.end
 	for j := range u.outs {
 		out := make(chan []unpackedEntry, 2)
 		u.outs[j] = out
@@ -351,7 +352,7 @@ func (p *packStore) ahead(refs []packRef, k int) (*unpackAhead, error) {
 		chunks := slices.Clone(p.chunks)
 		u.done.Go(func() {
 			defer close(out)
-			file := packFile{f: p.f, end: p.end}
+			file := packFile{f: f, end: end}
 			var dec har.EntryDecoder
 			last := int32(-1)
 			for lo := j * aheadBatch; lo < len(refs); lo += k * aheadBatch {
@@ -405,8 +406,11 @@ func (u *unpackAhead) take(n *node) (unpackedEntry, bool) {
 				u.open = false
 				return unpackedEntry{}, false
 			}
+			// A batch may come empty: each goroutine sends one for
+			// each of its turns, so that the batches come in order.
 			u.next++
 			u.cur = b
+			continue
 		}
 		h := &u.cur[0]
 		if h.n.e != nil {

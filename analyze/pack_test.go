@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,11 +82,17 @@ func TestPackRoundTrip(t *testing.T) {
 // some out of turn (their entries decoded ahead are then dropped); the
 // store's counts end at zero, and the goroutines end when closed, even
 // half way.
+//
+// Given in the reverse of the order they were packed in, the entries of
+// all but the last chunk are not decoded ahead (a goroutine lets a chunk
+// go once past it), and whole batches come empty: they must be unpacked
+// where they are settled all the same.
 func TestUnpackAhead(t *testing.T) {
 	at := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
 	for _, memory := range []int{1 << 20, 64 << 10, 0} {
 		for _, k := range []int{1, 3} {
-			for _, stopAt := range []int{-1, 700} {
+			for _, stopAt := range []int{-1, 700, -2} {
+				reversed := stopAt == -2
 				name := fmt.Sprintf("memory %d, %d goroutines, stop at %d", memory, k, stopAt)
 				s := &streamer{packs: newPackStore(memory)}
 				var nodes []*node
@@ -93,7 +100,7 @@ func TestUnpackAhead(t *testing.T) {
 				for i := range 2000 {
 					e := &har.Entry{Index: i, Started: at, Request: har.Request{Method: "GET",
 						URL:     fmt.Sprintf("https://api.example.test/item/%d", i),
-						Headers: har.Headers{{Name: "Origin", Value: "https://app.example.test"}}}}
+						Headers: har.Headers{{Name: "Origin", Value: "https://app.example.test"}, {Name: "User-Agent", Value: strings.Repeat("u", 300)}}}}
 					if i%5 == 0 {
 						e.Request.Method = "OPTIONS"
 						e.Request.Headers = append(e.Request.Headers, har.Header{Name: "Access-Control-Request-Method", Value: "PUT"})
@@ -104,6 +111,13 @@ func TestUnpackAhead(t *testing.T) {
 					}
 					nodes = append(nodes, n)
 					refs = append(refs, packRef{n, n.packChunk, n.packOff})
+				}
+				if reversed {
+					slices.Reverse(nodes)
+					slices.Reverse(refs)
+				}
+				if memory == 1<<20 && len(s.packs.chunks) < 3 {
+					t.Fatalf("%s: %d chunks, want 3 or more", name, len(s.packs.chunks))
 				}
 				before := runtime.NumGoroutine()
 				var err error
@@ -120,7 +134,11 @@ func TestUnpackAhead(t *testing.T) {
 						s.unpack(nodes[j])
 					}
 					s.unpack(n)
-					if n.e == nil || n.e.Index != i || n.url != stripFragment(n.e.Request.URL) || n.preflight != (i%5 == 0) ||
+					want := i
+					if reversed {
+						want = len(nodes) - 1 - i
+					}
+					if n.e == nil || n.e.Index != want || n.url != stripFragment(n.e.Request.URL) || n.preflight != (want%5 == 0) ||
 						(n.preflight && n.acrm != "PUT") {
 						t.Fatalf("%s: node %d came back with %+v", name, i, n.e)
 					}
@@ -133,7 +151,12 @@ func TestUnpackAhead(t *testing.T) {
 				// All but those unpacked out of turn, a seventh, take
 				// theirs (up to where the decoding stopped).
 				want := len(nodes) * 5 / 6
-				if stopAt >= 0 {
+				switch {
+				case reversed && memory > 0:
+					want = 1 // the last chunk's
+				case reversed:
+					want = len(nodes) * 5 / 6 // the file has no chunks
+				case stopAt >= 0:
 					want = stopAt * 5 / 6
 				}
 				if taken < want || taken > len(nodes) {
