@@ -326,9 +326,9 @@ type packRef struct {
 	off   int64
 }
 
-// aheadBatch is how many entries go from the decoding goroutine at once;
-// two batches may wait, so that memory holds some 768 decoded entries
-// ahead at most.
+// aheadBatch is how many entries go from a decoding goroutine at once;
+// two of its batches may wait beside the one it fills, so that memory
+// holds some 768 decoded entries ahead for each goroutine at most.
 const aheadBatch = 256
 
 // ahead starts decoding the entries of refs, in order, on k goroutines;

@@ -534,7 +534,7 @@ func (s *streamer) finish() {
 // by expiry, a single node, or a group's preflights waiting for a
 // follow-up and then its requests waiting for a preflight (group.end).
 func (s *streamer) packedInOrder() []packRef {
-	var refs []packRef
+	refs := make([]packRef, 0, s.packs.packed)
 	var ended map[pairID]bool
 	add := func(n *node) {
 		if n.e == nil {
