@@ -179,16 +179,27 @@ func (p *packStore) unpack(n *node) error {
 	if err != nil {
 		return err
 	}
-	e, err := p.dec.Decode(b)
+	u, err := decodePacked(&p.dec, n, b)
 	p.release(n.packChunk)
 	if err != nil {
 		return err
 	}
+	p.restore(u)
+	return nil
+}
+
+// decodePacked decodes b, the encoding of n's entry, with dec, and
+// derives the node's details from it; it touches no node, so that it can
+// run ahead on another goroutine.
+func decodePacked(dec *har.EntryDecoder, n *node, b []byte) (unpackedEntry, error) {
+	e, err := dec.Decode(b)
+	if err != nil {
+		return unpackedEntry{}, err
+	}
 	var hx entryHeaders
 	hx.index(e)
-	n.fill(e, &hx)
-	p.unpacked(n, len(b))
-	return nil
+	d, pre := detailOf(e, &hx)
+	return unpackedEntry{n, e, d, pre, len(b)}, nil
 }
 
 // encoded returns the encoding of the entry packed at off in chunk c of
@@ -217,18 +228,20 @@ func (p *packStore) release(c int32) {
 		}
 		return
 	}
-	if ch := p.chunks[c]; ch != nil {
-		if ch.live--; ch.live == 0 && int(c) != p.cur {
-			p.drop(int(c))
-		}
+	ch := p.chunks[c]
+	if ch.live--; ch.live == 0 && int(c) != p.cur {
+		p.drop(int(c))
 	}
 }
 
-// unpacked counts n, whose encoding took size bytes, as unpacked.
-func (p *packStore) unpacked(n *node, size int) {
+// restore gives u's node its entry and details back, and counts it as
+// unpacked.
+func (p *packStore) restore(u unpackedEntry) {
+	n := u.n
+	n.e, n.nodeDetail, n.preflight = u.e, u.d, u.pre
 	n.packOff = 0
 	p.packed--
-	p.bytes -= int64(size)
+	p.bytes -= int64(u.size)
 }
 
 // read returns the encoding of the entry packed at off in the file.
@@ -373,14 +386,11 @@ func (p *packStore) ahead(refs []packRef, k int) (*unpackAhead, error) {
 					if err != nil {
 						continue
 					}
-					e, err := dec.Decode(b)
+					u, err := decodePacked(&dec, r.n, b)
 					if err != nil {
 						continue
 					}
-					var hx entryHeaders
-					hx.index(e)
-					d, pre := detailOf(e, &hx)
-					batch = append(batch, unpackedEntry{r.n, e, d, pre, len(b)})
+					batch = append(batch, u)
 				}
 				select {
 				case out <- batch:

@@ -376,9 +376,8 @@ func (s *streamer) unpack(n *node) {
 	}
 	if s.ahead != nil {
 		if u, ok := s.ahead.take(n); ok {
-			n.e, n.nodeDetail, n.preflight = u.e, u.d, u.pre
 			s.packs.release(n.packChunk)
-			s.packs.unpacked(n, u.size)
+			s.packs.restore(u)
 			return
 		}
 	}
