@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -143,5 +144,51 @@ func TestOutputFile(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "", "-o", filepath.Join(path, "x"), blockedHAR); code != exitTrouble || !strings.Contains(stderr, "-o:") {
 		t.Errorf("unwritable -o: exit %d, %s", code, stderr)
+	}
+}
+
+// TestOutputIsInput: -o naming one of the inputs, given as a file or
+// found in a folder, is refused and the capture is left as it was; an
+// existing report is replaced whole, keeping its permissions; a device is
+// written, not replaced.
+func TestOutputIsInput(t *testing.T) {
+	dir := t.TempDir()
+	capture, err := os.ReadFile(blockedHAR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "cap.har")
+	if err := os.WriteFile(path, capture, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{path}, {dir}, {filepath.Join(dir, "*.har")}, {blockedHAR, path}} {
+		code, _, stderr := runCLI(t, "", append([]string{"-o", path}, args...)...)
+		got, _ := os.ReadFile(path)
+		if code != exitTrouble || !strings.Contains(stderr, "is also an input") || !bytes.Equal(got, capture) {
+			t.Errorf("%q: exit %d, stderr %q, capture kept: %v", args, code, stderr, bytes.Equal(got, capture))
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left in the folder: %v", entries)
+	}
+
+	report := filepath.Join(t.TempDir(), "report.md")
+	if err := os.WriteFile(report, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "", "-o", report, "--format", "markdown", path); code != exitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(report)
+	fi, err := os.Stat(report)
+	if err != nil || fi.Mode().Perm() != 0o600 || !strings.Contains(string(got), "CORS-P01") {
+		t.Errorf("replaced report: %v, mode %v, %.100q", err, fi.Mode(), got)
+	}
+	if code, _, stderr := runCLI(t, "", "-o", os.DevNull, path); code != exitFindings {
+		t.Errorf("-o %s: exit %d: %s", os.DevNull, code, stderr)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode().IsRegular() {
+		t.Errorf("%s is now %v (%v)", os.DevNull, fi.Mode(), err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -102,19 +101,15 @@ func (w *baselineWriter) write(path string) error {
 	if err := textsafe.WriteJSON(&data, b); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".harcors-baseline-*")
+	out, err := createOutput(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data.Bytes()); err != nil {
-		tmp.Close()
+	if _, err := out.Write(data.Bytes()); err != nil {
+		out.discard()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return out.commit()
 }
 
 // urlIgnore is an --ignore value that names a host or a URL pattern.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/sanitize"
@@ -106,17 +105,13 @@ func sanitizeTo(s *sanitize.Sanitizer, in, out string, stdout io.Writer, max int
 	if out == "" {
 		return s.Rewrite(stdout, r)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".harcors-sanitize-*")
+	w, err := createOutput(out)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := s.Rewrite(tmp, r); err != nil {
-		tmp.Close()
+	if err := s.Rewrite(w, r); err != nil {
+		w.discard()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), out)
+	return w.commit()
 }

@@ -104,13 +104,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitTrouble
 	}
 	out := stdout
-	var outFile *os.File
+	var outFile *outputFile
 	if toFile {
-		if outFile, err = os.Create(o.output); err != nil {
+		for _, p := range paths {
+			if sameFile(o.output, p) {
+				complain(stderr, "harcors: -o %s is also an input: the report would replace the capture; name another file", o.output)
+				return exitTrouble
+			}
+		}
+		if outFile, err = createOutput(o.output); err != nil {
 			complain(stderr, "harcors: -o: %s", err)
 			return exitTrouble
 		}
-		defer outFile.Close()
+		// Until committed, the file written is not yet at o.output.
+		defer func() {
+			if outFile != nil {
+				outFile.discard()
+			}
+		}()
 		out = outFile
 	}
 
@@ -145,6 +156,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var hidden []string                                 // problems at or above --fail-on, below --severity
 	hiddenCount, hiddenProblems, hiddenNamed := 0, 0, 0 // findings; problems; problems named
 	var werr error
+	var clobber string // an input that is the file -o names
+	onlyGroups := keepFor(sopt.Format, o.each) == analyze.KeepNone
 	batch.Run(batch.Discover(paths), batch.Options{Jobs: o.jobs, Workers: workers, Stdin: stdin, Progress: stderr, Analyze: aopt, Read: ropt}, func(r *analyze.Result) {
 		if r.Err != nil {
 			code = exitTrouble
@@ -172,7 +185,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				hidden = append(hidden, r.File+": "+strings.Join(names, ", "))
 			}
 		}
+		if toFile && sameFile(o.output, r.File) {
+			clobber = r.File
+		}
 		console.annotate(r)
+		if onlyGroups {
+			r.Findings = nil // kept for the console log alone
+		}
 		if werr == nil && (structured || r.Err == nil || r.Entries > 0) {
 			werr = rw.Add(r)
 		}
@@ -180,8 +199,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if werr == nil {
 		werr = rw.Close()
 	}
+	if clobber != "" {
+		// Found only as the files of a folder or a pattern were read.
+		complain(stderr, "harcors: -o %s is also an input (%s): the report was not written; name another file", o.output, clobber)
+		return exitTrouble
+	}
 	if werr == nil && outFile != nil {
-		werr = outFile.Close()
+		werr, outFile = outFile.commit(), nil
 	}
 	if werr != nil {
 		complain(stderr, "harcors: %s", werr)
