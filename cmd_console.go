@@ -117,6 +117,26 @@ func (c *consoleLog) annotate(r *analyze.Result) {
 			f.Console = "the browser blocked this request: it printed " + firstNonEmpty(c.msgs[other[0]].Chromium, c.msgs[other[0]].Firefox)
 		}
 	}
+	// The reports of groups show each group's sample: it is a copy of
+	// one of the findings, which says what the console said of it.
+	type at struct {
+		entry int
+		rule  string
+	}
+	said := make(map[at]*analyze.Finding)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Console != "" {
+			said[at{f.Entry, f.Rule.ID}] = f
+		}
+	}
+	for _, g := range r.Groups {
+		if s := g.Sample; s != nil {
+			if f := said[at{s.Entry, s.Rule.ID}]; f != nil {
+				s.Console, s.Credentials, s.CredentialsBasis = f.Console, f.Credentials, f.CredentialsBasis
+			}
+		}
+	}
 }
 
 // summary tells, on standard error, what the console log settled, and the

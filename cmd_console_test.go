@@ -85,6 +85,18 @@ func TestConsoleFlag(t *testing.T) {
 	if !strings.Contains(stderr, "1 contradicted") || !strings.Contains(stderr, "http://127.0.0.1:9/gone") || strings.Contains(stderr, "SECRETX1") {
 		t.Errorf("stderr: %s", stderr)
 	}
+	// Every format says it, on the group's sample or on the finding, and
+	// counts it the same on stderr: the reports of groups keep no
+	// findings of their own.
+	for _, args := range [][]string{{"--format", "table"}, {"--format", "table", "--each"}, {"--format", "markdown"},
+		{"--format", "markdown", "--each"}, {"--format", "sarif"}, {"--format", "html"}, {"--format", "json"}} {
+		code, out, stderr := runCLI(t, "", append(args, "--width", "200", "--console", log, blockedHAR)...)
+		// A table cell wraps the line.
+		if code != exitFindings || !strings.Contains(out, "contradicted: the browser printed") || !strings.Contains(out, "MethodDisallowedByPreflightResponse") ||
+			!strings.Contains(stderr, "1 contradicted") {
+			t.Errorf("%q: exit %d, console not said, stderr %q", args, code, stderr)
+		}
+	}
 	if code, _, _ := runCLI(t, "", "--console", filepath.Join(dir, "missing.log"), blockedHAR); code != exitTrouble {
 		t.Errorf("missing console log: exit %d", code)
 	}

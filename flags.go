@@ -240,6 +240,11 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 	// Only JSON and --all list every request; the others need findings only.
 	aopt.NoRequests = !o.all && f != report.JSON
 	aopt.Keep = keepFor(f, o.each)
+	if o.console != "" && aopt.Keep == analyze.KeepNone {
+		// The console log is matched finding by finding, then said
+		// on each group's sample (consoleLog.annotate).
+		aopt.Keep = analyze.KeepLight
+	}
 	if aopt.Keep != analyze.KeepNone && os.Getenv("GOGC") == "" {
 		// Kept findings are live until the report is written: at GOGC 200
 		// alone the heap would grow to three times them (a JSON report of

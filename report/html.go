@@ -367,6 +367,9 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 	if compact {
 		cause, fixText = truncate(cause, 240), truncate(fixText, 240)
 	}
+	if f := g.sample; f != nil && f.Console != "" {
+		fmt.Fprintf(buf, "<p><strong>Your console log:</strong> %s</p>\n", e(c.text(f.Console)))
+	}
 	fmt.Fprintf(buf, "<p><strong>Cause:</strong> %s</p>\n", e(cause))
 	fix := "Fix"
 	if n := stackName(g.stack); n != "" {

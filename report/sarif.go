@@ -131,6 +131,9 @@ type sarifResultProps struct {
 	Firefox   string            `json:"firefox,omitempty"`
 	Status    int               `json:"status"`
 	Stack     string            `json:"stack,omitempty"`
+	// Console is what the console log given with --console says of the
+	// sample request.
+	Console string `json:"console,omitempty"`
 }
 
 type sarifLocation struct {
@@ -270,6 +273,7 @@ func sarifGroup(g *analyze.Group, idx int, uri string, c cleaner) sarifResult {
 		p := &res.Properties
 		p.Entry, p.Preflight, p.URL, p.Method, p.Origin = f.Entry, optIndex(f.Preflight), c.url(f.URL), c.plain(f.Method), c.text(f.Origin)
 		p.Chromium, p.Firefox, p.Status, p.Stack = f.Chromium, f.Firefox, f.Status, string(f.Stack)
+		p.Console = sarifPlain(c.text(f.Console))
 	}
 	res.Locations = []sarifLocation{{PhysicalLocation: loc}}
 

@@ -342,10 +342,11 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 				fix = n + ": " + fix
 			}
 			checkCell := cell{text: check, paint: painter(opt.Color, severityColor(f.Severity))}
+			cause := text(f.Cause) + consoleLine(f, c)
 			if wide {
-				rows[lo+i] = []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req}, {text: origin}, checkCell, {text: text(f.Cause)}, {text: fix}}
+				rows[lo+i] = []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req}, {text: origin}, checkCell, {text: cause}, {text: fix}}
 			} else {
-				rows[lo+i] = []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req + "\nfrom " + origin}, checkCell, {text: text(f.Cause) + "\nFix: " + fix}}
+				rows[lo+i] = []cell{entryCell(f.Entry, f.Line, f.Preflight, wide), {text: req + "\nfrom " + origin}, checkCell, {text: cause + "\nFix: " + fix}}
 			}
 		}
 	})
@@ -386,10 +387,11 @@ func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options,
 			fix = n + ": " + fix
 		}
 		problemCell := cell{text: problem, paint: painter(opt.Color, severityColor(g.Severity))}
+		cause := c.text(g.Cause) + consoleLine(f, c)
 		if wide {
-			rows = append(rows, []cell{problemCell, {text: where}, {text: origins}, {text: check}, {text: c.text(g.Cause)}, {text: fix}})
+			rows = append(rows, []cell{problemCell, {text: where}, {text: origins}, {text: check}, {text: cause}, {text: fix}})
 		} else {
-			rows = append(rows, []cell{problemCell, {text: where + "\nfrom " + origins}, {text: check}, {text: c.text(g.Cause) + "\nFix: " + fix}})
+			rows = append(rows, []cell{problemCell, {text: where + "\nfrom " + origins}, {text: check}, {text: cause + "\nFix: " + fix}})
 		}
 	}
 	return layout(buf, cols, rows, w, opt.drawing())
@@ -546,4 +548,13 @@ func tableSummary(buf *bytes.Buffer, s summary, opt Options, w int) {
 	section("By origin", s.byOrigin, func(g *group) string {
 		return fmt.Sprintf("%s %s: %s (%s)", plural(g.requests, "problem", "problems"), g.where(), g.label, g.ruleList())
 	})
+}
+
+// consoleLine is what the console log given with --console says of f, as
+// a line of its own after the cause; "" without one.
+func consoleLine(f *analyze.Finding, c cleaner) string {
+	if f == nil || f.Console == "" {
+		return ""
+	}
+	return "\nConsole: " + c.text(f.Console)
 }
