@@ -135,10 +135,13 @@ func parseIgnore(values []string) (rules map[string]bool, urls []urlIgnore, err 
 			rules[r.ID] = true
 			continue
 		}
-		if strings.HasPrefix(strings.ToUpper(v), "CORS-") {
+		if strings.HasPrefix(strings.ToUpper(v), "CORS-") || shortRuleID.MatchString(v) {
 			return nil, nil, fmt.Errorf("no rule %q (harcors --rules lists them)", v)
 		}
 		switch {
+		case strings.HasPrefix(v, "*.") && !strings.ContainsAny(v[2:], "/*"):
+			// A host's subdomains, not a URL pattern.
+			urls = append(urls, urlIgnore{host: strings.ToLower(v)})
 		case strings.Contains(v, "://") || strings.ContainsAny(v, "/*"):
 			pat := v
 			if !strings.Contains(pat, "://") {
@@ -169,6 +172,13 @@ func parseIgnore(values []string) (rules map[string]bool, urls []urlIgnore, err 
 	return rules, urls, nil
 }
 
+// shortRuleID is a rule ID without its CORS- prefix ("W01"): a value of
+// that shape that names no rule is a mistyped rule, not a host.
+var shortRuleID = regexp.MustCompile(`^[A-Za-z][0-9]{1,3}$`)
+
+// defaultPort is the port a URL without one goes to.
+var defaultPort = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443"}
+
 // match reports whether the finding's URL is covered by the ignore value.
 func (u urlIgnore) match(raw string) bool {
 	if u.re != nil {
@@ -179,6 +189,12 @@ func (u urlIgnore) match(raw string) bool {
 		return false
 	}
 	host, hostPort := strings.ToLower(p.Hostname()), strings.ToLower(p.Host)
+	if p.Port() == "" {
+		// api.example.com:443 names https://api.example.com/ too.
+		if port, ok := defaultPort[strings.ToLower(p.Scheme)]; ok {
+			hostPort = strings.ToLower(p.Host) + ":" + port
+		}
+	}
 	switch {
 	case strings.HasPrefix(u.host, "*."):
 		d := u.host[1:]

@@ -66,16 +66,35 @@ func TestIgnoreHostAndURL(t *testing.T) {
 		{"CORS-P01", exitOK},
 		{"P01", exitOK},
 		{"CORS-X99", exitTrouble},
+		{"X99", exitTrouble},
+		{"p2", exitTrouble},
 		{"bad host?", exitTrouble},
+		{"*.0.0.1", exitOK},
+		{"*.0.0.2", exitFindings},
 	} {
 		if code, _, stderr := runCLI(t, "", "--ignore", c.ignore, blockedHAR); code != c.want {
 			t.Errorf("--ignore %q: exit %d, want %d (%s)", c.ignore, code, c.want, stderr)
 		}
 	}
-	u := urlIgnore{host: "*.example.com"}
-	for raw, want := range map[string]bool{"https://api.example.com/x": true, "https://example.com/": true, "https://badexample.com/": false, "https://example.com.evil.test/": false} {
-		if u.match(raw) != want {
-			t.Errorf("*.example.com matches %s: %v", raw, !want)
+	// As parsed from the command line: "*.example.com" is a host's
+	// subdomains, not a URL pattern (which could not match a URL with a
+	// path), and a host with the scheme's default port names URLs
+	// without one.
+	for value, cases := range map[string]map[string]bool{
+		"*.example.com": {"https://api.example.com/x?y=1": true, "https://example.com/": true, "http://a.b.example.com:8080/": true,
+			"https://badexample.com/": false, "https://example.com.evil.test/": false},
+		"api.example.com:443": {"https://api.example.com/x": true, "https://api.example.com:443/x": true,
+			"http://api.example.com/x": false, "https://api.example.com:8443/x": false},
+		"api.example.com:80": {"http://api.example.com/": true, "https://api.example.com/": false},
+	} {
+		_, urls, err := parseIgnore([]string{value})
+		if err != nil || len(urls) != 1 {
+			t.Fatalf("%s: %v %v", value, urls, err)
+		}
+		for raw, want := range cases {
+			if urls[0].match(raw) != want {
+				t.Errorf("%s matches %s: %v", value, raw, !want)
+			}
 		}
 	}
 }
