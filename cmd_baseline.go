@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/internal/textsafe"
 )
 
@@ -68,7 +69,11 @@ type baselineWriter struct {
 
 func (w *baselineWriter) add(f *analyze.Finding) {
 	o, m, p := analyze.FingerprintParts(f)
-	e := baselineEntry{Fingerprint: analyze.Fingerprint(f), Rule: f.Rule.ID, Origin: o, Method: m, URL: p}
+	// The file is meant to be committed: what the fingerprint is made of
+	// is written with secrets hidden as in every report (the fingerprint
+	// itself folds tokens in the path to :id).
+	var red redact.Redactor
+	e := baselineEntry{Fingerprint: analyze.Fingerprint(f), Rule: f.Rule.ID, Origin: red.Text(o), Method: m, URL: red.URL(p)}
 	w.mu.Lock()
 	if w.entries == nil {
 		w.entries = map[string]baselineEntry{}

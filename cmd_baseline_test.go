@@ -49,6 +49,23 @@ func TestBaseline(t *testing.T) {
 	if code, _, _ := runCLI(t, "", "--baseline", filepath.Join(dir, "missing.json"), blockedHAR); code != exitTrouble {
 		t.Errorf("missing baseline: exit %d", code)
 	}
+
+	// A token in a URL's path stays out of the file, which is committed,
+	// and a capture recorded again with another token is accepted.
+	secrets := "testdata/hars/hostile/secrets.har"
+	if code, _, stderr := runCLI(t, "", "--write-baseline", base, secrets); code != exitOK {
+		t.Fatalf("--write-baseline: exit %d (%s)", code, stderr)
+	}
+	data, _ = os.ReadFile(base)
+	if strings.Contains(string(data), "SECRET") || strings.Contains(string(data), "eyJ") {
+		t.Errorf("the baseline holds a secret:\n%s", data)
+	}
+	capture, _ := os.ReadFile(secrets)
+	again := filepath.Join(dir, "again.har")
+	os.WriteFile(again, []byte(strings.ReplaceAll(string(capture), "SECRET_PATH_JWT_12", "OTHERTOKEN_99")), 0o644)
+	if code, out, stderr := runCLI(t, "", "--baseline", base, "--format", "json", again); code != exitOK || !strings.Contains(out, `"findings": []`) {
+		t.Errorf("another token in the path: exit %d, %s\n%s", code, stderr, out)
+	}
 }
 
 func TestIgnoreHostAndURL(t *testing.T) {

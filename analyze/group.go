@@ -706,12 +706,13 @@ func PathPattern(path string) string {
 
 // IDSegment reports whether a path segment is an identifier rather than
 // part of the route: a number, a UUID, a long hex string (object ids,
-// hashes), or a long opaque token with digits that does not read as words.
+// hashes), a JSON Web Token, or a long opaque token with digits that does
+// not read as words.
 func IDSegment(s string) bool {
 	if s == "" {
 		return false
 	}
-	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) {
+	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) || jwtIDRE.MatchString(s) {
 		return true
 	}
 	return opaqueRE.MatchString(s) && strings.ContainsAny(s, "0123456789") && !isSlug(s)
@@ -722,6 +723,11 @@ var (
 	hexIDRE  = regexp.MustCompile(`^(?i)[0-9a-f]{16,}$`)
 	numIDRE  = regexp.MustCompile(`^[0-9]+$`)
 	opaqueRE = regexp.MustCompile(`^[A-Za-z0-9_-]{20,}$`)
+	// jwtIDRE is a token in the path (a JSON Web Token: base64url parts
+	// joined by dots). It is a secret that changes from one capture to
+	// the next: a fingerprint that kept it would hold the secret and
+	// break with every new token.
+	jwtIDRE = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*)+$`)
 )
 
 // isSlug reports whether a segment reads as words ("preflight-redirect-308",

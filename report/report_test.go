@@ -833,10 +833,12 @@ func TestSummaryAcrossFiles(t *testing.T) {
 
 func TestEndpointKeepsSlugs(t *testing.T) {
 	for in, want := range map[string]string{
-		"http://h/preflight-redirect-308":                      "http://h/preflight-redirect-308",
-		"https://api.example.com/v1/users/12345/orders":        "https://api.example.com/v1/users/:id/orders",
-		"https://h/items/3f2a9c1e-8b7d-4e6f-a1b2-c3d4e5f60718": "https://h/items/:id",
-		"https://h/f/aZ3kLm9QpR2sT8vW1xY4bN7c":                 "https://h/f/:id",
+		"http://h/preflight-redirect-308":                              "http://h/preflight-redirect-308",
+		"https://api.example.com/v1/users/12345/orders":                "https://api.example.com/v1/users/:id/orders",
+		"https://h/items/3f2a9c1e-8b7d-4e6f-a1b2-c3d4e5f60718":         "https://h/items/:id",
+		"https://h/f/aZ3kLm9QpR2sT8vW1xY4bN7c":                         "https://h/f/:id",
+		"https://h/verify/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln/x": "https://h/verify/:id/x",
+		"https://h/v1.2/eyJ.data/readme.md":                            "https://h/v1.2/eyJ.data/readme.md",
 	} {
 		if got := endpoint(in); got != want {
 			t.Errorf("endpoint(%q) = %q, want %q", in, got, want)
