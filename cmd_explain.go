@@ -69,6 +69,53 @@ type explainJSON struct {
 	Messages []jsonMessage `json:"messages"`
 }
 
+// explainRulesJSON is the JSON output for rule IDs or browser error names:
+// the documentation of the rules they name.
+type explainRulesJSON struct {
+	Schema   string          `json:"schema"`
+	Messages []jsonMessage   `json:"messages"`
+	Rules    []explainedRule `json:"rules"`
+}
+
+// explainNamed prints the documentation of the rules that names (rule IDs
+// or browser error names) point at, in format.
+func explainNamed(stdout, stderr io.Writer, names []string, format string) int {
+	if format == "table" {
+		for i, m := range names {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			explainRules(stdout, strings.TrimSpace(m))
+		}
+		return exitOK
+	}
+	doc := explainRulesJSON{Schema: explainSchema, Messages: []jsonMessage{}, Rules: []explainedRule{}}
+	for _, m := range names {
+		for _, r := range analyze.RulesNamed(strings.TrimSpace(m)) {
+			doc.Rules = append(doc.Rules, explainedRule{ID: r.ID, Title: r.Title, Doc: r.Doc, Fix: r.FixText(analyze.Generic)})
+		}
+	}
+	var buf bytes.Buffer
+	if format == "json" {
+		if err := textsafe.WriteJSON(&buf, doc); err != nil {
+			complain(stderr, "harcors explain: %v", err)
+			return exitTrouble
+		}
+	} else {
+		for i, r := range doc.Rules {
+			if i > 0 {
+				buf.WriteString("\n")
+			}
+			fmt.Fprintf(&buf, "### `%s` %s\n\n%s\n\n**Fix:** %s\n", r.ID, mdText(r.Title), mdText(r.Doc), mdText(r.Fix))
+		}
+	}
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		complain(stderr, "harcors explain: %v", err)
+		return exitTrouble
+	}
+	return exitOK
+}
+
 type jsonMessage struct {
 	analyze.ConsoleMessage
 	Rules      []string        `json:"rules"`
@@ -118,16 +165,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		out = append(out, explain(m, &red))
 	}
-	if len(out) == 0 && len(msgs) > 0 && msgs[0] != "-" && *format == "table" && allNameRules(msgs) {
+	if len(out) == 0 && len(msgs) > 0 && msgs[0] != "-" && allNameRules(msgs) {
 		// A rule ID or a browser error name, not a message: what
 		// --explain prints for it is what was asked.
-		for i, m := range msgs {
-			if i > 0 {
-				fmt.Fprintln(stdout)
-			}
-			explainRules(stdout, strings.TrimSpace(m))
-		}
-		return exitOK
+		return explainNamed(stdout, stderr, msgs, *format)
 	}
 	if len(out) == 0 {
 		fmt.Fprintln(stderr, "harcors explain: no CORS console message in the input (Chromium: \"Access to ... has been blocked by CORS policy\"; Firefox: \"Cross-Origin Request Blocked\")")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/harcors/harcors/analyze"
 )
 
 const chromiumLine = "Access to fetch at 'http://127.0.0.1:8801/header-authorization-not-allowed?access_token=TOPSECRET1' from origin 'http://localhost:8800' has been blocked by CORS policy: Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."
@@ -136,4 +138,29 @@ func FuzzExplain(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestExplainRuleFormats: a rule ID or a browser error name is explained
+// in every format, not only the table.
+func TestExplainRuleFormats(t *testing.T) {
+	for _, name := range []string{"CORS-P02", "PreflightMissingAllowOriginHeader"} {
+		code, out, stderr := runCLI(t, "", "explain", "--format", "json", name)
+		var doc struct {
+			Schema string
+			Rules  []struct{ ID, Title, Doc, Fix string }
+		}
+		if err := json.Unmarshal([]byte(out), &doc); code != exitOK || err != nil || doc.Schema != explainSchema || len(doc.Rules) == 0 {
+			t.Fatalf("%s as JSON: exit %d, %v, %s\n%s", name, code, err, stderr, out)
+		}
+		want := analyze.RulesNamed(name)
+		for i, r := range doc.Rules {
+			if i >= len(want) || r.ID != want[i].ID || r.Doc == "" || r.Fix == "" {
+				t.Errorf("%s as JSON: rule %d is %+v", name, i, r)
+			}
+		}
+		code, out, stderr = runCLI(t, "", "explain", "--format", "markdown", name)
+		if code != exitOK || !strings.Contains(out, "### `"+want[0].ID+"`") || !strings.Contains(out, "**Fix:**") {
+			t.Errorf("%s as Markdown: exit %d, %s\n%s", name, code, stderr, out)
+		}
+	}
 }
