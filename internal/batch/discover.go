@@ -53,7 +53,14 @@ func Discover(paths []string) []Input {
 			// Not a file: maybe a glob the shell did not expand (Windows,
 			// or quoted on purpose), where ** matches any number of
 			// directories.
-			if matches, gerr := glob(p); gerr == nil && len(matches) > 0 && strings.ContainsAny(p, "*?[") {
+			if strings.ContainsAny(p, "*?[") && errors.Is(err, fs.ErrNotExist) {
+				matches, gerr := glob(p)
+				switch {
+				case gerr != nil:
+					add(Input{Path: p, Err: fmt.Errorf("%s: bad pattern: %v", p, gerr)})
+				case len(matches) == 0:
+					add(Input{Path: p, Err: fmt.Errorf("%s: no file matches this pattern", p)})
+				}
 				sort.Strings(matches)
 				for _, m := range matches {
 					for _, in := range Discover([]string{m}) {

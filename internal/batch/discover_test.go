@@ -35,3 +35,18 @@ func TestGlobStar(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobNoMatch: a pattern that matches nothing, or cannot be read, says
+// so with the pattern, instead of "stat ...: no such file or directory".
+func TestGlobNoMatch(t *testing.T) {
+	dir := t.TempDir()
+	for pattern, want := range map[string]string{
+		filepath.Join(dir, "**", "*.xyz"): "no file matches this pattern",
+		filepath.Join(dir, "[.har"):       "bad pattern",
+	} {
+		ins := Discover([]string{pattern})
+		if len(ins) != 1 || ins[0].Err == nil || !strings.Contains(ins[0].Err.Error(), want) || !strings.Contains(ins[0].Err.Error(), pattern) {
+			t.Errorf("%s: %+v, want an error saying %q", pattern, ins, want)
+		}
+	}
+}
