@@ -43,6 +43,11 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "harcors diff: name two captures, BEFORE and AFTER (harcors diff --help)")
 		return exitTrouble
 	}
+	if paths[0] == "-" && paths[1] == "-" {
+		// Both would read the same stream: the second would find it empty.
+		fmt.Fprintln(stderr, "harcors diff: standard input named twice: at most one of BEFORE and AFTER can be -")
+		return exitTrouble
+	}
 	switch *format {
 	case "table", "markdown", "json":
 	default:
@@ -54,14 +59,10 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		complain(stderr, "harcors diff: --severity: %v", err)
 		return exitTrouble
 	}
-	var fail *analyze.Severity
-	if *failOn != "never" {
-		s, err := analyze.ParseSeverity(*failOn)
-		if err != nil {
-			complain(stderr, "harcors diff: --fail-on: %v (or never)", err)
-			return exitTrouble
-		}
-		fail = &s
+	fail, err := parseFailOn(*failOn)
+	if err != nil {
+		complain(stderr, "harcors diff: %v", err)
+		return exitTrouble
 	}
 	trouble := false
 	read := func(path string) []*analyze.Result {

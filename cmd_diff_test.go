@@ -128,6 +128,10 @@ func TestDiffStillFailingAndMissing(t *testing.T) {
 			t.Errorf("%q: exit %d, want %d (%s)", c.args, code, c.want, stderr)
 		}
 	}
+	capture, _ := os.ReadFile(blockedHAR)
+	if code, _, stderr := runCLI(t, string(capture), "diff", "-", "-"); code != exitTrouble || !strings.Contains(stderr, "standard input named twice") {
+		t.Errorf("diff - -: exit %d, %s", code, stderr)
+	}
 }
 
 func init() {
