@@ -108,10 +108,10 @@ func (o *options) flagSet() *flag.FlagSet {
 	fset.Usage = func() {}
 	fset.StringVar(&o.format, "format", "table", "output `format`: table, markdown, json, sarif or html")
 	fset.BoolVar(&o.each, "each", false, "list every finding on a row of its own, instead of one row per problem (table and markdown)")
-	fset.IntVar(&o.width, "width", 0, "fit the table in `N` columns (default: the terminal's width, else $COLUMNS, else 80)")
+	fset.IntVar(&o.width, "width", 0, "fit the table in `N` columns, at least 60 (default: the terminal's width, else $COLUMNS, else 80)")
 	fset.BoolVar(&o.all, "all", false, "also list every cross-origin request with its verdict, passes included")
 	fset.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding of this `severity` or higher is found: error, warning, info or never")
-	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json and sarif: info)")
+	fset.StringVar(&o.severity, "severity", "", "show findings of this `severity` or higher: error, warning or info (default warning; json: info)")
 	fset.StringVar(&o.stack, "stack", "", "write causes and fixes for server stack `NAME` (express, django, flask, go, rs/cors, gin, nginx, apache, vite, webpack, next, laravel, php, fastapi, caddy, rack) when harcors does not recognise it")
 	fset.Var(&o.ignore, "ignore", "drop findings of `RULE`, or of a host (api.example.com, *.example.com) or URL pattern (https://api.example.com/v1/*) (repeatable, or comma-separated)")
 	fset.StringVar(&o.baseline, "baseline", "", "accept the findings listed in `FILE` (written by --write-baseline): only new ones are shown and fail")
@@ -276,13 +276,9 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 		}
 		sopt.MinSeverity = s
 	}
-	var failOn *analyze.Severity
-	if o.failOn != "never" {
-		s, err := analyze.ParseSeverity(o.failOn)
-		if err != nil {
-			return ropt, aopt, sopt, nil, fmt.Errorf("--fail-on: %v (or never)", err)
-		}
-		failOn = &s
+	failOn, err := parseFailOn(o.failOn)
+	if err != nil {
+		return ropt, aopt, sopt, nil, err
 	}
 	rules, urls, err := parseIgnore(o.ignore)
 	if err != nil {
@@ -319,6 +315,9 @@ func (o *options) settings(stdout io.Writer) (har.Options, analyze.Options, repo
 	}
 	if sopt.Color && os.Getenv("NO_COLOR") != "" {
 		sopt.Color = false
+	}
+	if o.width < 0 {
+		return ropt, aopt, sopt, nil, fmt.Errorf("--width: want a number of columns, not %d", o.width)
 	}
 	sopt.Width = o.width
 	if sopt.Width == 0 {
@@ -399,4 +398,17 @@ func terminalWidth(w io.Writer) int {
 		return c
 	}
 	return defaultTableWidth
+}
+
+// parseFailOn reads --fail-on: the least severity that makes the exit
+// status 1, or nil for never.
+func parseFailOn(v string) (*analyze.Severity, error) {
+	if v == "never" {
+		return nil, nil
+	}
+	s, err := analyze.ParseSeverity(v)
+	if err != nil {
+		return nil, fmt.Errorf("--fail-on: unknown severity %q (want error, warning, info or never)", v)
+	}
+	return &s, nil
 }

@@ -39,6 +39,7 @@ func TestExitCodes(t *testing.T) {
 		{"blocked request", []string{blockedHAR}, exitFindings},
 		{"clean capture", []string{passingHAR}, exitOK},
 		{"fail-on never", []string{"--fail-on", "never", blockedHAR}, exitOK},
+		{"negative width", []string{"--width", "-5", blockedHAR}, exitTrouble},
 		{"flags after the path", []string{blockedHAR, "--fail-on", "never"}, exitOK},
 		{"ignored rule", []string{"--ignore", "CORS-P01", blockedHAR}, exitOK},
 		{"unknown rule to ignore", []string{"--ignore", "CORS-X99", blockedHAR}, exitTrouble},
