@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -74,11 +75,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "harcors", versionString())
 		return exitOK
 	case o.rules:
+		// On a terminal, titles wrap under themselves to its width;
+		// elsewhere a rule is one line, for scripts.
+		w := math.MaxInt
+		if isTerminal(stdout) {
+			w = max(terminalWidth(stdout), 40)
+		}
+		line := func(id, severity, title string) {
+			fmt.Fprintln(stdout, wrap(fmt.Sprintf("%-10s %-8s %s", id, severity, title), w, strings.Repeat(" ", 20)))
+		}
 		for _, r := range analyze.Rules() {
-			fmt.Fprintf(stdout, "%-10s %-8s %s\n", r.ID, r.Severity, r.Title)
+			line(r.ID, r.Severity.String(), r.Title)
 		}
 		for _, r := range analyze.RetiredRules() {
-			fmt.Fprintf(stdout, "%-10s %-8s %s\n", r.ID, "retired", r.Title)
+			line(r.ID, "retired", r.Title)
 		}
 		return exitOK
 	case o.explain != "":
