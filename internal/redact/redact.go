@@ -106,6 +106,10 @@ func SensitiveParam(name string) bool {
 		"secret", "client_secret", "session", "sessionid", "session_id", "sid", "jsessionid", "phpsessid",
 		"jwt", "__clerk_db_jwt", "x-amz-signature", "x-amz-credential", "x-amz-security-token",
 		"x-goog-signature", "x-goog-credential", "otp", "ticket", "assertion", "samlresponse",
+		// Signatures under short names (Google's signed media and ad
+		// URLs: esig, sigh), HMACs, and AWS's access key id of a
+		// signed S3 URL (version 2), which secret scanners flag.
+		"esig", "sigh", "hmac", "awsaccesskeyid",
 		// OAuth and SAML values that replay a login: the CSRF state, the
 		// session state, codes under other names, OAuth 1 verifiers,
 		// SAML artifacts and requests.

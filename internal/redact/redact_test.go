@@ -79,6 +79,7 @@ func TestText(t *testing.T) {
 		{"https://a.test/?key=k&sig=s&signature=s2&apikey=a&api_key=b&auth=c&password=p&session=s&sessionid=i&jwt=j&__clerk_db_jwt=d&refresh_token=r&code=c2",
 			"https://a.test/?key=<redacted>&sig=<redacted>&signature=<redacted>&apikey=<redacted>&api_key=<redacted>&auth=<redacted>&password=<redacted>&session=<redacted>&sessionid=<redacted>&jwt=<redacted>&__clerk_db_jwt=<redacted>&refresh_token=<redacted>&code=<redacted>"},
 		{"https://a.test/?keyword=cors&monkey=1&page=2&zip_code=12345", "https://a.test/?keyword=cors&monkey=1&page=2&zip_code=12345"},
+		{"https://v.test/?esig=1~2d97df&sigh=DE4K_cw&hmac=ab12&AWSAccessKeyId=AKIAX&Expires=1&design=2", "https://v.test/?esig=<redacted>&sigh=<redacted>&hmac=<redacted>&AWSAccessKeyId=<redacted>&Expires=1&design=2"},
 		{"https://a.test/?token=", "https://a.test/?token="},
 		{"Access to fetch at 'https://a.test/?token=abc' from origin", "Access to fetch at 'https://a.test/?token=<redacted>' from origin"},
 		{"ftp://user:secret@host/x and http://host/", "ftp://user:<redacted>@host/x and http://host/"},
