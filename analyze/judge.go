@@ -220,7 +220,13 @@ func (a *analysis) exchangeFor(req, pre *node) *exchange {
 		return nil
 	}
 	target := firstNonEmpty(req, pre).target
-	if x.origin != "null" && x.origin == target {
+	// A hop that a cross-origin redirect brought back to the page's own
+	// origin is still checked as CORS (the response tainting stays
+	// "cors"), against its tainted Origin, null: an API that redirects
+	// to the app's /login is blocked there unless the page's server
+	// allows null or *. Chromium sends Origin: null on exactly such hops.
+	tainted := req != nil && req.prev != nil && req.origin == "null"
+	if x.origin != "null" && x.origin == target && !tainted {
 		return nil // same-origin: never a CORS finding
 	}
 	return x

@@ -346,6 +346,18 @@ func init() {
 					okJSON(w)
 				})
 			}},
+		&Scenario{Name: "redirect-back-to-page-no-acao", Description: "GET redirected (302, with CORS headers) back to the page's own origin, as an API sends a logged-out user to the app's /login; the page's server answers without CORS headers",
+			JS: `await f(URL)`,
+			Mount: func(m Muxes, p string) {
+				m.API.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+					add(w, acaoHdr, "*")
+					http.Redirect(w, r, pageOrigin+p, http.StatusFound)
+				})
+				m.Page.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+					add(w, "X-Seen-Origin", origin(r))
+					okJSON(w)
+				})
+			}},
 		&Scenario{Name: "redirect-same-origin-ok", Description: "GET redirected (307) within the API origin; both responses carry Access-Control-Allow-Origin (passes)",
 			JS: `await f(URL)`,
 			Mount: func(m Muxes, p string) {
