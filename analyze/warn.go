@@ -15,28 +15,36 @@ func (a *analysis) netFinding(x *exchange, cred Credentials, basis string) *Find
 	fd.Severity = Error
 	fd.Value = x.observedErr
 	err := x.observedErr
+	// fix is the part of N02's fix for this cause: the rule's fix names
+	// every cause's.
+	fix := ""
 	switch {
 	case strings.Contains(err, "BLOCKED_BY_CLIENT"):
 		fd.Rule = ruleN02
 		fd.Cause = "A browser extension (ad blocker, privacy tool) blocked the request; the server never saw it."
+		fix = "Test without extensions (a clean profile or a private window), or ask users to allow the site; rename paths that blocklists match (/ads/, /track/)."
 	case strings.Contains(err, "BLOCKED_BY_ORB"):
 		fd.Rule = ruleN02
 		fd.Cause = "Opaque Response Blocking: a no-cors load (an <img>, <script> or fetch mode 'no-cors') got JSON, HTML or another type it may not read."
+		fix = "Load data with fetch() in cors mode (and CORS headers on the server), and serve images and scripts with their real Content-Type."
 	case strings.Contains(err, "BLOCKED_BY_RESPONSE"):
 		fd.Rule = ruleN02
 		fd.Cause = "The response's Cross-Origin-Resource-Policy (or the page's Cross-Origin-Embedder-Policy) forbids loading it from this origin."
+		fix = "Send Cross-Origin-Resource-Policy: cross-origin on the response (or same-site when the page is on the same site)."
 	case strings.Contains(err, "CONNECTION_ALLOWLIST"):
 		// Chromium's Connection-Allowlist (on by default, reported as
 		// Audits.ConnectionAllowlistIssue): the page's own
 		// Connection-Allowlist header forbids the connection. Not CORS.
 		fd.Rule = ruleN02
 		fd.Cause = "The page's Connection-Allowlist header does not list this destination, so Chromium refused to connect (a ConnectionAllowlistIssue in DevTools). This is not CORS: no server setting fixes it; add the destination to the page's Connection-Allowlist."
+		fix = "Add the destination to the page's Connection-Allowlist header."
 	case strings.Contains(err, "PRIVATE_NETWORK") || strings.Contains(err, "LOCAL_NETWORK"):
 		fd.Rule = ruleN02
 		fd.Cause = "Local Network Access: a page on a more public network asked for a local or loopback address, and the browser refused (no permission, or an insecure page)."
-	case strings.Contains(err, "mixed-content") || mixedContent(x):
+	case strings.Contains(err, "mixed-content") || mixedContent(x) && !reachedNetwork(err):
 		fd.Rule = ruleN02
 		fd.Cause = "Mixed content: an https page called an http URL, which the browser blocks before sending."
+		fix = "Call the API over https: an https:// base URL, or a URL relative to the page. Only localhost and 127.0.0.1 may be called over http from an https page."
 	default:
 		fd.Rule = ruleN01
 		fd.Cause = fmt.Sprintf("The request failed with %s, a network error: the server did not answer (down, wrong port or host, TLS problem, connection reset). This is not a CORS problem.", err)
@@ -44,16 +52,38 @@ func (a *analysis) netFinding(x *exchange, cred Credentials, basis string) *Find
 		fd.FirefoxMessage = firefoxMessage(fd.Firefox, x.entry().url, "", "(null)")
 	}
 	fd.Stack = a.stackFor(x, nil)
-	fd.Fix = fill(fd.Rule.FixFor(fd.Stack), x, fd.Value)
+	if fix == "" {
+		fix = fd.Rule.FixFor(fd.Stack)
+	}
+	fd.Fix = fill(fix, x, fd.Value)
 	return fd
 }
 
-func mixedContent(x *exchange) bool {
-	return strings.HasPrefix(x.origin, "https://") && strings.HasPrefix(strings.ToLower(x.entry().url), "http://") &&
-		!isLoopback(originOf(x.entry().url))
+// reachedNetwork reports whether a request's error comes from the network
+// stack (a name not resolved, a connection refused or reset, a timeout, a
+// TLS failure...): the request was sent, so it was not blocked as mixed
+// content, which Chromium does before any network activity. Chromium
+// records a mixed-content block with an empty error (recorded in
+// go--mixed-content); renderer-side blocks give ERR_FAILED or ERR_ABORTED.
+func reachedNetwork(err string) bool {
+	return err != "" && !strings.Contains(err, "ERR_FAILED") && !strings.Contains(err, "ERR_ABORTED") && !strings.Contains(err, "BLOCKED")
 }
 
-func isLoopback(origin string) bool {
+// mixedContent reports whether x went from an https page to an http URL
+// that is not potentially trustworthy (loopback): mixed content, which the
+// browser refuses to send. Local Network Access exempts local targets
+// (private IP literals, .local names) from the block, and asks for its
+// permission instead, so those are not mixed content either.
+func mixedContent(x *exchange) bool {
+	if !strings.HasPrefix(x.origin, "https://") || !strings.HasPrefix(strings.ToLower(x.entry().url), "http://") {
+		return false
+	}
+	target := originOf(x.entry().url)
+	return !isLoopback(target) && !isLocalTarget(target)
+}
+
+// originHost is an origin's host, without scheme, port or IPv6 brackets.
+func originHost(origin string) string {
 	host := origin
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]
@@ -61,7 +91,22 @@ func isLoopback(origin string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	host = strings.Trim(host, "[]")
+	return strings.Trim(host, "[]")
+}
+
+// isLocalTarget reports whether an origin's host is a private or link-local
+// IP literal or a .local name: Local Network Access's local targets.
+func isLocalTarget(origin string) bool {
+	host := strings.ToLower(originHost(origin))
+	if strings.HasSuffix(host, ".local") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsPrivate() || ip.IsLinkLocalUnicast())
+}
+
+func isLoopback(origin string) bool {
+	host := originHost(origin)
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}

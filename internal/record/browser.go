@@ -52,6 +52,10 @@ func startBrowser(parent context.Context) (*Browser, error) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("ip-address-space-overrides", "127.0.0.1:8809=public"),
+		// The https page's certificate is made for the run, and
+		// mixedHost is an untrustworthy name for 127.0.0.1.
+		chromedp.Flag("ignore-certificate-errors", true),
+		chromedp.Flag("host-resolver-rules", "MAP "+mixedHost+" 127.0.0.1"),
 		chromedp.UserDataDir(dir),
 	}
 	actx, acancel := chromedp.NewExecAllocator(parent, opts...)

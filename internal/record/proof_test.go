@@ -22,6 +22,7 @@ var unproven = map[string]string{
 	"go--connection-refused":      "nothing listens on the port: no server answered, so there is no server configuration to change; the fix (start the server, call the right URL) is outside CORS",
 	"go--lna-public-page-get":     "Local Network Access: the browser asks the user for the loopback-network permission; no response header grants it (go--lna-public-page-granted records the request passing once it is granted)",
 	"go--mode-same-origin":        "the page's own code: mode 'same-origin' refuses any cross-origin URL before a request is made, whatever the server says",
+	"go--mixed-content":           "the page's own code: an https page calls an http:// URL, which the browser refuses before sending; the fix (https in the URL) is the page's, not a server configuration",
 	"go--no-cors-opaque":          "the page's own code: mode 'no-cors' gives an opaque response by design, and ORB blocks its JSON body in Chromium; the page must use mode 'cors'",
 	"go--no-cors-redirect-manual": "the page's own code: mode 'no-cors' with redirect 'manual' is refused by fetch() before a request is made",
 	"go--scheme-not-supported":    "the page's own code: fetch() refuses an ftp: URL before a request is made",

@@ -158,7 +158,12 @@ func Record(ctx context.Context, opts Options) (Summary, error) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		io.WriteString(w, js)
 	})
-	servers := []*goServer{page, second}
+	cert, err := selfSigned()
+	if err != nil {
+		return sum, err
+	}
+	secure := &goServer{addrs: []string{"127.0.0.1:8830"}, mux: page.mux, tls: cert}
+	servers := []*goServer{page, second, secure}
 	for _, st := range stacks {
 		// The go stack's server always runs: it is the proxies' upstream.
 		if g := apis[st.Name]; g != nil && (usable[st.Name] || st.Name == "go") {

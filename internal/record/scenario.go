@@ -18,6 +18,14 @@ const (
 	// space, so that requests from it to loopback meet Local Network
 	// Access checks, which need a public page to trigger at all.
 	publicPageOrigin = "http://127.0.0.1:8809"
+	// securePageOrigin serves the same page over https, with a
+	// certificate made for the run (Chromium is told to accept it), for
+	// what only an https page meets: mixed content. mixedHost is a name
+	// Chromium resolves to 127.0.0.1 (--host-resolver-rules) but which,
+	// unlike 127.0.0.1 or localhost, is not potentially trustworthy, so
+	// that http:// URLs on it are mixed content from that page.
+	securePageOrigin = "https://127.0.0.1:8830"
+	mixedHost        = "mixed.test"
 )
 
 // Stack is one server stack that answers the scenarios' API requests.

@@ -477,6 +477,10 @@ const lnaChromiumOnly = "Local Network Access needs a page Chromium is told is p
 
 func init() {
 	register("go",
+		// ---- mixed content ----
+		&Scenario{Name: "mixed-content", PageOrigin: securePageOrigin, ChromiumOnly: "the https page's certificate is made for the run, and Firefox would refuse it",
+			Description: "An https page fetches an http:// URL on a host that is not loopback (a hard-coded http API base URL): mixed content, blocked before any request is sent",
+			JS:          "await f('http://" + mixedHost + ":8801/mixed-content')", Mount: at(starOK)},
 		&Scenario{Name: "lna-public-page-get", PublicPage: true, ChromiumOnly: lnaChromiumOnly,
 			Description: "A page in the public address space (Chromium told so by --ip-address-space-overrides) fetches the loopback API, which allows its origin: Local Network Access applies",
 			JS:          `await f(URL)`, Mount: at(echoOK)},

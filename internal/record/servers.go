@@ -2,6 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +22,7 @@ type goServer struct {
 	addrs []string
 	mux   *http.ServeMux
 	srvs  []*http.Server
+	tls   *tls.Config // serve https with it, when set
 }
 
 func newGoServer(addrs ...string) *goServer {
@@ -30,6 +38,9 @@ func (g *goServer) start() error {
 			}
 			g.stop()
 			return fmt.Errorf("listen on %s (is another recorder running?): %w", a, err)
+		}
+		if g.tls != nil {
+			ln = tls.NewListener(ln, g.tls)
 		}
 		srv := &http.Server{Handler: g.mux, ReadHeaderTimeout: 10 * time.Second}
 		g.srvs = append(g.srvs, srv)
@@ -90,3 +101,28 @@ func split(pre, act http.HandlerFunc) http.HandlerFunc {
 
 // origin is the request's Origin header, for handlers that echo it.
 func origin(r *http.Request) string { return r.Header.Get("Origin") }
+
+// selfSigned makes a certificate for 127.0.0.1 and localhost that lives as
+// long as the run: the https page's (securePageOrigin). Nothing is written
+// to disk; Chromium accepts it under --ignore-certificate-errors.
+func selfSigned() (*tls.Config, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "harcors recorder"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		DNSNames:     []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, nil
+}
