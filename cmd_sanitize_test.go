@@ -71,3 +71,29 @@ func TestSubcommandNamedFile(t *testing.T) {
 		}
 	}
 }
+
+// TestSanitizeBodySecretsEverywhere: a secret found in a body (a JSON
+// member) is hidden where it reappears as plain text: in another entry's
+// error page and in a WebSocket message, with or without --keep-bodies.
+func TestSanitizeBodySecretsEverywhere(t *testing.T) {
+	const in = `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[
+{"startedDateTime":"2026-01-01T00:00:00Z","time":1,"request":{"method":"POST","url":"https://api.test/login","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],
+  "postData":{"mimeType":"application/json","text":"{\"user\":\"ann\",\"api_key\":\"BODYSECRET8888\"}"},"headersSize":-1,"bodySize":10},
+ "response":{"status":200,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":0,"mimeType":"text/plain"},"redirectURL":"","headersSize":-1,"bodySize":0},"cache":{},"timings":{"send":0,"wait":1,"receive":0}},
+{"startedDateTime":"2026-01-01T00:00:01Z","time":1,"request":{"method":"GET","url":"wss://api.test/ws","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},
+ "response":{"status":101,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":0,"mimeType":"x-unknown"},"redirectURL":"","headersSize":-1,"bodySize":0},"cache":{},"timings":{"send":0,"wait":1,"receive":0},
+ "_resourceType":"websocket","_webSocketMessages":[{"type":"send","time":1,"opcode":1,"data":"{\"auth\":\"WSSECRET1010\"}"},{"type":"receive","time":2,"opcode":1,"data":"welcome WSSECRET1010"}]},
+{"startedDateTime":"2026-01-01T00:00:02Z","time":1,"request":{"method":"GET","url":"https://api.test/x","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},
+ "response":{"status":500,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":30,"mimeType":"text/html","text":"<p>request by BODYSECRET8888 failed</p>"},"redirectURL":"","headersSize":-1,"bodySize":30},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
+	for _, args := range [][]string{{"sanitize", "-"}, {"sanitize", "--keep-bodies", "-"}} {
+		code, out, stderr := runCLI(t, in, args...)
+		if code != exitOK || !strings.Contains(out, `"entries"`) {
+			t.Fatalf("%q: exit %d, %s", args, code, stderr)
+		}
+		for _, secret := range []string{"BODYSECRET8888", "WSSECRET1010"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%q: %s survives:\n%s", args, secret, out)
+			}
+		}
+	}
+}

@@ -246,7 +246,7 @@ func (r *Redactor) protocols(v string) string {
 		l := strings.ToLower(t)
 		switch {
 		case t == "" || Placeholder(t):
-		case after || len(t) >= 24 || strings.HasPrefix(t, "eyJ") || len(t) >= 12 && looksLikeToken(t) && hasDigit(t):
+		case after || len(t) >= 24 || strings.HasPrefix(t, "eyJ") || len(t) >= 12 && LooksLikeToken(t) && hasDigit(t):
 			items[i] = lead + r.mark(t)
 		case strings.Contains(l, "bearer") || strings.Contains(l, "token") || strings.Contains(l, "auth") ||
 			strings.Contains(l, "jwt") || strings.Contains(l, "key"):
@@ -314,10 +314,26 @@ var (
 	userinfoRE = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)([^/?#@\s:'"<>]*)(?::([^/?#@\s'"<>]*))?@`)
 	// schemeTokenRE matches credentials written after an HTTP
 	// authentication scheme inside free text. The credential must look
-	// like a token (see looksLikeToken): "a basic preflight" is prose,
+	// like a token (see LooksLikeToken): "a basic preflight" is prose,
 	// "basic dXNlcjpwYXNz" is a credential.
 	schemeTokenRE = regexp.MustCompile(`\b(Bearer|bearer|BEARER|Basic|basic|BASIC|Token|token|TOKEN|SSWS|Bot|Digest|Negotiate|NTLM)(\s+)([A-Za-z0-9._~+/=-]{8,})`)
+	// vendorTokenRE matches credentials whose shape their issuer fixed so
+	// that secret scanners find them anywhere: Stripe keys, GitHub
+	// tokens, Slack tokens, AWS access key ids, Google API keys, GitLab
+	// tokens. An error page or a debug traceback may print one.
+	vendorTokenRE = regexp.MustCompile(`\b(?:(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}|gh[pousr]_[0-9A-Za-z]{20,}|github_pat_[0-9A-Za-z_]{20,}|xox[abposr]-[0-9A-Za-z-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|glpat-[0-9A-Za-z_-]{20,})`)
 )
+
+// vendorHint is a cheap test before vendorTokenRE: the text holds one of
+// the prefixes.
+func vendorHint(s string) bool {
+	for _, h := range [...]string{"_live_", "_test_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "glpat-"} {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
+}
 
 // schemeHint is a cheap test before schemeTokenRE: the text holds one of
 // the schemes.
@@ -335,7 +351,8 @@ func schemeHint(s string) bool {
 // sensitive URL parameters (also inside percent-encoded URLs given as
 // parameter values), learnt cookie values reappearing as parameters, URL
 // user names and passwords, credentials after an authentication scheme,
-// and anything JWT-shaped.
+// anything JWT-shaped, and vendors' tokens of a fixed shape (sk_live_...,
+// ghp_..., AKIA...).
 func (r *Redactor) Text(s string) string {
 	if r.Show || s == "" {
 		return s
@@ -362,7 +379,7 @@ func (r *Redactor) text(s string, depth int) string {
 			switch {
 			case user == "" && !hasPass:
 				return m[0]
-			case !hasPass || pass == "" || looksLikeToken(user) && len(user) >= 12:
+			case !hasPass || pass == "" || LooksLikeToken(user) && len(user) >= 12:
 				// "ghp_...@host", "sk_live_...:@host": the user
 				// name is the credential.
 				if Placeholder(user) {
@@ -385,9 +402,12 @@ func (r *Redactor) text(s string, depth int) string {
 	if strings.Contains(s, "eyJ") {
 		s = ReplaceSubmatch(jwtRE, s, func(m []string) string { return r.mark(m[0]) })
 	}
+	if vendorHint(s) {
+		s = ReplaceSubmatch(vendorTokenRE, s, func(m []string) string { return r.mark(m[0]) })
+	}
 	if schemeHint(s) {
 		s = ReplaceSubmatch(schemeTokenRE, s, func(m []string) string {
-			if !looksLikeToken(m[3]) || Placeholder(m[3]) {
+			if !LooksLikeToken(m[3]) || Placeholder(m[3]) {
 				return m[0]
 			}
 			return m[1] + m[2] + r.mark(m[3])
@@ -534,9 +554,9 @@ func valueEnd(s string, i int, sep string, sensitive bool) int {
 	return i
 }
 
-// looksLikeToken tells a credential from a word: tokens mix in digits or
+// LooksLikeToken tells a credential from a word: tokens mix in digits or
 // base64 punctuation, or are longer than words get.
-func looksLikeToken(s string) bool {
+func LooksLikeToken(s string) bool {
 	if len(s) >= 20 {
 		return true
 	}

@@ -89,6 +89,10 @@ func TestText(t *testing.T) {
 		{"no secrets here: origin http://localhost:5173", "no secrets here: origin http://localhost:5173"},
 		{"https://a.test/p?b=1#frag", "https://a.test/p?b=1#frag"},
 		{"mailto-like user@example.com stays", "mailto-like user@example.com stays"},
+		{"key sk_live_4eC39HqLyjWDarjtT1zdp7dc, token ghp_16C7e42F292c6912E7710c838347Ae178B4a and AKIAIOSFODNN7EXAMPLE in a traceback",
+			"key <redacted>, token <redacted> and <redacted> in a traceback"},
+		{"xoxb-123456789012-abcdefABCDEF and AIzaSyA-1234567890abcdefghijklmnopqrstu", "<redacted> and <redacted>"},
+		{"words: high through ghost task_test_runner AKIAshort", "words: high through ghost task_test_runner AKIAshort"},
 		{"", ""},
 	} {
 		if got := r.Text(c.in); got != c.want {

@@ -20,13 +20,16 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/harcors/harcors/internal/redact"
 )
@@ -83,6 +86,19 @@ func (s *Sanitizer) mark(secret string) string {
 
 // Secrets returns the number of distinct secrets replaced.
 func (s *Sanitizer) Secrets() int { return len(s.marks) }
+
+// Found returns the secrets replaced so far, for a rewrite that must hide
+// them wherever they reappear (Options.Known): a rewrite that keeps every
+// body, its output thrown away, finds the secrets of bodies and
+// WebSocket messages, which Learn does not read.
+func (s *Sanitizer) Found() []string {
+	out := make([]string, 0, len(s.marks))
+	for v := range s.marks {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Error is a failure to read the input, with the byte offset where it
 // happened.
@@ -437,9 +453,21 @@ func (s *Sanitizer) content(v *node, status int) {
 		text.s = s.body(mime, text.s)
 		return
 	}
+	comment := bodyComment
 	if keep {
-		// A base64 body cannot be redacted as text; it goes.
-		keep = false
+		// A base64 body is redacted as the text it encodes, when it is
+		// text (a JSON API's body, as some exporters write every
+		// body); a binary one cannot be redacted, and goes.
+		if b, err := base64.StdEncoding.DecodeString(text.s); err == nil && strings.EqualFold(v.str("encoding"), "base64") && utf8.Valid(b) {
+			for i, k := range v.keys {
+				if k != "text" && k != "mimeType" && k != "encoding" {
+					s.generic(v.vals[i])
+				}
+			}
+			text.s = base64.StdEncoding.EncodeToString([]byte(s.body(mime, string(b))))
+			return
+		}
+		comment = binaryBodyComment
 	}
 	s.Bodies++
 	keys, vals := v.keys[:0], v.vals[:0]
@@ -450,19 +478,23 @@ func (s *Sanitizer) content(v *node, status int) {
 			continue
 		case "comment":
 			hasComment = true
-			v.vals[i] = &node{kind: 's', s: bodyComment}
+			v.vals[i] = &node{kind: 's', s: comment}
 		default:
 			s.generic(v.vals[i])
 		}
 		keys, vals = append(keys, k), append(vals, v.vals[i])
 	}
 	if !hasComment {
-		keys, vals = append(keys, "comment"), append(vals, &node{kind: 's', s: bodyComment})
+		keys, vals = append(keys, "comment"), append(vals, &node{kind: 's', s: comment})
 	}
 	v.keys, v.vals = keys, vals
 }
 
-const bodyComment = "body removed by harcors sanitize (--keep-bodies keeps it)"
+// The comments a removed body leaves in its place.
+const (
+	bodyComment       = "body removed by harcors sanitize (--keep-bodies keeps it)"
+	binaryBodyComment = "binary body removed by harcors sanitize: it cannot be redacted"
+)
 
 // webSocket drops or redacts the messages of a WebSocket entry.
 func (s *Sanitizer) webSocket(v *node) {
@@ -495,9 +527,16 @@ var (
 	// jsonSecretRE matches a JSON member whose value is a string or a
 	// number, for the name to be judged by redact.SensitiveParam.
 	jsonSecretRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,80})"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)`)
-	// pairRE matches name=value in prose ("invalid token=abc"), where
-	// URL-style parameters have no '?' or '&' before them.
-	pairRE = regexp.MustCompile(`(^|[\s,;:(])([A-Za-z0-9_.\-\[\]%]+)=([^\s&,;'"<>()]+)`)
+	// pairRE matches an assignment in prose, a page or a traceback:
+	// "invalid token=abc", "<pre>password='x'", "SECRET_KEY = 'y'",
+	// "token: z", where URL-style parameters have no '?' or '&' before
+	// them. The value may be quoted.
+	pairRE = regexp.MustCompile(`(^|[^A-Za-z0-9_.\-\[\]%])([A-Za-z0-9_.\-\[\]%]+)(\s*[:=]\s*)('[^'\n]*'|"[^"\n]*"|[^\s&,;'"<>()]+)`)
+	// inputRE matches an HTML <input> tag, whose name says whether its
+	// value is a secret (a CSRF token in a framework's error page).
+	inputRE = regexp.MustCompile(`(?i)<input\b[^>]*>`)
+	// attrRE matches an attribute of a tag, its value quoted or not.
+	attrRE = regexp.MustCompile(`(?i)\b(name|value)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)`)
 )
 
 // body redacts a request or response body: the values of sensitive members
@@ -524,15 +563,53 @@ func (s *Sanitizer) body(mime, text string) string {
 			return `"` + sub[1] + `"` + sub[2] + `"` + s.mark(v) + `"`
 		})
 	}
-	if strings.IndexByte(text, '=') >= 0 {
+	if strings.IndexByte(text, '=') >= 0 || strings.IndexByte(text, ':') >= 0 {
 		text = redact.ReplaceSubmatch(pairRE, text, func(sub []string) string {
-			if !redact.SensitiveParam(sub[2]) || redact.Placeholder(sub[3]) {
+			v, q := sub[4], ""
+			if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') {
+				v, q = v[1:len(v)-1], v[:1]
+			}
+			// After a colon only a token-like value is a secret:
+			// "CSRF token: missing" says why, it hides nothing.
+			colon := strings.Contains(sub[3], ":")
+			if v == "" || !redact.SensitiveParam(sub[2]) || redact.Placeholder(v) || colon && !redact.LooksLikeToken(v) {
 				return sub[0]
 			}
-			return sub[1] + sub[2] + "=" + s.mark(sub[3])
+			return sub[1] + sub[2] + sub[3] + q + s.mark(v) + q
 		})
 	}
+	if strings.Contains(text, "<input") || strings.Contains(text, "<INPUT") {
+		text = inputRE.ReplaceAllStringFunc(text, s.input)
+	}
 	return s.text(text)
+}
+
+// input hides the value of an HTML <input> tag whose name is a secret's.
+func (s *Sanitizer) input(tag string) string {
+	attrs := attrRE.FindAllStringSubmatchIndex(tag, -1)
+	secret := false
+	for _, a := range attrs {
+		if strings.EqualFold(tag[a[2]:a[3]], "name") && redact.SensitiveParam(strings.Trim(tag[a[4]:a[5]], `"'`)) {
+			secret = true
+		}
+	}
+	if !secret {
+		return tag
+	}
+	for i := len(attrs) - 1; i >= 0; i-- {
+		a := attrs[i]
+		if !strings.EqualFold(tag[a[2]:a[3]], "value") {
+			continue
+		}
+		v, q := tag[a[4]:a[5]], ""
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
+			v, q = v[1:len(v)-1], v[:1]
+		}
+		if v != "" && !redact.Placeholder(v) {
+			tag = tag[:a[4]] + q + s.mark(v) + q + tag[a[5]:]
+		}
+	}
+	return tag
 }
 
 // text redacts free text: redact's rules, then every learnt secret.

@@ -2,6 +2,8 @@ package sanitize
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -372,4 +374,84 @@ func problem(out []byte, p string) string {
 		}
 	}
 	return "no verdict"
+}
+
+// TestErrorPageSecrets: the short error bodies kept by default are often a
+// framework's debug page or a traceback, which print secrets as
+// assignments, HTML inputs and vendors' tokens; each goes, and the words
+// that say why the server refused stay.
+func TestErrorPageSecrets(t *testing.T) {
+	bodies := []string{
+		`<pre>password=hunter2secretA</pre>`,
+		`<pre>password='hunter2secretB'</pre>`,
+		`<pre>api_key=AKfakeKey1234567890C</pre>`,
+		`<pre>AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYD</pre>`,
+		`<pre>SECRET_KEY = 'django-insecure-xyz123abcE'</pre>`,
+		`<pre>token: tokvalueF1234567890</pre>`,
+		`<pre><input type="hidden" name="csrfmiddlewaretoken" value="csrfVALUEg1234567890"></pre>`,
+		`<pre><input value='csrfVALUEh1234567890' name='csrf_token'></pre>`,
+		`<pre>sk_live_51HfakeStripeKey000000H</pre>`,
+		`<pre>ghp_abcdefghijklmnopqrstuvwxyz0123456789I</pre>`,
+		`CSRF token: missing or incorrect; session: expired; origin: http://localhost:8800`,
+	}
+	secrets := []string{"hunter2secretA", "hunter2secretB", "AKfakeKey1234567890C", "wJalrXUtnFEMI", "django-insecure-xyz123abcE",
+		"tokvalueF1234567890", "csrfVALUEg1234567890", "csrfVALUEh1234567890", "sk_live_51HfakeStripeKey000000H", "ghp_abcdefghijklmnopqrstuvwxyz0123456789I"}
+	var entries []string
+	for _, b := range bodies {
+		text, _ := json.Marshal(b)
+		entries = append(entries, `{"startedDateTime":"2026-01-01T00:00:00Z","time":1,"request":{"method":"GET","url":"https://api.test/x","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},`+
+			`"response":{"status":500,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":1,"mimeType":"text/html","text":`+string(text)+`},"redirectURL":"","headersSize":-1,"bodySize":1},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}`)
+	}
+	in := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[` + strings.Join(entries, ",") + `]}}`
+	var out bytes.Buffer
+	if err := New(Options{}).Rewrite(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, secret := range secrets {
+		if strings.Contains(got, secret) {
+			t.Errorf("%s survives", secret)
+		}
+	}
+	if !strings.Contains(got, "CSRF token: missing or incorrect; session: expired; origin: http://localhost:8800") {
+		t.Errorf("the reason was redacted too:\n%s", got)
+	}
+}
+
+// TestKeepBodiesBase64: with --keep-bodies, a base64 body that encodes text
+// is kept, redacted and encoded again; a binary one is removed with a
+// comment that says why, not one that points to --keep-bodies.
+func TestKeepBodiesBase64(t *testing.T) {
+	entry := func(text string) string {
+		return `{"startedDateTime":"2026-01-01T00:00:00Z","time":1,"request":{"method":"GET","url":"https://api.test/x","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},` +
+			`"response":{"status":200,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":1,"mimeType":"application/json","encoding":"base64","text":"` + text + `"},"redirectURL":"","headersSize":-1,"bodySize":1},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}`
+	}
+	in := `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[` +
+		entry(base64.StdEncoding.EncodeToString([]byte(`{"token": "B64SECRET1616", "user": "ann"}`))) + `,` +
+		entry(base64.StdEncoding.EncodeToString([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 1})) + `]}}`
+	s := New(Options{KeepBodies: true})
+	var out bytes.Buffer
+	if err := s.Rewrite(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Content struct{ Text, Encoding, Comment string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Log.Entries) != 2 {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	c := doc.Log.Entries[0].Response.Content
+	text, err := base64.StdEncoding.DecodeString(c.Text)
+	if err != nil || c.Encoding != "base64" || strings.Contains(string(text), "B64SECRET1616") || !strings.Contains(string(text), `"user": "ann"`) {
+		t.Errorf("text body: %v %q %q", err, c.Encoding, text)
+	}
+	if c := doc.Log.Entries[1].Response.Content; c.Text != "" || c.Comment != binaryBodyComment || s.Bodies != 1 {
+		t.Errorf("binary body: %+v, %d removed", c, s.Bodies)
+	}
 }
