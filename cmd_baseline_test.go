@@ -115,3 +115,21 @@ func TestIgnoreHostAndURL(t *testing.T) {
 		}
 	}
 }
+
+// TestIgnoredSaid: a report whose findings --ignore took out says so
+// instead of "no CORS failures", and the JSON counts them.
+func TestIgnoredSaid(t *testing.T) {
+	const capture = "testdata/hars/chromium/go--preflight-401.har"
+	code, out, _ := runCLI(t, "", "--width", "200", "--ignore", "P02", capture)
+	if code != exitOK || !strings.Contains(out, "no CORS failures left in 1 cross-origin request (1 preflight): 1 finding ignored") {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, "", "--format", "json", "--ignore", "127.0.0.1", capture)
+	var doc struct{ Files []struct{ Ignored int } }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Files) != 1 || doc.Files[0].Ignored != 1 {
+		t.Errorf("JSON: %v %+v", err, doc)
+	}
+	if _, out, _ := runCLI(t, "", capture); strings.Contains(out, "ignored") {
+		t.Errorf("nothing ignored, yet:\n%s", out)
+	}
+}

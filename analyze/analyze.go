@@ -179,6 +179,10 @@ type Result struct {
 	// Worst counts the requests with findings by the severity of their
 	// worst finding (Worst[Error] requests have an error finding).
 	Worst [numSeverities]int
+	// Ignored counts the findings that Options.Ignore and Options.Drop
+	// took out (--ignore, --baseline): a report that shows none must not
+	// read as if nothing failed.
+	Ignored int
 }
 
 // numSeverities is the number of severities, Info to Error.
@@ -604,6 +608,7 @@ func (a *analysis) result(opt Options) *Result {
 	sort.SliceStable(res.Requests, func(i, j int) bool { return res.Requests[i].Entry < res.Requests[j].Entry })
 	res.Groups = a.out.gp.groups()
 	a.out.worst.count(&res.Worst)
+	res.Ignored = a.out.dropped
 	return res
 }
 

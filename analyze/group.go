@@ -116,6 +116,8 @@ type sink struct {
 	ignore map[string]bool
 	drop   func(*Finding) bool // Options.Drop
 	texts  map[string]string   // interned texts of kept findings
+	// dropped counts the findings Options.Ignore and Options.Drop took.
+	dropped int
 }
 
 // entrySeverities notes the severity of each finding by the entry of its
@@ -174,6 +176,7 @@ func (s *sink) add(fs []Finding) {
 			n++
 		}
 	}
+	s.dropped += len(fs) - n
 	fs = fs[:n]
 	if n == 0 {
 		return
@@ -222,6 +225,7 @@ func (s *sink) intern(t string) string {
 func (s *sink) merge(o *sink) {
 	s.gp.merge(&o.gp)
 	s.worst.merge(&o.worst)
+	s.dropped += o.dropped
 	if s.keep == KeepLight {
 		for _, c := range o.kept.chunks {
 			for i := range c {

@@ -64,6 +64,9 @@ type JSONFile struct {
 	CrossOrigin int `json:"crossOrigin"`
 	Preflights  int `json:"preflights"`
 	Paired      int `json:"paired"`
+	// Ignored counts the findings --ignore and --baseline took out: none
+	// of them is in groups or findings.
+	Ignored int `json:"ignored"`
 	// Error is null, or why the file could not be read (whole or in part:
 	// the findings then cover the entries read before it).
 	Error *string `json:"error"`
@@ -218,7 +221,7 @@ func jsonReport(vs []fileView, c cleaner, opt Options) JSONReport {
 		r := v.res
 		jf := JSONFile{
 			File: r.File, Creator: r.Creator, Entries: r.Entries, CrossOrigin: r.CrossOrigin,
-			Preflights: r.Preflights, Paired: r.Paired, Notes: make([]string, 0, len(r.Notes)),
+			Preflights: r.Preflights, Paired: r.Paired, Ignored: r.Ignored, Notes: make([]string, 0, len(r.Notes)),
 			Groups: make([]JSONGroup, 0, len(v.groups)),
 		}
 		for _, n := range r.Notes {

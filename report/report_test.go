@@ -402,7 +402,7 @@ func TestUnreadableFile(t *testing.T) {
 // The JSON contract (issue 3 §5): these keys, in this order.
 var (
 	contractTop   = []string{"schema", "version", "totals", "files"}
-	contractFile  = []string{"file", "creator", "entries", "crossOrigin", "preflights", "paired", "error", "notes", "warnings", "groups", "findings", "requests"}
+	contractFile  = []string{"file", "creator", "entries", "crossOrigin", "preflights", "paired", "ignored", "error", "notes", "warnings", "groups", "findings", "requests"}
 	contractGroup = []string{"key", "rule", "title", "severity", "chromium", "firefox", "cause", "fix", "stack",
 		"server", "patterns", "morePatterns", "methods", "origins", "requests", "findings", "entries"}
 	contractFinding = []string{"file", "entry", "preflight", "line", "url", "method", "origin", "rule", "title", "severity",

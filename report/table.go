@@ -93,6 +93,10 @@ func nothingLine(v fileView) string {
 		s = "no entries to check"
 	case r.CrossOrigin == 0:
 		s = fmt.Sprintf("no cross-origin requests among %s", plural(r.Entries, "entry", "entries"))
+	case r.Ignored > 0:
+		s = fmt.Sprintf("no CORS failures left in %s (%s): %s ignored (--ignore, --baseline)",
+			plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
+			plural(r.Preflights, "preflight", "preflights"), plural(r.Ignored, "finding", "findings"))
 	default:
 		s = fmt.Sprintf("no CORS failures in %s (%s)",
 			plural(r.CrossOrigin, "cross-origin request", "cross-origin requests"),
