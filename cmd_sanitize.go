@@ -112,10 +112,11 @@ func sanitizeTo(s *sanitize.Sanitizer, in, out string, stdout io.Writer, max int
 		return err
 	}
 	defer f.Close()
-	r, err := sanitize.Input(f, max)
+	r, c, err := sanitize.Input(f, har.Options{MaxDecompressed: max})
 	if err != nil {
 		return err
 	}
+	defer c.Close()
 	if out == "" {
 		return s.Rewrite(stdout, r)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,5 +97,27 @@ func TestSanitizeBodySecretsEverywhere(t *testing.T) {
 				t.Errorf("%q: %s survives:\n%s", args, secret, out)
 			}
 		}
+	}
+}
+
+// TestSanitizeZip: sanitize reads what the command reads: a Playwright .zip
+// gives the same sanitized HAR as the .har inside it.
+func TestSanitizeZip(t *testing.T) {
+	plain, err := os.ReadFile("testdata/hars/hostile/secrets.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("har.har")
+	w.Write(plain)
+	zw.Create("0a1b.json")
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "capture.zip")
+	os.WriteFile(path, b.Bytes(), 0o644)
+	code, fromZip, stderr := runCLI(t, "", "sanitize", path)
+	_, fromHAR, _ := runCLI(t, "", "sanitize", "testdata/hars/hostile/secrets.har")
+	if code != exitOK || fromZip != fromHAR {
+		t.Errorf("exit %d (%s); same output: %v", code, stderr, fromZip == fromHAR)
 	}
 }

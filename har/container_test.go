@@ -102,6 +102,7 @@ func TestZip(t *testing.T) {
 		{"Playwright", []string{"har.har", "0a1b.json", "ffee.png"}, ""},
 		{"in a folder", []string{"out/capture.HAR"}, ""},
 		{"no HAR", []string{"a.json"}, "zip archive without a .har member"},
+		{"empty", nil, "zip archive without a .har member"},
 		{"two HARs", []string{"b.har", "a.har"}, "zip archive with 2 .har members (a.har, b.har); unzip it and name one"},
 	} {
 		data := mk(c.members...)

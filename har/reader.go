@@ -364,28 +364,55 @@ func (r *Reader) stop(err error) error {
 var (
 	gzipMagic = []byte{0x1f, 0x8b}
 	zipMagic  = []byte("PK\x03\x04")
-	utf8BOM   = []byte{0xef, 0xbb, 0xbf}
+	// zipEmpty starts a zip archive with no member: its end record alone.
+	zipEmpty = []byte("PK\x05\x06")
+	utf8BOM  = []byte{0xef, 0xbb, 0xbf}
 )
 
-func (r *Reader) start(src io.Reader) error {
+// Unwrap returns the JSON text of the HAR that src holds, as the Reader
+// reads it: unwrapped from gzip, zlib or a Playwright .zip, within
+// opt.MaxDecompressed, with the same errors (*Error) for a compression or
+// archive harcors does not read. Close the Closer once done: it removes
+// the temporary copy that a .zip read from a stream needs.
+func Unwrap(src io.Reader, opt Options) (io.Reader, io.Closer, error) {
+	r := &Reader{opt: opt}
+	in, err := r.unwrap(src)
+	return in, tmpCloser{r}, err
+}
+
+// tmpCloser closes and so removes a Reader's temporary copy of a zip.
+type tmpCloser struct{ r *Reader }
+
+func (c tmpCloser) Close() error {
+	if t := c.r.tmp; t != nil {
+		c.r.tmp = nil
+		return t.Close()
+	}
+	return nil
+}
+
+// unwrap returns the JSON text src holds: src itself, or what its gzip,
+// zlib or zip wraps (a zip read from a stream is copied to r.tmp first).
+// A compression or archive harcors does not read is named in the error.
+func (r *Reader) unwrap(src io.Reader) (io.Reader, error) {
 	var head [headSize]byte
 	n, err := io.ReadFull(src, head[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return &Error{File: r.opt.Name, Offset: -1, Msg: "read error: " + err.Error(), err: err}
+		return nil, &Error{File: r.opt.Name, Offset: -1, Msg: "read error: " + err.Error(), err: err}
 	}
 	h := head[:n]
 	in := io.MultiReader(bytes.NewReader(h), src)
 	max := r.maxDecompressed()
 	if name, undo := refusedFormat(h); name != "" {
-		return r.wholeFile("not a HAR file: " + name + "-compressed data, which harcors does not read; unpack it first: " + undo)
+		return nil, r.wholeFile("not a HAR file: " + name + "-compressed data, which harcors does not read; unpack it first: " + undo)
 	}
 	switch {
 	case n == 0:
-		return r.wholeFile("empty file")
+		return nil, r.wholeFile("empty file")
 	case bytes.HasPrefix(h, gzipMagic):
 		zr, err := newGunzip(in)
 		if err != nil {
-			return r.wholeFileErr("not valid gzip data: "+trimPkg(err), err)
+			return nil, r.wholeFileErr("not valid gzip data: "+trimPkg(err), err)
 		}
 		r.format = "gzip"
 		in = &limitReader{r: zr, left: max, limit: max}
@@ -395,16 +422,16 @@ func (r *Reader) start(src io.Reader) error {
 		var inner [headSize]byte
 		m, err := io.ReadFull(in, inner[:])
 		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return &Error{File: r.opt.Name, Offset: -1, Msg: r.readErrMsg(err), err: err}
+			return nil, &Error{File: r.opt.Name, Offset: -1, Msg: r.readErrMsg(err), err: err}
 		}
 		ih := inner[:m]
 		switch name, _ := refusedFormat(ih); {
 		case bytes.HasPrefix(ih, gzipMagic):
-			return r.wholeFile("not a HAR file: gzip-compressed twice (the data inside the gzip is gzip again); decompress it once first: gzip -dc FILE | harcors -")
+			return nil, r.wholeFile("not a HAR file: gzip-compressed twice (the data inside the gzip is gzip again); decompress it once first: gzip -dc FILE | harcors -")
 		case name != "":
-			return r.wholeFile("not a HAR file: the gzip holds " + name + "-compressed data, which harcors does not read; unpack both first")
-		case bytes.HasPrefix(ih, zipMagic):
-			return r.wholeFile("not a HAR file: a zip archive inside gzip; decompress it first (gzip -d FILE) and read the .zip")
+			return nil, r.wholeFile("not a HAR file: the gzip holds " + name + "-compressed data, which harcors does not read; unpack both first")
+		case bytes.HasPrefix(ih, zipMagic), bytes.HasPrefix(ih, zipEmpty):
+			return nil, r.wholeFile("not a HAR file: a zip archive inside gzip; decompress it first (gzip -d FILE) and read the .zip")
 		}
 		in = io.MultiReader(bytes.NewReader(ih), in)
 	case n >= 2 && h[0] == 0x78 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0:
@@ -412,18 +439,25 @@ func (r *Reader) start(src io.Reader) error {
 		// JSON text starts with 'x'.
 		zr, err := zlib.NewReader(in)
 		if err != nil {
-			return r.wholeFileErr("not valid zlib data: "+trimPkg(err), err)
+			return nil, r.wholeFileErr("not valid zlib data: "+trimPkg(err), err)
 		}
 		r.format = "zlib"
 		in = &limitReader{r: zr, left: max, limit: max}
-	case bytes.HasPrefix(h, zipMagic):
+	case bytes.HasPrefix(h, zipMagic), bytes.HasPrefix(h, zipEmpty):
 		// Playwright can save a .zip holding the HAR and the bodies as
 		// separate members.
 		if in, err = r.openZip(src, in); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return in, nil
+}
 
+func (r *Reader) start(src io.Reader) error {
+	in, err := r.unwrap(src)
+	if err != nil {
+		return err
+	}
 	s := &r.s
 	s.Init(in, r.readAhead)
 	s.ReadErr = r.readErrMsg

@@ -19,10 +19,8 @@ package sanitize
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -31,6 +29,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/redact"
 )
 
@@ -109,41 +108,21 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("byte %d: %s", e.Offset, e.Msg) }
 
-// Input returns the JSON text of a HAR read from r: gzip-compressed input
-// is decompressed (up to max bytes) and a UTF-8 byte order mark skipped.
-func Input(r io.Reader, max int64) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(3)
-	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, &Error{Msg: "not valid gzip data: " + err.Error()}
-		}
-		lr := &limited{r: zr, left: max}
-		br = bufio.NewReaderSize(lr, 64<<10)
-		head, _ = br.Peek(3)
+// Input returns the JSON text of a HAR read from r, unwrapped as harcors'
+// reader does (gzip, zlib, a Playwright .zip; up to opt.MaxDecompressed
+// bytes), with a UTF-8 byte order mark skipped. Close the Closer once
+// done.
+func Input(r io.Reader, opt har.Options) (io.Reader, io.Closer, error) {
+	in, c, err := har.Unwrap(r, opt)
+	if err != nil {
+		c.Close()
+		return nil, nil, err
 	}
-	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+	br := bufio.NewReaderSize(in, 64<<10)
+	if head, _ := br.Peek(3); bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
-	return newCleanJSON(br), nil
-}
-
-type limited struct {
-	r    io.Reader
-	left int64
-}
-
-func (l *limited) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		return 0, errors.New("decompressed input larger than the limit (--max-decompressed)")
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	return n, err
+	return newCleanJSON(br), c, nil
 }
 
 // Rewrite reads a HAR's JSON text from r and writes the sanitized HAR to w.

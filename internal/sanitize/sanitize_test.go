@@ -32,7 +32,7 @@ func sanitizeFile(t *testing.T, path string, opt Options) ([]byte, error) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	in, err := Input(f, 1<<30)
+	in, _, err := Input(f, har.Options{MaxDecompressed: 1 << 30})
 	if err != nil {
 		return nil, err
 	}
@@ -291,8 +291,10 @@ func TestRewrite(t *testing.T) {
 // TestBadInput: errors name the byte offset, never panic.
 func TestBadInput(t *testing.T) {
 	for _, in := range []string{"", "[]", `{"log":{"entries":[{"request":}]}}`, `{"log":{"entries":[` + strings.Repeat("[", 500)} {
-		f, _ := Input(strings.NewReader(in), 1<<20)
-		err := New(Options{}).Rewrite(&bytes.Buffer{}, f)
+		f, _, err := Input(strings.NewReader(in), har.Options{MaxDecompressed: 1 << 20})
+		if err == nil {
+			err = New(Options{}).Rewrite(&bytes.Buffer{}, f)
+		}
 		if err == nil && in != "[]" {
 			t.Errorf("%q: no error", in)
 		}
