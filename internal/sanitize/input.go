@@ -9,8 +9,9 @@ import (
 // exporters write and harcors' reader tolerates, but encoding/json does
 // not: raw control characters inside strings (escaped as \u00XX) and NUL
 // bytes between tokens or after the end (Firebug pads files with them,
-// dropped). A JSONP wrapper (harviewer's .harp: "onInputData({...});") is
-// removed, so the output is a plain HAR.
+// dropped), and NaN or Infinity for a number (null). A JSONP wrapper
+// (harviewer's .harp: "onInputData({...});") is removed, so the output is
+// a plain HAR.
 type cleanJSON struct {
 	r        *bufio.Reader
 	inString bool
@@ -80,6 +81,21 @@ func (c *cleanJSON) Read(p []byte) (int, error) {
 		switch b {
 		case 0:
 			continue
+		case 'N', 'I', '-':
+			// NaN, Infinity and -Infinity, which some exporters write
+			// for a time they could not measure and harcors' reader
+			// takes, are not JSON: they become null.
+			for _, word := range [...]string{"NaN", "Infinity", "-Infinity"} {
+				if word[0] != b {
+					continue
+				}
+				if next, _ := c.r.Peek(len(word) - 1); string(next) == word[1:] {
+					c.r.Discard(len(word) - 1)
+					c.pending = []byte("ull")
+					b = 'n'
+					break
+				}
+			}
 		case '"':
 			c.inString = true
 		case '{', '[':

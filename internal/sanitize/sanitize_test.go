@@ -457,3 +457,22 @@ func TestKeepBodiesBase64(t *testing.T) {
 		t.Errorf("binary body: %+v, %d removed", c, s.Bodies)
 	}
 }
+
+// TestNaN: NaN and Infinity, which harcors' reader takes for a number,
+// become null, so that the output is JSON; inside strings they stay.
+func TestNaN(t *testing.T) {
+	const in = `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[{"startedDateTime":"2026-01-01T00:00:00Z","time":NaN,"_x":[Infinity,-Infinity,-1],` +
+		`"request":{"method":"GET","url":"http://a/NaN-Infinity","headers":[]},"response":{"status":200,"headers":[]}}]}}`
+	f, _, err := Input(strings.NewReader(in), har.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := New(Options{}).Rewrite(&out, f); err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || !strings.Contains(out.String(), "http://a/NaN-Infinity") || strings.Count(out.String(), "null") != 3 {
+		t.Errorf("%v\n%s", err, out.String())
+	}
+}
