@@ -204,7 +204,7 @@ func (r *Reader) readResponse(e *Entry) error {
 			// 0: blocked or failed (Chrome, Firefox, Safari, mitmproxy);
 			// -1: Playwright; -999: BrowserMob. Kept as they are.
 			var v int64
-			v, err = r.intField("status", 0)
+			v, err = r.integer("status", 0, true)
 			p.Status = int(v)
 		case "statusText":
 			// chrome-har writes "200"; Charles leaves it out.
@@ -690,12 +690,23 @@ func (r *Reader) strField(field string) (string, error) {
 // string holding one (Logger++ and WebPageTest write numbers as strings).
 // null, "", "null", NaN and Infinity mean unknown and give def.
 func (r *Reader) intField(field string, def int64) (int64, error) {
+	return r.integer(field, def, false)
+}
+
+// integer reads an integer field; with finite set, NaN and the infinities
+// are warned about. Python's json module writes them for sizes it could
+// not measure, which then stay unknown without a word; a status of NaN or
+// 1e400 taken as 0 would read as a request the browser blocked.
+func (r *Reader) integer(field string, def int64, finite bool) (int64, error) {
 	m := r.s.Mark()
 	f, ok, err := r.numeric(field, "an integer")
 	if err != nil || !ok {
 		return def, err
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
+		if finite {
+			r.warn(m, field, "not a finite number; ignored")
+		}
 		return def, nil
 	}
 	if f < math.MinInt64 || f >= math.MaxInt64 {

@@ -289,6 +289,18 @@ func TestQuirks(t *testing.T) {
 			},
 		},
 		{
+			// A status NaN or out of range is said, not silently taken
+			// as 0 (blocked).
+			name: "status not finite",
+			in:   har(`{"response":{"status":NaN}}`, `{"response":{"status":1e400}}`),
+			check: func(t *testing.T, res result) {
+				res.ok(t, 2)
+				if len(res.warns) != 2 || !strings.Contains(res.warns[0].Error(), "response.status: not a finite number") {
+					t.Errorf("warnings %v", res.warns)
+				}
+			},
+		},
+		{
 			// 0: blocked (Chrome, Firefox, Safari); -1: Playwright;
 			// -999: BrowserMob.
 			name: "status sentinels",
