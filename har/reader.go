@@ -189,6 +189,19 @@ func Open(path string, opt Options) (*Reader, error) {
 	return r, nil
 }
 
+// utf16Start reports whether b starts as JSON written in UTF-16 without a
+// byte-order mark: two ASCII characters of JSON, each with a NUL byte
+// after it (little-endian) or before it (big-endian). Firebug's NUL padding
+// comes in runs, never in such alternation with JSON's first characters.
+func utf16Start(b []byte) bool {
+	if len(b) < 4 {
+		return false
+	}
+	jsonByte := func(c byte) bool { return c == '{' || c == '[' || c == '"' || c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+	return jsonByte(b[0]) && b[1] == 0 && jsonByte(b[2]) && b[3] == 0 ||
+		b[0] == 0 && jsonByte(b[1]) && b[2] == 0 && jsonByte(b[3])
+}
+
 // readAheadFile says whether Open reads f ahead: when it is a large
 // regular file (min bytes or more), or a pipe or terminal, whose size is
 // unknown.
@@ -463,7 +476,7 @@ func (r *Reader) start(src io.Reader) error {
 	s.ReadErr = r.readErrMsg
 	r.firstElem = true
 
-	s.Ensure(3)
+	s.Ensure(4)
 	b := s.Buf[s.Pos:s.End]
 	switch {
 	case bytes.HasPrefix(b, utf8BOM):
@@ -475,6 +488,8 @@ func (r *Reader) start(src io.Reader) error {
 		s.LineStart = 0
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}), bytes.HasPrefix(b, []byte{0xff, 0xfe}):
 		return r.wholeFile("not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+	case utf16Start(b):
+		return r.wholeFile("not JSON: the file looks like UTF-16 text without a byte-order mark (every other byte is NUL); save it as UTF-8")
 	}
 
 	c, ok := s.Peek()
