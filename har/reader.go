@@ -197,7 +197,9 @@ func utf16Start(b []byte) bool {
 	if len(b) < 4 {
 		return false
 	}
-	jsonByte := func(c byte) bool { return c == '{' || c == '[' || c == '"' || c == ' ' || c == '\n' || c == '\r' || c == '\t' }
+	jsonByte := func(c byte) bool {
+		return c == '{' || c == '[' || c == '"' || c == ' ' || c == '\n' || c == '\r' || c == '\t'
+	}
 	return jsonByte(b[0]) && b[1] == 0 && jsonByte(b[2]) && b[3] == 0 ||
 		b[0] == 0 && jsonByte(b[1]) && b[2] == 0 && jsonByte(b[3])
 }
