@@ -831,6 +831,33 @@ func TestSummaryAcrossFiles(t *testing.T) {
 	}
 }
 
+// TestSummaryMergesProblems: three captures of one misconfigured server
+// are one problem in the summary's headline and on its server and origin
+// lines, as in "By problem", in the table and in Markdown.
+func TestSummaryMergesProblems(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "hars", "chromium", "go--preflight-401.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var rs []*analyze.Result
+	for i := range 3 {
+		path := filepath.Join(dir, fmt.Sprintf("cap%d.har", i))
+		os.WriteFile(path, data, 0o644)
+		rs = append(rs, analyze.File(path, analyze.Options{}, har.Options{}))
+	}
+	out := mustRender(t, rs, Options{Format: Table, Width: 200})
+	for _, want := range []string{"Summary: 3 files, 3 with findings; 1 problem (1 error) in 3 requests", "1 problem in 3 files: http://127.0.0.1:8801 (CORS-P02)", "1 problem in 3 files: http://localhost:8800 (CORS-P02)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out[strings.Index(out, "Summary:"):])
+		}
+	}
+	md := mustRender(t, rs, Options{Format: Markdown})
+	if !strings.Contains(md, "1 problem (1 error) in 3 requests") {
+		t.Errorf("Markdown summary:\n%s", md)
+	}
+}
+
 func TestEndpointKeepsSlugs(t *testing.T) {
 	for in, want := range map[string]string{
 		"http://h/preflight-redirect-308":                              "http://h/preflight-redirect-308",

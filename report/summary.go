@@ -23,12 +23,29 @@ type group struct {
 	files    map[string]bool
 	rules    map[string]int // rule ID -> problems, for server and origin lines
 	first    int            // order of appearance, to break ties stably
+	// keys are the problems counted on a server or origin line: one
+	// problem seen in many files counts once, as in "By problem".
+	keys map[string]bool
 }
 
 func (g *group) add(n int, rule, file string) {
 	g.requests += n
 	g.rules[rule]++
 	g.files[file] = true
+}
+
+// addProblem counts the problem key on a server or origin line, once
+// however many files show it.
+func (g *group) addProblem(key, rule, file string) {
+	g.files[file] = true
+	if g.keys == nil {
+		g.keys = map[string]bool{}
+	}
+	if !g.keys[key] {
+		g.keys[key] = true
+		g.requests++
+		g.rules[rule]++
+	}
 }
 
 // ruleList is "CORS-P16 ×3, CORS-A01" by count.
@@ -114,6 +131,9 @@ func summarize(vs []fileView, c cleaner) summary {
 type summaryBuilder struct {
 	s                        summary
 	causes, servers, origins grouping
+	// problems holds each problem key's severity: the headline counts
+	// problems merged across files.
+	problems map[string]analyze.Severity
 }
 
 func (b *summaryBuilder) add(v fileView, c cleaner) {
@@ -129,8 +149,13 @@ func (b *summaryBuilder) add(v fileView, c cleaner) {
 	}
 	s.requests += v.requests()
 	file := c.plain(v.res.File)
+	if b.problems == nil {
+		b.problems = map[string]analyze.Severity{}
+	}
 	for _, g := range v.groups {
-		s.counts = addCount(s.counts, g.Severity)
+		if sev, ok := b.problems[g.Key]; !ok || g.Severity > sev {
+			b.problems[g.Key] = g.Severity
+		}
 		server := c.url(g.Server)
 		label := g.Rule.ID + " " + g.Rule.Title
 		if val := c.text(g.Sample.Value); val != "" && g.Rule.ID != "CORS-W01" {
@@ -139,19 +164,22 @@ func (b *summaryBuilder) add(v fileView, c cleaner) {
 		}
 		label += " on " + server
 		b.causes.get(g.Key, label).add(g.Requests, g.Rule.ID, file)
-		b.servers.get(server, server).add(1, g.Rule.ID, file)
+		b.servers.get(server, server).addProblem(g.Key, g.Rule.ID, file)
 		for _, o := range g.Origins {
 			o = c.text(o)
-			b.origins.get(o, o).add(1, g.Rule.ID, file)
+			b.origins.get(o, o).addProblem(g.Key, g.Rule.ID, file)
 		}
 		if len(g.Origins) == 0 {
-			b.origins.get("(no origin)", "(no origin)").add(1, g.Rule.ID, file)
+			b.origins.get("(no origin)", "(no origin)").addProblem(g.Key, g.Rule.ID, file)
 		}
 	}
 }
 
 func (b *summaryBuilder) done() summary {
 	s := b.s
+	for _, sev := range b.problems {
+		s.counts = addCount(s.counts, sev)
+	}
 	s.byCause, s.byServer, s.byOrigin = b.causes.sorted(), b.servers.sorted(), b.origins.sorted()
 	return s
 }
