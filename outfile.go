@@ -57,11 +57,12 @@ func createOutput(path string) (*outputFile, error) {
 		if err != nil {
 			// Its folder may be read-only while the file itself can be
 			// written: write it in place, as os.Create does.
-			if f, derr := os.Create(path); derr == nil {
-				o.File, o.direct = f, true
-				return o, nil
+			f, derr := os.Create(path)
+			if derr != nil {
+				return nil, derr // names path, not the temporary name
 			}
-			return nil, err
+			o.File, o.direct = f, true
+			return o, nil
 		}
 		o.File = f
 		return o, nil
