@@ -46,6 +46,15 @@ func starOK(w http.ResponseWriter, r *http.Request) {
 }
 
 // fixed answers every method with the same headers and status.
+// redirectWithStar answers Access-Control-Allow-Origin: * and a 302 to
+// target.
+func redirectWithStar(target string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		add(w, acaoHdr, "*")
+		http.Redirect(w, r, target, http.StatusFound)
+	}
+}
+
 func fixed(status int, kv ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		add(w, kv...)
@@ -337,10 +346,7 @@ func init() {
 		&Scenario{Name: "redirect-tainted-origin-star", Description: "The same cross-origin redirect, but the final server answers Access-Control-Allow-Origin: * (passes)",
 			JS: `await f(URL)`,
 			Mount: func(m Muxes, p string) {
-				m.API.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-					add(w, acaoHdr, "*")
-					http.Redirect(w, r, secondOrigin+p, http.StatusFound)
-				})
+				m.API.HandleFunc(p, redirectWithStar(secondOrigin+p))
 				m.Second.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 					add(w, acaoHdr, "*", "X-Seen-Origin", origin(r))
 					okJSON(w)
@@ -349,10 +355,7 @@ func init() {
 		&Scenario{Name: "redirect-back-to-page-no-acao", Description: "GET redirected (302, with CORS headers) back to the page's own origin, as an API sends a logged-out user to the app's /login; the page's server answers without CORS headers",
 			JS: `await f(URL)`,
 			Mount: func(m Muxes, p string) {
-				m.API.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-					add(w, acaoHdr, "*")
-					http.Redirect(w, r, pageOrigin+p, http.StatusFound)
-				})
+				m.API.HandleFunc(p, redirectWithStar(pageOrigin+p))
 				m.Page.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 					add(w, "X-Seen-Origin", origin(r))
 					okJSON(w)

@@ -299,10 +299,7 @@ func init() {
 		// The page's own server, reached again through the API's
 		// redirect, answers * to the tainted Origin: null.
 		fixed("redirect-back-to-page-no-acao", "CORS-R02", analyze.Generic, r02, func(m Muxes, p string) {
-			m.API.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-				add(w, acaoHdr, "*")
-				http.Redirect(w, r, pageOrigin+p, http.StatusFound)
-			})
+			m.API.HandleFunc(p, redirectWithStar(pageOrigin+p))
 			m.Page.Handle(p, goCORS{Star: true}.wrap(http.HandlerFunc(plainJSON)))
 		}, "Access-Control-Allow-Origin"),
 		fixed("redirect-userinfo", "CORS-R03", analyze.Generic, r03, func(m Muxes, p string) {
