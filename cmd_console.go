@@ -105,6 +105,14 @@ func (c *consoleLog) annotate(r *analyze.Result) {
 			m := c.msgs[other[0]]
 			f.Console = "settled: the browser printed " + firstNonEmpty(m.Chromium, m.Firefox) + " for this request (harcors explain gives its causes)"
 			c.settled++
+		case len(other) > 0 && f.Credentials == analyze.CredUnknown && f.IfCredentials != "" && string(f.IfCredentials) == c.msgs[other[0]].Chromium:
+			// The finding said which check fails first with
+			// credentials; the console shows the request had them.
+			m := c.msgs[other[0]]
+			f.Console = "confirmed with credentials: the browser printed " + m.Chromium + ", the check the cause names as failing first when the request has credentials"
+			f.Credentials = analyze.CredInclude
+			f.CredentialsBasis = "the console log: the browser reports this error only for requests with credentials"
+			c.confirmed++
 		case len(other) > 0 && f.Severity >= analyze.Error:
 			m := c.msgs[other[0]]
 			name := m.Chromium

@@ -104,6 +104,11 @@ type Finding struct {
 	// error for the request, "contradicted: ..." when it printed
 	// another; "" without a console log or a line about the request.
 	Console string
+	// IfCredentials is the error the browser reports instead when the
+	// request carries credentials, which the capture does not show: two
+	// checks fail, and the browser runs the credentials one first. The
+	// cause says so. Empty otherwise.
+	IfCredentials CorsError
 
 	// Asked is what the preflight asked for, when the finding was kept
 	// without its entries (Options.Keep) and its preflight can be

@@ -166,10 +166,17 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 		where = fmt.Sprintf("The %s redirect to %s", statusText(st), redirectTarget(at.e))
 	}
 	origin := x.origin
-	if !preflight && at.origin != "" {
+	if at.origin != "" {
 		origin = at.origin
 	}
-	tainted := !preflight && at.prev != nil && origin == "null"
+	// A hop after a cross-origin redirect, or its preflight, carries
+	// Origin: null (tainted). Only the request hop is linked to the hop
+	// before it.
+	hop := at
+	if preflight && x.req != nil {
+		hop = x.req
+	}
+	tainted := origin == "null" && hop.prev != nil
 	switch base {
 	case "MissingAllowOriginHeader":
 		if f.stage == stageRedirect {
@@ -227,7 +234,7 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 		return ruleA06, fmt.Sprintf("%s's Access-Control-Allow-Origin is %q, which is not an origin; browsers do not expand patterns or accept bare host names.", where, acao)
 	case "AllowOriginMismatch":
 		if tainted {
-			return ruleR02, fmt.Sprintf("After the cross-origin redirect from %s the browser sent Origin: null; the response allows %q.", chainRoot(at).url, acao)
+			return ruleR02, fmt.Sprintf("After the cross-origin redirect from %s the browser sent Origin: null; %s allows %q.", chainRoot(hop).url, strings.ToLower(where[:1])+where[1:], acao)
 		}
 		if acao == "null" || origin == "null" {
 			return ruleA09, fmt.Sprintf("The page's origin is %s and %s allows %q.", origin, strings.ToLower(where[:1])+where[1:], acao)

@@ -160,7 +160,13 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 		}
 	}
 	h := &p.rs
-	if ce, param := checkAccess(h, x.origin, include); ce != "" {
+	origin := x.origin
+	if p.origin != "" {
+		// The preflight of a hop after a cross-origin redirect carries
+		// Origin: null (tainted), as the hop itself does.
+		origin = p.origin
+	}
+	if ce, param := checkAccess(h, origin, include); ce != "" {
 		return &failure{corsError: "Preflight" + ce, param: param, at: p, stage: stagePreflight}
 	}
 	if st < 200 || st > 299 {

@@ -473,7 +473,10 @@ func (a *analysis) credentials(x *exchange) (Credentials, string) {
 // judge runs the checks on one exchange and records its findings.
 func (a *analysis) judge(x *exchange) {
 	cred, basis := a.credentials(x)
-	var f, conditional *failure
+	// alt is the check that fails first with credentials when it is not
+	// the one that fails without, and nothing says which mode the
+	// request had: the finding names both.
+	var f, conditional, alt *failure
 	switch cred {
 	case CredInclude:
 		f = evaluate(x, true)
@@ -486,8 +489,19 @@ func (a *analysis) judge(x *exchange) {
 			f, cred, basis = fi, CredInclude, "inferred: the browser blocked a response that passes without credentials"
 		case x.observed == outPassed && fo == nil:
 			f, cred, basis = nil, CredOmit, "inferred: the browser accepted a response that fails with credentials"
+		case x.observed == outBlocked && fo != nil && fi != nil && cred != CredOmit && expectsCredentials(x):
+			// Blocked either way, but the browser names another check
+			// with credentials (Chromium checks the origin and
+			// Access-Control-Allow-Credentials before methods and
+			// headers). A server that sends Allow-Credentials expects
+			// them, and a request blocked at its preflight keeps no
+			// header that would show them.
+			f, cred, basis = fi, CredInclude, "inferred: the server sends Access-Control-Allow-Credentials, so the page is taken to send credentials"
 		default:
 			f = fo
+			if fo != nil && fi != nil && cred == CredUnknown {
+				alt = fi
+			}
 			// Only the credentials mode, which the capture does not show,
 			// decides. Say so only when the server expects credentials
 			// (it sends Access-Control-Allow-Credentials): otherwise every
@@ -520,6 +534,11 @@ func (a *analysis) judge(x *exchange) {
 			// browser is the judge, so this is not an error.
 			fd.Severity, fd.Downgraded = Warning, DowngradeBrowserPassed
 			fd.Cause += " The browser let this request through nonetheless; treat this as a warning."
+		}
+		if alt != nil && alt.corsError != "" {
+			rule, _ := a.cause(x, alt, fd.Stack)
+			fd.Cause += " " + credentialsAlternative(alt.corsError, rule.ID)
+			fd.IfCredentials = alt.corsError
 		}
 	case x.observed == outNetError:
 		fd = a.netFinding(x, cred, basis)
@@ -709,4 +728,12 @@ func expectsCredentials(x *exchange) bool {
 		}
 	}
 	return false
+}
+
+// credentialsAlternative is what a finding's cause adds when another check
+// fails first if the request carries credentials, which a request blocked
+// at its preflight does not show: the browser then names that one (its
+// CorsError and rule).
+func credentialsAlternative(ce CorsError, rule string) string {
+	return "With credentials (not shown in the capture), Chromium reports " + string(ce) + " first (" + rule + ")."
 }

@@ -365,9 +365,12 @@ var browserAddedHeaders = map[string]bool{
 
 // isNoCache reports whether a header, its name in lower case, is the
 // Cache-Control or Pragma "no-cache" DevTools adds when its cache is
-// disabled.
+// disabled (and fetch() for cache: 'no-store' or 'reload'), or the
+// Cache-Control: max-age=0 fetch() adds for cache: 'no-cache'.
 func isNoCache(lower, value string) bool {
-	return (lower == "cache-control" || lower == "pragma") && strings.EqualFold(strings.TrimSpace(value), "no-cache")
+	v := strings.TrimSpace(value)
+	return (lower == "cache-control" || lower == "pragma") && strings.EqualFold(v, "no-cache") ||
+		lower == "cache-control" && strings.EqualFold(v, "max-age=0")
 }
 
 // isRevalidationHeader reports whether a header, its name in lower case,

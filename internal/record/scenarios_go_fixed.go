@@ -296,6 +296,23 @@ func init() {
 			})))
 			m.Second.Handle(p, goCORS{Star: true}.wrap(http.HandlerFunc(plainJSON)))
 		}, "Access-Control-Allow-Origin"),
+		// Two problems, one shown only with credentials: the fixed
+		// configuration has both fixes.
+		fixed("cred-preflight-star-method-missing", "CORS-P09", analyze.Generic, p09, goFixedAt(creds, plainJSON), "Access-Control-Allow-Credentials", "true"),
+		fixed("xhr-cred-preflight-star-method", "CORS-P09", analyze.Generic, p09, goFixedAt(creds, plainJSON), "Access-Control-Allow-Credentials", "true"),
+		fixed("cred-preflight-no-acac-method-missing", "CORS-P13", analyze.Generic, p13, goFixedAt(creds, plainJSON), "PUT"),
+		fixed("cred-preflight-no-acac-header-missing", "CORS-P16", analyze.Generic, p16,
+			goFixedAt(goCORS{Origins: pageOnly, Credentials: true, Methods: "GET", Headers: "x-custom-header"}, plainJSON), "x-custom-header"),
+		// The second origin answers * to the redirected preflight and
+		// request, whose Origin is null.
+		fixed("redirect-put-307-cross-actual-no-acao", "CORS-R02", analyze.Generic, r02, func(m Muxes, p string) {
+			m.API.HandleFunc(p, put307(secondOrigin+p))
+			m.Second.Handle(p, goCORS{Star: true, Methods: "PUT"}.wrap(http.HandlerFunc(plainJSON)))
+		}, "Access-Control-Allow-Origin"),
+		fixed("redirect-put-307-cross-allowlist", "CORS-R02", analyze.Generic, r02, func(m Muxes, p string) {
+			m.API.HandleFunc(p, put307(secondOrigin+p))
+			m.Second.Handle(p, goCORS{Star: true, Methods: "PUT"}.wrap(http.HandlerFunc(plainJSON)))
+		}, "Access-Control-Allow-Origin"),
 		// The page's own server, reached again through the API's
 		// redirect, answers * to the tainted Origin: null.
 		fixed("redirect-back-to-page-no-acao", "CORS-R02", analyze.Generic, r02, func(m Muxes, p string) {
