@@ -376,6 +376,14 @@ var (
 		Ref: "Fetch Standard, HTTP-redirect fetch step 8",
 	}
 
+	ruleR04 = &Rule{
+		ID: "CORS-R04", Title: "Redirect to a URL that is not http or https", Severity: Error,
+		Doc:      "A redirect's Location is not an http or https URL (data:, about:blank, ftp:, a custom scheme). A CORS request follows redirects only to http and https: Chromium refuses data: and about: before any check (net::ERR_UNSAFE_REDIRECT) and other schemes at the new URL's CORS check (CorsDisabledScheme); Firefox fails the request (CORS request did not succeed, then CORS request not http).",
+		Chromium: []CorsError{"CorsDisabledScheme"}, Firefox: []string{"CORSDidNotSucceed2"},
+		Fix: "Redirect to an https:// URL (a relative Location is resolved against the request's URL), not to {value}.",
+		Ref: "Fetch Standard, HTTP-redirect fetch step 4 (a location URL whose scheme is not an HTTP(S) scheme is a network error)",
+	}
+
 	// ruleL02 is retired: its ID is never reused, and --ignore and
 	// --explain still accept it.
 	ruleL02 = &Rule{
@@ -479,7 +487,7 @@ var catalogue = []*Rule{
 	ruleN01, ruleN02,
 	ruleP01, ruleP02, ruleP03, ruleP04, ruleP05, ruleP06, ruleP09,
 	ruleP11, ruleP12, ruleP13, ruleP14, ruleP15, ruleP16, ruleP17, ruleP18, ruleP19, ruleP21, ruleP22,
-	ruleR01, ruleR02, ruleR03,
+	ruleR01, ruleR02, ruleR03, ruleR04,
 	ruleU01,
 	ruleW01, ruleW02, ruleW03, ruleW04, ruleW05, ruleW06, ruleW07,
 }

@@ -15,6 +15,24 @@ func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis stri
 	fd := a.base(x, cred, basis)
 	fd.Severity = Error
 	at := f.at
+	if f.badScheme {
+		// Firefox fails the request at the redirecting URL, status
+		// unknown; Chromium names the new URL (CorsDisabledScheme) or
+		// prints only net::ERR_UNSAFE_REDIRECT.
+		fd.Rule, fd.Chromium, fd.Value, fd.Status = ruleR04, f.corsError, f.param, at.e.Response.Status
+		fd.Firefox = "CORSDidNotSucceed2"
+		fd.FirefoxMessage = firefoxMessage(fd.Firefox, at.url, "", "(null)")
+		if f.corsError != "" {
+			fd.Message = chromiumMessage(f.corsError, kindOf(x), f.param, at.url, x.origin, "")
+		}
+		fd.Cause = fmt.Sprintf("The %s redirect (%s) goes to %s, which is not an http or https URL; a CORS request follows redirects only to http and https.", statusText(fd.Status), at.url, f.param)
+		if f.netErr != "" {
+			fd.Cause += " Chromium refuses it before any check (" + f.netErr + ")."
+		}
+		fd.Stack = a.stackFor(x, at)
+		fd.Fix = fill(fd.Rule.FixFor(fd.Stack), x, fd.Value)
+		return fd
+	}
 	if f.corsError == "" {
 		fd.Rule = ruleP19
 		fd.Value = f.netErr

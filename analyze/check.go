@@ -38,7 +38,17 @@ type failure struct {
 	at        *node // the entry whose response failed
 	stage     stage
 	netErr    string // the network error, for corsError == ""
+	// badScheme: a redirect to a URL that is not http(s) (param), which
+	// a CORS request does not follow (CORS-R04).
+	badScheme bool
 }
+
+// unsafeRedirectSchemes are the schemes Chromium's network stack refuses to
+// redirect to (net::ERR_UNSAFE_REDIRECT, before any CORS check; recorded
+// in go--redirect-to-data-url and go--redirect-to-about-blank). Other
+// schemes than http(s) pass it and then fail the CORS check of the new URL
+// (CorsDisabledScheme, go--redirect-to-ftp).
+var unsafeRedirectSchemes = map[string]bool{"data": true, "about": true, "file": true, "javascript": true, "blob": true, "filesystem": true}
 
 type stage int
 
@@ -89,13 +99,25 @@ func evaluate(x *exchange, include bool) *failure {
 		origin = r.origin
 	}
 	if isRedirectStatus(st) {
-		if loc := redirectTarget(r.e); loc != "" {
-			if u, err := url.Parse(loc); err == nil && u.User != nil {
+		loc := redirectTarget(r.e)
+		scheme := ""
+		if loc != "" {
+			u, err := url.Parse(loc)
+			if err == nil && u.User != nil {
 				return &failure{corsError: RedirectContainsCredentials, at: r, stage: stageRedirect}
 			}
+			if err == nil {
+				scheme = strings.ToLower(u.Scheme)
+			}
+		}
+		if unsafeRedirectSchemes[scheme] {
+			return &failure{param: loc, at: r, stage: stageRedirect, badScheme: true, netErr: "net::ERR_UNSAFE_REDIRECT"}
 		}
 		if ce, param := checkAccess(&r.rs, origin, include); ce != "" {
 			return &failure{corsError: ce, param: param, at: r, stage: stageRedirect}
+		}
+		if scheme != "" && scheme != "http" && scheme != "https" {
+			return &failure{corsError: CorsDisabledScheme, param: loc, at: r, stage: stageRedirect, badScheme: true}
 		}
 		return nil
 	}

@@ -528,7 +528,10 @@ func (a *analysis) judge(x *exchange) {
 	switch {
 	case f != nil:
 		fd = a.finding(x, f, cred, basis)
-		if x.observed == outPassed && fd.Severity == Error {
+		// A redirect to a scheme other than http(s) is never followed,
+		// whatever the redirect's own entry says (Chromium records the
+		// 3xx as received, and the failure on an entry of the new URL).
+		if x.observed == outPassed && fd.Severity == Error && !f.badScheme {
 			// The browser let it through: harcors' model of this check is
 			// wrong for this browser, or the capture is misleading. The
 			// browser is the judge, so this is not an error.

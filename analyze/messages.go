@@ -100,7 +100,7 @@ var corsErrorTable = []CorsErrorInfo{
 		Check: "Access-Control-Allow-Origin {v} is not the origin", Firefox: "CORSAllowOriginNotMatchingOrigin"},
 	{Error: InvalidAllowCredentials, Detail: "The value of the 'Access-Control-Allow-Credentials' header in the response is '{v}' which must be 'true' when the request's credentials mode is 'include'.", XHRHint: xhrCredentialsHint,
 		Check: "Access-Control-Allow-Credentials is '{v}', not 'true'", Firefox: "CORSMissingAllowCredentials"},
-	{Error: CorsDisabledScheme, Detail: "Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted.",
+	{Error: CorsDisabledScheme, Detail: "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
 		Check: "scheme does not support CORS", Firefox: "CORSRequestNotHttp"},
 	{Error: PreflightInvalidStatus, Detail: "It does not have HTTP ok status.", Preflight: true,
 		Check: "preflight status {s} is not 2xx", Firefox: "CORSPreflightDidNotSucceed3"},

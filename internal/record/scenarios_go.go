@@ -71,6 +71,16 @@ func put307(target string) http.HandlerFunc {
 	})
 }
 
+// redirectTo answers Access-Control-Allow-Origin: * and status with
+// Location: target as written (http.Redirect would resolve it as a path).
+func redirectTo(status int, target string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		add(w, acaoHdr, "*")
+		w.Header().Set("Location", target)
+		w.WriteHeader(status)
+	}
+}
+
 // redirectWithStar answers Access-Control-Allow-Origin: * and a 302 to
 // target.
 func redirectWithStar(target string) http.HandlerFunc {
@@ -395,6 +405,12 @@ func init() {
 				})
 				m.API.HandleFunc(p+"-v2", echoOK)
 			}},
+		&Scenario{Name: "redirect-to-ftp", Description: "GET answered 307 (with Access-Control-Allow-Origin: *) to an ftp: URL",
+			JS: `await f(URL)`, Mount: at(redirectTo(http.StatusTemporaryRedirect, "ftp://127.0.0.1/x"))},
+		&Scenario{Name: "redirect-to-data-url", Description: "GET answered 307 (with Access-Control-Allow-Origin: *) to a data: URL",
+			JS: `await f(URL)`, Mount: at(redirectTo(http.StatusTemporaryRedirect, "data:text/plain,hello"))},
+		&Scenario{Name: "redirect-to-about-blank", Description: "GET answered 302 (with Access-Control-Allow-Origin: *) to about:blank",
+			JS: `await f(URL)`, Mount: at(redirectTo(http.StatusFound, "about:blank"))},
 		&Scenario{Name: "redirect-userinfo", Description: "GET redirected to a Location with user:pass@ in it",
 			JS: `await f(URL)`,
 			Mount: func(m Muxes, p string) {

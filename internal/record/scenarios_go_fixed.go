@@ -125,6 +125,7 @@ func init() {
 		r01 = "bcdc2ea1747e"
 		r02 = "013d6620eedb"
 		r03 = "f2201f3227be"
+		r04 = "c610ccf027ec"
 		// The net/http texts, printed where an http.Error response
 		// names the stack.
 		goP01 = "8d7aa5d19180"
@@ -135,6 +136,11 @@ func init() {
 	get := goCORS{Origins: pageOnly, Methods: "GET"}
 	put := goCORS{Origins: pageOnly, Methods: "GET, PUT"}
 	creds := goCORS{Origins: pageOnly, Credentials: true, Methods: "GET, PUT"}
+	// toHTTP redirects to the second origin, which answers *.
+	toHTTP := func(m Muxes, p string) {
+		m.API.HandleFunc(p, redirectWithStar(secondOrigin+p))
+		m.Second.HandleFunc(p, starOK)
+	}
 
 	register("go",
 		// ---- no header, or an error path without it ----
@@ -313,6 +319,10 @@ func init() {
 			m.API.HandleFunc(p, put307(secondOrigin+p))
 			m.Second.Handle(p, goCORS{Star: true, Methods: "PUT"}.wrap(http.HandlerFunc(plainJSON)))
 		}, "Access-Control-Allow-Origin"),
+		// The redirect goes to an http(s) URL that answers *.
+		fixed("redirect-to-ftp", "CORS-R04", analyze.Generic, r04, toHTTP, "Redirect"),
+		fixed("redirect-to-data-url", "CORS-R04", analyze.Generic, r04, toHTTP, "Redirect"),
+		fixed("redirect-to-about-blank", "CORS-R04", analyze.Generic, r04, toHTTP, "Redirect"),
 		// The page's own server, reached again through the API's
 		// redirect, answers * to the tainted Origin: null.
 		fixed("redirect-back-to-page-no-acao", "CORS-R02", analyze.Generic, r02, func(m Muxes, p string) {

@@ -363,6 +363,12 @@ func eachRequest(res *analyze.Result, v *Verdict, judge func(want Request, url, 
 			url = want.FinalURL
 		}
 		req := nthRequest(res, url, want.Method, nth)
+		if req == nil && url != want.URL {
+			// The redirect target was never fetched (a scheme the
+			// browser does not follow): the request is its first URL.
+			url = want.URL
+			req = nthRequest(res, url, want.Method, nth)
+		}
 		var errs []analyze.Finding
 		if req != nil {
 			for _, f := range res.Findings {
