@@ -363,7 +363,7 @@ var (
 	}
 	ruleR02 = &Rule{
 		ID: "CORS-R02", Title: "Origin became 'null' after a cross-origin redirect", Severity: Error,
-		Doc:      "The request was redirected from one origin to another (or back to the page's own). The browser then sends 'Origin: null' (a tainted origin), on the next request and on its preflight, and the final server's Access-Control-Allow-Origin, which names the page's origin or is missing, no longer matches.",
+		Doc:      "The request was redirected from one origin to another (or back to the page's own). The browser then sends 'Origin: null' (a tainted origin) on the next request (and Chromium on its preflight too), and the final server's Access-Control-Allow-Origin, which names the page's origin or is missing, no longer matches.",
 		Chromium: []CorsError{"AllowOriginMismatch", "MissingAllowOriginHeader", "PreflightAllowOriginMismatch"}, Firefox: []string{"CORSAllowOriginNotMatchingOrigin", "CORSMissingAllowOrigin2"},
 		Fix: "Avoid the cross-origin redirect: call the final host directly. If that is not possible and no credentials are involved, the final server can answer Access-Control-Allow-Origin: *.",
 		Ref: "Fetch Standard, redirect-taint",

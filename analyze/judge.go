@@ -499,7 +499,9 @@ func (a *analysis) judge(x *exchange) {
 			f, cred, basis = fi, CredInclude, "inferred: the server sends Access-Control-Allow-Credentials, so the page is taken to send credentials"
 		default:
 			f = fo
-			if fo != nil && fi != nil && cred == CredUnknown {
+			// Only where the preflight decides both: a request that
+			// got past its preflight may have shown its credentials.
+			if fo != nil && fi != nil && cred == CredUnknown && fo.stage == stagePreflight && fi.stage == stagePreflight {
 				alt = fi
 			}
 			// Only the credentials mode, which the capture does not show,

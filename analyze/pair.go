@@ -345,11 +345,14 @@ func tooFarAt(a *node, t time.Time) bool {
 func pairLimit(a *node) time.Duration { return a.limit }
 
 // compatible: same origin where both say (Chrome's blocked follow-up has no
-// Origin header). Headers are not compared: the follow-up's recorded headers
-// include ones the network layer added after the preflight decision, and
-// requiring them to match would lose real pairs to guesswork.
+// Origin header). A tainted "null" matches any origin: after a cross-origin
+// redirect Firefox 153 sends the page's origin on the new preflight and
+// null on the request (recorded in go--redirect-put-307-cross-*). Headers
+// are not compared: the follow-up's recorded headers include ones the
+// network layer added after the preflight decision, and requiring them to
+// match would lose real pairs to guesswork.
 func compatible(a, b *node) bool {
-	return a.origin == "" || b.origin == "" || a.origin == b.origin
+	return a.origin == "" || b.origin == "" || a.origin == b.origin || a.origin == "null" || b.origin == "null"
 }
 
 // browserAddedHeaders are request headers that are not forbidden but that the

@@ -140,20 +140,22 @@ func (f *Firefox) assemble(s *Scenario, t *ffTab, skip map[string]bool, docStart
 	// HAR rows, in the order and with the times DevTools would give them.
 	var items []ffItem
 	for _, r := range append(append([]*ffRequest{}, preflights...), page...) {
-		for i, h := range r.hops {
+		for _, h := range r.hops {
 			it := ffItem{req: r, hop: h, started: h.req.Timings.RequestTime, order: h.start}
 			if it.started == 0 {
 				it.started = h.start
 			}
-			if pf := preflightsOf[r]; i == 0 && len(pf) > 0 {
-				last := pf[len(pf)-1].hops[0]
+			// Each hop comes after its own preflight: a request
+			// redirected to another origin has one per origin, and
+			// its first hop must not be put after the second's.
+			if pre := hopPreflight(preflightsOf[r], h); pre != nil {
 				switch {
 				case h.req.Timings.RequestStart > 0:
 					it.started = h.req.Timings.RequestStart
-				case last.req.Timings.ResponseEnd > 0:
-					it.started = last.req.Timings.ResponseEnd
+				case pre.req.Timings.ResponseEnd > 0:
+					it.started = pre.req.Timings.ResponseEnd
 				}
-				it.order = math.Max(it.order, last.start) + 0.001
+				it.order = math.Max(it.order, pre.start) + 0.001
 			}
 			items = append(items, it)
 		}
@@ -495,4 +497,16 @@ func (f *Firefox) buildVerdict(s *Scenario, t *ffTab, page []*ffRequest, preflig
 		v.Requests = append(v.Requests, vr)
 	}
 	return v, nil
+}
+
+// hopPreflight returns the last of a request's preflights that went to the
+// URL of hop h, or nil.
+func hopPreflight(pf []*ffRequest, h *ffHop) *ffHop {
+	var out *ffHop
+	for _, p := range pf {
+		if p.hops[0].req.URL == h.req.URL {
+			out = p.hops[0]
+		}
+	}
+	return out
 }
