@@ -467,6 +467,10 @@ func (a *analysis) credentials(x *exchange) (Credentials, string) {
 	if a.keepsCookies && responded(e) {
 		return CredOmit, "the capture keeps cookies (other requests carry them) and this request carries none"
 	}
+	if a.log != nil && !strings.HasPrefix(a.log.Creator.Name, "WebInspector") {
+		// Firefox and most other exporters keep cookies: none went out.
+		return CredUnknown, "the capture does not show cookies (no request in it carries any)"
+	}
 	return CredUnknown, "the capture does not show cookies (Chrome's default export removes them)"
 }
 
