@@ -62,6 +62,15 @@ func preflightWith(kv ...string) http.HandlerFunc {
 	}
 }
 
+// maxAgePreflight answers a good preflight for PUT with
+// Access-Control-Max-Age: v.
+func maxAgePreflight(v string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		add(w, acmaHdr, v)
+		goodPreflight("PUT", "")(w, r)
+	}
+}
+
 // put307 answers a good preflight for PUT, and the PUT with its Origin
 // echoed and a 307 to target.
 func put307(target string) http.HandlerFunc {
@@ -426,17 +435,11 @@ func init() {
 		&Scenario{Name: "max-age-cached", Description: "Two identical PUTs; the preflight has Access-Control-Max-Age: 600, so the second PUT goes without a preflight (passes)",
 			JS: `await f(URL, {method: 'PUT', body: '1'})
 				await f(URL, {method: 'PUT', body: '2'})`,
-			Mount: at(split(func(w http.ResponseWriter, r *http.Request) {
-				add(w, acmaHdr, "600")
-				goodPreflight("PUT", "")(w, r)
-			}, echoOK))},
+			Mount: at(split(maxAgePreflight("600"), echoOK))},
 		&Scenario{Name: "max-age-zero", Description: "Two identical PUTs; Access-Control-Max-Age: 0 disables the preflight cache, so each PUT is preflighted (passes)",
 			JS: `await f(URL, {method: 'PUT', body: '1'})
 				await f(URL, {method: 'PUT', body: '2'})`,
-			Mount: at(split(func(w http.ResponseWriter, r *http.Request) {
-				add(w, acmaHdr, "0")
-				goodPreflight("PUT", "")(w, r)
-			}, echoOK))},
+			Mount: at(split(maxAgePreflight("0"), echoOK))},
 		&Scenario{Name: "max-age-acah-star-authorization", Description: "Two GETs with Authorization; the preflight allows headers with * and Max-Age 600 (Chromium never serves Authorization from a cached *)",
 			JS: `await f(URL, {headers: {'Authorization': 'Bearer token-1'}})
 				await f(URL, {headers: {'Authorization': 'Bearer token-1'}})`,

@@ -94,17 +94,11 @@ func init() {
 		&Scenario{Name: "max-age-huge", Description: "Two PUTs; Access-Control-Max-Age: 999999999 (Chromium caps at 2 hours)",
 			JS: `await f(URL, {method: 'PUT', body: '1'})
 				await f(URL, {method: 'PUT', body: '2'})`,
-			Mount: at(split(func(w http.ResponseWriter, r *http.Request) {
-				add(w, acmaHdr, "999999999")
-				goodPreflight("PUT", "")(w, r)
-			}, echoOK))},
+			Mount: at(split(maxAgePreflight("999999999"), echoOK))},
 		&Scenario{Name: "max-age-negative", Description: "Two PUTs; Access-Control-Max-Age: -1",
 			JS: `await f(URL, {method: 'PUT', body: '1'})
 				await f(URL, {method: 'PUT', body: '2'})`,
-			Mount: at(split(func(w http.ResponseWriter, r *http.Request) {
-				add(w, acmaHdr, "-1")
-				goodPreflight("PUT", "")(w, r)
-			}, echoOK))},
+			Mount: at(split(maxAgePreflight("-1"), echoOK))},
 		&Scenario{Name: "multipart-formdata", Description: "POST of a FormData body (multipart/form-data, safelisted); the server has no OPTIONS route and answers with ACAO",
 			JS:    `const fd = new FormData(); fd.append('a', '1'); await f(URL, {method: 'POST', body: fd})`,
 			Mount: func(m Muxes, p string) { m.API.HandleFunc("POST "+p, echoOK) }},
