@@ -51,14 +51,20 @@ func starOK(w http.ResponseWriter, r *http.Request) {
 // Origin.
 func preflightWith(kv ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(kv); i += 2 {
-			v := kv[i+1]
-			if kv[i] == acaoHdr && v == "" {
-				v = origin(r)
-			}
-			add(w, kv[i], v)
-		}
+		addEchoing(w, r, kv)
 		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// addEchoing adds the headers kv (name, value pairs); an
+// Access-Control-Allow-Origin given as "" echoes the request's Origin.
+func addEchoing(w http.ResponseWriter, r *http.Request, kv []string) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		v := kv[i+1]
+		if kv[i] == acaoHdr && v == "" {
+			v = origin(r)
+		}
+		add(w, kv[i], v)
 	}
 }
 

@@ -40,6 +40,28 @@ func rawHeaders(status int, lines ...string) http.HandlerFunc {
 	}
 }
 
+// echoRedirect echoes the request's Origin (with Vary: Origin) and answers
+// 302 to target.
+func echoRedirect(target string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		add(w, acaoHdr, origin(r), "Vary", "Origin")
+		http.Redirect(w, r, target, http.StatusFound)
+	}
+}
+
+// answerWith sends the headers kv (see addEchoing) and answers a
+// preflight 204, anything else 200 with a small JSON body.
+func answerWith(kv ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		addEchoing(w, r, kv)
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		okJSON(w)
+	}
+}
+
 func init() {
 	register("go",
 		&Scenario{Name: "acac-leading-space", Description: "Credentialed GET; Access-Control-Allow-Credentials: ' true' (raw, leading extra space)",
@@ -50,15 +72,8 @@ func init() {
 		&Scenario{Name: "acah-star-and-authorization", Description: "GET with Authorization; Access-Control-Allow-Headers: *, Authorization (passes per spec)",
 			JS: `await f(URL, {headers: {'Authorization': 'Bearer t'}})`, Mount: at(split(goodPreflight("GET", "*, Authorization"), echoOK))},
 		&Scenario{Name: "acam-star-credentials-post-json", Description: "Credentialed JSON POST; the preflight allows methods with * and lists Content-Type (POST is safelisted, so * does not matter)",
-			JS: `await f(URL, {method: 'POST', credentials: 'include', headers: {'Content-Type': 'application/json'}, body: '{}'})`,
-			Mount: at(func(w http.ResponseWriter, r *http.Request) {
-				add(w, acaoHdr, origin(r), acacHdr, "true", acamHdr, "*", acahHdr, "Content-Type", "Vary", "Origin")
-				if r.Method == http.MethodOptions {
-					w.WriteHeader(http.StatusNoContent)
-					return
-				}
-				okJSON(w)
-			})},
+			JS:    `await f(URL, {method: 'POST', credentials: 'include', headers: {'Content-Type': 'application/json'}, body: '{}'})`,
+			Mount: at(answerWith(acaoHdr, "", acacHdr, "true", acamHdr, "*", acahHdr, "Content-Type", "Vary", "Origin"))},
 		&Scenario{Name: "acam-tab-separated", Description: "PUT against Access-Control-Allow-Methods: GET,<tab>PUT",
 			JS: `await f(URL, {method: 'PUT'})`, Mount: at(split(goodPreflight("GET,\tPUT", ""), echoOK))},
 		&Scenario{Name: "acao-trailing-space", Description: "Access-Control-Allow-Origin with a trailing space (raw): 'http://localhost:8800 '",
@@ -145,14 +160,8 @@ func init() {
 		&Scenario{Name: "redirect-a-b-a", Description: "GET API -> second origin -> API again (302s echoing the Origin); the last hop echoes Origin: null",
 			JS: `await f(URL)`,
 			Mount: func(m Muxes, p string) {
-				m.API.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-					add(w, acaoHdr, origin(r), "Vary", "Origin")
-					http.Redirect(w, r, secondOrigin+p, http.StatusFound)
-				})
-				m.Second.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
-					add(w, acaoHdr, origin(r), "Vary", "Origin")
-					http.Redirect(w, r, "http://127.0.0.1:8801"+p+"-back", http.StatusFound)
-				})
+				m.API.HandleFunc(p, echoRedirect(secondOrigin+p))
+				m.Second.HandleFunc(p, echoRedirect("http://127.0.0.1:8801"+p+"-back"))
 				m.API.HandleFunc(p+"-back", echoOK)
 			}},
 		&Scenario{Name: "redirect-put-307-same-api", Description: "PUT with a good preflight; the PUT is answered 307 (with ACAO) to another path of the same API, which answers preflights well",
