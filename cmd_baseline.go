@@ -181,9 +181,6 @@ func parseIgnore(values []string) (rules map[string]bool, urls []urlIgnore, err 
 // that shape that names no rule is a mistyped rule, not a host.
 var shortRuleID = regexp.MustCompile(`^[A-Za-z][0-9]{1,3}$`)
 
-// defaultPort is the port a URL without one goes to.
-var defaultPort = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443"}
-
 // match reports whether the finding's URL is covered by the ignore value.
 func (u urlIgnore) match(raw string) bool {
 	if u.re != nil {
@@ -196,7 +193,7 @@ func (u urlIgnore) match(raw string) bool {
 	host, hostPort := strings.ToLower(p.Hostname()), strings.ToLower(p.Host)
 	if p.Port() == "" {
 		// api.example.com:443 names https://api.example.com/ too.
-		if port, ok := defaultPort[strings.ToLower(p.Scheme)]; ok {
+		if port := analyze.DefaultPort(strings.ToLower(p.Scheme)); port != "" {
 			hostPort = strings.ToLower(p.Host) + ":" + port
 		}
 	}

@@ -67,14 +67,9 @@ type explainedRule struct {
 type explainJSON struct {
 	Schema   string        `json:"schema"`
 	Messages []jsonMessage `json:"messages"`
-}
-
-// explainRulesJSON is the JSON output for rule IDs or browser error names:
-// the documentation of the rules they name.
-type explainRulesJSON struct {
-	Schema   string          `json:"schema"`
-	Messages []jsonMessage   `json:"messages"`
-	Rules    []explainedRule `json:"rules"`
+	// Rules is the documentation of the rules that rule IDs or browser
+	// error names given instead of messages point at.
+	Rules []explainedRule `json:"rules,omitempty"`
 }
 
 // explainNamed prints the documentation of the rules that names (rule IDs
@@ -89,7 +84,7 @@ func explainNamed(stdout, stderr io.Writer, names []string, format string) int {
 		}
 		return exitOK
 	}
-	doc := explainRulesJSON{Schema: explainSchema, Messages: []jsonMessage{}, Rules: []explainedRule{}}
+	doc := explainJSON{Schema: explainSchema, Messages: []jsonMessage{}}
 	for _, m := range names {
 		for _, r := range analyze.RulesNamed(strings.TrimSpace(m)) {
 			doc.Rules = append(doc.Rules, explainedRule{ID: r.ID, Title: r.Title, Doc: r.Doc, Fix: r.FixText(analyze.Generic)})

@@ -80,20 +80,6 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		complain(stderr, "harcors sanitize: %v", err)
 		return exitTrouble
 	}
-	// A secret found in a body (a JSON member, a debug page, a WebSocket
-	// message) is hidden wherever else it appears too: a first rewrite
-	// that keeps every body, thrown away, finds them.
-	probe := sanitize.New(sanitize.Options{KeepBodies: true, Known: known})
-	if err := sanitizeTo(probe, in, "", io.Discard, max); err != nil {
-		complain(stderr, "harcors sanitize: %s: %v", name, err)
-		return exitTrouble
-	}
-	if known == nil {
-		known = map[string]bool{}
-	}
-	for _, v := range probe.Found() {
-		known[v] = true
-	}
 	s := sanitize.New(sanitize.Options{KeepBodies: *keep, Known: known})
 	if err := sanitizeTo(s, in, *out, stdout, max); err != nil {
 		complain(stderr, "harcors sanitize: %s: %v", name, err)

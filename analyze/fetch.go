@@ -271,6 +271,10 @@ func normalizedHeader(values []string) (string, bool) {
 // defaultPorts are the URL Standard's special-scheme default ports.
 var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 
+// DefaultPort is the port a URL of scheme (in lower case) goes to when it
+// names none: the URL Standard's default for the special schemes, else "".
+func DefaultPort(scheme string) string { return defaultPorts[scheme] }
+
 // origin is a serialised origin ("https://example.com:8443") or "null".
 // originOf returns the origin of an absolute URL, or "" when the URL does
 // not parse or has no host.

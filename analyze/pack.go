@@ -386,11 +386,11 @@ func (p *packStore) ahead(refs []packRef, k int) (*unpackAhead, error) {
 					if err != nil {
 						continue
 					}
-					u, err := decodePacked(&dec, r.n, b)
+					ue, err := decodePacked(&dec, r.n, b)
 					if err != nil {
 						continue
 					}
-					batch = append(batch, u)
+					batch = append(batch, ue)
 				}
 				select {
 				case out <- batch:

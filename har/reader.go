@@ -392,18 +392,10 @@ var (
 func Unwrap(src io.Reader, opt Options) (io.Reader, io.Closer, error) {
 	r := &Reader{opt: opt}
 	in, err := r.unwrap(src)
-	return in, tmpCloser{r}, err
-}
-
-// tmpCloser closes and so removes a Reader's temporary copy of a zip.
-type tmpCloser struct{ r *Reader }
-
-func (c tmpCloser) Close() error {
-	if t := c.r.tmp; t != nil {
-		c.r.tmp = nil
-		return t.Close()
+	if r.tmp != nil {
+		return in, r.tmp, err // unnamed: closing it removes it
 	}
-	return nil
+	return in, io.NopCloser(nil), err
 }
 
 // unwrap returns the JSON text src holds: src itself, or what its gzip,

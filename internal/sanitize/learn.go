@@ -2,7 +2,9 @@ package sanitize
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/harcors/harcors/har"
@@ -10,12 +12,47 @@ import (
 )
 
 // Learn reads the HAR at path and returns the values to hide wherever they
-// reappear: cookie values and the credentials of Authorization and other
-// credential headers. A tracker echoing a cookie value as ?uid=... may come
-// before the entry that sets the cookie, so the rewrite needs them all
+// reappear: cookie values, the credentials of Authorization and other
+// credential headers, and every secret a rewrite finds in bodies and
+// WebSocket messages. A tracker echoing a cookie value as ?uid=... may
+// come before the entry that sets the cookie, and a token a body returns
+// may reappear in a page or a message, so the rewrite needs them all
 // first. The error is the reader's, if it stopped early; what was read
 // before it is still returned.
 func Learn(path string, ropt har.Options) (map[string]bool, error) {
+	known, err := learnFields(path, ropt)
+	if err != nil {
+		return known, err
+	}
+	// The secrets of bodies: a rewrite that keeps every body, its output
+	// thrown away, marks them.
+	f, err := os.Open(path)
+	if err != nil {
+		return known, err
+	}
+	defer f.Close()
+	in, c, err := Input(f, ropt)
+	if err != nil {
+		return known, err
+	}
+	defer c.Close()
+	probe := New(Options{KeepBodies: true, Known: known})
+	err = probe.Rewrite(io.Discard, in)
+	if known == nil {
+		known = map[string]bool{}
+	}
+	for v := range probe.marks {
+		known[v] = true
+	}
+	if err != nil {
+		return known, fmt.Errorf("%s: %w", ropt.Name, err)
+	}
+	return known, nil
+}
+
+// learnFields reads the values of cookies and credential headers with
+// harcors' reader, which also checks the HAR as the command does.
+func learnFields(path string, ropt har.Options) (map[string]bool, error) {
 	r, err := har.Open(path, ropt)
 	if err != nil {
 		return nil, err

@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -85,19 +84,6 @@ func (s *Sanitizer) mark(secret string) string {
 
 // Secrets returns the number of distinct secrets replaced.
 func (s *Sanitizer) Secrets() int { return len(s.marks) }
-
-// Found returns the secrets replaced so far, for a rewrite that must hide
-// them wherever they reappear (Options.Known): a rewrite that keeps every
-// body, its output thrown away, finds the secrets of bodies and
-// WebSocket messages, which Learn does not read.
-func (s *Sanitizer) Found() []string {
-	out := make([]string, 0, len(s.marks))
-	for v := range s.marks {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // Error is a failure to read the input, with the byte offset where it
 // happened.
@@ -415,35 +401,17 @@ func (s *Sanitizer) content(v *node, status int) {
 		s.generic(v)
 		return
 	}
-	mime := v.str("mimeType")
-	keep := s.opt.KeepBodies
-	if !keep && status >= 400 && len(text.s) <= maxErrorBody && v.str("encoding") == "" {
-		keep = true
-	}
-	if keep && v.str("encoding") == "" {
-		for i, k := range v.keys {
-			if k == "text" {
-				continue
-			}
-			if k != "mimeType" {
-				s.generic(v.vals[i])
-			}
-		}
-		text.s = s.body(mime, text.s)
-		return
-	}
+	mime, enc := v.str("mimeType"), v.str("encoding")
+	keep := s.opt.KeepBodies || status >= 400 && len(text.s) <= maxErrorBody && enc == ""
 	comment := bodyComment
 	if keep {
-		// A base64 body is redacted as the text it encodes, when it is
-		// text (a JSON API's body, as some exporters write every
-		// body); a binary one cannot be redacted, and goes.
-		if b, err := base64.StdEncoding.DecodeString(text.s); err == nil && strings.EqualFold(v.str("encoding"), "base64") && utf8.Valid(b) {
+		if redacted, ok := s.keptBody(mime, enc, text.s); ok {
 			for i, k := range v.keys {
 				if k != "text" && k != "mimeType" && k != "encoding" {
 					s.generic(v.vals[i])
 				}
 			}
-			text.s = base64.StdEncoding.EncodeToString([]byte(s.body(mime, string(b))))
+			text.s = redacted
 			return
 		}
 		comment = binaryBodyComment
@@ -467,6 +435,23 @@ func (s *Sanitizer) content(v *node, status int) {
 		keys, vals = append(keys, "comment"), append(vals, &node{kind: 's', s: comment})
 	}
 	v.keys, v.vals = keys, vals
+}
+
+// keptBody redacts a body that is kept: as it is, or, base64-encoded, as
+// the text it encodes (some exporters encode every body), encoded again.
+// A binary body cannot be redacted: ok is false, and it goes.
+func (s *Sanitizer) keptBody(mime, enc, text string) (string, bool) {
+	if enc == "" {
+		return s.body(mime, text), true
+	}
+	if !strings.EqualFold(enc, "base64") {
+		return "", false
+	}
+	b, err := base64.StdEncoding.DecodeString(text)
+	if err != nil || !utf8.Valid(b) {
+		return "", false
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s.body(mime, string(b)))), true
 }
 
 // The comments a removed body leaves in its place.
@@ -544,10 +529,7 @@ func (s *Sanitizer) body(mime, text string) string {
 	}
 	if strings.IndexByte(text, '=') >= 0 || strings.IndexByte(text, ':') >= 0 {
 		text = redact.ReplaceSubmatch(pairRE, text, func(sub []string) string {
-			v, q := sub[4], ""
-			if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') {
-				v, q = v[1:len(v)-1], v[:1]
-			}
+			v, q := unquote(sub[4])
 			// After a colon only a token-like value is a secret:
 			// "CSRF token: missing" says why, it hides nothing.
 			colon := strings.Contains(sub[3], ":")
@@ -561,6 +543,15 @@ func (s *Sanitizer) body(mime, text string) string {
 		text = inputRE.ReplaceAllStringFunc(text, s.input)
 	}
 	return s.text(text)
+}
+
+// unquote takes the quotes, single or double, off v, and returns the
+// quote too ("" when v was not quoted), to put back around a placeholder.
+func unquote(v string) (inner, quote string) {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1], v[:1]
+	}
+	return v, ""
 }
 
 // input hides the value of an HTML <input> tag whose name is a secret's.
@@ -580,10 +571,7 @@ func (s *Sanitizer) input(tag string) string {
 		if !strings.EqualFold(tag[a[2]:a[3]], "value") {
 			continue
 		}
-		v, q := tag[a[4]:a[5]], ""
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
-			v, q = v[1:len(v)-1], v[:1]
-		}
+		v, q := unquote(tag[a[4]:a[5]])
 		if v != "" && !redact.Placeholder(v) {
 			tag = tag[:a[4]] + q + s.mark(v) + q + tag[a[5]:]
 		}
