@@ -693,7 +693,7 @@ func plainPath(p string) bool {
 }
 
 // PathPattern folds the segments of a URL path that name one item (numbers,
-// hex strings, UUIDs, long random-looking slugs) to ":id", so that
+// hex strings, UUIDs, long random-looking slugs, tokens) to ":id", so that
 // /api/users/42/orders and /api/users/7/orders are one endpoint.
 func PathPattern(path string) string {
 	if path == "" {
@@ -710,13 +710,13 @@ func PathPattern(path string) string {
 
 // IDSegment reports whether a path segment is an identifier rather than
 // part of the route: a number, a UUID, a long hex string (object ids,
-// hashes), a JSON Web Token, or a long opaque token with digits that does
-// not read as words.
+// hashes), a JSON Web Token or a Telegram bot token, or a long opaque
+// token with digits that does not read as words.
 func IDSegment(s string) bool {
 	if s == "" {
 		return false
 	}
-	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) || jwtIDRE.MatchString(s) {
+	if numIDRE.MatchString(s) || uuidRE.MatchString(s) || hexIDRE.MatchString(s) || jwtIDRE.MatchString(s) || botIDRE.MatchString(s) {
 		return true
 	}
 	return opaqueRE.MatchString(s) && strings.ContainsAny(s, "0123456789") && !isSlug(s)
@@ -732,6 +732,9 @@ var (
 	// the next: a fingerprint that kept it would hold the secret and
 	// break with every new token.
 	jwtIDRE = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*)+$`)
+	// botIDRE is a Telegram bot's token (bot<id>:<secret>), which the
+	// Bot API takes in the path; a secret, as a JWT is.
+	botIDRE = regexp.MustCompile(`^bot[0-9]{5,}:[A-Za-z0-9_-]{30,}$`)
 )
 
 // isSlug reports whether a segment reads as words ("preflight-redirect-308",

@@ -235,3 +235,24 @@ func TestEntrySeverities(t *testing.T) {
 		}
 	}
 }
+
+// TestPathPattern pins which segments fold to :id: records and tokens do,
+// route names do not. A token kept would put a secret in baselines and
+// break their fingerprints when it changes.
+func TestPathPattern(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"/api/users/42/orders", "/api/users/:id/orders"},
+		{"/o/6f1c2b9e-0d3a-4f5e-9a7b-1c2d3e4f5a6b", "/o/:id"},
+		{"/c/0123456789abcdef0123", "/c/:id"},
+		{"/s/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln/x", "/s/:id/x"},
+		{"/bot123456789:AAHsecretTelegramBotTokenXYZ123456/sendMessage", "/:id/sendMessage"},
+		{"/reset/Zq8sK2mP4xR7tV9wY1bN3cF5hJ6", "/reset/:id"},
+		{"/preflight-redirect-308/v2", "/preflight-redirect-308/v2"},
+		{"/botanical/garden", "/botanical/garden"},
+		{"", "/"},
+	} {
+		if got := PathPattern(c.in); got != c.want {
+			t.Errorf("PathPattern(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -405,6 +405,9 @@ func (r *Redactor) text(s string, depth int) string {
 	if vendorHint(s) {
 		s = ReplaceSubmatch(vendorTokenRE, s, func(m []string) string { return r.mark(m[0]) })
 	}
+	if strings.IndexByte(s, '/') >= 0 {
+		s = r.pathSecrets(s)
+	}
 	if schemeHint(s) {
 		s = ReplaceSubmatch(schemeTokenRE, s, func(m []string) string {
 			if !LooksLikeToken(m[3]) || Placeholder(m[3]) {
@@ -414,6 +417,200 @@ func (r *Redactor) text(s string, depth int) string {
 		})
 	}
 	return s
+}
+
+// pathSecrets hides the secrets that some URLs carry in their path rather
+// than in a parameter: a Telegram bot's token (/bot<id>:<secret>/), the
+// secret of a Slack or Discord webhook URL, and a token in the segment
+// after one that names it (/password-reset/<token>, /verify-email/<token>,
+// /api-keys/<key>). Whoever holds one of these URLs can act with it. It
+// scans the text once, '/' by '/': a regular expression over every text
+// of a report cost too much (see paramStarts).
+func (r *Redactor) pathSecrets(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := strings.IndexByte(s, '/'); i >= 0; {
+		from, to := pathSecret(s, i+1)
+		if from < 0 {
+			j := strings.IndexByte(s[i+1:], '/')
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+			continue
+		}
+		if tok := s[from:to]; !Placeholder(tok) {
+			b.WriteString(s[last:from])
+			b.WriteString(r.mark(tok))
+			last = to
+		}
+		j := strings.IndexByte(s[to:], '/')
+		if j < 0 {
+			break
+		}
+		i = to + j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// secretAfter are path segments (in lower case) after which the next
+// segment, when it looks like a token, is a secret: the links of password
+// resets, e-mail confirmations, invitations and unsubscriptions, and
+// paths that hold a key or token by name.
+var secretAfter = map[string]bool{}
+
+func init() {
+	for _, w := range []string{
+		"reset", "password-reset", "reset-password", "passwordreset", "resetpassword", "password",
+		"verify", "verify-email", "verification", "email-verification", "confirm", "confirmation", "confirm-email",
+		"activate", "activation", "magic", "magic-link", "magiclink", "login-link", "invite", "invites", "invitation", "invitations",
+		"unsubscribe", "token", "tokens", "access-token", "auth-token", "api-key", "api-keys", "apikey", "apikeys",
+		"secret", "secrets", "signed", "share", "shared",
+	} {
+		secretAfter[w] = true
+		secretAfter[strings.ReplaceAll(w, "-", "_")] = true
+	}
+}
+
+// pathSecret returns where the secret in the path segments that start at
+// s[i] begins and ends, or -1, -1.
+func pathSecret(s string, i int) (from, to int) {
+	seg := segmentAt(s, i)
+	switch {
+	case strings.HasPrefix(seg, "bot"):
+		// Telegram: /bot<digits>:<35 characters>/method
+		id, tok, ok := strings.Cut(seg[3:], ":")
+		if ok && len(id) >= 5 && allDigits(id) && len(tok) >= 30 && tokenChars(tok) {
+			return i + 3, i + len(seg)
+		}
+	case seg == "services":
+		// Slack: /services/T<team>/B<hook>/<secret>
+		t := segmentAt(s, i+len(seg)+1)
+		bb := segmentAt(s, i+len(seg)+len(t)+2)
+		if len(t) >= 8 && t[0] == 'T' && len(bb) >= 8 && bb[0] == 'B' && upperAlnum(t) && upperAlnum(bb) {
+			at := i + len(seg) + len(t) + len(bb) + 3
+			if sec := segmentAt(s, at); len(sec) >= 16 && tokenChars(sec) {
+				return at, at + len(sec)
+			}
+		}
+	case seg == "webhooks":
+		// Discord: /api/webhooks/<digits>/<secret>
+		id := segmentAt(s, i+len(seg)+1)
+		at := i + len(seg) + len(id) + 2
+		if sec := segmentAt(s, at); len(id) >= 5 && allDigits(id) && len(sec) >= 30 && tokenChars(sec) {
+			return at, at + len(sec)
+		}
+	case len(seg) <= 20 && secretAfter[strings.ToLower(seg)]:
+		at := i + len(seg) + 1
+		if at <= len(s) && at > 0 && s[at-1] == '/' {
+			if sec := segmentAt(s, at); opaqueToken(sec) {
+				return at, at + len(sec)
+			}
+		}
+	}
+	return -1, -1
+}
+
+// segmentAt returns the path segment that starts at s[i]: up to the next
+// '/', or the end of the path ('?', '#') or of the URL in free text.
+func segmentAt(s string, i int) string {
+	if i >= len(s) {
+		return ""
+	}
+	j := i
+	for j < len(s) && !strings.ContainsRune("/?#&; \t\r\n\"'<>`()[]{},|\\", rune(s[j])) {
+		j++
+	}
+	return s[i:j]
+}
+
+// opaqueToken says whether a path segment reads as a token, not as a
+// word or a slug: 16 characters or more of a token's alphabet, with both
+// digits and letters.
+func opaqueToken(s string) bool {
+	if len(s) < 16 || !tokenChars(s) {
+		return false
+	}
+	digit, letter := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		digit = digit || c >= '0' && c <= '9'
+		letter = letter || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return digit && letter
+}
+
+// tokenChars says whether s holds only characters of base64url, hex and
+// percent-encoded tokens.
+func tokenChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.' || c == '~' || c == '%' || c == '=' || c == '+' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func upperAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// pairRE matches an assignment in prose, a page or a traceback:
+// "invalid token=abc", "<pre>password='x'", "SECRET_KEY = 'y'", "token:
+// z", where URL-style parameters have no '?' or '&' before them. The
+// value may be quoted.
+var pairRE = regexp.MustCompile(`(^|[^A-Za-z0-9_.\-\[\]%])([A-Za-z0-9_.\-\[\]%]+)(\s*[:=]\s*)('[^'\n]*'|"[^"\n]*"|[^\s&,;'"<>()]+)`)
+
+// Assignments hides the values assigned to sensitive names in text that a
+// server wrote for people (a body, an error page, a status text): what
+// Text does not take for a parameter, as no '?' or '&' comes before it.
+// After a colon only a token-like value is hidden: "CSRF token: missing"
+// says why a request failed, it hides nothing.
+func (r *Redactor) Assignments(s string) string {
+	if r.Show || strings.IndexByte(s, '=') < 0 && strings.IndexByte(s, ':') < 0 {
+		return s
+	}
+	return ReplaceSubmatch(pairRE, s, func(sub []string) string {
+		v, q := Unquote(sub[4])
+		colon := strings.Contains(sub[3], ":")
+		if !SensitiveParam(sub[2]) && q == "" && strings.ContainsAny(v, "=:") {
+			// "Unauthorized: token=abc": the value holds the
+			// assignment.
+			return sub[1] + sub[2] + sub[3] + r.Assignments(v)
+		}
+		if v == "" || !SensitiveParam(sub[2]) || Placeholder(v) || colon && !LooksLikeToken(v) {
+			return sub[0]
+		}
+		return sub[1] + sub[2] + sub[3] + q + r.mark(v) + q
+	})
+}
+
+// Unquote takes the quotes, single or double, off v, and returns the
+// quote too ("" when v was not quoted), to put back around a placeholder.
+func Unquote(v string) (inner, quote string) {
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		return v[1 : len(v)-1], v[:1]
+	}
+	return v, ""
 }
 
 // paramStarts returns where the name=value pairs of s start, as

@@ -75,6 +75,19 @@ func TestText(t *testing.T) {
 		{"https://a.test/x?page=2&ID_TOKEN=abc", "https://a.test/x?page=2&ID_TOKEN=<redacted>"},
 		{"https://a.test/x#access_token=abc&token_type=bearer", "https://a.test/x#access_token=<redacted>&token_type=bearer"},
 		{"https://a.test/x;jsessionid=ABC123?y=1", "https://a.test/x;jsessionid=<redacted>?y=1"},
+		// Secrets in the path: a Telegram bot token, Slack and Discord
+		// webhook secrets, a token after a segment that names it.
+		{"https://api.telegram.org/bot123456789:AAHsecretTelegramBotTokenXYZ123456/sendMessage", "https://api.telegram.org/bot<redacted>/sendMessage"},
+		{"POST https://hooks.slack.com/services/T0123ABCD/B0456EFGH/S3cr3tSlackHookZZ9x8y7w failed", "POST https://hooks.slack.com/services/T0123ABCD/B0456EFGH/<redacted> failed"},
+		{"https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH", "https://discord.com/api/webhooks/123456789012345678/<redacted>"},
+		{"https://app.test/password-reset/Zq8sK2mP4xR7tV9wY1bN3cF5hJ6?x=1", "https://app.test/password-reset/<redacted>?x=1"},
+		{"'https://app.test/Verify_Email/0f9e8d7c6b5a49382716/' blocked", "'https://app.test/Verify_Email/<redacted>/' blocked"},
+		// Routes and words after those segments stay.
+		{"https://app.test/tokens/list", "https://app.test/tokens/list"},
+		{"https://app.test/reset/confirm-your-password-now", "https://app.test/reset/confirm-your-password-now"},
+		{"https://app.test/invite/42", "https://app.test/invite/42"},
+		{"https://app.test/services/billing/v2/abcdefghij0123456789", "https://app.test/services/billing/v2/abcdefghij0123456789"},
+		{"https://app.test/botanical/123456789:short", "https://app.test/botanical/123456789:short"},
 		{"https://s3.test/o?X-Amz-Signature=ff&X-Amz-Credential=AK&X-Amz-Date=1", "https://s3.test/o?X-Amz-Signature=<redacted>&X-Amz-Credential=<redacted>&X-Amz-Date=1"},
 		{"https://a.test/?key=k&sig=s&signature=s2&apikey=a&api_key=b&auth=c&password=p&session=s&sessionid=i&jwt=j&__clerk_db_jwt=d&refresh_token=r&code=c2",
 			"https://a.test/?key=<redacted>&sig=<redacted>&signature=<redacted>&apikey=<redacted>&api_key=<redacted>&auth=<redacted>&password=<redacted>&session=<redacted>&sessionid=<redacted>&jwt=<redacted>&__clerk_db_jwt=<redacted>&refresh_token=<redacted>&code=<redacted>"},
@@ -224,5 +237,27 @@ func TestParamStarts(t *testing.T) {
 	long := "https://api.example.com/x?q=" + strings.Repeat("a", 100000) + "&token=abc&;x="
 	if got, want := paramStarts(long), re.FindAllStringSubmatchIndex(long, -1); !reflect.DeepEqual(got, want) {
 		t.Fatalf("a long value: %v, want %v", got, want)
+	}
+}
+
+// TestAssignments: values assigned to credential names in a server's text
+// are hidden; a colon before a word is prose.
+func TestAssignments(t *testing.T) {
+	var r Redactor
+	for _, c := range []struct{ in, want string }{
+		{"Unauthorized: token=abc123 expired", "Unauthorized: token=<redacted> expired"},
+		{"<pre>password='hunter2'</pre>", "<pre>password='<redacted>'</pre>"},
+		{"SECRET_KEY = \"k9\"", "SECRET_KEY = \"<redacted>\""},
+		{"CSRF token: missing", "CSRF token: missing"},
+		{"token: Zq8sK2mP4x", "token: <redacted>"},
+		{"Forbidden", "Forbidden"},
+		{"page=2 size: 10", "page=2 size: 10"},
+	} {
+		if got := r.Assignments(c.in); got != c.want {
+			t.Errorf("Assignments(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if show := (Redactor{Show: true}); show.Assignments("token=abc123") != "token=abc123" {
+		t.Error("Show: the value was hidden")
 	}
 }

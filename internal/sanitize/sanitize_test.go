@@ -248,7 +248,7 @@ func TestRewrite(t *testing.T) {
   "content":{"size":20,"mimeType":"application/json","text":"{\"token\":\"BODYTOKEN42\"}"},"redirectURL":"","headersSize":-1,"bodySize":20},
  "cache":{},"timings":{"send":0,"wait":1,"receive":0},"_error":"net::ERR_FAILED"},
 {"startedDateTime":"2026-01-01T00:00:01Z","time":1,"request":{"method":"GET","url":"https://api.test/x","httpVersion":"h2","headers":[],"cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},
- "response":{"status":403,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":30,"mimeType":"text/plain","text":"origin not allowed; token=ERRTOKEN77"},"redirectURL":"","headersSize":-1,"bodySize":30},
+ "response":{"status":403,"statusText":"Forbidden: token=STATUSTOKEN55","httpVersion":"h2","headers":[{"name":"Access-Control-Allow-Origin","value":"https://admin:ACAOPASS66@app.test"}],"cookies":[],"content":{"size":30,"mimeType":"text/plain","text":"origin not allowed; token=ERRTOKEN77"},"redirectURL":"","headersSize":-1,"bodySize":30},
  "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
 	var red redact.Redactor
 	red.Learn("SAMECOOKIEVALUE1")
@@ -258,7 +258,7 @@ func TestRewrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, secret := range []string{"SAMECOOKIEVALUE1", "CSRFVALUE99", "hunter2hunter2", "123456", "BODYTOKEN42", "ERRTOKEN77"} {
+	for _, secret := range []string{"SAMECOOKIEVALUE1", "CSRFVALUE99", "hunter2hunter2", "123456", "BODYTOKEN42", "ERRTOKEN77", "STATUSTOKEN55", "ACAOPASS66"} {
 		if strings.Contains(got, secret) {
 			t.Errorf("%s survives:\n%s", secret, got)
 		}
@@ -270,7 +270,7 @@ func TestRewrite(t *testing.T) {
 	}
 	for _, keep := range []string{`"value": "http://localhost:8800"`, `"value": "cors"`, `"value": "x-csrf-token"`,
 		`"_error": "net::ERR_FAILED"`, `"url": "http://localhost:8800/app.js"`, `Path=/; SameSite=None; Secure`,
-		`"user\":\"ann\"`, `origin not allowed; token=REDACTED-`, bodyComment} {
+		`"user\":\"ann\"`, `origin not allowed; token=REDACTED-`, `"statusText": "Forbidden: token=REDACTED-`, `"value": "https://admin:REDACTED-`, bodyComment} {
 		if !strings.Contains(got, keep) {
 			t.Errorf("output lacks %q:\n%s", keep, got)
 		}
