@@ -56,3 +56,60 @@ func TestMarkdownHeaderRowsBounded(t *testing.T) {
 		t.Errorf("the report does not say that headers were left out")
 	}
 }
+
+// TestLongValuesBounded: a header name of 800 KB that the preflight did not
+// allow, and an Access-Control-Allow-Origin of 900 KB, each quoted by a
+// cause, made a 15 MB table, a 4.8 MB HTML report (over its 2 MiB
+// promise), and a Markdown report with every detail left out. The formats
+// for people cut long texts; the JSON keeps them whole.
+func TestLongValuesBounded(t *testing.T) {
+	long := strings.Repeat("a", 800_000)
+	doc := `{"log":{"creator":{"name":"WebInspector","version":"537.36"},"entries":[` +
+		`{"startedDateTime":"2026-01-01T00:00:00.000Z","time":1,"_resourceType":"preflight","request":{"method":"OPTIONS","url":"https://api.example.test/h","headers":[` +
+		`{"name":"Origin","value":"http://localhost:5173"},{"name":"Access-Control-Request-Method","value":"PUT"},{"name":"Access-Control-Request-Headers","value":"x-` + long + `"}]},` +
+		`"response":{"status":204,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://localhost:5173"},{"name":"Access-Control-Allow-Methods","value":"PUT"}]}},` +
+		`{"startedDateTime":"2026-01-01T00:00:00.010Z","time":1,"_resourceType":"fetch","request":{"method":"PUT","url":"https://api.example.test/h","headers":[` +
+		`{"name":"Origin","value":"http://localhost:5173"},{"name":"x-` + long + `","value":"1"}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}},` +
+		`{"startedDateTime":"2026-01-01T00:00:01.000Z","time":1,"_resourceType":"fetch","request":{"method":"GET","url":"https://api2.example.test/g","headers":[` +
+		`{"name":"Origin","value":"http://localhost:5173"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://` + strings.Repeat("B", 900_000) + `"}]}}]}}`
+	res := analyze.Reader("long.har", strings.NewReader(doc), analyze.Options{}, har.Options{})
+	if res.Err != nil || len(res.Groups) < 2 {
+		t.Fatalf("err %v, %d groups: want the P16 and the origin mismatch", res.Err, len(res.Groups))
+	}
+	for _, opt := range []Options{{Format: Table, Width: 100}, {Format: Table, Width: 100, All: true}, {Format: Markdown}, {Format: HTML}} {
+		out := mustRender(t, []*analyze.Result{res}, opt)
+		if len(out) > 100<<10 {
+			t.Errorf("%s (all %v): %d bytes for three findings", opt.Format, opt.All, len(out))
+		}
+		if opt.Format == Markdown && strings.Contains(out, "Shortened to fit") {
+			t.Errorf("markdown left out the details of three findings")
+		}
+	}
+	if out := mustRender(t, []*analyze.Result{res}, Options{Format: JSON}); !strings.Contains(out, long) {
+		t.Errorf("the JSON lost the whole value")
+	}
+}
+
+// TestHTMLManyServers: with 30,000 servers the filter's options took the
+// whole size budget, and the report showed no problem at all.
+func TestHTMLManyServers(t *testing.T) {
+	rule := analyze.LookupRule("CORS-A03")
+	r := &analyze.Result{File: "servers.har", Entries: 30000}
+	for i := range 30000 {
+		r.Groups = append(r.Groups, &analyze.Group{Rule: rule, Severity: analyze.Error, Requests: 1 + i%3,
+			Server: fmt.Sprintf("https://api%05d.example.test", i), Cause: "cause", Fix: "fix", Entries: []int{i}})
+	}
+	out := mustRender(t, []*analyze.Result{r}, Options{Format: HTML})
+	if len(out) > 2<<20 {
+		t.Errorf("%d bytes, over 2 MiB", len(out))
+	}
+	if n := strings.Count(out, `data-rule="CORS-A03"`); n < 100 {
+		t.Errorf("%d problems shown of 30,000", n)
+	}
+	if n := strings.Count(out, "<option"); n > htmlHosts+2 {
+		t.Errorf("%d servers in the filter", n)
+	}
+	if !strings.Contains(out, "and 29800 more servers with fewer problems") {
+		t.Errorf("the filter does not say how many servers it leaves out")
+	}
+}

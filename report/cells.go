@@ -25,7 +25,7 @@ func errorName(f *analyze.Finding) string {
 // findings that carry no Chromium error (warnings, network errors) it is
 // the rule's title.
 func checkText(f *analyze.Finding, value string) string {
-	if t := f.Chromium.CheckText(value, f.Status); t != "" {
+	if t := f.Chromium.CheckText(truncate(value, valueMax), f.Status); t != "" {
 		return t
 	}
 	return f.Rule.Title
@@ -37,6 +37,16 @@ func checkText(f *analyze.Finding, value string) string {
 func width(s string) int { return twwidth.Width(s) }
 
 const ellipsis = "…"
+
+// The longest texts that the formats for people show: a cause, a fix or a
+// console message (textMax), and an offending value in a check's text
+// (valueMax), and a header's name (nameMax). A server can send a header
+// of a megabyte, and a cause quotes it; the JSON keeps every text whole.
+const (
+	textMax  = 1000
+	valueMax = 200
+	nameMax  = 80
+)
 
 // shortenURL makes a URL fit in max columns for a table cell. It keeps what
 // tells requests apart when reading a CORS report: the host (the origin the

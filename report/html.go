@@ -148,6 +148,8 @@ func htmlGroups(v fileView) []*htmlGroup {
 const (
 	htmlBudget = 1 << 20
 	htmlLimit  = 1900 << 10
+	// htmlHosts is the most servers the filter lists.
+	htmlHosts = 200
 )
 
 func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error {
@@ -158,7 +160,7 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 		groups []*htmlGroup
 	}
 	var files []fileGroups
-	hosts := map[string]bool{}
+	hosts := map[string]int{} // groups by server
 	total := 0
 	vs, clean := views(results, opt), 0
 	if len(vs) > 1 && !opt.All {
@@ -167,7 +169,7 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	for _, v := range vs {
 		gs := htmlGroups(v)
 		for _, g := range gs {
-			hosts[c.url(g.server)] = true
+			hosts[c.url(g.server)]++
 		}
 		total += len(gs)
 		files = append(files, fileGroups{v, gs})
@@ -213,9 +215,24 @@ func renderHTML(buf *bytes.Buffer, results []*analyze.Result, opt Options) error
 	for h := range hosts {
 		hostList = append(hostList, h)
 	}
+	// The servers with the most problems, when there are too many to pick
+	// from: thirty thousand options took the whole size budget, and no
+	// problem was shown.
+	more := 0
+	if len(hostList) > htmlHosts {
+		sort.Slice(hostList, func(i, j int) bool {
+			a, b := hostList[i], hostList[j]
+			return hosts[a] > hosts[b] || hosts[a] == hosts[b] && a < b
+		})
+		more = len(hostList) - htmlHosts
+		hostList = hostList[:htmlHosts]
+	}
 	sort.Strings(hostList)
 	for _, h := range hostList {
-		fmt.Fprintf(buf, "<option value=\"%s\">%s</option>", e(h), e(h))
+		fmt.Fprintf(buf, "<option value=\"%s\">%s</option>", e(h), e(truncate(h, 80)))
+	}
+	if more > 0 {
+		fmt.Fprintf(buf, "<option disabled>and %s with fewer problems</option>", e(plural(more, "more server", "more servers")))
 	}
 	buf.WriteString("</select>\n<p id=\"shown\" role=\"status\" aria-live=\"polite\"></p>\n</nav>\n<main>\n")
 
@@ -341,7 +358,7 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 	buf.WriteString("<dl class=\"facts\">")
 	fact := func(name, value string) {
 		if value != "" {
-			fmt.Fprintf(buf, "<dt>%s</dt><dd>%s</dd>", name, e(value))
+			fmt.Fprintf(buf, "<dt>%s</dt><dd>%s</dd>", name, e(truncate(value, textMax)))
 		}
 	}
 	fact("Server", server)
@@ -363,12 +380,13 @@ func htmlGroupSection(buf *bytes.Buffer, g *htmlGroup, c cleaner, id string, com
 		fmt.Fprintf(buf, "<p class=\"muted\">The same problem as shown in full above for %s: the same cause and fix.</p>\n</section>\n", e(seenIn))
 		return
 	}
-	cause, fixText := c.text(g.cause), c.text(g.fix)
+	short := textMax
 	if compact {
-		cause, fixText = truncate(cause, 240), truncate(fixText, 240)
+		short = 240
 	}
+	cause, fixText := truncate(c.text(g.cause), short), truncate(c.text(g.fix), short)
 	if f := g.sample; f != nil && f.Console != "" {
-		fmt.Fprintf(buf, "<p><strong>Your console log:</strong> %s</p>\n", e(c.text(f.Console)))
+		fmt.Fprintf(buf, "<p><strong>Your console log:</strong> %s</p>\n", e(truncate(c.text(f.Console), textMax)))
 	}
 	fmt.Fprintf(buf, "<p><strong>Cause:</strong> %s</p>\n", e(cause))
 	fix := "Fix"
@@ -399,7 +417,7 @@ func htmlMoreFacts(buf *bytes.Buffer, g *htmlGroup, c cleaner, fact func(name, v
 	fact("Methods", strings.Join(methods, ", "))
 	origins := make([]string, len(g.origins))
 	for i, o := range g.origins {
-		origins[i] = c.text(o)
+		origins[i] = truncate(c.text(o), 80)
 	}
 	fact("Page origin", strings.Join(origins, ", "))
 	browser := ""
@@ -467,7 +485,7 @@ func htmlAskedAllowed(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 	}
 	get := func(hs har.Headers, name string) string {
 		v, _ := hs.Get(name)
-		return c.header(name, v)
+		return truncate(c.header(name, v), htmlExchangeValue)
 	}
 	method := c.plain(f.Method)
 	if v := get(preH, "Access-Control-Request-Method"); v != "" {
@@ -491,7 +509,7 @@ func htmlAskedAllowed(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 		origin = get(preH, "Origin")
 	}
 	if origin == "" {
-		origin = c.text(f.Origin)
+		origin = truncate(c.text(f.Origin), htmlExchangeValue)
 	}
 	rows := [][3]string{
 		{"Origin", origin, get(allow.Response.Headers, "Access-Control-Allow-Origin")},
@@ -539,14 +557,14 @@ func htmlSides(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 func htmlExchange(buf *bytes.Buffer, label string, x *har.Entry, pre *har.Entry, val string, c cleaner) {
 	e := html.EscapeString
 	fmt.Fprintf(buf, "<div><h4>%s <span class=\"muted\">(entry #%d)</span></h4>\n<p class=\"mono\">%s %s → %s</p>\n",
-		label, x.Index, e(c.plain(x.Request.Method)), e(shortenURL(c.url(x.Request.URL), 100)), e(c.text(statusLine(x))))
+		label, x.Index, e(c.plain(x.Request.Method)), e(shortenURL(c.url(x.Request.URL), 100)), e(c.status(x)))
 	requested := requestedHeaders(pre)
 	var rows []string
 	row := func(dir, dirName string, h har.Header) bool {
 		if len(rows) == htmlExchangeRows {
 			return false
 		}
-		name := c.plain(h.Name)
+		name := truncate(c.plain(h.Name), nameMax)
 		v := truncate(c.header(h.Name, h.Value), htmlExchangeValue)
 		rows = append(rows, fmt.Sprintf("<tr><td class=\"dir\" title=\"%s\"><span aria-label=\"%s\">%s</span></td><td>%s</td><td>%s</td></tr>",
 			dirName, dirName, dir, markValue(name, val), markValue(v, val)))

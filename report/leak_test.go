@@ -12,7 +12,8 @@ import (
 // leakHAR builds a capture whose blocked request sends custom credential
 // headers (listed in the preflight's Access-Control-Request-Headers, so the
 // Markdown exchange table shows them) and whose URL echoes a cookie value
-// under a harmless name.
+// under a harmless name, a reset token in its path and a token in the
+// preflight's status text.
 func leakHAR(t *testing.T) []byte {
 	t.Helper()
 	const cookie = "CKVAL_echoed_77aa11"
@@ -34,7 +35,7 @@ func leakHAR(t *testing.T) []byte {
 			names = append(names, strings.ToLower(h[0]))
 		}
 	}
-	url := "https://api.example.test/v1/items?uid=" + cookie + "&page=2"
+	url := "https://api.example.test/v1/reset/LEAKRESET9aa8bb7cc6dd/items?uid=" + cookie + "&page=2"
 	entry := func(method string, reqH []map[string]string, status int, respH []map[string]string, rt string, at string) map[string]any {
 		return map[string]any{
 			"_resourceType":   rt,
@@ -59,6 +60,7 @@ func leakHAR(t *testing.T) []byte {
 		{"name": "Access-Control-Allow-Origin", "value": "http://localhost:5173"},
 		{"name": "Access-Control-Allow-Methods", "value": "GET"},
 	}, "preflight", "2026-01-01T00:00:01.000Z")
+	pre["response"].(map[string]any)["statusText"] = "No Content: token=LEAK_STATUS_8zz9"
 	req := entry("GET", append(hs, map[string]string{"name": "Sec-Fetch-Mode", "value": "cors"}), 0, nil, "fetch", "2026-01-01T00:00:01.010Z")
 	req["response"].(map[string]any)["_error"] = "net::ERR_FAILED"
 	doc := map[string]any{"log": map[string]any{"version": "1.2",
@@ -79,7 +81,7 @@ func TestLeaksNeverShown(t *testing.T) {
 		t.Fatalf("leaks.har: err %v, %d findings: the test would prove nothing", res.Err, len(res.Findings))
 	}
 	secrets := []string{"CKVAL_echoed_77aa11", "LEAK_CSRF_1", "LEAK_XAUTH_2", "LEAK_TOKEN_3abc", "LEAK_SESSION_4",
-		"LEAK_APPCHECK_5", "LEAK_WSPROTO_6xyzxyz", "LEAK_AK_7"}
+		"LEAK_APPCHECK_5", "LEAK_WSPROTO_6xyzxyz", "LEAK_AK_7", "LEAKRESET9aa8bb7cc6dd", "LEAK_STATUS_8zz9"}
 	for _, opt := range allFormatsOpts() {
 		out := unescape(mustRender(t, []*analyze.Result{res}, opt))
 		for _, s := range secrets {

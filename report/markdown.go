@@ -541,12 +541,12 @@ func mdGroupDetails(buf *bytes.Buffer, n int, g *analyze.Group, c cleaner) {
 		plural(g.Requests, "request", "requests"), truncate(c.url(g.Server), 80))
 	fmt.Fprintf(buf, "<details>\n<summary>%s</summary>\n\n", htmlEscape(summary))
 	mdConsole(buf, f, c)
-	fmt.Fprintf(buf, "**Cause:** %s\n\n", mdEscape(truncate(c.text(g.Cause), 1000)))
+	fmt.Fprintf(buf, "**Cause:** %s\n\n", mdEscape(truncate(c.text(g.Cause), textMax)))
 	fix := "**Fix"
 	if n := stackName(g.Stack); n != "" {
 		fix += " for " + mdEscape(n)
 	}
-	fmt.Fprintf(buf, "%s:** %s\n\n", fix, mdEscape(truncate(c.text(g.Fix), 1000)))
+	fmt.Fprintf(buf, "%s:** %s\n\n", fix, mdEscape(truncate(c.text(g.Fix), textMax)))
 	if f != nil {
 		mdReplay(buf, f, c)
 	}
@@ -604,10 +604,10 @@ func mdConsole(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 		return
 	}
 	if f.Message != "" {
-		fmt.Fprintf(buf, "**Chromium console** (`%s`):\n\n> %s\n\n", f.Chromium, mdEscape(truncate(c.text(f.Message), 1000)))
+		fmt.Fprintf(buf, "**Chromium console** (`%s`):\n\n> %s\n\n", f.Chromium, mdEscape(truncate(c.text(f.Message), textMax)))
 	}
 	if f.FirefoxMessage != "" {
-		fmt.Fprintf(buf, "**Firefox console** (`%s`):\n\n> %s\n\n", f.Firefox, mdEscape(truncate(c.text(f.FirefoxMessage), 1000)))
+		fmt.Fprintf(buf, "**Firefox console** (`%s`):\n\n> %s\n\n", f.Firefox, mdEscape(truncate(c.text(f.FirefoxMessage), textMax)))
 	}
 }
 
@@ -816,7 +816,7 @@ func mdExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c
 
 func writeExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry, c cleaner, lim exchangeLimits) {
 	fmt.Fprintf(buf, "**%s** (entry %d, line %d): %s %s → **%s**\n\n", label, e.Index, e.Line,
-		mdEscape(truncate(c.plain(e.Request.Method), 20)), mdEscape(shortenURL(c.url(e.Request.URL), 300)), mdEscape(truncate(c.text(statusLine(e)), 200)))
+		mdEscape(truncate(c.plain(e.Request.Method), 20)), mdEscape(shortenURL(c.url(e.Request.URL), 300)), mdEscape(truncate(c.status(e), 200)))
 	requested := requestedHeaders(pre)
 	var rows []string
 	more := false
@@ -828,7 +828,7 @@ func writeExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry
 			if more = len(rows) == lim.rows; more {
 				break
 			}
-			rows = append(rows, fmt.Sprintf("| → | %s | %s |", mdEscape(c.plain(h.Name)), cell(h)))
+			rows = append(rows, fmt.Sprintf("| → | %s | %s |", mdEscape(truncate(c.plain(h.Name), nameMax)), cell(h)))
 		}
 	}
 	for _, h := range e.Response.Headers {
@@ -836,7 +836,7 @@ func writeExchange(buf *bytes.Buffer, label string, e *har.Entry, pre *har.Entry
 			if more = len(rows) == lim.rows; more {
 				break
 			}
-			rows = append(rows, fmt.Sprintf("| ← | %s | %s |", mdEscape(c.plain(h.Name)), cell(h)))
+			rows = append(rows, fmt.Sprintf("| ← | %s | %s |", mdEscape(truncate(c.plain(h.Name), nameMax)), cell(h)))
 		}
 	}
 	if more {
@@ -931,7 +931,7 @@ func makeDiagramMessage(first string, hs har.Headers, names []string, c cleaner)
 }
 
 func responseMessage(e *har.Entry, c cleaner) string {
-	first := c.text(statusLine(e))
+	first := c.status(e)
 	if e.Response.Status > 0 && !e.Response.Headers.Has("Access-Control-Allow-Origin") {
 		first += " (no Access-Control-Allow-Origin)"
 	}
@@ -959,7 +959,7 @@ func mermaid(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 		if p.Response.Status > 0 {
 			fmt.Fprintf(&b, "    Server-->>Browser: %s\n", responseMessage(p, c))
 		} else {
-			fmt.Fprintf(&b, "    Server--xBrowser: %s\n", mermaidEscape(c.text(statusLine(p))))
+			fmt.Fprintf(&b, "    Server--xBrowser: %s\n", mermaidEscape(c.status(p)))
 		}
 		if atPreflight {
 			b.WriteString(note)
@@ -978,7 +978,7 @@ func mermaid(buf *bytes.Buffer, f *analyze.Finding, c cleaner) {
 		if q.Response.Status > 0 {
 			fmt.Fprintf(&b, "    Server-->>Browser: %s\n", responseMessage(q, c))
 		} else {
-			fmt.Fprintf(&b, "    Server--xBrowser: %s\n", mermaidEscape(c.text(statusLine(q))))
+			fmt.Fprintf(&b, "    Server--xBrowser: %s\n", mermaidEscape(c.status(q)))
 		}
 		if !atPreflight {
 			b.WriteString(note)

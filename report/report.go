@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/har"
 	"github.com/harcors/harcors/internal/textsafe"
 )
 
@@ -337,6 +338,15 @@ func newCleaner(opt Options, visible bool) cleaner {
 // text cleans free text: a cause, a message, a fix, a value, an origin.
 func (c cleaner) text(s string) string {
 	s = c.red.text(s)
+	if c.visible {
+		s = textsafe.Escape(s)
+	}
+	return s
+}
+
+// status cleans the status line of e's response (see redactor.status).
+func (c cleaner) status(e *har.Entry) string {
+	s := c.red.status(e)
 	if c.visible {
 		s = textsafe.Escape(s)
 	}

@@ -102,9 +102,9 @@ func toneIf(failing bool, tone string) string {
 // responseStep is e's response, in tone when it is where the check failed.
 func responseStep(e *har.Entry, c cleaner, tone string) diagramStep {
 	if e.Response.Status <= 0 {
-		return diagramStep{kind: toBrowser, lost: true, tone: tone, lines: []string{truncate(c.text(statusLine(e)), svgLineChars)}}
+		return diagramStep{kind: toBrowser, lost: true, tone: tone, lines: []string{truncate(c.status(e), svgLineChars)}}
 	}
-	first := c.text(statusLine(e))
+	first := c.status(e)
 	if !e.Response.Headers.Has("Access-Control-Allow-Origin") {
 		first += " (no Access-Control-Allow-Origin)"
 	}

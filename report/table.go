@@ -321,7 +321,7 @@ func findingsTable(buf *bytes.Buffer, fs []*analyze.Finding, c cleaner, opt Opti
 		text := func(s string) string {
 			t, ok := seen[s]
 			if !ok {
-				t = c.text(s)
+				t = truncate(c.text(s), textMax)
 				seen[s] = t
 			}
 			return t
@@ -386,12 +386,12 @@ func groupsTable(buf *bytes.Buffer, gs []*analyze.Group, c cleaner, opt Options,
 		if !f.PreflightCaptured {
 			check += "\n(preflight not captured)"
 		}
-		fix := c.text(g.Fix)
+		fix := truncate(c.text(g.Fix), textMax)
 		if n := stackName(g.Stack); n != "" {
 			fix = n + ": " + fix
 		}
 		problemCell := cell{text: problem, paint: painter(opt.Color, severityColor(g.Severity))}
-		cause := c.text(g.Cause) + consoleLine(f, c)
+		cause := truncate(c.text(g.Cause), textMax) + consoleLine(f, c)
 		if wide {
 			rows = append(rows, []cell{problemCell, {text: where}, {text: origins}, {text: check}, {text: cause}, {text: fix}})
 		} else {
@@ -560,5 +560,5 @@ func consoleLine(f *analyze.Finding, c cleaner) string {
 	if f == nil || f.Console == "" {
 		return ""
 	}
-	return "\nConsole: " + c.text(f.Console)
+	return "\nConsole: " + truncate(c.text(f.Console), textMax)
 }
