@@ -14,6 +14,7 @@ import (
 	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/internal/replay"
 	"github.com/harcors/harcors/internal/textsafe"
+	"github.com/harcors/harcors/report"
 )
 
 const explainUsage = `harcors explain tells what a browser's CORS console message means, its likely
@@ -27,6 +28,7 @@ Each MESSAGE is a console line; a whole pasted console log is fine, lines
 that are not CORS messages are skipped. Chromium's "Access to fetch at ...
 has been blocked by CORS policy: ..." (Local Network Access lines included)
 and Firefox's "Cross-Origin Request Blocked: ... (Reason: ...)" are read.
+A message repeated in the log is explained once, with its count.
 A rule ID or a browser error's name instead of a message (CORS-P02,
 PreflightMissingAllowOriginHeader, CORSMissingAllowOrigin) prints the
 documentation of its rules, as harcors --explain does.
@@ -53,6 +55,10 @@ type explained struct {
 	Examples string `json:"examples,omitempty"`
 	Capture  string `json:"capture"`
 	Replay   string `json:"replay,omitempty"`
+	// Count is how many times the message was in the input: a pasted
+	// console log repeats an error at every retry or poll, and each
+	// repetition is explained once.
+	Count int `json:"-"`
 }
 
 type explainedRule struct {
@@ -119,6 +125,7 @@ type jsonMessage struct {
 	Examples   string          `json:"examples,omitempty"`
 	Capture    string          `json:"capture"`
 	Replay     string          `json:"replay,omitempty"`
+	Count      int             `json:"count"`
 }
 
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -153,12 +160,20 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	red := redact.Redactor{Show: *show}
 	var out []explained
+	seen := map[string]int{} // a message's text to its place in out
 	for _, l := range lines {
 		m, ok := analyze.ParseConsole(l)
 		if !ok {
 			continue
 		}
-		out = append(out, explain(m, &red))
+		if i, ok := seen[m.Text]; ok {
+			out[i].Count++
+			continue
+		}
+		seen[m.Text] = len(out)
+		e := explain(m, &red)
+		e.Count = 1
+		out = append(out, e)
 	}
 	if len(out) == 0 && len(msgs) > 0 && msgs[0] != "-" && allNameRules(msgs) {
 		// A rule ID or a browser error name, not a message: what
@@ -174,7 +189,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "json":
 		doc := explainJSON{Schema: explainSchema, Messages: []jsonMessage{}}
 		for _, e := range out {
-			jm := jsonMessage{ConsoleMessage: e.ConsoleMessage, Rules: []string{}, Meaning: e.Meaning, Candidates: e.Rules, Capture: e.Capture, Replay: e.Replay, Examples: e.Examples}
+			jm := jsonMessage{ConsoleMessage: e.ConsoleMessage, Rules: []string{}, Meaning: e.Meaning, Candidates: e.Rules, Capture: e.Capture, Replay: e.Replay, Examples: e.Examples, Count: e.Count}
 			if jm.Candidates == nil {
 				jm.Candidates = []explainedRule{}
 			}
@@ -188,11 +203,19 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitTrouble
 		}
 	case "markdown":
+		// Within what an issue comment takes, as the report's
+		// Markdown: the messages past it are counted.
 		for i, e := range out {
+			var one bytes.Buffer
 			if i > 0 {
-				buf.WriteString("\n")
+				one.WriteString("\n")
 			}
-			writeExplainMarkdown(&buf, e)
+			writeExplainMarkdown(&one, e)
+			if buf.Len()+one.Len() > report.MarkdownBudget {
+				fmt.Fprintf(&buf, "\n%d more messages not shown here, to fit in an issue: `harcors explain --format json` lists every one.\n", len(out)-i)
+				break
+			}
+			buf.Write(one.Bytes())
 		}
 	default:
 		width := terminalWidth(stdout)
@@ -336,7 +359,7 @@ func writeExplainText(b *bytes.Buffer, e explained, width int) {
 	if name == "" {
 		name = "a CORS message harcors does not know the wording of"
 	}
-	fmt.Fprintf(b, "%s message: %s\n", browserName(m.Browser), name)
+	fmt.Fprintf(b, "%s message: %s%s\n", browserName(m.Browser), name, timesSeen(e.Count))
 	field := func(label, v string) {
 		if v != "" {
 			fmt.Fprintf(b, "  %-15s %s\n", label+":", textsafe.Escape(v))
@@ -370,9 +393,17 @@ func writeExplainText(b *bytes.Buffer, e explained, width int) {
 	}
 }
 
+// timesSeen says how often a message repeated in the input ("" once).
+func timesSeen(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d times in the input)", n)
+}
+
 func writeExplainMarkdown(b *bytes.Buffer, e explained) {
 	m := e.ConsoleMessage
-	fmt.Fprintf(b, "### %s: `%s`\n\n", browserName(m.Browser), firstNonEmpty(map[bool]string{true: m.Firefox, false: m.Chromium}[m.Browser == "firefox"], "unknown wording"))
+	fmt.Fprintf(b, "### %s: `%s`%s\n\n", browserName(m.Browser), firstNonEmpty(map[bool]string{true: m.Firefox, false: m.Chromium}[m.Browser == "firefox"], "unknown wording"), timesSeen(e.Count))
 	fmt.Fprintf(b, "> %s\n\n", mdText(m.Text))
 	for _, kv := range [][2]string{{"Request", strings.TrimSpace(m.Kind + " " + m.URL)}, {"Origin", m.Origin}, {"Method", m.Method}, {"Header", m.Header}, {"Status", m.Status}} {
 		if kv[1] != "" {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/harcors/harcors/analyze"
+	"github.com/harcors/harcors/report"
 )
 
 const chromiumLine = "Access to fetch at 'http://127.0.0.1:8801/header-authorization-not-allowed?access_token=TOPSECRET1' from origin 'http://localhost:8800' has been blocked by CORS policy: Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response."
@@ -162,5 +164,31 @@ func TestExplainRuleFormats(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, "### `"+want[0].ID+"`") || !strings.Contains(out, "**Fix:**") {
 			t.Errorf("%s as Markdown: exit %d, %s\n%s", name, code, stderr, out)
 		}
+	}
+}
+
+// TestExplainRepeats: a console log repeats an error at every retry; each
+// message is explained once with its count, and the Markdown stays within
+// what an issue comment takes (100 copies made 180,000 characters, 500
+// distinct lines 900,000).
+func TestExplainRepeats(t *testing.T) {
+	code, out, stderr := runCLI(t, strings.Repeat(chromiumLine+"\n", 100), "explain", "--format", "markdown")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := strings.Count(out, "\n### ") + strings.Count(out[:4], "### "); n != 1 || !strings.Contains(out, "(100 times in the input)") {
+		t.Errorf("%d sections, want one saying 100 times:\n%s", n, out)
+	}
+	_, js, _ := runCLI(t, strings.Repeat(chromiumLine+"\n", 3), "explain", "--format", "json")
+	if !strings.Contains(js, `"count": 3`) {
+		t.Errorf("json lacks the count:\n%s", js)
+	}
+	var log strings.Builder
+	for i := range 500 {
+		log.WriteString(strings.Replace(chromiumLine, "127.0.0.1:8801", fmt.Sprintf("api%d.example.test", i), 1) + "\n")
+	}
+	_, md, _ := runCLI(t, log.String(), "explain", "--format", "markdown")
+	if len(md) > report.MarkdownBudget+500 || !strings.Contains(md, "more messages not shown here") {
+		t.Errorf("500 messages: %d bytes of Markdown, or no count of those left out", len(md))
 	}
 }

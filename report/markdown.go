@@ -182,11 +182,11 @@ func icon(s analyze.Severity) string {
 	return "•"
 }
 
-// mdBudget is the most bytes a grouped Markdown report holds. GitHub
+// MarkdownBudget is the most bytes a grouped Markdown report holds. GitHub
 // refuses an issue body or comment over 65,536 characters (a character is
 // at least one byte of UTF-8, and at most as many UTF-16 units as bytes),
 // and the reporter needs room for a few lines of their own.
-const mdBudget = 60000
+const MarkdownBudget = 60000
 
 // mdReserve is kept for the note that says what a shortened report leaves
 // out, and the line of files left out.
@@ -240,7 +240,7 @@ type mdSection struct {
 	shown []*analyze.Group
 }
 
-// mdCut counts what a report left out to stay within mdBudget.
+// mdCut counts what a report left out to stay within MarkdownBudget.
 type mdCut struct {
 	files    int // files not shown at all
 	rows     int // problems without a row (nor details)
@@ -271,17 +271,17 @@ func (k mdCut) note() string {
 	}
 	return fmt.Sprintf("> **Shortened to fit in an issue** (%d,%03d characters at most): this report leaves out %s. "+
 		"`harcors --format json` lists every finding and request; `harcors --format markdown --each > cors.md` "+
-		"writes every finding to a file to attach.\n\n", mdBudget/1000, mdBudget%1000, list)
+		"writes every finding to a file to attach.\n\n", MarkdownBudget/1000, MarkdownBudget%1000, list)
 }
 
 // mdGrouped writes one row per problem and one <details> per problem,
-// within mdBudget: each file's headline first (in at most a third of it),
+// within MarkdownBudget: each file's headline first (in at most a third of it),
 // then the rows (in at most two thirds of what is left, so that details
 // fit whatever the number of problems), then details, problem by problem,
 // until one does not fit, then the request listings. tail, the summary
 // across files, closes the report.
 func mdGrouped(buf *bytes.Buffer, vs []fileView, c cleaner, opt Options, several bool, clean int, tail []byte) {
-	left := mdBudget - buf.Len() - len(tail) - mdReserve
+	left := MarkdownBudget - buf.Len() - len(tail) - mdReserve
 	var cut mdCut
 	secs := make([]*mdSection, 0, len(vs))
 	headCap := left / 3

@@ -142,7 +142,7 @@ func manyGroupsHAR(n int) string {
 }
 
 // TestMarkdownBudget renders captures far larger than an issue holds: the
-// report stays under mdBudget, keeps its structure, and says what it left
+// report stays under MarkdownBudget, keeps its structure, and says what it left
 // out and how to get it.
 func TestMarkdownBudget(t *testing.T) {
 	const n = 1500
@@ -165,8 +165,8 @@ func TestMarkdownBudget(t *testing.T) {
 		}
 		md := mustRender(t, rs, opt)
 		t.Logf("%s: %d bytes", name, len(md))
-		if len(md) >= mdBudget {
-			t.Errorf("%s: %d bytes, over the budget of %d", name, len(md), mdBudget)
+		if len(md) >= MarkdownBudget {
+			t.Errorf("%s: %d bytes, over the budget of %d", name, len(md), MarkdownBudget)
 		}
 		checkMarkdown(t, md)
 		for _, want := range []string{"Shortened to fit in an issue", "--format json", "--each"} {
@@ -186,7 +186,7 @@ func TestMarkdownBudget(t *testing.T) {
 	}
 	// The full report is what the note points to.
 	each := mustRender(t, []*analyze.Result{r}, Options{Format: Markdown, Each: true})
-	if len(each) < mdBudget || strings.Contains(each, "Shortened") {
+	if len(each) < MarkdownBudget || strings.Contains(each, "Shortened") {
 		t.Errorf("--each: %d bytes; want every finding, unshortened", len(each))
 	}
 }
@@ -217,8 +217,8 @@ func TestMarkdownFixturesFit(t *testing.T) {
 		if len(md) > largest {
 			largest, name = len(md), f
 		}
-		if len(md) >= mdBudget {
-			t.Errorf("%s: %d bytes of Markdown, over %d", f, len(md), mdBudget)
+		if len(md) >= MarkdownBudget {
+			t.Errorf("%s: %d bytes of Markdown, over %d", f, len(md), MarkdownBudget)
 		}
 		if bad := trackerActions(md); len(bad) > 0 {
 			t.Errorf("%s: %s", f, bad[0])
@@ -227,8 +227,8 @@ func TestMarkdownFixturesFit(t *testing.T) {
 	t.Logf("largest report of one file: %s, %d bytes", name, largest)
 	md := mustRender(t, rs, opt)
 	t.Logf("all %d files in one batch: %d bytes", len(rs), len(md))
-	if len(md) >= mdBudget {
-		t.Errorf("%d files in one batch: %d bytes of Markdown, over %d", len(rs), len(md), mdBudget)
+	if len(md) >= MarkdownBudget {
+		t.Errorf("%d files in one batch: %d bytes of Markdown, over %d", len(rs), len(md), MarkdownBudget)
 	}
 	checkMarkdown(t, md)
 }
