@@ -13,6 +13,7 @@ import (
 	"github.com/harcors/harcors/internal/diff"
 	"github.com/harcors/harcors/internal/redact"
 	"github.com/harcors/harcors/internal/textsafe"
+	"github.com/harcors/harcors/report"
 )
 
 const diffUsage = `harcors diff compares two captures of the same flow, before and after a change,
@@ -87,6 +88,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			ps[i].URL = red.URL(ps[i].URL)
 			ps[i].Origin = red.Text(ps[i].Origin)
 			ps[i].Fix = red.Text(ps[i].Fix)
+			ps[i].Changed = red.Text(ps[i].Changed)
 		}
 	}
 	var buf bytes.Buffer
@@ -146,15 +148,73 @@ func writeDiffMarkdown(b *bytes.Buffer, d *diff.Result, paths []string) {
 	fmt.Fprintf(b, "Before: `%s` · after: `%s` · **%d fixed, %d still failing, %d new**, %d not in the after capture\n",
 		strings.ReplaceAll(textsafe.Escape(paths[0]), "`", "'"), strings.ReplaceAll(textsafe.Escape(paths[1]), "`", "'"),
 		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
+	// One row per problem and server, its paths listed, as the report
+	// groups them: a fix to one server's CORS layer changes every route
+	// (400 routes made a 67,000-character diff, more than an issue
+	// takes). Past the report's budget the rows are only counted.
+	left := 0
 	for _, s := range diffSections {
-		ps := s.pick(d)
-		if len(ps) == 0 {
+		rows := diffRows(s.pick(d))
+		if len(rows) == 0 {
+			continue
+		}
+		if left > 0 || b.Len() > report.MarkdownBudget-1000 {
+			left += len(rows)
 			continue
 		}
 		fmt.Fprintf(b, "\n### %s\n\n| Severity | Rule | Request | Origin | Before | After |\n| --- | --- | --- | --- | --- | --- |\n", s.title)
-		for _, p := range ps {
-			fmt.Fprintf(b, "| %s | `%s` %s | %s %s | %s | %s | %s |\n", p.Severity, p.Rule, mdText(p.Title), mdText(p.Method), mdText(p.URL), mdText(p.Origin),
+		for i, r := range rows {
+			p := r.first
+			rule := fmt.Sprintf("`%s` %s", p.Rule, mdText(p.Title))
+			if p.Changed != "" {
+				rule += " (now: " + mdText(p.Changed) + ")"
+			}
+			line := fmt.Sprintf("| %s | %s | %s %s | %s | %s | %s |\n", p.Severity, rule, mdText(p.Method), mdText(r.where()), mdText(p.Origin),
 				strings.Join(p.Before, ", "), strings.Join(p.After, ", "))
+			if b.Len()+len(line) > report.MarkdownBudget-1000 {
+				left += len(rows) - i
+				break
+			}
+			b.WriteString(line)
 		}
 	}
+	if left > 0 {
+		fmt.Fprintf(b, "\n%d more rows not shown here, to fit in an issue: `harcors diff --format json` lists every one.\n", left)
+	}
+}
+
+// diffRow is the problems of a section that differ only by their path: one
+// rule, severity, method, page origin and change on one server.
+type diffRow struct {
+	first  diff.Problem
+	server string
+	paths  []string
+}
+
+// where is the row's server and its paths, the first three named.
+func (r diffRow) where() string {
+	const named = 3
+	s := r.server + strings.Join(r.paths[:min(named, len(r.paths))], ", ")
+	if n := len(r.paths) - named; n > 0 {
+		s += fmt.Sprintf(" and %d more", n)
+	}
+	return s
+}
+
+// diffRows folds ps into rows, in the order of their first problem.
+func diffRows(ps []diff.Problem) []diffRow {
+	var rows []diffRow
+	at := map[string]int{}
+	for _, p := range ps {
+		path := diff.PathOf(p.URL)
+		server := strings.TrimSuffix(p.URL, path)
+		k := strings.Join([]string{p.Severity, p.Rule, p.Method, server, p.Origin, p.Changed, strings.Join(p.Before, ","), strings.Join(p.After, ",")}, "\x00")
+		if i, ok := at[k]; ok {
+			rows[i].paths = append(rows[i].paths, path)
+			continue
+		}
+		at[k] = len(rows)
+		rows = append(rows, diffRow{first: p, server: server, paths: []string{path}})
+	}
+	return rows
 }

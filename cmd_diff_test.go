@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harcors/harcors/report"
 )
 
 type diffDoc struct {
@@ -142,4 +145,72 @@ func init() {
 		filter        func(string) string
 	}{"example-diff", "harcors diff testdata/hars/chromium/nginx--acac-capitalized.har testdata/diff/nginx--acac-capitalized.after.har",
 		[]string{"diff", "testdata/hars/chromium/nginx--acac-capitalized.har", "testdata/diff/nginx--acac-capitalized.after.har"}, 0, nil})
+}
+
+// diffCapture writes a capture of n cross-origin GETs, from
+// http://localhost:5173, to servers of the given count (round robin),
+// each on a path of its own; allowed says whether the responses allow the
+// page's origin.
+func diffCapture(t *testing.T, n, servers int, allowed bool) string {
+	t.Helper()
+	var es []string
+	for i := range n {
+		resp := `"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"_error":"net::ERR_FAILED"`
+		if allowed {
+			resp = `"status":200,"headers":[{"name":"Content-Type","value":"application/json"},{"name":"Access-Control-Allow-Origin","value":"*"}]`
+		}
+		// A path of letters ("route-baa"), which no pattern folds to :id.
+		word := []byte("aaa")
+		for j, k := len(word)-1, i; j >= 0; j, k = j-1, k/26 {
+			word[j] = byte('a' + k%26)
+		}
+		es = append(es, fmt.Sprintf(`{"startedDateTime":"2026-01-01T00:00:%02d.%03dZ","time":1,"_resourceType":"fetch","request":{"method":"GET","url":"https://api%d.example.test/v1/route-%s/items","headers":[{"name":"Origin","value":"http://localhost:5173"},{"name":"Sec-Fetch-Mode","value":"cors"}]},"response":{%s}}`,
+			i/1000%60, i%1000, i%servers, word, resp))
+	}
+	p := filepath.Join(t.TempDir(), "c.har")
+	doc := `{"log":{"creator":{"name":"WebInspector","version":"537.36"},"entries":[` + strings.Join(es, ",") + `]}}`
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestDiffMarkdownBounded: the diff's Markdown has a row per problem and
+// server with its paths, as the report, and stays within what an issue
+// takes. One server fixed on 400 routes made 67,000 characters.
+func TestDiffMarkdownBounded(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "diff", "--format", "markdown", diffCapture(t, 400, 1, false), diffCapture(t, 400, 1, true))
+	if code != exitOK || strings.Count(out, "| error |") != 1 || !strings.Contains(out, "and 397 more") {
+		t.Errorf("400 routes of one server: exit %d, want one row naming 3 paths and 397 more:\n%s%s", code, out, stderr)
+	}
+	_, out, _ = runCLI(t, "", "diff", "--format", "markdown", diffCapture(t, 3000, 3000, false), diffCapture(t, 3000, 3000, true))
+	if len(out) > report.MarkdownBudget || !strings.Contains(out, "more rows not shown here") {
+		t.Errorf("3,000 servers fixed: %d bytes of Markdown, or no count of the rows left out", len(out))
+	}
+	_, js, _ := runCLI(t, "", "diff", "--format", "json", diffCapture(t, 3000, 3000, false), diffCapture(t, 3000, 3000, true))
+	var d diffDoc
+	if err := json.Unmarshal([]byte(js), &d); err != nil || len(d.Fixed) != 3000 {
+		t.Errorf("the JSON lists %d fixed problems (%v), want every one of 3,000", len(d.Fixed), err)
+	}
+}
+
+// TestDiffValueChanged: a fix half done (the trailing slash taken off the
+// allowlist's origin, and the wrong port written) fails the same rule on
+// another value; the diff says so instead of "still failing" as before.
+func TestDiffValueChanged(t *testing.T) {
+	const before = "testdata/hars/chromium/go--acao-trailing-slash.har"
+	data, err := os.ReadFile(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := filepath.Join(t.TempDir(), "after.har")
+	os.WriteFile(after, []byte(strings.ReplaceAll(string(data), `"value": "http://localhost:8800/"`, `"value": "http://localhost:8801"`)), 0o644)
+	_, d := runDiffJSON(t, before, after)
+	if len(d.StillFailing) != 1 || d.StillFailing[0].Changed != "value http://localhost:8800/ -> http://localhost:8801" {
+		t.Errorf("still failing: %+v", d.StillFailing)
+	}
+	code, out, _ := runCLI(t, "", "diff", "--format", "markdown", before, after)
+	if code != exitFindings || !strings.Contains(out, "(now: value http://localhost:8800/ -&gt; http://localhost:8801)") {
+		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
 }

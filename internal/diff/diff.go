@@ -32,9 +32,11 @@ type Problem struct {
 	// capture, most severe first.
 	Before []string `json:"before"`
 	After  []string `json:"after"`
-	// Changed says, for a problem still failing, how it fails now when
-	// another rule took its place ("CORS-P01 -> CORS-P16"); "" when the
-	// same rule still fails.
+	// Changed says, for a problem still failing, how it fails now: when
+	// another rule took its place ("CORS-P01 -> CORS-P16"), or when the
+	// same rule fails on another value (a half-done fix: "value
+	// http://localhost:8800/ -> http://localhost:8801"); "" when it
+	// fails as before.
 	Changed string `json:"changed"`
 	// Fix is the fix harcors gives (after's for problems still failing).
 	Fix string `json:"fix"`
@@ -177,6 +179,9 @@ func Compare(before, after []*analyze.Result, min analyze.Severity) *Result {
 			if g, ok := inAfter[f.Rule.ID]; ok {
 				used[f.Rule.ID] = true
 				p.Fix = g.Fix
+				if bv, av := sameValue(f.Value), sameValue(g.Value); bv != av && bv != "" && av != "" {
+					p.Changed = "value " + short(bv) + " -> " + short(av)
+				}
 				res.StillFailing = append(res.StillFailing, p)
 				continue
 			}
@@ -224,6 +229,28 @@ func Compare(before, after []*analyze.Result, min analyze.Severity) *Result {
 		})
 	}
 	return res
+}
+
+// sameValue is what of a finding's value tells whether a fix changed it: a
+// URL (a redirect's target) without its query and fragment, which (a
+// login's state, a token) change from one capture to the next. The rest
+// is kept to the byte: "http://localhost:8800/" and
+// "http://localhost:8800" are the typo CORS-A04 is about.
+func sameValue(v string) string {
+	if strings.Contains(v, "://") {
+		if i := strings.IndexAny(v, "?#"); i >= 0 {
+			return v[:i]
+		}
+	}
+	return v
+}
+
+// short cuts a value for Changed: a header can be a megabyte long.
+func short(v string) string {
+	if r := []rune(v); len(r) > 100 {
+		return string(r[:99]) + "…"
+	}
+	return v
 }
 
 // PathOf is the path of a pattern URL, for short displays.
