@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -17,8 +18,13 @@ import (
 	"github.com/harcors/harcors/internal/textsafe"
 )
 
-// baselineSchema names the baseline file's shape.
-const baselineSchema = "harcors/baseline/v1"
+// baselineSchema names the baseline file's shape. v2 fingerprints hold
+// the offending value (analyze.Fingerprint); a v1 file is still read,
+// with the fingerprints it was written with (analyze.FingerprintV1).
+const (
+	baselineSchema   = "harcors/baseline/v2"
+	baselineSchemaV1 = "harcors/baseline/v1"
+)
 
 // baselineFile is what --write-baseline writes and --baseline reads: the
 // accepted findings by fingerprint (see analyze.Fingerprint), with what
@@ -33,11 +39,27 @@ type baselineEntry struct {
 	Rule        string `json:"rule"`
 	Origin      string `json:"origin"`
 	Method      string `json:"method"`
-	URL         string `json:"url"` // server and path pattern
+	URL         string `json:"url"`             // server and path pattern
+	Value       string `json:"value,omitempty"` // analyze.FingerprintValue, redacted
 }
 
-// readBaseline reads a baseline file into its set of fingerprints.
-func readBaseline(path string) (map[string]bool, error) {
+// baseline is a baseline file read: its fingerprints, and whether they
+// are v1's.
+type baseline struct {
+	set map[string]bool
+	v1  bool
+}
+
+// accepts reports whether the baseline holds f.
+func (b *baseline) accepts(f *analyze.Finding) bool {
+	if b.v1 {
+		return b.set[analyze.FingerprintV1(f)]
+	}
+	return b.set[analyze.Fingerprint(f)]
+}
+
+// readBaseline reads a baseline file.
+func readBaseline(path string) (*baseline, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -45,9 +67,9 @@ func readBaseline(path string) (map[string]bool, error) {
 	var b baselineFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("%s: not a harcors baseline: %v", path, err)
+		return nil, fmt.Errorf("%s: not a harcors baseline: %s", path, jsonErrorAt(data, err))
 	}
-	if b.Schema != baselineSchema {
+	if b.Schema != baselineSchema && b.Schema != baselineSchemaV1 {
 		return nil, fmt.Errorf("%s: schema %q, want %q (written by harcors --write-baseline)", path, b.Schema, baselineSchema)
 	}
 	set := make(map[string]bool, len(b.Findings))
@@ -57,7 +79,43 @@ func readBaseline(path string) (map[string]bool, error) {
 		}
 		set[e.Fingerprint] = true
 	}
-	return set, nil
+	return &baseline{set: set, v1: b.Schema == baselineSchemaV1}, nil
+}
+
+// jsonErrorAt says where in data, a baseline people edit and merge by
+// hand, decoding it failed: line and column, and the field of a value of
+// the wrong type, instead of encoding/json's Go types.
+func jsonErrorAt(data []byte, err error) string {
+	at := func(off int64) string {
+		off = min(max(off, 0), int64(len(data)))
+		line := 1 + bytes.Count(data[:off], []byte("\n"))
+		col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+		return fmt.Sprintf("line %d, column %d (byte %d)", line, col, off)
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		// Offset counts the byte that was wrong.
+		return at(syn.Offset-1) + ": " + syn.Error()
+	case errors.As(err, &typ):
+		want := map[string]string{"string": "a string", "[]main.baselineEntry": "an array", "main.baselineFile": "an object", "main.baselineEntry": "an object"}[typ.Type.String()]
+		if want == "" {
+			want = typ.Type.String()
+		}
+		return fmt.Sprintf("%s: %s is %s, want %s", at(typ.Offset), typ.Field, article(typ.Value), want)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return at(int64(len(data))) + ": the file ends before its JSON does"
+	}
+	return err.Error()
+}
+
+// article puts "a" or "an" before a JSON type's name.
+func article(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // baselineWriter collects the findings of a run for --write-baseline. The
@@ -73,7 +131,7 @@ func (w *baselineWriter) add(f *analyze.Finding) {
 	// is written with secrets hidden as in every report (the fingerprint
 	// itself folds tokens in the path to :id).
 	var red redact.Redactor
-	e := baselineEntry{Fingerprint: analyze.Fingerprint(f), Rule: f.Rule.ID, Origin: red.Text(o), Method: m, URL: red.URL(p)}
+	e := baselineEntry{Fingerprint: analyze.Fingerprint(f), Rule: f.Rule.ID, Origin: red.Text(o), Method: m, URL: red.URL(p), Value: red.Text(analyze.FingerprintValue(f))}
 	w.mu.Lock()
 	if w.entries == nil {
 		w.entries = map[string]baselineEntry{}
@@ -212,7 +270,7 @@ func (u urlIgnore) match(raw string) bool {
 // accepted; bw, when set, collects what a baseline would hold.
 type filterSettings struct {
 	urls     []urlIgnore
-	baseline map[string]bool
+	baseline *baseline
 	bw       *baselineWriter
 	mu       sync.Mutex
 	accepted int
@@ -227,7 +285,7 @@ func (fs *filterSettings) drop(f *analyze.Finding) bool {
 	if fs.bw != nil {
 		fs.bw.add(f)
 	}
-	if fs.baseline != nil && fs.baseline[analyze.Fingerprint(f)] {
+	if fs.baseline != nil && fs.baseline.accepts(f) {
 		fs.mu.Lock()
 		fs.accepted++
 		fs.mu.Unlock()
@@ -249,6 +307,9 @@ func (fs *filterSettings) finish(o *options, code int, stderr io.Writer) int {
 	}
 	if fs.baseline != nil && fs.accepted > 0 {
 		complain(stderr, "harcors: %d findings accepted by the baseline %s", fs.accepted, o.baseline)
+		if fs.baseline.v1 {
+			complain(stderr, "harcors: %s is a v1 baseline: on a route it accepts, any header, method or origin value that fails is accepted too; harcors --write-baseline %s writes it as v2", o.baseline, o.baseline)
+		}
 	}
 	if fs.bw != nil {
 		if err := fs.bw.write(o.writeBaseline); err != nil {
