@@ -52,6 +52,12 @@ func runSanitize(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitTrouble
 	}
 	in := paths[0]
+	if *out != "" && in != "-" && sameFile(*out, in) {
+		// The capture is the evidence: a sanitized copy has lost its
+		// bodies and secrets for good.
+		complain(stderr, "harcors sanitize: -o %s is the capture itself: the sanitized copy would replace it; name another file", *out)
+		return exitTrouble
+	}
 	if in == "-" {
 		// The rewrite needs two passes (the cookie values first), and
 		// standard input can be read once: keep it in a temporary file.

@@ -29,6 +29,19 @@ func TestSanitizeCommand(t *testing.T) {
 	if c1 != c2 || strings.Count(r1, `"rule"`) != strings.Count(r2, `"rule"`) || strings.Count(r1, `"rule"`) == 0 {
 		t.Errorf("verdict changed: exit %d/%d, %d/%d rules", c1, c2, strings.Count(r1, `"rule"`), strings.Count(r2, `"rule"`))
 	}
+	// -o naming the capture, directly or through a link, is refused and
+	// leaves it as it was: a sanitized copy has lost bodies and secrets.
+	if code, _, stderr := runCLI(t, "", "sanitize", out, "-o", out); code != exitTrouble || !strings.Contains(stderr, "is the capture itself") {
+		t.Errorf("-o the input: exit %d, %s", code, stderr)
+	}
+	link := filepath.Join(dir, "link.har")
+	os.Symlink(out, link)
+	if code, _, _ := runCLI(t, "", "sanitize", out, "-o", link); code != exitTrouble {
+		t.Errorf("-o a link to the input: exit %d", code)
+	}
+	if again, _ := os.ReadFile(out); string(again) != string(data) {
+		t.Errorf("the capture changed")
+	}
 	// Standard input to standard output.
 	in, _ := os.ReadFile("testdata/hars/hostile/secrets.har")
 	code, stdout, _ = runCLI(t, string(in), "sanitize", "-")

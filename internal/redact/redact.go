@@ -585,23 +585,45 @@ var pairRE = regexp.MustCompile(`(^|[^A-Za-z0-9_.\-\[\]%])([A-Za-z0-9_.\-\[\]%]+
 // Text does not take for a parameter, as no '?' or '&' comes before it.
 // After a colon only a token-like value is hidden: "CSRF token: missing"
 // says why a request failed, it hides nothing.
+//
+// After a name that is not a secret's, the search goes on from its value:
+// in "error: password=x" and "Exception: SECRET_KEY = 'x'" what follows
+// "error:" is an assignment of its own.
 func (r *Redactor) Assignments(s string) string {
 	if r.Show || strings.IndexByte(s, '=') < 0 && strings.IndexByte(s, ':') < 0 {
 		return s
 	}
-	return ReplaceSubmatch(pairRE, s, func(sub []string) string {
-		v, q := Unquote(sub[4])
-		colon := strings.Contains(sub[3], ":")
-		if !SensitiveParam(sub[2]) && q == "" && strings.ContainsAny(v, "=:") {
-			// "Unauthorized: token=abc": the value holds the
-			// assignment.
-			return sub[1] + sub[2] + sub[3] + r.Assignments(v)
+	var b strings.Builder
+	last := 0
+	for pos := 0; pos < len(s); {
+		m := pairRE.FindStringSubmatchIndex(s[pos:])
+		if m == nil {
+			break
 		}
-		if v == "" || !SensitiveParam(sub[2]) || Placeholder(v) || colon && !LooksLikeToken(v) {
-			return sub[0]
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += pos
+			}
 		}
-		return sub[1] + sub[2] + sub[3] + q + r.mark(v) + q
-	})
+		name, sep, val := s[m[4]:m[5]], s[m[6]:m[7]], s[m[8]:m[9]]
+		v, q := Unquote(val)
+		if !SensitiveParam(name) {
+			pos = m[8]
+			continue
+		}
+		pos = m[1]
+		if v == "" || Placeholder(v) || strings.Contains(sep, ":") && !LooksLikeToken(v) {
+			continue
+		}
+		b.WriteString(s[last:m[8]])
+		b.WriteString(q + r.mark(v) + q)
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // Unquote takes the quotes, single or double, off v, and returns the

@@ -250,6 +250,8 @@ func TestAssignments(t *testing.T) {
 		{"SECRET_KEY = \"k9\"", "SECRET_KEY = \"<redacted>\""},
 		{"CSRF token: missing", "CSRF token: missing"},
 		{"token: Zq8sK2mP4x", "token: <redacted>"},
+		{"error: password=hunter2x", "error: password=<redacted>"},
+		{"Exception: SECRET_KEY = 'k9'", "Exception: SECRET_KEY = '<redacted>'"},
 		{"Forbidden", "Forbidden"},
 		{"page=2 size: 10", "page=2 size: 10"},
 	} {

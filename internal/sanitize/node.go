@@ -19,9 +19,12 @@ type node struct {
 	s     string // a string's value, a number's or a literal's text
 }
 
+// get is the member key of an object; of a key given twice, the last, as
+// harcors' reader and JSON readers take it: a header whose second "name"
+// is Cookie is a Cookie header.
 func (n *node) get(key string) *node {
-	for i, k := range n.keys {
-		if k == key {
+	for i := len(n.keys) - 1; i >= 0; i-- {
+		if n.keys[i] == key {
 			return n.vals[i]
 		}
 	}

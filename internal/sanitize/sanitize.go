@@ -304,18 +304,22 @@ func (s *Sanitizer) headers(v *node) {
 		s.generic(v)
 		return
 	}
-	s.members(v.items, func(h *node, k string, x *node) bool {
+	var objects []*node
+	for _, h := range v.items {
+		// Slack's exporter writes a header as ["name", "value"], which
+		// the reader takes as the object.
+		if h.kind == '[' && len(h.items) == 2 && h.items[0].kind == 's' && h.items[1].kind == 's' {
+			name := h.items[0].s
+			h.items[0].s = s.sc.scrub(name, s.mark)
+			h.items[1].s = s.header(name, h.items[1].s)
+			continue
+		}
+		objects = append(objects, h)
+	}
+	s.members(objects, func(h *node, k string, x *node) bool {
 		switch {
 		case k == "value" && x.kind == 's':
-			if name := h.str("name"); !protected(name) {
-				x.s = s.sc.scrub(s.red.Header(name, x.s), s.mark)
-			} else {
-				// The verdict compares these as they are; free-text
-				// rules change no origin or header list, but hide a
-				// password or token written into one
-				// (https://user:pw@app.test).
-				x.s = s.red.Text(x.s)
-			}
+			x.s = s.header(h.str("name"), x.s)
 		case k == "name" && x.kind == 's':
 			// IE's exporter has written whole Set-Cookie lines as names.
 			x.s = s.sc.scrub(x.s, s.mark)
@@ -324,6 +328,17 @@ func (s *Sanitizer) headers(v *node) {
 		}
 		return true
 	})
+}
+
+// header returns the value of header name, redacted.
+func (s *Sanitizer) header(name, value string) string {
+	if !protected(name) {
+		return s.sc.scrub(s.red.Header(name, value), s.mark)
+	}
+	// The verdict compares these as they are; free-text rules change no
+	// origin or header list, but hide a password or token written into
+	// one (https://user:pw@app.test).
+	return s.red.Text(value)
 }
 
 func (s *Sanitizer) cookies(v *node) {

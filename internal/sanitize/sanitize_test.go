@@ -476,3 +476,29 @@ func TestNaN(t *testing.T) {
 		t.Errorf("%v\n%s", err, out.String())
 	}
 }
+
+// TestHeaderShapes: a header written as a [name, value] pair (Slack's
+// exporter; the reader takes it) and a header object with its "name" given
+// twice (readers take the last) are redacted by their name, as headers of
+// the usual shape are. Both passed through in clear.
+func TestHeaderShapes(t *testing.T) {
+	in := `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[
+{"startedDateTime":"2026-01-01T00:00:00Z","time":1,"request":{"method":"GET","url":"https://api.test/","httpVersion":"h2",
+ "headers":[["Cookie","sessionid=PAIRCOOKIE1; csrftoken=PAIRCSRF2"],["X-API-Key","PAIRKEY3"],
+  {"name":"X-Plain","value":"hello","name":"Cookie","value":"sid=DUPCOOKIE4"},{"name":"X-Plain","name":"X-API-Key","value":"DUPKEY5"}],
+ "cookies":[],"queryString":[],"headersSize":-1,"bodySize":0},
+ "response":{"status":200,"statusText":"","httpVersion":"h2","headers":[],"cookies":[],"content":{"size":0,"mimeType":""},"redirectURL":"","headersSize":-1,"bodySize":0},
+ "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
+	var out bytes.Buffer
+	if err := New(Options{}).Rewrite(&out, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"PAIRCOOKIE1", "PAIRCSRF2", "PAIRKEY3", "DUPCOOKIE4", "DUPKEY5"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("%s survives:\n%s", secret, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), `"Cookie"`) || !strings.Contains(out.String(), `"X-API-Key"`) {
+		t.Errorf("the header names were lost:\n%s", out.String())
+	}
+}
