@@ -63,6 +63,14 @@ func Discover(paths []string) []Input {
 				}
 				sort.Strings(matches)
 				for _, m := range matches {
+					// A match is found, not named: as in a walk, only
+					// a regular file (or a link to one) is read, and a
+					// FIFO or a device matched by *.har is named and
+					// skipped, not opened (it would hang the batch).
+					if info, err := os.Stat(m); err == nil && !info.IsDir() && !info.Mode().IsRegular() {
+						add(Input{Path: m, Err: fmt.Errorf("%s: not a regular file (%s); name it explicitly to read it", m, info.Mode().Type())})
+						continue
+					}
 					for _, in := range Discover([]string{m}) {
 						add(in)
 					}
