@@ -77,12 +77,15 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		})
 		return rs
 	}
+	// A file that cannot be read, or only in part, is named on stderr
+	// and the comparison is made of what was read, as a batch goes on
+	// past a bad file; the exit status is 2 all the same.
 	before, after := read(paths[0]), read(paths[1])
-	if trouble {
-		return exitTrouble
-	}
 	d := diff.Compare(before, after, min)
 	red := redact.Redactor{Show: *show}
+	for i := range d.Unread {
+		d.Unread[i] = red.Text(d.Unread[i])
+	}
 	for _, ps := range [][]diff.Problem{d.Fixed, d.StillFailing, d.New, d.Missing} {
 		for i := range ps {
 			ps[i].URL = red.URL(ps[i].URL)
@@ -107,6 +110,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		complain(stderr, "harcors diff: %v", err)
 		return exitTrouble
 	}
+	if trouble {
+		return exitTrouble
+	}
 	if w, ok := d.Worst(); ok && fail != nil && w >= *fail {
 		return exitFindings
 	}
@@ -127,6 +133,9 @@ func writeDiffText(b *bytes.Buffer, d *diff.Result, paths []string) {
 	fmt.Fprintf(b, "before: %s\nafter:  %s\n", textsafe.Escape(paths[0]), textsafe.Escape(paths[1]))
 	fmt.Fprintf(b, "%d fixed, %d still failing, %d new, %d not in the after capture\n",
 		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
+	for _, u := range d.Unread {
+		fmt.Fprintf(b, "not read in full (the comparison is of what was read): %s\n", textsafe.Escape(u))
+	}
 	for _, s := range diffSections {
 		ps := s.pick(d)
 		if len(ps) == 0 {
@@ -148,6 +157,9 @@ func writeDiffMarkdown(b *bytes.Buffer, d *diff.Result, paths []string) {
 	fmt.Fprintf(b, "Before: `%s` · after: `%s` · **%d fixed, %d still failing, %d new**, %d not in the after capture\n",
 		strings.ReplaceAll(textsafe.Escape(paths[0]), "`", "'"), strings.ReplaceAll(textsafe.Escape(paths[1]), "`", "'"),
 		len(d.Fixed), len(d.StillFailing), len(d.New), len(d.Missing))
+	for _, u := range d.Unread {
+		fmt.Fprintf(b, "\n> Not read in full (the comparison is of what was read): %s\n", mdText(u))
+	}
 	// One row per problem and server, its paths listed, as the report
 	// groups them: a fix to one server's CORS layer changes every route
 	// (400 routes made a 67,000-character diff, more than an issue

@@ -214,3 +214,22 @@ func TestDiffValueChanged(t *testing.T) {
 		t.Errorf("markdown: exit %d\n%s", code, out)
 	}
 }
+
+// TestDiffUnreadableFile: one unreadable file in a folder lost the whole
+// comparison (nothing on stdout). The rest is compared, the file named,
+// and the exit status is 2.
+func TestDiffUnreadableFile(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := os.ReadFile(blockedHAR)
+	os.WriteFile(filepath.Join(dir, "a.har"), data, 0o644)
+	os.WriteFile(filepath.Join(dir, "b.har"), []byte(`{"log":{"entries":[`), 0o644)
+	code, out, stderr := runCLI(t, "", "diff", blockedHAR, dir)
+	if code != exitTrouble || !strings.Contains(out, "1 still failing") || !strings.Contains(out, "not read in full") || !strings.Contains(stderr, "b.har") {
+		t.Errorf("exit %d, want %d with the comparison of a.har and b.har named\n%s\n%s", code, exitTrouble, out, stderr)
+	}
+	_, js, _ := runCLI(t, "", "diff", "--format", "json", blockedHAR, dir)
+	var d struct{ Unread []string }
+	if json.Unmarshal([]byte(js), &d); len(d.Unread) != 1 || !strings.Contains(d.Unread[0], "b.har") {
+		t.Errorf("json unread %q", d.Unread)
+	}
+}

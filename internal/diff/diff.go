@@ -58,6 +58,9 @@ type Result struct {
 	StillFailing []Problem `json:"stillFailing"`
 	New          []Problem `json:"new"`
 	Missing      []Problem `json:"missing"`
+	// Unread names the files that could not be read, or only in part,
+	// with why: the comparison is of what was read.
+	Unread []string `json:"unread"`
 }
 
 // Worst returns the highest severity among the problems still failing or
@@ -150,7 +153,14 @@ func ids(fs []*analyze.Finding) []string {
 // after only, not taking another's place, is new.
 func Compare(before, after []*analyze.Result, min analyze.Severity) *Result {
 	b, a := collect(before, min), collect(after, min)
-	res := &Result{Schema: Schema, Fixed: []Problem{}, StillFailing: []Problem{}, New: []Problem{}, Missing: []Problem{}}
+	res := &Result{Schema: Schema, Fixed: []Problem{}, StillFailing: []Problem{}, New: []Problem{}, Missing: []Problem{}, Unread: []string{}}
+	for _, rs := range [][]*analyze.Result{before, after} {
+		for _, r := range rs {
+			if r.Err != nil {
+				res.Unread = append(res.Unread, r.Err.Error())
+			}
+		}
+	}
 	keys := map[key]bool{}
 	for k := range b.findings {
 		keys[k] = true
