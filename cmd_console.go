@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -27,22 +26,21 @@ type consoleLog struct {
 }
 
 // readConsole reads the CORS lines of a console log; other lines are
-// skipped, as `harcors explain` skips them.
-func readConsole(path string) (*consoleLog, error) {
+// skipped, as `harcors explain` skips them, and so are lines too long to be
+// a CORS message (long names each on stderr).
+func readConsole(path string, long func(n int)) (*consoleLog, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	c := &consoleLog{path: path}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		if m, ok := analyze.ParseConsole(sc.Text()); ok && m.URL != "" {
+	err = eachLine(f, func(line string) {
+		if m, ok := analyze.ParseConsole(line); ok && m.URL != "" {
 			c.msgs = append(c.msgs, m)
 		}
-	}
-	if err := sc.Err(); err != nil {
+	}, long)
+	if err != nil {
 		return nil, err
 	}
 	c.used = make([]bool, len(c.msgs))

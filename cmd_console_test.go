@@ -36,7 +36,7 @@ func TestConsoleConfirms(t *testing.T) {
 		}
 		log := filepath.Join(dir, filepath.Base(vf)+".log")
 		os.WriteFile(log, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
-		c, err := readConsole(log)
+		c, err := readConsole(log, func(int) {})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestConsoleSettlesCredentials(t *testing.T) {
 	dir := t.TempDir()
 	log := filepath.Join(dir, "c.log")
 	os.WriteFile(log, []byte("Access to fetch at 'https://api.test/x' from origin 'https://app.test' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.\n"), 0o644)
-	c, err := readConsole(log)
+	c, err := readConsole(log, func(int) {})
 	if err != nil {
 		t.Fatal(err)
 	}

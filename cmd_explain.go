@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
@@ -144,12 +143,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var lines []string
 	if len(msgs) == 0 || len(msgs) == 1 && msgs[0] == "-" {
-		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 64<<10), 16<<20)
-		for sc.Scan() {
-			lines = append(lines, sc.Text())
-		}
-		if err := sc.Err(); err != nil {
+		err := eachLine(stdin, func(l string) { lines = append(lines, l) }, func(n int) {
+			complain(stderr, "harcors explain: standard input:%d: a line of over 1 MiB, too long for a CORS message; skipped", n)
+		})
+		if err != nil {
 			complain(stderr, "harcors explain: standard input: %v", err)
 			return exitTrouble
 		}

@@ -157,8 +157,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	structured := sopt.Format == report.JSON || sopt.Format == report.SARIF
 	var console *consoleLog
 	if o.console != "" {
-		if console, err = readConsole(o.console); err != nil {
-			complain(stderr, "harcors: --console: %v", err)
+		long := func(n int) {
+			complain(stderr, "harcors: --console: %s:%d: a line of over 1 MiB, too long for a CORS message; skipped", o.console, n)
+		}
+		if console, err = readConsole(o.console, long); err != nil {
+			complain(stderr, "harcors: --console: %s: %v", o.console, err)
 			return exitTrouble
 		}
 	}
