@@ -28,7 +28,7 @@ names and passwords; JWTs anywhere; secrets in JSON and form bodies.
 Kept: Origin, every Access-Control-* and Sec-Fetch-* header, statuses,
 redirects, timings, _initiator, _resourceType, _error, cookie names and
 counts. Response bodies are dropped, except error bodies of up to 2 KiB
-(--keep-bodies keeps them all, redacted).
+(--keep-bodies keeps them all, redacted, up to 8 MiB each).
 
 Flags:
 `

@@ -3,6 +3,7 @@ package sanitize
 import (
 	"bufio"
 	"io"
+	"strconv"
 )
 
 // cleanJSON passes JSON text through, repairing what DevTools and older
@@ -12,6 +13,13 @@ import (
 // dropped), and NaN or Infinity for a number (null). A JSONP wrapper
 // (harviewer's .harp: "onInputData({...});") is removed, so the output is
 // a plain HAR.
+//
+// A string longer than maxString is not passed on: encoding/json holds a
+// string whole, several times over, and a body of 64 MiB took 1.8 GB. Its
+// bytes are skipped as they come and it becomes longString's marker with
+// its length, which the rewrite replaces (a body is removed, with a
+// comment saying why). So a string is passed on once it has ended, and
+// memory is bounded by maxString whatever the file holds.
 type cleanJSON struct {
 	r        *bufio.Reader
 	inString bool
@@ -20,9 +28,34 @@ type cleanJSON struct {
 	depth    int
 	done     bool
 	pending  []byte
+	str      []byte // the string being read, as it will be passed on
+	strLen   int64  // its length in the input, once past maxString
 }
 
+// maxString is the longest string passed on; a longer one becomes the
+// marker longString (see cleanJSON).
+const maxString = 8 << 20
+
+// longString starts the marker that stands for a string of more than
+// maxString bytes, its length after it: a NUL, which a HAR's strings do
+// not hold, and words that say what happened should one reach a file.
+const longString = "\x00harcors sanitize: a string too long to keep, of bytes: "
+
 func newCleanJSON(r *bufio.Reader) *cleanJSON { return &cleanJSON{r: r} }
+
+// keep adds bs to the string being read, or counts them once it is past
+// maxString.
+func (c *cleanJSON) keep(bs ...byte) {
+	if c.strLen > 0 {
+		c.strLen += int64(len(bs))
+		return
+	}
+	c.str = append(c.str, bs...)
+	if len(c.str) > maxString {
+		c.strLen = int64(len(c.str))
+		c.str = nil
+	}
+}
 
 func (c *cleanJSON) Read(p []byte) (int, error) {
 	n := 0
@@ -38,6 +71,20 @@ func (c *cleanJSON) Read(p []byte) (int, error) {
 				return 0, io.EOF
 			}
 			return n, nil
+		}
+		if c.inString && !c.escaped {
+			// The plain run of a string, at once.
+			if buf, _ := c.r.Peek(c.r.Buffered()); len(buf) > 0 {
+				i := 0
+				for i < len(buf) && buf[i] >= 0x20 && buf[i] != '"' && buf[i] != '\\' {
+					i++
+				}
+				if i > 0 {
+					c.keep(buf[:i]...)
+					c.r.Discard(i)
+					continue
+				}
+			}
 		}
 		b, err := c.r.ReadByte()
 		if err != nil {
@@ -67,15 +114,23 @@ func (c *cleanJSON) Read(p []byte) (int, error) {
 				c.escaped = true
 			case b == '"':
 				c.inString = false
+				if c.strLen > 0 {
+					// The NUL as JSON writes it; the rest is plain
+					// ASCII.
+					c.pending = []byte(`\u0000` + longString[1:] + strconv.FormatInt(c.strLen, 10) + `"`)
+				} else {
+					c.pending = append(c.str, '"')
+				}
+				// The bytes of c.str are passed on (pending) before
+				// another is read, so the next string can reuse them.
+				c.strLen = 0
+				continue
 			case b < 0x20:
 				const hex = "0123456789abcdef"
-				c.pending = []byte{'u', '0', '0', hex[b>>4], hex[b&15]}
-				p[n] = '\\'
-				n++
+				c.keep('\\', 'u', '0', '0', hex[b>>4], hex[b&15])
 				continue
 			}
-			p[n] = b
-			n++
+			c.keep(b)
 			continue
 		}
 		switch b {
@@ -98,6 +153,7 @@ func (c *cleanJSON) Read(p []byte) (int, error) {
 			}
 		case '"':
 			c.inString = true
+			c.str = c.str[:0]
 		case '{', '[':
 			c.depth++
 		case '}', ']':

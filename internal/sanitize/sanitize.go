@@ -58,6 +58,10 @@ type Sanitizer struct {
 	Redacted int
 	// Bodies counts the response bodies dropped.
 	Bodies int
+	// scanMax, when set, is how much of each body is read for secrets:
+	// Learn's pass, whose output is thrown away, reads only the start of
+	// a long body (see learnScan).
+	scanMax int
 }
 
 // New returns a Sanitizer.
@@ -430,6 +434,10 @@ func (s *Sanitizer) content(v *node, status int) {
 	mime, enc := v.str("mimeType"), v.str("encoding")
 	keep := s.opt.KeepBodies || status >= 400 && len(text.s) <= maxErrorBody && enc == ""
 	comment := bodyComment
+	if n, long := strings.CutPrefix(text.s, longString); long {
+		// Left out as it was read (cleanJSON): too long to keep.
+		keep, comment = false, "body of "+n+" bytes removed by harcors sanitize: too long to keep"
+	}
 	if keep {
 		if redacted, ok := s.keptBody(mime, enc, text.s); ok {
 			for i, k := range v.keys {
@@ -528,6 +536,9 @@ var (
 // of JSON, sensitive form fields, and whatever Text finds (JWTs, URLs with
 // tokens, credentials after a scheme).
 func (s *Sanitizer) body(mime, text string) string {
+	if s.scanMax > 0 && len(text) > s.scanMax {
+		text = text[:s.scanMax]
+	}
 	m := strings.ToLower(mime)
 	switch {
 	case strings.Contains(m, "x-www-form-urlencoded"):
@@ -581,7 +592,12 @@ func (s *Sanitizer) input(tag string) string {
 }
 
 // text redacts free text: redact's rules, then every learnt secret.
-func (s *Sanitizer) text(v string) string { return s.sc.scrub(s.red.Text(v), s.mark) }
+func (s *Sanitizer) text(v string) string {
+	if n, long := strings.CutPrefix(v, longString); long {
+		return "(a string of " + n + " bytes, left out by harcors sanitize)"
+	}
+	return s.sc.scrub(s.red.Text(v), s.mark)
+}
 
 // url redacts a URL; learnt secrets are hidden after the authority only, so
 // that the URL's origin, which the verdict compares, stays.
