@@ -204,8 +204,14 @@ func (r *Reader) readResponse(e *Entry) error {
 			// 0: blocked or failed (Chrome, Firefox, Safari, mitmproxy);
 			// -1: Playwright; -999: BrowserMob. Kept as they are.
 			var v int64
+			m := r.s.Mark()
 			v, err = r.integer("status", 0, true)
 			p.Status = int(v)
+			if err == nil && (v >= 1000 || v < 0 && v != -1 && v != -999) {
+				// Read as it is (a negative one as no response), but
+				// a verdict resting on it should say so.
+				r.warn(m, "status", strconv.FormatInt(v, 10)+" is not an HTTP status (100 to 999; 0, -1 or -999 for no response)")
+			}
 		case "statusText":
 			// chrome-har writes "200"; Charles leaves it out.
 			p.StatusText, err = r.strField("statusText")
@@ -712,6 +718,9 @@ func (r *Reader) integer(field string, def int64, finite bool) (int64, error) {
 	if f < math.MinInt64 || f >= math.MaxInt64 {
 		r.warn(m, field, "number out of range; ignored")
 		return def, nil
+	}
+	if f != math.Trunc(f) {
+		r.warn(m, field, strconv.FormatFloat(f, 'g', -1, 64)+" is not an integer; read as "+strconv.FormatInt(int64(f), 10))
 	}
 	return int64(f), nil
 }

@@ -55,6 +55,7 @@ func TestWholeFileErrors(t *testing.T) {
 		{"gzip in gzip", gz(gz(`{"log":{"entries":[]}}`)), "test.har: not a HAR file: gzip-compressed twice (the data inside the gzip is gzip again); decompress it once first: gzip -dc FILE | harcors -"},
 		{"bzip2 in gzip", gz("BZh91AY&SY"), "test.har: not a HAR file: the gzip holds bzip2-compressed data, which harcors does not read; unpack both first"},
 		{"UTF-16", "\xff\xfe{\x00\"\x00", "test.har: not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"},
+		{"UTF-32", "\xff\xfe\x00\x00{\x00\x00\x00", "test.har: not JSON: the file is UTF-32 text (it starts with a UTF-32 byte-order mark); save it as UTF-8"},
 		{"UTF-16LE without BOM", "{\x00\"\x00l\x00", "test.har: not JSON: the file looks like UTF-16 text without a byte-order mark (every other byte is NUL); save it as UTF-8"},
 		{"UTF-16BE without BOM", "\x00{\x00\"\x00l", "test.har: not JSON: the file looks like UTF-16 text without a byte-order mark (every other byte is NUL); save it as UTF-8"},
 		{"empty zip", "PK\x05\x06" + strings.Repeat("\x00", 18), "test.har: zip archive without a .har member (Playwright's recordHar saves one named har.har)"},

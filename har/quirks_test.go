@@ -301,6 +301,28 @@ func TestQuirks(t *testing.T) {
 			},
 		},
 		{
+			// A status that is no HTTP status, or not an integer, is
+			// read as before (a negative one as no response), and
+			// said: the verdict rests on it.
+			name: "status not a status",
+			in:   har(`{"response":{"status":-401}}`, `{"response":{"status":200.5}}`, `{"response":{"status":1200}}`),
+			check: func(t *testing.T, res result) {
+				res.ok(t, 3)
+				want := []string{"-401 is not an HTTP status", "200.5 is not an integer; read as 200", "1200 is not an HTTP status"}
+				if len(res.warns) != len(want) {
+					t.Fatalf("warnings %v", res.warns)
+				}
+				for i, w := range want {
+					if !strings.Contains(res.warns[i].Error(), "response.status: "+w) {
+						t.Errorf("warning %d: %v, want %q", i, res.warns[i], w)
+					}
+				}
+				if res.es[0].Response.Status != -401 || res.es[1].Response.Status != 200 {
+					t.Errorf("statuses %d, %d", res.es[0].Response.Status, res.es[1].Response.Status)
+				}
+			},
+		},
+		{
 			// 0: blocked (Chrome, Firefox, Safari); -1: Playwright;
 			// -999: BrowserMob.
 			name: "status sentinels",

@@ -480,6 +480,9 @@ func (r *Reader) start(src io.Reader) error {
 		s.Base -= 3 // offset 0 is the byte after the BOM
 		r.bom = true
 		s.LineStart = 0
+	case bytes.HasPrefix(b, []byte{0xff, 0xfe, 0, 0}), bytes.HasPrefix(b, []byte{0, 0, 0xfe, 0xff}):
+		// UTF-32's marks, the first of which starts as UTF-16's.
+		return r.wholeFile("not JSON: the file is UTF-32 text (it starts with a UTF-32 byte-order mark); save it as UTF-8")
 	case bytes.HasPrefix(b, []byte{0xfe, 0xff}), bytes.HasPrefix(b, []byte{0xff, 0xfe}):
 		return r.wholeFile("not JSON: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
 	case utf16Start(b):
