@@ -58,11 +58,23 @@ func (b *baseline) accepts(f *analyze.Finding) bool {
 	return b.set[analyze.Fingerprint(f)]
 }
 
+// maxBaseline is the largest baseline file read: one of 100,000
+// fingerprints takes about 25 MB, and it is read whole.
+const maxBaseline = 64 << 20
+
 // readBaseline reads a baseline file.
 func readBaseline(path string) (*baseline, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBaseline+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxBaseline {
+		return nil, fmt.Errorf("%s: larger than 64 MiB, more than a baseline holds (harcors --write-baseline writes one)", path)
 	}
 	var b baselineFile
 	dec := json.NewDecoder(bytes.NewReader(data))

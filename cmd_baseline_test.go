@@ -119,6 +119,7 @@ func TestBaselineValue(t *testing.T) {
 		"{\n  \"schema\": \"harcors/baseline/v2\"\n  \"findings\": []\n}":         "line 3, column 3",
 		"{\"schema\":\"harcors/baseline/v2\",\"findings\":[{\"fingerprint\":7}]}": "findings.fingerprint is a number, want a string",
 		"{\"schema\":\"harcors/baseline/v2\",":                                    "the file ends before its JSON does",
+		"{\"findings\":[\"" + strings.Repeat("a", maxBaseline) + "\"]}":           "larger than 64 MiB",
 	} {
 		os.WriteFile(base, []byte(bad), 0o644)
 		if code, _, stderr := runCLI(t, "", "--baseline", base, before); code != exitTrouble || !strings.Contains(stderr, want) {
