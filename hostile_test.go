@@ -37,6 +37,7 @@ type cliJSON struct {
 		File     string
 		Entries  int
 		Error    *string
+		Warnings []string
 		Findings []struct {
 			Rule      string
 			Entry     int
@@ -392,6 +393,7 @@ type hugeCase struct {
 	name     string
 	r        func() io.Reader
 	wantErr  string
+	wantWarn string // instead of wantErr: the file is read to its end
 	wantOff  int64
 	wantEnts int
 	maxHeap  uint64
@@ -413,9 +415,9 @@ func TestHugeInputs(t *testing.T) {
 			r: func() io.Reader {
 				return io.MultiReader(strings.NewReader(bigHead), &repeatReader{'a', 50_000_000}, strings.NewReader(`"}]}}]}}`))
 			},
-			wantErr:  "log.entries[2].request.headers[1].value: string longer than the 1 MiB limit (MaxStringLen)",
+			wantWarn: "log.entries[2].request.headers[1].value: string longer than the 1 MiB limit (MaxStringLen); left out",
 			wantOff:  int64(len(bigHead) - 1),
-			wantEnts: 2,
+			wantEnts: 3,
 			maxHeap:  64 * mb,
 		},
 		{
@@ -476,18 +478,31 @@ func TestHugeInputs(t *testing.T) {
 			start := time.Now()
 			use := measureHeap(func() { code, doc, _ = runJSON(t, c.r(), "-") })
 			t.Logf("%s in %v", use, time.Since(start).Round(time.Millisecond))
-			if code != exitTrouble {
-				t.Errorf("exit %d, want %d", code, exitTrouble)
-			}
 			f := doc.Files[0]
-			if f.Error == nil {
-				t.Fatal("no error")
+			problem := ""
+			switch {
+			case c.wantWarn != "":
+				if f.Error != nil || len(f.Warnings) != 1 || code == exitTrouble {
+					t.Fatalf("exit %d, error %v, warnings %q: want one warning and the file read to its end", code, f.Error, f.Warnings)
+				}
+				problem = f.Warnings[0]
+				if !strings.HasSuffix(problem, c.wantWarn) {
+					t.Errorf("warning %s\nwant one ending %s", problem, c.wantWarn)
+				}
+			default:
+				if code != exitTrouble {
+					t.Errorf("exit %d, want %d", code, exitTrouble)
+				}
+				if f.Error == nil {
+					t.Fatal("no error")
+				}
+				problem = *f.Error
+				if !strings.HasSuffix(problem, c.wantErr) {
+					t.Errorf("error %s\nwant one ending %s", problem, c.wantErr)
+				}
 			}
-			if !strings.HasSuffix(*f.Error, c.wantErr) {
-				t.Errorf("error %s\nwant one ending %s", *f.Error, c.wantErr)
-			}
-			if file, _, _, off := parseErrPos(t, *f.Error); file != "<stdin>" || c.wantOff >= 0 && off != c.wantOff {
-				t.Errorf("error at %s byte %d, want <stdin> byte %d", file, off, c.wantOff)
+			if file, _, _, off := parseErrPos(t, problem); file != "<stdin>" || c.wantOff >= 0 && off != c.wantOff {
+				t.Errorf("at %s byte %d, want <stdin> byte %d", file, off, c.wantOff)
 			}
 			if f.Entries != c.wantEnts {
 				t.Errorf("%d entries analysed, want the %d before the damage", f.Entries, c.wantEnts)

@@ -653,7 +653,11 @@ func (r *Reader) scalar(field string, limit int) (text []byte, isString, isScala
 			return nil, true, true, r.fail(err, field)
 		}
 		if over {
-			return nil, true, true, r.fail(m.Err("string longer than the "+sizeString(int64(limit))+" limit (MaxStringLen)"), field)
+			// Skipped as it was read, never held: the entry is read
+			// on without it, and so is the rest of the file (a data:
+			// URL of megabytes lost every entry after it).
+			r.warn(m, field, "string longer than the "+sizeString(int64(limit))+" limit (MaxStringLen); left out")
+			return nil, true, true, nil
 		}
 		return b, true, true, nil
 	case c == 'n':

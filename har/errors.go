@@ -16,9 +16,10 @@ const (
 	// MaxStringLen bounds a kept string (a URL, a header name or value, a
 	// cookie, a page title...). Real values stay under a few KiB even for
 	// JWTs and long query strings; 1 MiB leaves room for large data: URLs
-	// while a 50 MB header value ends with an error naming its place instead
-	// of an allocation of that size. Skipped strings (bodies, unknown
-	// fields) are never held, so they have no limit.
+	// while a 50 MB header value is skipped as it is read, with a warning
+	// naming its place, instead of an allocation of that size; the rest
+	// of the file is read. Skipped strings (bodies, unknown fields) are
+	// never held, so they have no limit.
 	MaxStringLen = jsonscan.MaxStringLen
 
 	// MaxListLen bounds the elements of one headers or cookies list. Browsers

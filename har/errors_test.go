@@ -196,12 +196,30 @@ func TestLimits(t *testing.T) {
 		res.noWarnings(t)
 	})
 	t.Run("huge header value", func(t *testing.T) {
-		// 50 MB: an error naming the place, without holding 50 MB.
-		in := bigValue(`{"log":{"entries":[{},{"request":{"headers":[{"name":"X-Big","value":"`, 'a', 50<<20, `"}]}}]}}`)
-		es, e := readErr(t, in, Options{Name: "test.har"})
-		want := "test.har:1:70 (byte 69): log.entries[1].request.headers[0].value: string longer than the 1 MiB limit (MaxStringLen)"
-		if len(es) != 1 || e.Error() != want {
-			t.Errorf("%d entries, error\n got %v\nwant %s", len(es), e, want)
+		// 50 MB: a warning naming the place, without holding 50 MB, and
+		// the entries after it read.
+		in := bigValue(`{"log":{"entries":[{},{"request":{"headers":[{"name":"X-Big","value":"`, 'a', 50<<20, `"}]}},{}]}}`)
+		r, err := NewReader(in, Options{Name: "test.har"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var es []*Entry
+		for {
+			e, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			es = append(es, e)
+		}
+		want := "test.har:1:70 (byte 69): log.entries[1].request.headers[0].value: string longer than the 1 MiB limit (MaxStringLen); left out"
+		if ws := r.Warnings(); len(es) != 3 || len(ws) != 1 || ws[0].Error() != want {
+			t.Errorf("%d entries, warnings\n got %v\nwant %s", len(es), ws, want)
+		}
+		if h := es[1].Request.Headers; len(h) != 1 || h[0].Name != "X-Big" || h[0].Value != "" {
+			t.Errorf("headers %+v", h)
 		}
 	})
 	t.Run("string at the limit", func(t *testing.T) {
