@@ -480,6 +480,14 @@ func init() {
 // s[i] begins and ends, or -1, -1.
 func pathSecret(s string, i int) (from, to int) {
 	seg := segmentAt(s, i)
+	// next is the segment after the one at at, of length n, and where it
+	// starts; "" when no '/' follows.
+	next := func(at, n int) (string, int) {
+		if at+n >= len(s) || s[at+n] != '/' {
+			return "", at + n
+		}
+		return segmentAt(s, at+n+1), at + n + 1
+	}
 	switch {
 	case strings.HasPrefix(seg, "bot"):
 		// Telegram: /bot<digits>:<35 characters>/method
@@ -489,27 +497,22 @@ func pathSecret(s string, i int) (from, to int) {
 		}
 	case seg == "services":
 		// Slack: /services/T<team>/B<hook>/<secret>
-		t := segmentAt(s, i+len(seg)+1)
-		bb := segmentAt(s, i+len(seg)+len(t)+2)
-		if len(t) >= 8 && t[0] == 'T' && len(bb) >= 8 && bb[0] == 'B' && upperAlnum(t) && upperAlnum(bb) {
-			at := i + len(seg) + len(t) + len(bb) + 3
-			if sec := segmentAt(s, at); len(sec) >= 16 && tokenChars(sec) {
-				return at, at + len(sec)
-			}
+		t, at := next(i, len(seg))
+		b, at := next(at, len(t))
+		sec, at := next(at, len(b))
+		if len(t) >= 8 && t[0] == 'T' && upperAlnum(t) && len(b) >= 8 && b[0] == 'B' && upperAlnum(b) && len(sec) >= 16 && tokenChars(sec) {
+			return at, at + len(sec)
 		}
 	case seg == "webhooks":
 		// Discord: /api/webhooks/<digits>/<secret>
-		id := segmentAt(s, i+len(seg)+1)
-		at := i + len(seg) + len(id) + 2
-		if sec := segmentAt(s, at); len(id) >= 5 && allDigits(id) && len(sec) >= 30 && tokenChars(sec) {
+		id, at := next(i, len(seg))
+		sec, at := next(at, len(id))
+		if len(id) >= 5 && allDigits(id) && len(sec) >= 30 && tokenChars(sec) {
 			return at, at + len(sec)
 		}
 	case len(seg) <= 20 && secretAfter[strings.ToLower(seg)]:
-		at := i + len(seg) + 1
-		if at <= len(s) && at > 0 && s[at-1] == '/' {
-			if sec := segmentAt(s, at); opaqueToken(sec) {
-				return at, at + len(sec)
-			}
+		if sec, at := next(i, len(seg)); opaqueToken(sec) {
+			return at, at + len(sec)
 		}
 	}
 	return -1, -1
@@ -518,15 +521,21 @@ func pathSecret(s string, i int) (from, to int) {
 // segmentAt returns the path segment that starts at s[i]: up to the next
 // '/', or the end of the path ('?', '#') or of the URL in free text.
 func segmentAt(s string, i int) string {
-	if i >= len(s) {
-		return ""
-	}
+	i = min(i, len(s))
 	j := i
-	for j < len(s) && !strings.ContainsRune("/?#&; \t\r\n\"'<>`()[]{},|\\", rune(s[j])) {
+	for j < len(s) && !segmentEnd[s[j]] {
 		j++
 	}
 	return s[i:j]
 }
+
+// segmentEnd is the bytes that end a path segment in free text.
+var segmentEnd = func() (t [256]bool) {
+	for _, c := range []byte("/?#&; \t\r\n\"'<>`()[]{},|\\") {
+		t[c] = true
+	}
+	return t
+}()
 
 // opaqueToken says whether a path segment reads as a token, not as a
 // word or a slug: 16 characters or more of a token's alphabet, with both

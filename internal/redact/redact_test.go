@@ -263,3 +263,20 @@ func TestAssignments(t *testing.T) {
 		t.Error("Show: the value was hidden")
 	}
 }
+
+// FuzzText: redaction never panics, and text redacted once is not changed
+// by a second pass (a placeholder is not redacted again).
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"https://api.telegram.org/bot123456789:AAHsecretTelegramBotTokenXYZ123456/x", "/services/T0123ABCD/B0456EFGH/S3cr3tSlackHookZZ9x8y7w",
+		"/api/webhooks/123456789/abcdefghijklmnopqrstuvwxyz0123456789", "x/reset/abcdef0123456789abcdef?x", "error: password=x", "/", "/bot"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var r Redactor
+		once := r.Text(s)
+		if twice := r.Text(once); twice != once {
+			t.Errorf("Text(%q) = %q, then %q", s, once, twice)
+		}
+		r.Assignments(s)
+	})
+}
