@@ -384,6 +384,14 @@ var (
 		Ref: "Fetch Standard, HTTP-redirect fetch step 4 (a location URL whose scheme is not an HTTP(S) scheme is a network error)",
 	}
 
+	ruleR05 = &Rule{
+		ID: "CORS-R05", Title: "Too many redirects: a redirect loop", Severity: Error,
+		Doc:     "The request was redirected 20 times and the 21st response redirects again. Fetch follows at most 20 redirects, then fails the request with a network error: Chromium records net::ERR_TOO_MANY_REDIRECTS, Firefox keeps the 21 responses and prints \"CORS request did not succeed\" (Status code: (null)). The usual cause is a loop: a login redirect that sends back to the page it came from, a trailing-slash or http/https redirect whose target redirects back, an API gateway rewriting the URL in a circle. It is not a CORS problem, though Firefox's message says CORS.",
+		Firefox: []string{"CORSDidNotSucceed2"},
+		Fix:     "Follow the Location headers of the recorded hops to find the loop, and make the server answer the final URL instead of redirecting again.",
+		Ref:     "Fetch Standard, HTTP-redirect fetch step 6 (a redirect count of 20 is a network error)",
+	}
+
 	// ruleL02 is retired: its ID is never reused, and --ignore and
 	// --explain still accept it.
 	ruleL02 = &Rule{
@@ -487,7 +495,7 @@ var catalogue = []*Rule{
 	ruleN01, ruleN02,
 	ruleP01, ruleP02, ruleP03, ruleP04, ruleP05, ruleP06, ruleP09,
 	ruleP11, ruleP12, ruleP13, ruleP14, ruleP15, ruleP16, ruleP17, ruleP18, ruleP19, ruleP21, ruleP22,
-	ruleR01, ruleR02, ruleR03, ruleR04,
+	ruleR01, ruleR02, ruleR03, ruleR04, ruleR05,
 	ruleU01,
 	ruleW01, ruleW02, ruleW03, ruleW04, ruleW05, ruleW06, ruleW07,
 }

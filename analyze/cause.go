@@ -12,6 +12,14 @@ import (
 // finding turns a failed browser check into a finding: the rule that names
 // its cause, the browsers' names and messages, and the fix.
 func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis string) *Finding {
+	if f.tooMany {
+		// A network error, as Chromium records it (Firefox records
+		// nothing): the finding is the one for its error.
+		if x.observedErr == "" {
+			x.observedErr = f.netErr
+		}
+		return a.netFinding(x, cred, basis)
+	}
 	fd := a.base(x, cred, basis)
 	fd.Severity = Error
 	at := f.at
@@ -63,6 +71,9 @@ func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis stri
 	// Origin header to "null" (as recorded from Chromium).
 	fd.Message = chromiumMessage(f.corsError, kindOf(x), msgURL, firstURL, x.origin, f.param)
 	ffParam := f.param
+	if f.ffParam != "" {
+		ffParam = f.ffParam
+	}
 	if fd.Firefox == "CORSAllowOriginNotMatchingOrigin" && ffParam == "" {
 		ffParam, _ = normalizedHeader(at.e.Response.Headers.Values("Access-Control-Allow-Origin"))
 	}

@@ -41,6 +41,36 @@ type failure struct {
 	// badScheme: a redirect to a URL that is not http(s) (param), which
 	// a CORS request does not follow (CORS-R04).
 	badScheme bool
+	// ffParam is the header Firefox names where it names another than
+	// Chromium ("" when the same): of several headers a preflight did not
+	// allow, Chromium names the first the request set, Firefox the first
+	// in the sorted order the Fetch Standard checks them in
+	// (go--rv4-two-unsafe-order).
+	ffParam string
+	// tooMany: the response is a redirect past the 20 that fetch follows
+	// (net::ERR_TOO_MANY_REDIRECTS; Firefox keeps no error for it).
+	tooMany bool
+}
+
+// maxRedirects is how many redirects fetch follows (Fetch Standard,
+// HTTP-redirect fetch: "If request's redirect count is 20, then return a
+// network error"; Chromium and Firefox alike).
+const maxRedirects = 20
+
+// hopsBefore counts the hops of r's redirect chain before r.
+func hopsBefore(r *node) int {
+	n := 0
+	for p := r.prev; p != nil; p = p.prev {
+		n++
+	}
+	return n
+}
+
+// unfollowedRedirect reports whether the last hop of x is a redirect the
+// browser did not follow: with redirect: 'error' or 'manual', or past the
+// redirect limit.
+func (x *exchange) unfollowedRedirect() bool {
+	return x.req != nil && responded(x.req.e) && isRedirectStatus(x.req.e.Response.Status) && redirectTarget(x.req.e) != ""
 }
 
 // unsafeRedirectSchemes are the schemes Chromium's network stack refuses to
@@ -118,6 +148,9 @@ func evaluate(x *exchange, include bool) *failure {
 		}
 		if scheme != "" && scheme != "http" && scheme != "https" {
 			return &failure{corsError: CorsDisabledScheme, param: loc, at: r, stage: stageRedirect, badScheme: true}
+		}
+		if loc != "" && hopsBefore(r) >= maxRedirects {
+			return &failure{at: r, stage: stageRedirect, netErr: "net::ERR_TOO_MANY_REDIRECTS", tooMany: true}
 		}
 		return nil
 	}
@@ -212,12 +245,17 @@ func checkPreflight(x *exchange, p *node, include bool) *failure {
 	if !include && star && authorizationCoveredByWildcard {
 		return nil
 	}
+	var fail *failure
 	for _, n := range x.unsafe {
 		if !allowed.has(n) && !(!include && star && n != "authorization") {
-			return &failure{corsError: HeaderDisallowedByPreflightResponse, param: n, at: p, stage: stagePreflight}
+			if fail == nil {
+				fail = &failure{corsError: HeaderDisallowedByPreflightResponse, param: n, at: p, stage: stagePreflight}
+			} else if n < fail.param && (fail.ffParam == "" || n < fail.ffParam) {
+				fail.ffParam = n
+			}
 		}
 	}
-	return nil
+	return fail
 }
 
 // allowLists are a preflight response's Access-Control-Allow-Methods and

@@ -489,6 +489,13 @@ func (a *analysis) judge(x *exchange) {
 		switch {
 		case fo.same(fi):
 			f = fo
+		case x.observed == outBlocked && fo == nil && x.unfollowedRedirect() && x.observedErr != "":
+			// A redirect that passes without credentials and was not
+			// followed: the page's redirect: 'error' (or 'manual')
+			// stops there as surely as credentials with "*" do, and
+			// the capture cannot tell them apart (go--rv4-redirect-error:
+			// ERR_FAILED, no CORS error). Nothing is inferred.
+			f = nil
 		case x.observed == outBlocked && fo == nil:
 			f, cred, basis = fi, CredInclude, "inferred: the browser blocked a response that passes without credentials"
 		case x.observed == outPassed && fo == nil:

@@ -45,6 +45,16 @@ func (a *analysis) netFinding(x *exchange, cred Credentials, basis string) *Find
 		fd.Rule = ruleN02
 		fd.Cause = "Mixed content: an https page called an http URL, which the browser blocks before sending."
 		fix = "Call the API over https: an https:// base URL, or a URL relative to the page. Only localhost and 127.0.0.1 may be called over http from an https page."
+	case strings.Contains(err, "TOO_MANY_REDIRECTS"):
+		fd.Rule = ruleR05
+		again := "redirects again"
+		if r := x.req; r != nil && responded(r.e) {
+			fd.Status, fd.Value = r.e.Response.Status, redirectTarget(r.e)
+			again = fmt.Sprintf("(%s) redirects again, to %s", statusText(fd.Status), fd.Value)
+		}
+		fd.Cause = fmt.Sprintf("The request was redirected %d times and the last response %s: browsers follow at most %d redirects, then fail the request (net::ERR_TOO_MANY_REDIRECTS; Firefox prints \"CORS request did not succeed\"). A redirect loop is the usual cause. This is not a CORS problem.", maxRedirects, again, maxRedirects)
+		fd.Firefox = "CORSDidNotSucceed2"
+		fd.FirefoxMessage = firefoxMessage(fd.Firefox, x.entry().url, "", "(null)")
 	default:
 		fd.Rule = ruleN01
 		fd.Cause = fmt.Sprintf("The request failed with %s, a network error: the server did not answer (down, wrong port or host, TLS problem, connection reset). This is not a CORS problem.", err)
@@ -142,6 +152,9 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 		fd.Cause = fmt.Sprintf("The browser blocked the request (%s) and the capture holds no response for it (this exporter keeps no headers of failed requests).", orStatus(x))
 	case x.pre != nil && (x.req == nil || !responded(x.req.e)):
 		fd.Cause = "The preflight passes every check harcors can run on the capture, yet the browser did not send the request. Something the capture does not hold failed (a header the page set that the preflight did not list, Local Network Access), or the preflight was cancelled."
+	case x.unfollowedRedirect():
+		fd.Status = x.req.e.Response.Status
+		fd.Cause = fmt.Sprintf("The browser stopped at this redirect (%s), which passes the CORS check as recorded, and failed the request (%s): the page's fetch() used redirect: 'error', which fails at any redirect without a CORS message, or the request had credentials, which the capture does not show, and the redirect's Access-Control-Allow-Origin is * (CORS-A07). The console tells them apart.", statusText(x.req.e.Response.Status), orStatus(x))
 	default:
 		fd.Status = x.req.e.Response.Status
 		fd.Cause = fmt.Sprintf("The response (%s) passes the CORS check as recorded, yet the browser failed the request (%s): a reason outside CORS (Cross-Origin-Resource-Policy, a cancelled stream), or the request had credentials that the capture does not show.", statusText(x.req.e.Response.Status), orStatus(x))

@@ -25,6 +25,7 @@ var unproven = map[string]string{
 	"go--mixed-content":           "the page's own code: an https page calls an http:// URL, which the browser refuses before sending; the fix (https in the URL) is the page's, not a server configuration",
 	"go--no-cors-opaque":          "the page's own code: mode 'no-cors' gives an opaque response by design, and ORB blocks its JSON body in Chromium; the page must use mode 'cors'",
 	"go--no-cors-redirect-manual": "the page's own code: mode 'no-cors' with redirect 'manual' is refused by fetch() before a request is made",
+	"go--redirect-mode-error":     "the page's own code: redirect 'error' fails the fetch at any redirect, whatever the server sends; the fix (redirect 'follow', or a URL that does not redirect) is the page's",
 	"go--scheme-not-supported":    "the page's own code: fetch() refuses an ftp: URL before a request is made",
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/harcors/harcors/analyze"
 )
@@ -126,6 +127,7 @@ func init() {
 		r02 = "013d6620eedb"
 		r03 = "f2201f3227be"
 		r04 = "c610ccf027ec"
+		r05 = "c9114c259e5d"
 		// The net/http texts, printed where an http.Error response
 		// names the stack.
 		goP01 = "8d7aa5d19180"
@@ -208,6 +210,19 @@ func init() {
 		fixed("header-custom-not-allowed", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "Content-Type, Authorization, x-custom-header"}, plainJSON), "x-custom-header"),
 		fixed("json-preflight-refused", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET, POST", Headers: "content-type"}, plainJSON), "content-type"),
 		fixed("xhr-header-not-allowed", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET, POST", Headers: "Content-Type, x-requested-with"}, plainJSON), "x-requested-with"),
+		// Both headers: the fix names the first (x-zeta), and a second
+		// recording would name the next.
+		fixed("two-unsafe-headers-order", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "x-zeta, x-alpha"}, plainJSON), "x-zeta"),
+		// The loop made to end: two redirects, then the answer.
+		fixed("redirect-loop", "CORS-R05", analyze.Generic, r05, goFixedAt(goCORS{Star: true, Methods: "GET"}, func(w http.ResponseWriter, r *http.Request) {
+			n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+			if n >= 2 {
+				plainJSON(w, r)
+				return
+			}
+			w.Header().Set("Location", r.URL.Path+"?n="+strconv.Itoa(n+1))
+			w.WriteHeader(http.StatusFound)
+		}), "Location"),
 
 		// ---- preflight status: the middleware in front of the mux ----
 		fixed("preflight-404", "CORS-P01", analyze.GoHTTP, goP01, goFixedMux(put, func(mux *http.ServeMux, p string) {

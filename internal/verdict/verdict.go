@@ -223,6 +223,11 @@ func CheckFirefox(harPath string, v *Verdict) (problems, notes []string) {
 			// cross-site cookie refused, or none set): nothing in the
 			// capture says the request had credentials.
 			note("%s: credential-dependent block (%s) not observable without a cookie in the capture", where, want.FirefoxError)
+		case len(errs) == 0 && want.FirefoxError == "" && req.Status >= 300 && req.Status < 400:
+			// redirect: 'error' fails at a redirect without a word;
+			// Firefox's HAR has no error field, and redirect: 'manual'
+			// looks the same there and passes (go--redirect-mode-error).
+			note("%s: blocked at a redirect it did not follow, without a CORS message (redirect: 'error'); not observable in Firefox's HAR", where)
 		case len(errs) == 0:
 			bad("%s: Firefox blocked it (%s), harcors found no error", where, orNone(want.FirefoxError))
 		case len(errs) == 1 && errs[0].Rule.ID == "CORS-U01":
