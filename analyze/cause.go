@@ -179,6 +179,15 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 		why := ""
 		if f.param == "content-type" {
 			why = " Content-Type needs a preflight unless it is application/x-www-form-urlencoded, multipart/form-data or text/plain; JSON bodies trigger it."
+			if v, ok := x.entry().e.Request.Headers.Get("Content-Type"); ok && x.req != nil {
+				switch e := mimeEssence(v); {
+				case e != "text/plain" && e != "multipart/form-data" && e != "application/x-www-form-urlencoded":
+				case len(v) > 128:
+					why = fmt.Sprintf(" Its value is %s, a type that needs no preflight, but it is %d bytes long, and a value over 128 bytes needs one.", e, len(v))
+				case hasUnsafeByte(v):
+					why = fmt.Sprintf(" Its value is %s, a type that needs no preflight, but it holds a byte that makes any value need one (a quote, parentheses, ':', '<', '>', '?', '@', brackets, braces, a backslash or a control character), as in a quoted charset.", e)
+				}
+			}
 		}
 		return ruleP16, "The page sends " + f.param + "; the preflight allows " + list + "." + why
 	case "RedirectContainsCredentials":

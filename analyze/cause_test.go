@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -130,5 +131,49 @@ func TestLocalNetworkAccessSpaces(t *testing.T) {
 		if want := "access the `" + space + "` address space."; !strings.HasSuffix(res.Findings[0].Message, want) {
 			t.Errorf("%s: message %q, want it to end %q", target, res.Findings[0].Message, want)
 		}
+	}
+}
+
+// TestCauseWording: the cause says why a text/plain Content-Type still
+// needed a preflight (a quoted charset's byte, a value over 128 bytes),
+// and why '*' in Access-Control-Expose-Headers exposed nothing to a
+// request with credentials (both seen in a review's recordings, where the
+// causes said the type must be text/plain, and that nothing was listed).
+func TestCauseWording(t *testing.T) {
+	pair := func(ct string) string {
+		return `{"log":{"creator":{"name":"WebInspector","version":"537.36"},"entries":[` +
+			`{"startedDateTime":"2026-01-01T00:00:00.000Z","time":1,"_resourceType":"preflight","request":{"method":"OPTIONS","url":"https://api.test/x","headers":[` +
+			`{"name":"Origin","value":"http://localhost:8800"},{"name":"Access-Control-Request-Method","value":"POST"},{"name":"Access-Control-Request-Headers","value":"content-type"}]},` +
+			`"response":{"status":204,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://localhost:8800"},{"name":"Access-Control-Allow-Methods","value":"POST"}]}},` +
+			`{"startedDateTime":"2026-01-01T00:00:00.010Z","time":1,"_resourceType":"fetch","request":{"method":"POST","url":"https://api.test/x","headers":[` +
+			`{"name":"Origin","value":"http://localhost:8800"},{"name":"Content-Type","value":` + strconv.Quote(ct) + `}]},"response":{"status":0,"headers":[],"_error":"net::ERR_FAILED"}}]}}`
+	}
+	for _, c := range []struct{ ct, want string }{
+		{`text/plain; charset="utf-8"`, "holds a byte that makes any value need one"},
+		{"text/plain;" + strings.Repeat("a", 120), "131 bytes long"},
+		{"application/json", "JSON bodies trigger it"},
+	} {
+		res := analyze.Reader("ct.har", strings.NewReader(pair(c.ct)), analyze.Options{}, har.Options{})
+		if len(res.Findings) == 0 || res.Findings[0].Rule.ID != "CORS-P16" || !strings.Contains(res.Findings[0].Cause, c.want) {
+			t.Errorf("%q: findings %+v, want CORS-P16 saying %q", c.ct, res.Findings, c.want)
+		}
+	}
+	exposed := `{"log":{"creator":{"name":"WebInspector","version":"537.36"},"entries":[` +
+		`{"startedDateTime":"2026-01-01T00:00:00.000Z","time":1,"_resourceType":"fetch","request":{"method":"GET","url":"https://api.test/f","headers":[` +
+		`{"name":"Origin","value":"http://localhost:8800"},{"name":"Cookie","value":"sid=1"}]},` +
+		`"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://localhost:8800"},{"name":"Access-Control-Allow-Credentials","value":"true"},` +
+		`{"name":"Access-Control-Expose-Headers","value":"*"},{"name":"Content-Disposition","value":"attachment"},{"name":"Vary","value":"Origin"}]}}]}}`
+	res := analyze.Reader("expose.har", strings.NewReader(exposed), analyze.Options{}, har.Options{})
+	found := false
+	for _, f := range res.Findings {
+		if f.Rule.ID == "CORS-W04" {
+			found = true
+			if !strings.Contains(f.Cause, "a header named '*'") {
+				t.Errorf("W04 cause %q", f.Cause)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no CORS-W04: %+v", res.Findings)
 	}
 }

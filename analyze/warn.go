@@ -374,7 +374,12 @@ func (a *analysis) exposeWarning(x *exchange, cred Credentials, basis string) {
 		}
 	}
 	if len(missing) > 0 {
-		fd := a.add(x, ruleW04, strings.Join(missing, ", "), fmt.Sprintf("The response carries %s, which the page cannot read: Access-Control-Expose-Headers does not list it.", strings.Join(missing, ", ")), cred, basis)
+		why := "Access-Control-Expose-Headers does not list it."
+		if exposed(exposes, "*") {
+			// Only here with credentials.
+			why = "Access-Control-Expose-Headers lists '*', which for a request with credentials is a header named '*', not a wildcard: name each header."
+		}
+		fd := a.add(x, ruleW04, strings.Join(missing, ", "), fmt.Sprintf("The response carries %s, which the page cannot read: %s", strings.Join(missing, ", "), why), cred, basis)
 		fd.Fix = strings.ReplaceAll(FillHeaders(fd.Rule.FixFor(fd.Stack), missing), "{header}", strings.Join(missing, ", "))
 	}
 }
