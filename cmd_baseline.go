@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -111,9 +112,9 @@ func jsonErrorAt(data []byte, err error) string {
 		// Offset counts the byte that was wrong.
 		return at(syn.Offset-1) + ": " + syn.Error()
 	case errors.As(err, &typ):
-		want := map[string]string{"string": "a string", "[]main.baselineEntry": "an array", "main.baselineFile": "an object", "main.baselineEntry": "an object"}[typ.Type.String()]
+		want := map[reflect.Kind]string{reflect.String: "a string", reflect.Slice: "an array", reflect.Struct: "an object"}[typ.Type.Kind()]
 		if want == "" {
-			want = typ.Type.String()
+			want = article(typ.Type.Kind().String())
 		}
 		return fmt.Sprintf("%s: %s is %s, want %s", at(typ.Offset), typ.Field, article(typ.Value), want)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
