@@ -16,8 +16,7 @@ import (
 // not allowed does not. It is 16 hex digits.
 func Fingerprint(f *Finding) string {
 	o, m, p := FingerprintParts(f)
-	sum := sha256.Sum256([]byte(f.Rule.ID + "\x00" + o + "\x00" + m + "\x00" + p + "\x00" + FingerprintValue(f)))
-	return hex.EncodeToString(sum[:8])
+	return hashParts(f.Rule.ID, o, m, p, FingerprintValue(f))
 }
 
 // FingerprintV1 is the fingerprint of the first baselines
@@ -25,7 +24,12 @@ func Fingerprint(f *Finding) string {
 // accepted a header not allowed on a route accepts any other there too.
 func FingerprintV1(f *Finding) string {
 	o, m, p := FingerprintParts(f)
-	sum := sha256.Sum256([]byte(f.Rule.ID + "\x00" + o + "\x00" + m + "\x00" + p))
+	return hashParts(f.Rule.ID, o, m, p)
+}
+
+// hashParts is 16 hex digits of the SHA-256 of parts joined by NULs.
+func hashParts(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:8])
 }
 

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,10 +16,7 @@ func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis stri
 	if f.tooMany {
 		// A network error, as Chromium records it (Firefox records
 		// nothing): the finding is the one for its error.
-		if x.observedErr == "" {
-			x.observedErr = f.netErr
-		}
-		return a.netFinding(x, cred, basis)
+		return a.netFinding(x, cmp.Or(x.observedErr, f.netErr), cred, basis)
 	}
 	fd := a.base(x, cred, basis)
 	fd.Severity = Error

@@ -557,12 +557,12 @@ func (a *analysis) judge(x *exchange) {
 			fd.IfCredentials = alt.corsError
 		}
 	case x.observed == outNetError:
-		fd = a.netFinding(x, cred, basis)
+		fd = a.netFinding(x, x.observedErr, cred, basis)
 	case x.observed == outBlocked && x.pre == nil && x.req != nil && !responded(x.req.e) && mixedContent(x):
 		// Blocked without a response or a preflight, from an https page
 		// to an http URL: Chromium's mixed-content block, which it
 		// records with no error text at all.
-		fd = a.netFinding(x, cred, basis)
+		fd = a.netFinding(x, x.observedErr, cred, basis)
 	case x.observed == outBlocked:
 		fd = a.unexplained(x, cred, basis)
 	case conditional != nil:

@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// netFinding reports a request that failed at the network level or was
-// blocked for a reason other than CORS.
-func (a *analysis) netFinding(x *exchange, cred Credentials, basis string) *Finding {
+// netFinding reports a request that failed at the network level with err
+// (as the browser recorded it, or as harcors found it), or was blocked for
+// a reason other than CORS.
+func (a *analysis) netFinding(x *exchange, err string, cred Credentials, basis string) *Finding {
 	fd := a.base(x, cred, basis)
 	fd.Severity = Error
-	fd.Value = x.observedErr
-	err := x.observedErr
+	fd.Value = err
 	// fix is the part of N02's fix for this cause: the rule's fix names
 	// every cause's.
 	fix := ""

@@ -1,9 +1,6 @@
 package report
 
-import (
-	"github.com/harcors/harcors/har"
-	"github.com/harcors/harcors/internal/redact"
-)
+import "github.com/harcors/harcors/internal/redact"
 
 // People paste harcors' output into bug trackers and CI logs, and a HAR holds
 // the session of whoever recorded it. So every string that came from the HAR
@@ -34,14 +31,6 @@ func (r redactor) header(name, value string) string {
 func (r redactor) text(s string) string {
 	c := r.core()
 	return c.Text(s)
-}
-
-// status is the status line of e's response, redacted: the status text is
-// the server's free text, where an error can name its token ("401 token=…
-// expired").
-func (r redactor) status(e *har.Entry) string {
-	c := r.core()
-	return c.Text(c.Assignments(statusLine(e)))
 }
 
 // url redacts a URL.

@@ -344,13 +344,12 @@ func (c cleaner) text(s string) string {
 	return s
 }
 
-// status cleans the status line of e's response (see redactor.status).
+// status cleans the status line of e's response. Its status text is the
+// server's free text, where an error can name its token ("401 token=…
+// expired"): assignments are hidden before the free-text rules.
 func (c cleaner) status(e *har.Entry) string {
-	s := c.red.status(e)
-	if c.visible {
-		s = textsafe.Escape(s)
-	}
-	return s
+	red := c.red.core()
+	return c.text(red.Assignments(statusLine(e)))
 }
 
 // url cleans a URL.
