@@ -256,9 +256,11 @@ const (
 // The analysis is streamed: entries are judged as soon as nothing later in
 // the file can change their verdict, and forgotten unless they have a
 // finding, so memory stays flat however many entries the file holds.
-// Files whose entries are far out of time order, or whose log metadata
-// comes after the entries (Fiddler writes creator last), are read a second
-// time and analysed whole; the result is the same either way. An input
+// Files whose entries are far out of time order or lack start times, or
+// whose pages or creator (when it changes how entries are judged: not
+// Fiddler's, written last) come after the entries, are read a second time
+// and analysed whole, their entries packed; the result is the same either
+// way. An input
 // that can be read only once (standard input, a pipe, a FIFO, <(...)) is
 // never opened twice: see Reader.
 func File(path string, opt Options, ropt har.Options) *Result {
@@ -372,17 +374,25 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	}
 	tune := opt.tuning()
 	after := tune.afterEntry
+	// On one worker, the end of the analysis unpacks entries where it
+	// judges them; on more, as many goroutines decode ahead (up to 4:
+	// past that, the judging they feed is the slower).
+	ahead := 0
+	if w := workers(opt.Workers); w > 1 {
+		ahead = min(w, 4)
+	}
 	if stream {
-		// On one worker, finish unpacks where it settles; on more, as
-		// many goroutines decode ahead (up to 4: past that, the judging
-		// they feed is the slower).
-		ahead := 0
-		if w := workers(opt.Workers); w > 1 {
-			ahead = min(w, 4)
-		}
 		a.stream = newStreamer(a, tune, ahead)
 		defer a.stream.close()
+	} else {
+		a.whole = newWholeStore(tune, ahead)
 	}
+	// The streamer may give up and hand its nodes to a whole analysis.
+	defer func() {
+		if a.whole != nil {
+			a.whole.close()
+		}
+	}()
 	src := &batcher{r: r, pages: -1}
 	var next func() (batch, bool)
 	stop := func() {}
@@ -455,6 +465,9 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 	res.Entries = total
 	res.CookieValues = cookieValueList(cookies)
 	res.Err = rerr
+	if a.whole != nil && a.whole.lost != nil && rerr == nil {
+		res.Err = fmt.Errorf("%s: %w", name, a.whole.lost)
+	}
 	for _, w := range r.Warnings() {
 		res.ReadWarnings = append(res.ReadWarnings, w)
 	}
@@ -529,6 +542,8 @@ func produce(p *batcher, out chan<- batch, done <-chan struct{}) {
 func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Result {
 	a := newAnalysis(name, log, nil)
 	a.configure(opt)
+	// The caller holds the entries: packing them would only add copies.
+	a.whole = newWholeStore(nil, 0)
 	// One pass: take only records entries when the analysis is not
 	// streamed, so every stack is noted before anything is judged.
 	var hx entryHeaders

@@ -32,12 +32,37 @@ var exportersThatRecordFailures = map[string]bool{
 	"WebInspector": true, "WebKit Web Inspector": true, "Playwright": true, "chrome-har": true,
 }
 
+// exporter is what the judging takes from log.creator: all that differs
+// between exporters in how a capture is read. The streaming analysis
+// compares it, not the name, with what the log says at the end: Fiddler
+// writes creator after the entries, and judging them before it is known
+// gives the same verdicts as after.
+type exporter struct {
+	// recordsFailures: the exporter marks requests the browser blocked
+	// (exportersThatRecordFailures).
+	recordsFailures bool
+	// dropsCookies: Chrome's default export removes cookies.
+	dropsCookies bool
+	// firefox: Firefox keeps the response of a request its CORS check
+	// blocked.
+	firefox bool
+}
+
+func exporterOf(creator string) exporter {
+	return exporter{
+		recordsFailures: exportersThatRecordFailures[creator],
+		dropsCookies:    strings.HasPrefix(creator, "WebInspector"),
+		firefox:         creator == "Firefox",
+	}
+}
+
 type analysis struct {
-	file          string
-	log           *har.Log
-	recordsErrors bool
-	pageOrigins   map[string]string // page id -> origin of its title URL
-	hostStack     map[string]Stack  // target origin -> stack seen on any of its responses
+	file string
+	log  *har.Log
+	// exporter is that of the log's creator when prepare ran.
+	exporter    exporter
+	pageOrigins map[string]string // page id -> origin of its title URL
+	hostStack   map[string]Stack  // target origin -> stack seen on any of its responses
 
 	crossOrigin, preflights, paired int
 	// findings holds the findings of the exchange being judged; out takes
@@ -48,12 +73,14 @@ type analysis struct {
 	noRequests   bool               // Options.NoRequests
 	keepsCookies bool               // a request so far carries cookies (noteCookies)
 	forceStack   Stack              // Options.Stack
-	maxAge       map[string]*ageKey // origin + " " + URL -> its preflights
+	maxAge       map[pairID]*ageKey // idOf(ageID{origin, URL}) -> its preflights
 
 	links linker
 	// nodes holds every node until the end, when the analysis is not
-	// streamed; stream holds the streaming state when it is (stream.go).
+	// streamed, and whole what goes with them (whole.go); stream holds the
+	// streaming state when it is (stream.go).
 	nodes  []*node
+	whole  *wholeStore
 	stream *streamer
 
 	// names holds what pageUnsafeNames learnt of each request header
@@ -68,13 +95,13 @@ func newAnalysis(file string, log *har.Log, stacks map[string]Stack) *analysis {
 	if stacks == nil {
 		stacks = map[string]Stack{}
 	}
-	return &analysis{file: file, log: log, hostStack: stacks, maxAge: map[string]*ageKey{}}
+	return &analysis{file: file, log: log, hostStack: stacks, maxAge: map[pairID]*ageKey{}}
 }
 
 // prepare takes from the log what judging depends on: whether the exporter
 // records failures, and the origins of the pages.
 func (a *analysis) prepare() {
-	a.recordsErrors = exportersThatRecordFailures[a.log.Creator.Name]
+	a.exporter = exporterOf(a.log.Creator.Name)
 	a.pageOrigins = map[string]string{}
 	for _, p := range a.log.Pages {
 		if o := originOf(p.Title); o != "" {
@@ -109,7 +136,7 @@ func (a *analysis) take(e *har.Entry, hx *entryHeaders) {
 		a.stream.push(n)
 		return
 	}
-	a.nodes = append(a.nodes, n)
+	a.keep(n)
 }
 
 // finish analyses what take has not: everything, unless streamed.
@@ -122,16 +149,37 @@ func (a *analysis) finish() {
 	}
 	if a.stream == nil {
 		a.prepare()
-		pair(a.nodes)
+		a.pairWhole()
 		for _, n := range a.nodes {
 			a.countPreflight(n)
 		}
-		for _, n := range a.nodes {
+		if a.whole != nil {
+			a.whole.startAhead(a.nodes)
+		}
+		for i, n := range a.nodes {
+			// Let go of each node once judged: the later nodes that need
+			// it (its partner, the next hops of its redirect chain) hold
+			// it, and the entry it was given back with it.
+			a.nodes[i] = nil
+			if w := a.whole; w != nil && w.head > 0 {
+				w.unpack(n)
+				if n.partner != nil {
+					w.unpack(n.partner)
+				}
+				// The findings on n read the hops before it (chainRoot).
+				for p, i := n.prev, 0; p != nil && i < 50; p, i = p.prev, i+1 {
+					w.unpack(p)
+				}
+			}
 			if x := a.exchangeOf(n); x != nil {
 				a.crossOrigin++
 				a.judge(x)
 				a.decide(0)
 			}
+		}
+		a.nodes = nil
+		if a.whole != nil {
+			a.whole.stopAhead()
 		}
 	}
 	a.maxAgeFindings()
@@ -403,7 +451,7 @@ func (a *analysis) observe(e *har.Entry) (outcome, string) {
 		if e.Response.Status <= 0 {
 			return outBlocked, ""
 		}
-		if a.recordsErrors {
+		if a.exporter.recordsFailures {
 			return outPassed, ""
 		}
 		return outUnknown, ""
@@ -413,7 +461,7 @@ func (a *analysis) observe(e *har.Entry) (outcome, string) {
 		// Cancelled by the page (navigation, AbortController, a stream
 		// closed early): not a CORS failure. With a response recorded, the
 		// CORS check had already passed (a failed check is ERR_FAILED).
-		if responded(e) && a.recordsErrors {
+		if responded(e) && a.exporter.recordsFailures {
 			return outPassed, ""
 		}
 		return outUnknown, err
@@ -467,7 +515,7 @@ func (a *analysis) credentials(x *exchange) (Credentials, string) {
 	if a.keepsCookies && responded(e) {
 		return CredOmit, "the capture keeps cookies (other requests carry them) and this request carries none"
 	}
-	if a.log != nil && !strings.HasPrefix(a.log.Creator.Name, "WebInspector") {
+	if !a.exporter.dropsCookies {
 		// Firefox and most other exporters keep cookies: none went out.
 		return CredUnknown, "the capture does not show cookies (no request in it carries any)"
 	}
@@ -627,7 +675,7 @@ func (a *analysis) base(x *exchange, cred Credentials, basis string) *Finding {
 		File: a.file, Entry: e.Index, Preflight: -1, Line: e.Line, URL: x.entry().url,
 		Method: x.method, Origin: x.origin, Credentials: cred, CredentialsBasis: basis,
 		PreflightCaptured: x.pre != nil || !x.needsPreflight,
-		FirefoxCapture:    a.log.Creator.Name == "Firefox",
+		FirefoxCapture:    a.exporter.firefox,
 	}
 	if x.req != nil {
 		fd.Request = x.req.e

@@ -31,9 +31,11 @@ import (
 //     end, a target whose stack is still unknown gives its groups as they
 //     are; one whose stack turned up has its kept exchanges judged again,
 //     and if it had more than that, the file is read again whole.
-//   - log.creator and log.pages: taken when the first entry comes; a file
-//     that has no creator by then, or whose pages change later, is not
-//     streamed.
+//   - log.creator and log.pages: taken when the first entry comes. Of the
+//     creator only what judging reads of it counts (exporter): Fiddler
+//     writes it after the entries, and a creator that does not change
+//     that, like Fiddler's, changes nothing. A file whose creator at the
+//     end judges otherwise, or whose pages change later, is not streamed.
 //   - an entry that starts before one already released (far out of time
 //     order, or without a start time) would have paired differently.
 // In the last two cases the streamer gives up: before it has released
@@ -92,8 +94,8 @@ type streamer struct {
 	ahead         *unpackAhead
 	unpackedAhead int
 
-	started  bool // the first node came, and prepare ran
-	creator  string
+	started  bool     // the first node came, and prepare ran
+	exporter exporter // a.exporter when the first node came
 	pages    int
 	pending  reorder // the reorder buffer
 	newest   time.Time
@@ -101,14 +103,13 @@ type streamer struct {
 	last     time.Time // start of the last node released
 
 	// groups and single are keyed by a 128-bit hash of the pairKey (see
-	// pairID), seeded by seeds.
+	// pairID).
 	groups map[pairID]*group
 	// single holds the groups in which one node waits as that node: with
 	// distinct URLs nearly every group is one, and a group object for each
 	// took as much memory as the node. A table of its own (singles.go),
 	// smaller than a map, as nearly every node released looks it up.
 	single singles
-	seeds  [2]maphash.Seed
 	// expiries orders the groups by when the oldest node waiting in them
 	// becomes too old to match (group.deadline), so that release visits
 	// only the groups with something to expire: sweeping every group
@@ -154,7 +155,7 @@ type heldTarget struct {
 // goroutines.
 func newStreamer(a *analysis, t *tuning, aheadWorkers int) *streamer {
 	return &streamer{a: a, tune: t, aheadWorkers: aheadWorkers, groups: map[pairID]*group{},
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, packs: newPackStore(t.packMemory)}
+		packs: newPackStore(t.packMemory)}
 }
 
 // close lets go of the temporary file of packed entries, if any.
@@ -177,19 +178,14 @@ func (s *streamer) push(n *node) {
 	a := s.a
 	if !s.started {
 		s.started = true
-		if a.log.Creator.Name == "" {
-			s.giveUp()
-			a.nodes = append(a.nodes, n)
-			return
-		}
-		s.creator, s.pages = a.log.Creator.Name, len(a.log.Pages)
 		a.prepare()
+		s.exporter, s.pages = a.exporter, len(a.log.Pages)
 	}
 	t := n.when()
 	if t.IsZero() || (s.released > 0 && t.Before(s.last)) {
 		s.giveUp()
 		if a.stream == nil {
-			a.nodes = append(a.nodes, n)
+			a.keep(n)
 		}
 		return
 	}
@@ -212,7 +208,10 @@ func (s *streamer) giveUp() {
 	}
 	nodes := s.pending.all()
 	slices.SortFunc(nodes, func(x, y *node) int { return x.e.Index - y.e.Index })
-	s.a.nodes = append(s.a.nodes, nodes...)
+	s.a.whole = newWholeStore(s.tune, s.aheadWorkers)
+	for _, n := range nodes {
+		s.a.keep(n)
+	}
 	s.pending = reorder{}
 	s.a.stream = nil
 }
@@ -458,7 +457,7 @@ func (s *streamer) hold(x *exchange, target string, nf, nr int) {
 // findings again, now that every server stack is known.
 func (s *streamer) finish() {
 	a := s.a
-	if a.log.Creator.Name != s.creator || len(a.log.Pages) != s.pages {
+	if exporterOf(a.log.Creator.Name) != s.exporter || len(a.log.Pages) != s.pages {
 		s.giveUp()
 		return
 	}
@@ -662,7 +661,7 @@ func timeKey(t time.Time) int64 {
 var minKeyTime, maxKeyTime = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
 
 // pairID stands for a pairKey in the streamer's maps: two 64-bit hashes
-// of it, under two seeds chosen when the streamer starts. A map keyed by
+// of it, under two seeds chosen when the process starts (idOf). A map keyed by
 // the strings themselves read each key's bytes, spread over the heap,
 // whenever a lookup met a candidate and whenever the map grew and
 // rehashed; with 400,000 distinct URLs waiting (a one-timestamp capture)
@@ -672,8 +671,16 @@ var minKeyTime, maxKeyTime = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxI
 type pairID [2]uint64
 
 // id is k's pairID.
-func (s *streamer) id(k pairKey) pairID {
-	return pairID{maphash.Comparable(s.seeds[0], k), maphash.Comparable(s.seeds[1], k)}
+func (s *streamer) id(k pairKey) pairID { return idOf(k) }
+
+// idSeeds seed idOf.
+var idSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// idOf is the 128-bit hash that stands for k in a map: a pairID for a
+// pairKey, and likewise for the keys of other maps that hold an entry
+// for each of many URLs.
+func idOf[K comparable](k K) pairID {
+	return pairID{maphash.Comparable(idSeeds[0], k), maphash.Comparable(idSeeds[1], k)}
 }
 
 // expiryHeap orders expiries by deadline. It is a heap of its own rather

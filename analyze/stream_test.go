@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -40,6 +41,14 @@ func streamedAsWhole(t *testing.T, path string) *Result {
 	return got
 }
 
+// holdAll is the default tuning with no entry packed: the whole analysis
+// as it was before it packed, every entry kept as read.
+var holdAll = func() tuning {
+	t := defaultTuning
+	t.unpacked, t.unpackedBytes = math.MaxInt, math.MaxInt
+	return t
+}()
+
 func whole(t *testing.T, path string) *Result {
 	t.Helper()
 	r, err := har.Open(path, har.Options{Name: path})
@@ -47,7 +56,7 @@ func whole(t *testing.T, path string) *Result {
 		return &Result{File: path, Err: err}
 	}
 	defer r.Close()
-	res, again := read(path, r, Options{}, false)
+	res, again := read(path, r, Options{tune: &holdAll}, false)
 	if again {
 		t.Fatalf("%s: the whole-file analysis asked to read again", path)
 	}
@@ -182,22 +191,114 @@ func TestStreamGivesUp(t *testing.T) {
 	}
 }
 
+// TestWholePacked: a whole analysis that packs every entry it holds, most
+// of them to the temporary file, gives exactly the result of one that
+// keeps them as read, on every HAR we have, unpacking where it judges (one
+// worker) and ahead on other goroutines.
+func TestWholePacked(t *testing.T) {
+	files := streamFiles(t)
+	tune := defaultTuning
+	tune.unpacked, tune.packMemory = 0, 1
+	for _, workers := range []int{1, 0} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			packed := 0
+			for _, path := range files {
+				want := whole(t, path)
+				r, err := har.Open(path, har.Options{Name: path})
+				if err != nil {
+					continue
+				}
+				var a *analysis
+				tu := tune
+				tu.afterEntry = func(x *analysis, _ int) { a = x }
+				got, again := read(path, r, Options{tune: &tu, Workers: workers}, false)
+				r.Close()
+				if again {
+					t.Fatalf("%s: the whole analysis asked to read again", path)
+				}
+				if a != nil && a.whole != nil && a.whole.head > 0 {
+					packed++
+				}
+				if d := cmp.Diff(want, got, errText); d != "" {
+					t.Errorf("%s: packing changed the result (-as read +packed):\n%s", path, d)
+				}
+			}
+			if packed < len(files)/2 {
+				t.Errorf("only %d of %d files had entries packed", packed, len(files))
+			}
+		})
+	}
+}
+
+// TestStreamCreatorLast: a capture whose creator comes after its entries
+// (Fiddler writes it so) streams when that creator judges as no creator
+// does, and is read again whole when it does not (Chrome's marks blocked
+// requests); either way the result is the whole analysis'.
+func TestStreamCreatorLast(t *testing.T) {
+	var entries []string
+	// More than a batch (batchSize): the creator is read after the first
+	// entries are judged.
+	for i := range 3 * batchSize {
+		start := time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC).Format(time.RFC3339)
+		entries = append(entries, fmt.Sprintf(`{"startedDateTime":%q,"time":10,"request":{"method":"OPTIONS","url":"https://api.example.com/x%d","headers":[{"name":"Origin","value":"https://app.example.com"},{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":204,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.example.com"},{"name":"Access-Control-Allow-Methods","value":"GET"}]}}`, start, i))
+	}
+	tune := defaultTuning
+	tune.slack, tune.pending = 0, 0 // release at once, so that a late creator must restart
+	for _, tc := range []struct {
+		creator string
+		streams bool
+	}{
+		{"Fiddler", true},
+		{"", true},
+		{"WebInspector", false},
+		{"Firefox", false},
+	} {
+		name, wantCreator := "none", ""
+		if tc.creator != "" {
+			name, wantCreator = tc.creator, tc.creator+" 1"
+		}
+		t.Run(name, func(t *testing.T) {
+			text := `{"log":{"version":"1.2","pages":[],"entries":[` + strings.Join(entries, ",") + `]`
+			if tc.creator != "" {
+				text += `,"creator":{"name":"` + tc.creator + `","version":"1"}`
+			}
+			path := filepath.Join(t.TempDir(), "x.har")
+			if err := os.WriteFile(path, []byte(text+`}}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var last *analysis
+			tu := tune
+			tu.afterEntry = func(a *analysis, _ int) { last = a }
+			got := File(path, Options{tune: &tu}, har.Options{})
+			if streamed := last != nil && last.stream != nil; streamed != tc.streams {
+				t.Errorf("streamed to the end: %v, want %v", streamed, tc.streams)
+			}
+			if d := cmp.Diff(whole(t, path), got, errText); d != "" {
+				t.Errorf("differs (-whole +stream):\n%s", d)
+			}
+			if len(got.Findings) == 0 || got.Creator != wantCreator {
+				t.Errorf("creator %q, %d findings: the case tests nothing", got.Creator, len(got.Findings))
+			}
+		})
+	}
+}
+
 // TestStreamMemoryFlat: the live heap while a capture is analysed hardly
 // grows with its number of entries. It is sampled after a forced collection
 // every 2,000 entries, on generated captures of 8,000 and 32,000 entries,
 // streamed and held whole. What still grows when streamed is a few dozen
 // bytes per distinct preflighted URL (for CORS-P21) and the entries of the
 // findings (about 2% of the requests are planted failures); held whole,
-// every entry that may matter stays.
+// every entry that may matter stays, unless packed, when its node (about
+// 100 bytes) stays.
 func TestStreamMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 60 MB")
 	}
 	small := genHAR(t, hargen.Config{Entries: 8000, Mix: hargen.BodyHeavy, BodySize: 64, Seed: 3})
 	large := genHAR(t, hargen.Config{Entries: 32000, Mix: hargen.BodyHeavy, BodySize: 64, Seed: 3})
-	peak := func(path string, stream bool) uint64 {
+	peak := func(path string, stream bool, tune tuning) uint64 {
 		var max uint64
-		tune := defaultTuning
 		tune.afterEntry = func(_ *analysis, i int) {
 			if i%2000 == 0 {
 				runtime.GC()
@@ -217,11 +318,20 @@ func TestStreamMemoryFlat(t *testing.T) {
 		return max
 	}
 	mib := func(n uint64) float64 { return float64(n) / (1 << 20) }
-	s0, s1 := peak(small, true), peak(large, true)
-	w0, w1 := peak(small, false), peak(large, false)
-	t.Logf("live heap, 8,000 -> 32,000 entries: streamed %.1f -> %.1f MiB, held whole %.1f -> %.1f MiB", mib(s0), mib(s1), mib(w0), mib(w1))
+	// Analysed whole, entries are packed past tuning.unpacked, and held in
+	// memory up to packMemory: 1,000 and none here, so that these captures
+	// are packed as much larger ones are.
+	packing := defaultTuning
+	packing.unpacked, packing.packMemory = 1000, 1
+	s0, s1 := peak(small, true, defaultTuning), peak(large, true, defaultTuning)
+	w0, w1 := peak(small, false, holdAll), peak(large, false, holdAll)
+	p0, p1 := peak(small, false, packing), peak(large, false, packing)
+	t.Logf("live heap, 8,000 -> 32,000 entries: streamed %.1f -> %.1f MiB, held whole %.1f -> %.1f MiB, whole and packed %.1f -> %.1f MiB", mib(s0), mib(s1), mib(w0), mib(w1), mib(p0), mib(p1))
 	if s1 < s0 || w1 < w0 || 4*(s1-s0) > w1-w0 {
 		t.Errorf("streaming grew the live heap by %.1f MiB for 24,000 more entries, more than a quarter of holding them (%.1f MiB)", mib(s1-s0), mib(w1-w0))
+	}
+	if p1 < p0 || 4*(p1-p0) > w1-w0 {
+		t.Errorf("the whole analysis, packing, grew the live heap by %.1f MiB for 24,000 more entries, more than a quarter of holding them (%.1f MiB)", mib(p1-p0), mib(w1-w0))
 	}
 }
 

@@ -133,7 +133,7 @@ func (a *analysis) unexplained(x *exchange, cred Credentials, basis string) *Fin
 	fd.Value = x.observedErr
 	target := x.entry().target
 	switch {
-	case x.pre == nil && x.req != nil && !responded(x.req.e) && !x.needsPreflight && x.observedErr == "" && a.log.Creator.Name == "Firefox":
+	case x.pre == nil && x.req != nil && !responded(x.req.e) && !x.needsPreflight && x.observedErr == "" && a.exporter.firefox:
 		// Firefox keeps the response of a request its CORS check
 		// blocked, and a request that needed no preflight can be blocked
 		// by nothing else: one without any response never got one.
@@ -426,12 +426,18 @@ type ageKey struct {
 	gap  float64
 }
 
+// ageID is what maxAge counts preflights by.
+type ageID struct{ origin, url string }
+
 // noteMaxAge counts a preflight, in file order, for maxAgeFindings.
 func (a *analysis) noteMaxAge(n *node) {
 	if !n.preflight {
 		return
 	}
-	k := n.origin + " " + n.url
+	// By a hash of origin and URL, not the two joined: a capture of
+	// distinct preflighted URLs has an ageKey for each, and the joined
+	// string took as much memory as the ageKey and its slot.
+	k := idOf(ageID{n.origin, n.url})
 	ak := a.maxAge[k]
 	if ak == nil {
 		ak = &ageKey{}
