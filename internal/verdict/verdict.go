@@ -82,6 +82,22 @@ type Request struct {
 	JS             string   `json:"js"` // what fetch/XHR gave the page
 }
 
+// Failed reports whether the browser failed the request: Blocked, but for
+// one load Chromium marks failed that is no failure. A CORS request with
+// redirect: 'manual' gets its opaque-redirect response (the page sees
+// "ok 0", as the Fetch Standard says), and then Chromium's network service
+// cancels the load, so loadingFailed reports net::ERR_ABORTED without a
+// CORS error (go--redirect-manual-acao; Firefox passes it). A no-cors
+// request that ends the same way is left blocked: there the abort is ORB
+// withholding the body (go--no-cors-opaque), which the checks treat as
+// outside CORS.
+func (r *Request) Failed() bool {
+	if r.Blocked && r.Mode == "cors" && r.CorsError == "" && r.ErrorText == "net::ERR_ABORTED" && strings.HasPrefix(r.JS, "ok ") {
+		return false
+	}
+	return r.Blocked
+}
+
 // Load reads a verdict file.
 func Load(path string) (*Verdict, error) {
 	data, err := os.ReadFile(path)
@@ -116,7 +132,7 @@ func Check(harPath string, v *Verdict, shape bool) (problems, notes []string) {
 	note := func(format string, a ...any) { notes = append(notes, fmt.Sprintf(format, a...)) }
 	eachRequest(res, v, func(want Request, url, where string, req *analyze.Request, errs []analyze.Finding) {
 		switch {
-		case !want.Blocked:
+		case !want.Failed():
 			for _, f := range errs {
 				bad("%s: the browser allowed it, harcors says %s (%s): %s", where, f.Rule.ID, f.Chromium, f.Cause)
 			}
@@ -306,10 +322,12 @@ var credentialKinds = map[string]bool{
 // --ip-address-space-overrides, which a HAR does not record.
 var unobservableKinds = map[string]bool{"LocalNetworkAccessPermissionDenied": true}
 
+// nthRequest returns the nth request harcors lists with the URL and the
+// method; any method when method is "".
 func nthRequest(res *analyze.Result, url, method string, nth int) *analyze.Request {
 	for i := range res.Requests {
 		r := &res.Requests[i]
-		if r.URL == url && strings.EqualFold(r.Method, method) {
+		if r.URL == url && (method == "" || strings.EqualFold(r.Method, method)) {
 			if nth == 0 {
 				return r
 			}
@@ -368,6 +386,12 @@ func eachRequest(res *analyze.Result, v *Verdict, judge func(want Request, url, 
 			url = want.FinalURL
 		}
 		req := nthRequest(res, url, want.Method, nth)
+		if req == nil && url != want.URL {
+			// The last hop has another method than the page asked for:
+			// a 303 (or a 301 or 302 to a POST) makes it a GET, and the
+			// browser judged that GET (go--put-custom-303-cross).
+			req = nthRequest(res, url, "", nth)
+		}
 		if req == nil && url != want.URL {
 			// The redirect target was never fetched (a scheme the
 			// browser does not follow): the request is its first URL.
