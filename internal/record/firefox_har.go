@@ -448,8 +448,18 @@ func (f *Firefox) buildVerdict(s *Scenario, t *ffTab, page []*ffRequest, preflig
 			// hop refused before it went out (its row has status 0) was
 			// never reached, Firefox judged the response before it, and
 			// its console line names that response's status.
+			// A hop that was not sent because its own preflight failed
+			// is another case: the request ended there, at that hop's
+			// preflight, and Firefox's line names that hop's URL (a
+			// preflighted PUT answered 303 to another origin, whose GET
+			// keeps a custom header and is preflighted again:
+			// go--put-custom-303-cross). Chromium's verdict has that hop
+			// as its final URL and status 0; so does this one.
 			n := len(r.hops)
 			for n > 1 && r.hops[n-1].resp == nil {
+				if pre := hopPreflight(preflightsOf[r], r.hops[n-1]); pre != nil && pre.resp != nil {
+					break
+				}
 				n--
 			}
 			last := r.hops[n-1]
