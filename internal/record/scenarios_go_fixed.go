@@ -353,7 +353,8 @@ func init() {
 			m.Second.HandleFunc(p, starOK)
 		}, "redirect"),
 
-		// ---- the fourth review's failures (scenarios_go_review4b.go) ----
+		// ---- the fourth review's failures (scenarios_go_review4b.go,
+		// scenarios_go_hints.go) ----
 		fixed("acac-false", "CORS-A08", analyze.Generic, a08, goFixedAt(creds, plainJSON), "Access-Control-Allow-Credentials", "true"),
 		fixed("acac-two-lines", "CORS-A08", analyze.Generic, a08, goFixedAt(creds, plainJSON), "Access-Control-Allow-Credentials", "true"),
 		fixed("acah-star-authorization-credentials", "CORS-P17", analyze.Generic, p17, goFixedAt(goCORS{Origins: pageOnly, Credentials: true, Methods: "GET", Headers: "Content-Type, authorization"}, plainJSON), "Content-Type, authorization"),
@@ -385,6 +386,12 @@ func init() {
 		fixed("dpr-numeric", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "dpr"}, plainJSON), "dpr"),
 		fixed("dpr-invalid", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "dpr"}, plainJSON), "dpr"),
 		fixed("save-data-off", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "save-data"}, plainJSON), "save-data"),
+		// Several headers refused: the fix names the first (in Chromium's
+		// request order), and each next recording would name the next, so
+		// the proof allows them all; Firefox needs every one of them.
+		fixed("client-hints-decimal", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "dpr, device-memory, downlink"}, plainJSON), "dpr"),
+		fixed("client-hints-integer", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "viewport-width, width, rtt"}, plainJSON), "viewport-width"),
+		fixed("client-hints-keyword", "CORS-P16", analyze.Generic, p16, goFixedAt(goCORS{Origins: pageOnly, Methods: "GET", Headers: "ect, save-data"}, plainJSON), "ect"),
 		// The odd OPTIONS handlers stay; the middleware answers the
 		// preflight 204 before they are reached.
 		fixed("preflight-300-no-location", "CORS-P03", analyze.Generic, p03, goFixedAt(put, split(func(w http.ResponseWriter, r *http.Request) {
