@@ -53,12 +53,30 @@ func isForbiddenRequestHeader(name string) bool {
 		strings.HasPrefix(name, "proxy-") || strings.HasPrefix(name, "sec-")
 }
 
-// chromiumExtraSafelisted are headers Chromium treats as safelisted although
-// the spec does not: the legacy client hints and "intervention"
-// (cors.cc, IsCorsSafelistedHeader).
-var chromiumExtraSafelisted = map[string]bool{
-	"intervention": true, "device-memory": true, "dpr": true, "downlink": true,
-	"width": true, "viewport-width": true, "rtt": true, "ect": true, "save-data": true,
+// chromiumExtraSafelisted reports whether Chromium safelists the header
+// name (lower case) with this value although the spec does not: the legacy
+// client hints and "intervention" (cors.cc, IsCorsSafelistedHeader). ok is
+// false for any other name. Chromium checks a hint's value: DPR, Device-Memory
+// and Downlink must be digits with at most one '.' that digits follow, Width,
+// Viewport-Width and RTT digits only, ECT one of its four words (case
+// matters), Save-Data the word "on" in any case (recorded in
+// go--client-hints-decimal, -integer and -keyword, go--dpr-invalid and
+// go--save-data-off). Firefox safelists none of them.
+func chromiumExtraSafelisted(name, value string) (safe, ok bool) {
+	switch name {
+	case "intervention":
+		return true, true
+	case "dpr", "device-memory", "downlink":
+		whole, frac, dot := strings.Cut(value, ".")
+		return allDigits(whole) && (!dot || allDigits(frac)), true
+	case "width", "viewport-width", "rtt":
+		return allDigits(value), true
+	case "ect":
+		return value == "slow-2g" || value == "2g" || value == "3g" || value == "4g", true
+	case "save-data":
+		return strings.EqualFold(value, "on"), true
+	}
+	return false, false
 }
 
 // isUnsafeByte is the spec's "CORS-unsafe request-header byte".
@@ -83,7 +101,7 @@ func hasUnsafeByte(v string) bool {
 }
 
 // isSafelistedHeader is the spec's "CORS-safelisted request-header" for a
-// lower-case name, plus Chromium's extras.
+// lower-case name, plus Chromium's extras (chromiumExtraSafelisted).
 func isSafelistedHeader(name, value string) bool {
 	if len(value) > 128 {
 		return false
@@ -112,7 +130,20 @@ func isSafelistedHeader(name, value string) bool {
 	case "range":
 		return isSimpleRange(value)
 	}
-	return chromiumExtraSafelisted[name]
+	safe, _ := chromiumExtraSafelisted(name, value)
+	return safe
+}
+
+// isSafelistedHeaderIn is isSafelistedHeader as the browser that wrote the
+// capture applies it: Firefox keeps to the spec and safelists none of
+// Chromium's extras, whatever their value.
+func isSafelistedHeaderIn(name, value string, firefox bool) bool {
+	if firefox {
+		if _, extra := chromiumExtraSafelisted(name, value); extra {
+			return false
+		}
+	}
+	return isSafelistedHeader(name, value)
 }
 
 // mimeEssence returns the lower-case type/subtype of a MIME type, or "" when
@@ -161,12 +192,14 @@ func allDigits(s string) bool {
 
 // unsafeHeaderNames is the spec's "CORS-unsafe request-header names" over
 // the headers a page set, in request order (Chromium reports the first
-// disallowed one in that order). Names are lower case and unique.
+// disallowed one in that order). Names are lower case and unique. firefox
+// says the capture is Firefox's, which safelists fewer headers
+// (isSafelistedHeaderIn).
 //
 // A request's names are compared with those already taken one by one while
 // there are few of them (a request that sets more than a dozen is rare),
 // then through a map.
-func unsafeHeaderNames(hs []hdr) []string {
+func unsafeHeaderNames(hs []hdr, firefox bool) []string {
 	var unsafe []string
 	var buf [16]string
 	safe := buf[:0]
@@ -194,7 +227,7 @@ func unsafeHeaderNames(hs []hdr) []string {
 		} else if slices.Contains(safe, n) || slices.Contains(unsafe, n) {
 			continue
 		}
-		if isSafelistedHeader(n, h.value) {
+		if isSafelistedHeaderIn(n, h.value, firefox) {
 			total += len(h.value)
 			safe = append(safe, n)
 		} else {

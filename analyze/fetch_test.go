@@ -57,7 +57,7 @@ func TestSafelistedHeader(t *testing.T) {
 func TestUnsafeHeaderNames(t *testing.T) {
 	hs := []hdr{{"User-Agent", "x"}, {"X-Custom", "1"}, {"Content-Type", "application/json"},
 		{"Accept", "*/*"}, {"Sec-Fetch-Mode", "cors"}, {":authority", "h"}, {"Authorization", "Bearer x"}, {"x-custom", "2"}}
-	got := unsafeHeaderNames(hs)
+	got := unsafeHeaderNames(hs, false)
 	want := []string{"x-custom", "content-type", "authorization"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
@@ -71,17 +71,70 @@ func TestUnsafeHeaderNames(t *testing.T) {
 	for _, n := range []string{"accept", "accept-language", "content-language"} {
 		many = append(many, hdr{n, string(big)})
 	}
-	if got := unsafeHeaderNames(many); len(got) != 0 {
+	if got := unsafeHeaderNames(many, false); len(got) != 0 {
 		t.Errorf("300 bytes of safelisted values: got %q, want none", got)
 	}
 	// Nine distinct safelisted headers of 120 bytes: 1080 bytes in total.
+	// The client hints are safelisted only with numbers.
 	var huge []hdr
 	v := string(big) + "aaaaaaaaaaaaaaaaaaaa"
-	for _, n := range []string{"accept", "accept-language", "content-language", "dpr", "downlink", "rtt", "ect", "device-memory", "width"} {
+	digits := strings.Repeat("1", len(v))
+	for _, n := range []string{"accept", "accept-language", "content-language", "intervention"} {
 		huge = append(huge, hdr{n, v})
 	}
-	if got := unsafeHeaderNames(huge); len(got) != 9 {
+	for _, n := range []string{"dpr", "downlink", "rtt", "device-memory", "width"} {
+		huge = append(huge, hdr{n, digits})
+	}
+	if got := unsafeHeaderNames(huge[:8], false); len(got) != 0 {
+		t.Errorf("960 bytes of safelisted values: got %q, want none", got)
+	}
+	if got := unsafeHeaderNames(huge, false); len(got) != 9 {
 		t.Errorf("over 1024 bytes of safelisted values: want all 9 unsafe, got %q", got)
+	}
+}
+
+// TestClientHintSafelist pins Chromium's value checks on the legacy client
+// hints, as the recordings show them: each row is a request of
+// go--client-hints-decimal, -integer or -keyword, go--dpr-numeric,
+// go--dpr-invalid or go--save-data-off, whose Chromium verdict passed
+// (true) or was refused at the preflight (false) by a server that allows
+// no headers. Firefox preflighted every one of them.
+func TestClientHintSafelist(t *testing.T) {
+	for _, c := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"dpr", "2", true},
+		{"dpr", "1.5", true},
+		{"dpr", "-1", false},
+		{"dpr", "1e2", false},
+		{"dpr", "2.", false},
+		{"dpr", "abc", false},
+		{"device-memory", "8", true},
+		{"device-memory", "abc", false},
+		{"downlink", "1.5", true},
+		{"viewport-width", "1000", true},
+		{"viewport-width", "10.5", false},
+		{"width", "300", true},
+		{"rtt", "50", true},
+		{"rtt", "1.5", false},
+		{"save-data", "ON", true},
+		{"save-data", "off", false},
+		{"ect", "4g", true},
+		{"ect", "slow-2g", true},
+		{"ect", "4G", false},
+		{"ect", "5g", false},
+	} {
+		if got := isSafelistedHeader(c.name, c.value); got != c.want {
+			t.Errorf("Chromium: isSafelistedHeader(%q, %q) = %v, want %v", c.name, c.value, got, c.want)
+		}
+		if isSafelistedHeaderIn(c.name, c.value, true) {
+			t.Errorf("Firefox: %s: %s is safelisted, but Firefox preflighted it", c.name, c.value)
+		}
+		got := unsafeHeaderNames([]hdr{{c.name, c.value}}, true)
+		if !slices.Equal(got, []string{c.name}) {
+			t.Errorf("Firefox: unsafeHeaderNames(%s: %s) = %q, want [%s]", c.name, c.value, got, c.name)
+		}
 	}
 }
 
@@ -209,7 +262,7 @@ func TestPageUnsafeNames(t *testing.T) {
 			}
 			hs = append(hs, hdr{h.Name, h.Value})
 		}
-		return unsafeHeaderNames(hs)
+		return unsafeHeaderNames(hs, false)
 	}
 	a := newAnalysis("", nil, nil)
 	check := func(where string, e *har.Entry) {
