@@ -106,7 +106,7 @@ func checkProofsLive(t *testing.T, dir string, recorded map[string]bool) {
 			continue
 		}
 		for _, r := range v.Requests {
-			if r.Blocked {
+			if r.Failed() {
 				t.Errorf("%s: %s still blocks %s %s with harcors' %s fix for %s applied: %s%s %s",
 					s.ID(), v.Browser, r.Method, r.URL, s.Proves.Rule, s.Proves.Fails, r.CorsError, r.FirefoxError, r.JS)
 			}
