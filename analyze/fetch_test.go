@@ -302,3 +302,25 @@ func TestPageUnsafeNames(t *testing.T) {
 		t.Errorf("only %d entries from the fixtures and the corpus", n)
 	}
 }
+
+// TestReplayHeadersByBrowser: with no preflight captured, the headers a
+// replayed preflight asks for are those the capture's browser would list:
+// Chromium leaves out DPR: 2 (safelisted with a number), Firefox lists it
+// (recorded in go--dpr-numeric).
+func TestReplayHeadersByBrowser(t *testing.T) {
+	e := &har.Entry{}
+	e.Request.Method = "GET"
+	e.Request.Headers = har.Headers{{Name: "DPR", Value: "2"}, {Name: "X-Trace", Value: "1"}, {Name: "Accept", Value: "*/*"}}
+	for _, c := range []struct {
+		firefox bool
+		want    []string
+	}{
+		{false, []string{"x-trace"}},
+		{true, []string{"dpr", "x-trace"}},
+	} {
+		f := &Finding{Request: e, FirefoxCapture: c.firefox}
+		if got := ReplayHeaders(f); !slices.Equal(got, c.want) {
+			t.Errorf("Firefox capture %v: %q, want %q", c.firefox, got, c.want)
+		}
+	}
+}

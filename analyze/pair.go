@@ -424,7 +424,7 @@ func (a *analysis) pageUnsafeNames(e *har.Entry) []string {
 		}
 		hs = append(hs, hdr{rn.lower, h.Value})
 	}
-	return unsafeHeaderNames(hs, a.log != nil && a.log.Creator.Name == "Firefox")
+	return unsafeHeaderNames(hs, a.exporter.firefox)
 }
 
 // linker links each entry that a redirect led to with the hop before it:

@@ -9,7 +9,8 @@ import (
 // ReplayHeaders returns the header names a preflight for the finding's
 // request lists in Access-Control-Request-Headers: the preflight's own
 // list when the capture holds it, else the request's headers that a page
-// set and that are not CORS-safelisted (what the browser would list).
+// set and that are not CORS-safelisted for the browser that wrote the
+// capture (what it would list).
 // Cache-Control and Pragma are left out: DevTools' "Disable cache" adds
 // them to the request without the page asking, and they are not in the
 // preflight the page's own request caused.
@@ -26,7 +27,7 @@ func ReplayHeaders(f *Finding) []string {
 	var names []string
 	for _, h := range f.Request.Request.Headers {
 		n := strings.ToLower(strings.TrimSpace(h.Name))
-		if n == "" || har.IsPseudo(h.Name) || isForbiddenRequestHeader(n) || isSafelistedHeader(n, h.Value) ||
+		if n == "" || har.IsPseudo(h.Name) || isForbiddenRequestHeader(n) || isSafelistedHeaderIn(n, h.Value, f.FirefoxCapture) ||
 			n == "cache-control" || n == "pragma" {
 			continue
 		}
