@@ -756,7 +756,7 @@ func fill(s string, x *exchange, value string) string {
 	if origin == "" || origin == "null" {
 		origin = "the page's origin"
 	}
-	return placeholder.Fill(s, "{origin}", origin, "{method}", x.method, "{header}", header,
+	return placeholder.Fill(s, "{origin}", origin, "{method}", x.method, "{upper}", strings.ToUpper(x.method), "{header}", header,
 		"{path}", path, "{status}", status, "{location}", location, "{value}", value)
 }
 
