@@ -99,6 +99,18 @@ func chainRoot(n *node) *node {
 	return n
 }
 
+// afterRedirect says, of a preflight that failed on its status after a
+// cross-origin redirect, what answering it will not be enough for: the
+// request carries Origin: null there (Chromium sends it on the preflight
+// too, Firefox 153 on the request only), which an allowlist of the page's
+// origin does not match (go--put-custom-303-cross). "" otherwise.
+func afterRedirect(x *exchange, pre *node) string {
+	if x.req == nil || x.req.prev == nil || pre.origin != "null" && x.req.origin != "null" {
+		return ""
+	}
+	return " It followed the cross-origin redirect from " + chainRoot(x.req).url + ", so the browser sends Origin: null: once the preflight gets a 2xx, " + originOf(pre.url) + " must also allow that origin (Access-Control-Allow-Origin: *, when no credentials are sent), unless the page calls it directly."
+}
+
 // kindOf is the word Chromium's message uses for the initiator.
 func kindOf(x *exchange) string {
 	if x.req != nil && x.req.e.ResourceType == "xhr" {
@@ -135,15 +147,15 @@ func (a *analysis) cause(x *exchange, f *failure, stack Stack) (*Rule, string) {
 				}
 			}
 			if hasACAO {
-				return ruleP01, fmt.Sprintf("The preflight got %s with CORS headers: the CORS layer added its headers but passed the preflight on to the router, where %s. The CORS layer must answer the preflight itself with a 2xx (rs/cors OptionsPassthrough and hand-written middleware that does not return on OPTIONS do this).", statusText(st), what)
+				return ruleP01, fmt.Sprintf("The preflight got %s with CORS headers: the CORS layer added its headers but passed the preflight on to the router, where %s. The CORS layer must answer the preflight itself with a 2xx (rs/cors OptionsPassthrough and hand-written middleware that does not return on OPTIONS do this).", statusText(st), what) + afterRedirect(x, at)
 			}
-			return ruleP01, "The preflight got " + statusText(st) + " without CORS headers: " + what + ", so the CORS layer never ran for it."
+			return ruleP01, "The preflight got " + statusText(st) + " without CORS headers: " + what + ", so the CORS layer never ran for it." + afterRedirect(x, at)
 		case st == 401 || st == 403 || st == 407:
-			return ruleP02, fmt.Sprintf("The preflight got %s%s: authentication runs before CORS and rejects the preflight, which never carries cookies or an Authorization header.", statusText(st), withOrWithoutCORS(hasACAO))
+			return ruleP02, fmt.Sprintf("The preflight got %s%s: authentication runs before CORS and rejects the preflight, which never carries cookies or an Authorization header.", statusText(st), withOrWithoutCORS(hasACAO)) + afterRedirect(x, at)
 		case st >= 200 && st <= 299:
 			return ruleP05, a.maskedCause(x, at, stack)
 		}
-		return ruleP03, fmt.Sprintf("The preflight got %s%s; the request was never sent. The OPTIONS request reached code that failed or rejected it.", statusText(st), withOrWithoutCORS(hasACAO))
+		return ruleP03, fmt.Sprintf("The preflight got %s%s; the request was never sent. The OPTIONS request reached code that failed or rejected it.", statusText(st), withOrWithoutCORS(hasACAO)) + afterRedirect(x, at)
 	case "InvalidAllowMethodsPreflightResponse":
 		v, _ := normalizedHeader(at.e.Response.Headers.Values("Access-Control-Allow-Methods"))
 		return ruleP11, fmt.Sprintf("Access-Control-Allow-Methods is %q; the item %q is not a method name.", v, f.param)

@@ -38,6 +38,7 @@ func TestSeedCauses(t *testing.T) {
 		{"go--preflight-redirect-308", "CORS-P04", "", "trailing slash"},
 		{"go--redirect-cross-origin-no-acao", "CORS-R01", "", "redirect"},
 		{"go--redirect-tainted-origin-allowlist", "CORS-R02", "", "Origin: null"},
+		{"go--put-custom-303-cross", "CORS-P01", analyze.GoHTTP, "sends Origin: null"},
 		{"go--max-age-cached", "CORS-P22", "", "preflight cache"},
 		{"rscors--unlisted-header-masked", "CORS-P05", analyze.RsCors, "authorization"},
 		{"go--acao-two-lines", "CORS-A05", "", "two layers"},
@@ -79,7 +80,7 @@ func TestSeedCauses(t *testing.T) {
 	}
 }
 
-var placeholder = regexp.MustCompile(`\{(origin|method|header|path|status|location|value)\}`)
+var placeholder = regexp.MustCompile(`\{(origin|method|upper|header|path|status|location|value)\}`)
 
 // TestLocalNetworkAccessInferred: a public page whose fetch to a loopback
 // address failed with no preflight and no response is named as Local
