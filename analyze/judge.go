@@ -272,12 +272,27 @@ func (a *analysis) exchangeFor(req, pre *node) *exchange {
 	// origin is still checked as CORS (the response tainting stays
 	// "cors"), against its tainted Origin, null: an API that redirects
 	// to the app's /login is blocked there unless the page's server
-	// allows null or *. Chromium sends Origin: null on exactly such hops.
-	tainted := req != nil && req.prev != nil && req.origin == "null"
+	// allows null or *. Chromium sends Origin: null on exactly such hops;
+	// where the hop kept no headers (Playwright's failed requests), the
+	// chain itself says whether it crossed origins.
+	tainted := req != nil && req.prev != nil && (req.origin == "null" || req.origin == "" && crossedOrigins(req, x.origin))
 	if x.origin != "null" && x.origin == target && !tainted {
 		return nil // same-origin: never a CORS finding
 	}
 	return x
+}
+
+// crossedOrigins reports whether a redirect before hop left a URL of
+// another origin than the request's for yet another origin: the Fetch
+// Standard's condition for the tainted origin flag (HTTP-redirect fetch),
+// after which the request's Origin is null.
+func crossedOrigins(hop *node, origin string) bool {
+	for i := 0; hop.prev != nil && i < 50; hop, i = hop.prev, i+1 {
+		if from := hop.prev.target; from != hop.target && from != origin {
+			return true
+		}
+	}
+	return false
 }
 
 func firstNonEmpty(a, b *node) *node {
