@@ -188,6 +188,32 @@ func (p *packStore) unpack(n *node) error {
 	return nil
 }
 
+// unpackNode gives n back its entry if it was packed in p, taking it from
+// ahead when that decoded it already. Should the packed entry be lost (the
+// temporary file failed), n gets an empty entry, and the error is
+// returned: the streaming analysis then reads the file again, the whole
+// one reports it.
+func unpackNode(n *node, p *packStore, ahead *unpackAhead) error {
+	if n.e != nil {
+		return nil
+	}
+	if ahead != nil {
+		if u, ok := ahead.take(n); ok {
+			p.release(n.packChunk)
+			p.restore(u)
+			return nil
+		}
+	}
+	err := p.unpack(n)
+	if err != nil {
+		e := &har.Entry{Started: n.start}
+		var hx entryHeaders
+		hx.index(e)
+		n.fill(e, &hx)
+	}
+	return err
+}
+
 // decodePacked decodes b, the encoding of n's entry, with dec, and
 // derives the node's details from it; it touches no node, so that it can
 // run ahead on another goroutine.

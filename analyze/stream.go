@@ -370,22 +370,8 @@ func (s *streamer) settle(n *node) {
 // be lost (the temporary file failed), the file is read again whole, and
 // n gets an empty entry meanwhile.
 func (s *streamer) unpack(n *node) {
-	if n.e != nil {
-		return
-	}
-	if s.ahead != nil {
-		if u, ok := s.ahead.take(n); ok {
-			s.packs.release(n.packChunk)
-			s.packs.restore(u)
-			return
-		}
-	}
-	if err := s.packs.unpack(n); err != nil {
+	if unpackNode(n, s.packs, s.ahead) != nil {
 		s.restart = true
-		e := &har.Entry{Started: n.start}
-		var hx entryHeaders
-		hx.index(e)
-		n.fill(e, &hx)
 	}
 }
 

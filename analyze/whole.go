@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-
-	"github.com/harcors/harcors/har"
 )
 
 // A capture analysed whole (entries without a start time or far out of
@@ -97,24 +95,8 @@ func (a *analysis) keep(n *node) {
 // be read back (the temporary file failed) is judged empty, and the error
 // is reported with the result.
 func (w *wholeStore) unpack(n *node) {
-	if n.e != nil {
-		return
-	}
-	if w.ahead != nil {
-		if u, ok := w.ahead.take(n); ok {
-			w.packs.release(n.packChunk)
-			w.packs.restore(u)
-			return
-		}
-	}
-	if err := w.packs.unpack(n); err != nil {
-		if w.lost == nil {
-			w.lost = fmt.Errorf("reading back an entry set aside in a temporary file: %w", err)
-		}
-		e := &har.Entry{Started: n.start}
-		var hx entryHeaders
-		hx.index(e)
-		n.fill(e, &hx)
+	if err := unpackNode(n, w.packs, w.ahead); err != nil && w.lost == nil {
+		w.lost = fmt.Errorf("reading back an entry set aside in a temporary file: %w", err)
 	}
 }
 
