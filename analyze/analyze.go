@@ -445,6 +445,8 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 					stop()
 					return nil, true
 				}
+			} else {
+				a.links.pass(hx.url)
 			}
 			if after != nil {
 				after(a, total)

@@ -148,15 +148,30 @@ func (a *analysis) finish() {
 		}
 	}
 	if a.stream == nil {
+		// Every entry is in: the redirects still waiting for their next
+		// hop will not get one, and holding them would keep each, and
+		// the entry judging gives it back, to the end.
+		a.links = linker{}
 		a.prepare()
 		a.pairWhole()
-		for _, n := range a.nodes {
+		for i, n := range a.nodes {
 			a.countPreflight(n)
+			// A paired preflight is judged with its request
+			// (exchangeOf): its own turn would do nothing. Let go of it
+			// now, so that it goes with its request however far apart
+			// the two are in the file; held in its place, one unpacked
+			// with a request written long before it stayed until then.
+			if n.preflight && n.partner != nil {
+				a.nodes[i] = nil
+			}
 		}
 		if a.whole != nil {
 			a.whole.startAhead(a.nodes)
 		}
 		for i, n := range a.nodes {
+			if n == nil {
+				continue
+			}
 			// Let go of each node once judged: the later nodes that need
 			// it (its partner, the next hops of its redirect chain) hold
 			// it, and the entry it was given back with it.
@@ -175,6 +190,9 @@ func (a *analysis) finish() {
 				a.crossOrigin++
 				a.judge(x)
 				a.decide(0)
+			}
+			if w := a.whole; w != nil && w.tune != nil && w.tune.afterJudged != nil {
+				w.tune.afterJudged(i)
 			}
 		}
 		a.nodes = nil
@@ -771,7 +789,7 @@ func fill(s string, x *exchange, value string) string {
 	if origin == "" || origin == "null" {
 		origin = "the page's origin"
 	}
-	return placeholder.Fill(s, "{origin}", origin, "{method}", x.method, "{upper}", strings.ToUpper(x.method), "{header}", header,
+	return placeholder.Fill(s, "{origin}", origin, "{method}", x.method, "{header}", header,
 		"{path}", path, "{status}", status, "{location}", location, "{value}", value)
 }
 

@@ -441,15 +441,7 @@ func (l *linker) add(n *node) {
 	if n.preflight {
 		return
 	}
-	if w := l.hops[n.url]; len(w) > 0 {
-		n.prev = w[0]
-		w[0] = nil
-		if len(w) == 1 {
-			delete(l.hops, n.url)
-		} else {
-			l.hops[n.url] = w[1:]
-		}
-	}
+	n.prev = l.next(n.url)
 	if !isRedirectStatus(n.e.Response.Status) {
 		return
 	}
@@ -459,6 +451,33 @@ func (l *linker) add(n *node) {
 		}
 		k := stripFragment(loc)
 		l.hops[k] = append(l.hops[k], n)
+	}
+}
+
+// next takes the oldest hop waiting for an entry with url, if any.
+func (l *linker) next(url string) *node {
+	w := l.hops[url]
+	if len(w) == 0 {
+		return nil
+	}
+	hop := w[0]
+	w[0] = nil
+	if len(w) == 1 {
+		delete(l.hops, url)
+	} else {
+		l.hops[url] = w[1:]
+	}
+	return hop
+}
+
+// pass takes an entry that cannot be part of a CORS exchange (mayMatter),
+// with url: a hop waiting for it has its next entry, outside CORS (a
+// redirected image, a navigation). Without this, every such redirect of a
+// capture waited until the end, its entry held: a capture of images
+// behind redirects grew with each.
+func (l *linker) pass(url string) {
+	if len(l.hops) > 0 {
+		l.next(url)
 	}
 }
 

@@ -69,8 +69,10 @@ type tuning struct {
 	// packMemory is how many bytes of packed entries are kept in memory;
 	// the rest go to a temporary file.
 	packMemory int
-	// afterEntry, when set, is called after each entry read.
-	afterEntry func(a *analysis, entries int)
+	// afterEntry, when set, is called after each entry read, and
+	// afterJudged after each node a whole analysis judged.
+	afterEntry  func(a *analysis, entries int)
+	afterJudged func(judged int)
 }
 
 var defaultTuning = tuning{slack: 10 * time.Second, pending: 4096, holdLimit: 256, unpacked: 16384, unpackedBytes: 64 << 20, packMemory: 32 << 20}

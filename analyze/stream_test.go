@@ -1055,3 +1055,153 @@ func TestStreamPairsByURLAndMethod(t *testing.T) {
 		t.Errorf("streaming differs from the whole-file analysis (-whole +stream):\n%s", d)
 	}
 }
+
+// TestRedirectsOutsideCORS: a redirect whose next hop is no CORS request
+// (an image behind a CDN redirect, a navigation) is linked to that hop,
+// which the analysis otherwise skips: a later CORS request to the same URL
+// is not taken for its next hop, and the redirects of a capture of images
+// are not held until the end (each was, with its entry).
+func TestRedirectsOutsideCORS(t *testing.T) {
+	entry := func(start time.Time, url, mode, origin string, status int, location string) string {
+		var hs []string
+		hs = append(hs, fmt.Sprintf(`{"name":"Sec-Fetch-Mode","value":%q}`, mode))
+		if origin != "" {
+			hs = append(hs, fmt.Sprintf(`{"name":"Origin","value":%q}`, origin))
+		}
+		rs := `[{"name":"Content-Type","value":"application/json"}]`
+		if location != "" {
+			rs = fmt.Sprintf(`[{"name":"Location","value":%q},{"name":"Access-Control-Allow-Origin","value":"*"}]`, location)
+		}
+		return fmt.Sprintf(`{"startedDateTime":%q,"time":5,"request":{"method":"GET","url":%q,"headers":[%s]},"response":{"status":%d,"headers":%s,"redirectURL":%q}}`,
+			start.Format(time.RFC3339Nano), url, strings.Join(hs, ","), status, rs, location)
+	}
+	write := func(t *testing.T, entries []string) string {
+		path := filepath.Join(t.TempDir(), "x.har")
+		// A proxy's capture: no failure marker, so the last request is
+		// judged on its headers.
+		text := `{"log":{"version":"1.2","creator":{"name":"Charles Proxy","version":"5"},"entries":[` + strings.Join(entries, ",") + `]}}`
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+	t.Run("linked to the hop outside CORS", func(t *testing.T) {
+		path := write(t, []string{
+			entry(t0, "https://api.example.com/x", "cors", "https://app.example.com", 302, "https://api.example.com/y"),
+			entry(t0.Add(time.Millisecond), "https://api.example.com/y", "no-cors", "", 200, ""),
+			entry(t0.Add(time.Second), "https://api.example.com/y", "cors", "https://app.example.com", 200, ""),
+		})
+		res := File(path, Options{}, har.Options{})
+		if len(res.Findings) != 1 {
+			t.Fatalf("findings: %+v", res.Findings)
+		}
+		if f := res.Findings[0]; f.Entry != 2 || strings.Contains(f.Message, "redirected from") {
+			t.Errorf("entry %d: %s", f.Entry, f.Message)
+		}
+	})
+
+	t.Run("not held", func(t *testing.T) {
+		heap := func(n int) uint64 {
+			var entries []string
+			for i := range n {
+				// 20 ms apart: past the pairing window (30 s),
+				// nodes waiting for a partner are let go.
+				at := t0.Add(time.Duration(i) * 20 * time.Millisecond)
+				img := fmt.Sprintf("https://img.example.com/i/%d.png", i)
+				entries = append(entries,
+					entry(at, fmt.Sprintf("https://cdn.example.com/i/%d", i), "no-cors", "", 302, img),
+					entry(at.Add(time.Microsecond), img, "no-cors", "", 200, ""))
+			}
+			path := write(t, entries)
+			var peak uint64
+			tune := defaultTuning
+			tune.afterEntry = func(_ *analysis, i int) {
+				if i%2000 == 0 {
+					runtime.GC()
+					var m runtime.MemStats
+					runtime.ReadMemStats(&m)
+					peak = max(peak, m.HeapAlloc)
+				}
+			}
+			if res := File(path, Options{NoRequests: true, tune: &tune}, har.Options{}); res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			return peak
+		}
+		small, large := heap(4000), heap(16000)
+		t.Logf("live heap, 4,000 -> 16,000 redirected images: %.1f -> %.1f MiB", float64(small)/(1<<20), float64(large)/(1<<20))
+		if large > small+4<<20 {
+			t.Errorf("the live heap grew by %.1f MiB for 12,000 more redirects outside CORS", float64(large-small)/(1<<20))
+		}
+	})
+}
+
+// TestWholePartnersApart: a whole analysis that packs lets go of each
+// entry once its exchange is judged however far apart a preflight and its
+// request are in the file. With every preflight written before every
+// request, a preflight given back with its request stayed in its own
+// place until its turn, so that half way through every entry was held
+// again. The live heap is sampled every 1,000 nodes judged.
+func TestWholePartnersApart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses 32,000 pairs")
+	}
+	write := func(pairs int, requestsFirst bool) string {
+		var pre, req []string
+		for i := range pairs {
+			url := fmt.Sprintf("https://api.example.com/v1/items/%d", i)
+			pre = append(pre, fmt.Sprintf(`{"request":{"method":"OPTIONS","url":%q,"headers":[{"name":"Origin","value":"https://app.example.com"},{"name":"Access-Control-Request-Method","value":"PUT"},{"name":"Access-Control-Request-Headers","value":"content-type,x-request-id"}]},"response":{"status":204,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.example.com"},{"name":"Access-Control-Allow-Methods","value":"PUT"},{"name":"Access-Control-Allow-Headers","value":"x-request-id, content-type"},{"name":"Vary","value":"Origin"}]}}`, url))
+			req = append(req, fmt.Sprintf(`{"request":{"method":"PUT","url":%q,"headers":[{"name":"Origin","value":"https://app.example.com"},{"name":"X-Request-Id","value":"%032x"},{"name":"Content-Type","value":"application/json"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"https://app.example.com"},{"name":"Vary","value":"Origin"},{"name":"Content-Type","value":"application/json"}]}}`, url, i))
+		}
+		entries := append(pre, req...)
+		if requestsFirst {
+			entries = append(req, pre...)
+		}
+		path := filepath.Join(t.TempDir(), "apart.har")
+		text := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"1"},"entries":[` + strings.Join(entries, ",") + `]}}`
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	peak := func(path string, tune tuning) uint64 {
+		var max uint64
+		sample := func() {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			max = maxOf(max, m.HeapAlloc)
+		}
+		tune.afterJudged = func(i int) {
+			if i%1000 == 0 {
+				sample()
+			}
+		}
+		r, err := har.Open(path, har.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		res, again := read(path, r, Options{NoRequests: true, tune: &tune}, false)
+		// Every pair passes: the findings a report keeps do not blur
+		// what the entries hold.
+		if again || res.Err != nil || res.CrossOrigin == 0 || len(res.Findings) > 0 {
+			t.Fatalf("%s: read again %v, error %v, %d cross-origin, %d findings", path, again, res.Err, res.CrossOrigin, len(res.Findings))
+		}
+		return max
+	}
+	packing := defaultTuning
+	packing.unpacked, packing.packMemory = 1000, 1
+	mib := func(n uint64) float64 { return float64(n) / (1 << 20) }
+	for _, requestsFirst := range []bool{false, true} {
+		small, large := write(4000, requestsFirst), write(16000, requestsFirst)
+		h0, h1 := peak(small, holdAll), peak(large, holdAll)
+		p0, p1 := peak(small, packing), peak(large, packing)
+		t.Logf("requests first %v, live heap while judging 4,000 -> 16,000 pairs: held %.1f -> %.1f MiB, packed %.1f -> %.1f MiB", requestsFirst, mib(h0), mib(h1), mib(p0), mib(p1))
+		if h1 < h0 || p1 < p0 || 4*(p1-p0) > h1-h0 {
+			t.Errorf("requests first %v: packing grew the live heap by %.1f MiB for 12,000 more pairs, more than a quarter of holding them (%.1f MiB)", requestsFirst, mib(p1-p0), mib(h1-h0))
+		}
+	}
+}

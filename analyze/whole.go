@@ -152,7 +152,7 @@ func (w *wholeStore) startAhead(nodes []*node) {
 	}
 	refs := make([]packRef, 0, w.head)
 	for _, n := range nodes[:w.head] {
-		if n.e == nil {
+		if n != nil && n.e == nil {
 			refs = append(refs, packRef{n, n.packChunk, n.packOff})
 		}
 	}
