@@ -261,11 +261,6 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 			v, guessed[sl.ph] = analyze.ExampleValue(sl.ph), true
 		}
 		pairs = append(pairs, sl.ph, v)
-		if sl.ph == "{method}" {
-			// {upper} is the method in capitals: an example when the
-			// method is one.
-			pairs = append(pairs, "{upper}", strings.ToUpper(v))
-		}
 		if sl.ph == "{header}" {
 			for _, n := range strings.Split(v, ",") {
 				names = append(names, strings.TrimSpace(n))
@@ -277,7 +272,6 @@ func explain(m analyze.ConsoleMessage, red *redact.Redactor) explained {
 		for ph := range guessed {
 			used[ph] = used[ph] || strings.Contains(s, ph)
 		}
-		used["{method}"] = used["{method}"] || strings.Contains(s, "{upper}")
 		if t := analyze.FillHeaders(s, names); t != s {
 			used["{header}"] = used["{header}"] || guessed["{header}"]
 			s = t

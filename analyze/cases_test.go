@@ -139,3 +139,23 @@ func TestFixNamesContentTypeOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestNullPageRedirectCause: the P01-P03 sentence on a redirect that made
+// the Origin null is said only when one did. A page whose origin is null
+// already, redirected within the API's own origin, gets the cause alone
+// (the recorded cross-origin case is in TestSeedCauses).
+func TestNullPageRedirectCause(t *testing.T) {
+	res := analyzeRuleCase(t, "CORS-P01", "handmade--null-page-same-origin-redirect", analyze.Options{})
+	var p01 *analyze.Finding
+	for i := range res.Findings {
+		if res.Findings[i].Rule.ID == "CORS-P01" {
+			p01 = &res.Findings[i]
+		}
+	}
+	if p01 == nil {
+		t.Fatalf("no CORS-P01 in %+v", res.Findings)
+	}
+	if strings.Contains(p01.Cause, "redirect") {
+		t.Errorf("the cause speaks of a redirect that changed nothing: %s", p01.Cause)
+	}
+}

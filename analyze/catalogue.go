@@ -287,7 +287,7 @@ var (
 		ID: "CORS-P14", Title: "Method case differs from Access-Control-Allow-Methods", Severity: Error,
 		Doc:      "Methods are compared case-sensitively. fetch() and XMLHttpRequest upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT; any other method keeps the case the page wrote, so fetch(url, {method: 'patch'}) sends 'patch', which 'Access-Control-Allow-Methods: PATCH' does not allow. Chrome before version 109 hid this by upper-casing.",
 		Chromium: []CorsError{"MethodDisallowedByPreflightResponse"}, Firefox: []string{"CORSMethodNotFound"},
-		Fix: "Add '{method}' to Access-Control-Allow-Methods, spelt exactly as the page sends it (methods are compared case-sensitively); or, where the page sends it in lower case, send '{upper}' instead.",
+		Fix: "Add the method to Access-Control-Allow-Methods exactly as the page sends it ('{method}'), or send it from the page in the case the server lists: methods are compared case-sensitively.",
 		Ref: "Fetch Standard, method normalization; Chromium AccessControlAllowMethodsInCORSPreflightSpecConformant",
 	}
 	ruleP15 = &Rule{

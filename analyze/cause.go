@@ -100,12 +100,14 @@ func chainRoot(n *node) *node {
 }
 
 // afterRedirect says, of a preflight that failed on its status after a
-// cross-origin redirect, what answering it will not be enough for: the
-// request carries Origin: null there (Chromium sends it on the preflight
-// too, Firefox 153 on the request only), which an allowlist of the page's
-// origin does not match (go--put-custom-303-cross). "" otherwise.
+// redirect that tainted the request's origin (crossedOrigins), what
+// answering it will not be enough for: the request carries Origin: null
+// there (Chromium sends it on the preflight too, Firefox 153 on the
+// request only), which an allowlist of the page's origin does not match
+// (go--put-custom-303-cross). "" otherwise, and for a page whose origin is
+// null already (a sandboxed frame), which calling directly would not change.
 func afterRedirect(x *exchange, pre *node) string {
-	if x.req == nil || x.req.prev == nil || pre.origin != "null" && x.req.origin != "null" {
+	if x.req == nil || x.req.prev == nil || x.origin == "null" || !crossedOrigins(x.req, x.origin) {
 		return ""
 	}
 	return " It followed the cross-origin redirect from " + chainRoot(x.req).url + ", so the browser sends Origin: null: once the preflight gets a 2xx, " + originOf(pre.url) + " must also allow that origin (Access-Control-Allow-Origin: *, when no credentials are sent), unless the page calls it directly."

@@ -80,7 +80,7 @@ func TestSeedCauses(t *testing.T) {
 	}
 }
 
-var placeholder = regexp.MustCompile(`\{(origin|method|upper|header|path|status|location|value)\}`)
+var placeholder = regexp.MustCompile(`\{(origin|method|header|path|status|location|value)\}`)
 
 // TestLocalNetworkAccessInferred: a public page whose fetch to a loopback
 // address failed with no preflight and no response is named as Local

@@ -86,7 +86,7 @@ func (r *Rule) FixFor(s Stack) string {
 // that fills it when no request is at hand (-explain, the README, SARIF
 // rule help, a console message that does not say): fixes are mostly code,
 // and code reads better with a concrete example than with "the header".
-var examples = []string{"{origin}", "https://app.example.com", "{method}", "PUT", "{upper}", "PUT",
+var examples = []string{"{origin}", "https://app.example.com", "{method}", "PUT",
 	"{header}", "X-Custom-Header", "{path}", "/api/items", "{status}", "404",
 	"{location}", "https://api.example.com/api/items/", "{value}", "VALUE"}
 
