@@ -301,10 +301,7 @@ func TestStreamMemoryFlat(t *testing.T) {
 		var max uint64
 		tune.afterEntry = func(_ *analysis, i int) {
 			if i%2000 == 0 {
-				runtime.GC()
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				max = maxOf(max, m.HeapAlloc)
+				max = maxOf(max, liveHeap())
 			}
 		}
 		r, err := har.Open(path, har.Options{})
@@ -335,6 +332,14 @@ func TestStreamMemoryFlat(t *testing.T) {
 	}
 }
 
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
 func maxOf(a, b uint64) uint64 {
 	if a > b {
 		return a
@@ -361,10 +366,7 @@ func TestEmptyEntriesNotHeld(t *testing.T) {
 		tune := defaultTuning
 		tune.afterEntry = func(_ *analysis, i int) {
 			if i%(n/4) == 0 {
-				runtime.GC()
-				var m runtime.MemStats
-				runtime.ReadMemStats(&m)
-				max = maxOf(max, m.HeapAlloc)
+				max = maxOf(max, liveHeap())
 			}
 		}
 		res := Reader("empty.har", strings.NewReader(b.String()), Options{NoRequests: true, tune: &tune}, har.Options{})
@@ -1119,10 +1121,7 @@ func TestRedirectsOutsideCORS(t *testing.T) {
 			tune := defaultTuning
 			tune.afterEntry = func(_ *analysis, i int) {
 				if i%2000 == 0 {
-					runtime.GC()
-					var m runtime.MemStats
-					runtime.ReadMemStats(&m)
-					peak = max(peak, m.HeapAlloc)
+					peak = max(peak, liveHeap())
 				}
 			}
 			if res := File(path, Options{NoRequests: true, tune: &tune}, har.Options{}); res.Err != nil {
@@ -1168,15 +1167,9 @@ func TestWholePartnersApart(t *testing.T) {
 	}
 	peak := func(path string, tune tuning) uint64 {
 		var max uint64
-		sample := func() {
-			runtime.GC()
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			max = maxOf(max, m.HeapAlloc)
-		}
 		tune.afterJudged = func(i int) {
 			if i%1000 == 0 {
-				sample()
+				max = maxOf(max, liveHeap())
 			}
 		}
 		r, err := har.Open(path, har.Options{})
