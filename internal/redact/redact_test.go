@@ -280,3 +280,50 @@ func FuzzText(f *testing.F) {
 		r.Assignments(s)
 	})
 }
+
+// containsAny is what hints replaced: a search for each hint in turn.
+func containsAny(s string, hs []string) bool {
+	for _, h := range hs {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHints: the one-pass search for the hints says what a search for
+// each in turn says, on random texts with hints planted at random places,
+// cut short, and overlapping, so that no text the regular expressions
+// would match is let through unsearched.
+func TestHints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	all := append(vendorHints[:], schemeHints[:]...)
+	alphabet := "abeEoOgx_ASBDNKIiztlrkpuTLMW-: /="
+	for i := 0; i < 200000; i++ {
+		var b strings.Builder
+		for n := rng.IntN(40); n > 0; n-- {
+			if rng.IntN(6) == 0 {
+				h := all[rng.IntN(len(all))]
+				b.WriteString(h[:1+rng.IntN(len(h))]) // whole or cut short
+			} else {
+				b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+			}
+		}
+		s := b.String()
+		v, sc := hints(s)
+		if wv, ws := containsAny(s, vendorHints[:]), containsAny(s, schemeHints[:]); v != wv || sc != ws {
+			t.Fatalf("hints(%q) = %v, %v; each in turn: %v, %v", s, v, sc, wv, ws)
+		}
+	}
+}
+
+func FuzzHints(f *testing.F) {
+	f.Add("Authorization: Bearer ghp_abc")
+	f.Add("ASIASIA_live_xoxNTLM")
+	f.Fuzz(func(t *testing.T, s string) {
+		v, sc := hints(s)
+		if wv, ws := containsAny(s, vendorHints[:]), containsAny(s, schemeHints[:]); v != wv || sc != ws {
+			t.Fatalf("hints(%q) = %v, %v; each in turn: %v, %v", s, v, sc, wv, ws)
+		}
+	})
+}
