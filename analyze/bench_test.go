@@ -98,7 +98,7 @@ func BenchmarkPairChrome(b *testing.B) {
 		for i, e := range entries {
 			nodes[i] = newNode(e)
 		}
-		pair(nodes)
+		pairNodes(nodes)
 	}
 	perEntry(b, len(entries), &m0)
 }

@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"cmp"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -162,29 +164,55 @@ func detailOf(e *har.Entry, hx *entryHeaders) (*nodeDetail, bool) {
 // parallel identical requests one to one and stays O(n log n) when a capture
 // holds thousands of preflights to one URL.
 //
-// pair works on a whole capture at once; the streaming analysis feeds the
-// same groups one node at a time, in time order, which gives the same pairs.
-func pair(nodes []*node) {
-	groups := map[pairKey][]*node{}
-	var order []pairKey
-	for _, n := range nodes {
-		k, ok := n.pairKey()
-		if !ok {
-			continue
+// pair works on a whole capture at once, nodes in file order and keys[i]
+// the keyOf nodes[i] (taken before its entry was packed: a packed node has
+// no details to take it from); the streaming analysis feeds the same groups
+// one node at a time, in time order, which gives the same pairs.
+func pair(nodes []*node, keys []pairID) {
+	idx := make([]int32, 0, len(nodes))
+	for i, k := range keys {
+		if k != noKey {
+			idx = append(idx, int32(i))
 		}
-		if _, seen := groups[k]; !seen {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], n)
 	}
-	for _, k := range order {
-		evs := groups[k]
-		sortEvents(evs)
+	// By key, then file position: a total order, within which each
+	// group is then sorted by start time (before, with the file position
+	// for the entry's index).
+	slices.SortFunc(idx, func(x, y int32) int {
+		kx, ky := keys[x], keys[y]
+		return cmp.Or(cmp.Compare(kx[0], ky[0]), cmp.Compare(kx[1], ky[1]), cmp.Compare(x, y))
+	})
+	for lo := 0; lo < len(idx); {
+		hi := lo + 1
+		for hi < len(idx) && keys[idx[hi]] == keys[idx[lo]] {
+			hi++
+		}
+		run := idx[lo:hi]
+		sort.SliceStable(run, func(i, j int) bool {
+			p, q := nodes[run[i]], nodes[run[j]]
+			if !p.when().IsZero() && !q.when().IsZero() && !p.when().Equal(q.when()) {
+				return p.when().Before(q.when())
+			}
+			return run[i] < run[j]
+		})
 		var g group
-		for _, n := range evs {
-			g.feed(n, nil)
+		for _, i := range run {
+			g.feed(nodes[i], nil)
 		}
+		lo = hi
 	}
+}
+
+// noKey is the key of a node that pairs with nothing. A pairKey hashes to
+// it with odds of 2^-128.
+var noKey = pairID{}
+
+// keyOf is n's pairing key as a pairID, or noKey.
+func keyOf(n *node) pairID {
+	if pk, ok := n.pairKey(); ok {
+		return idOf(pk)
+	}
+	return noKey
 }
 
 // pairKey is what a preflight and its follow-up have in common: the URL and
@@ -203,14 +231,10 @@ func (n *node) pairKey() (k pairKey, ok bool) {
 	return pairKey{n.url, strings.ToUpper(n.acrm)}, true
 }
 
-// sortEvents puts one group's nodes in the order they are matched: by start
-// time, then by file position. Entries without a time sort by file position;
-// Chrome writes a blocked follow-up right before its preflight, so file order
-// is a fair proxy.
-func sortEvents(evs []*node) {
-	sort.SliceStable(evs, func(i, j int) bool { return before(evs[i], evs[j]) })
-}
-
+// before is the order in which a group's nodes are matched: by start time,
+// then by file position. Entries without a time sort by file position;
+// Chrome writes a blocked follow-up right before its preflight, so file
+// order is a fair proxy.
 func before(a, b *node) bool {
 	if !a.when().IsZero() && !b.when().IsZero() && !a.when().Equal(b.when()) {
 		return a.when().Before(b.when())

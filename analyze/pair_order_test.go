@@ -23,7 +23,7 @@ func TestPairFollowUpsFirst(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	pair(nodes)
+	pairNodes(nodes)
 	runtime.ReadMemStats(&after)
 	for i := range n {
 		if nodes[i].partner != nodes[n+i] {

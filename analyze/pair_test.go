@@ -25,7 +25,7 @@ func TestPairPreflightAfterFollowUp(t *testing.T) {
 		newNode(entry(0, "PUT", u, t0)),
 		newNode(entry(1, "OPTIONS", u, t0.Add(time.Millisecond), "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT")),
 	}
-	pair(nodes)
+	pairNodes(nodes)
 	if nodes[0].partner != nodes[1] {
 		t.Fatalf("follow-up not paired with the preflight after it")
 	}
@@ -42,7 +42,7 @@ func TestPairParallelOneToOne(t *testing.T) {
 			newNode(entry(2*i, "OPTIONS", u, at, "Origin", "https://app.example.com", "Access-Control-Request-Method", "DELETE")),
 			newNode(entry(2*i+1, "DELETE", u, at.Add(time.Millisecond), "Origin", "https://app.example.com")))
 	}
-	pair(nodes)
+	pairNodes(nodes)
 	for i := 0; i < 3; i++ {
 		if nodes[2*i].partner != nodes[2*i+1] {
 			t.Errorf("preflight %d paired with %v, want the follow-up next to it", i, nodes[2*i].partner)
@@ -58,7 +58,7 @@ func TestPairRespectsOriginAndMethod(t *testing.T) {
 		newNode(entry(1, "PUT", u, t0, "Origin", "https://b.example")),
 		newNode(entry(2, "DELETE", u, t0, "Origin", "https://a.example")),
 	}
-	pair(nodes)
+	pairNodes(nodes)
 	for _, n := range nodes {
 		if n.partner != nil {
 			t.Errorf("entry %d paired with %d; origins or methods differ", n.e.Index, n.partner.e.Index)
@@ -76,7 +76,7 @@ func TestPairWindow(t *testing.T) {
 		newNode(entry(1, "OPTIONS", u, t0.Add(5*time.Minute), "Origin", "https://a.example", "Access-Control-Request-Method", "PUT")),
 		newNode(entry(2, "PUT", u, t0.Add(5*time.Minute+time.Millisecond), "Origin", "https://a.example")),
 	}
-	pair(nodes)
+	pairNodes(nodes)
 	if nodes[0].partner != nil || nodes[1].partner != nodes[2] {
 		t.Errorf("pairing ignored time: %v %v", nodes[0].partner, nodes[1].partner)
 	}
@@ -101,9 +101,18 @@ func BenchmarkPairSameURL(b *testing.B) {
 				for i, e := range entries {
 					nodes[i] = newNode(e)
 				}
-				pair(nodes)
+				pairNodes(nodes)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2*n), "ns/entry")
 		})
 	}
+}
+
+// pairNodes pairs nodes, in file order, as the whole analysis does.
+func pairNodes(nodes []*node) {
+	keys := make([]pairID, len(nodes))
+	for i, n := range nodes {
+		keys[i] = keyOf(n)
+	}
+	pair(nodes, keys)
 }

@@ -1,11 +1,6 @@
 package analyze
 
-import (
-	"cmp"
-	"fmt"
-	"slices"
-	"sort"
-)
+import "fmt"
 
 // A capture analysed whole (entries without a start time or far out of
 // time order; pages, or a creator that judges otherwise, after the
@@ -41,10 +36,6 @@ type wholeStore struct {
 	ahead        *unpackAhead
 }
 
-// noKey marks a node that pairs with nothing. A pairKey hashes to it with
-// odds of 2^-128.
-var noKey = pairID{}
-
 // newWholeStore makes the store of a whole analysis that packs past t's
 // limits, or never when t is nil, and unpacks ahead on aheadWorkers
 // goroutines.
@@ -72,12 +63,8 @@ func (a *analysis) keep(n *node) {
 		w = newWholeStore(nil, 0)
 		a.whole = w
 	}
-	k := noKey
-	if pk, ok := n.pairKey(); ok {
-		k = idOf(pk)
-	}
 	a.nodes = append(a.nodes, n)
-	w.keys = append(w.keys, k)
+	w.keys = append(w.keys, keyOf(n))
 	w.live++
 	w.bytes += entryWeight(n.e)
 	for w.packs != nil && !w.full && (w.live > w.tune.unpacked || w.bytes > w.tune.unpackedBytes) {
@@ -100,47 +87,13 @@ func (w *wholeStore) unpack(n *node) {
 	}
 }
 
-// pairWhole pairs the nodes of a whole analysis as pair does, from their
-// keys: by key, then in the order pair gives each group.
+// pairWhole pairs the nodes of a whole analysis from the keys kept beside
+// them.
 func (a *analysis) pairWhole() {
-	w := a.whole
-	if w == nil {
-		return
-	}
-	keys := w.keys
-	w.keys = nil
-	idx := make([]int32, 0, len(a.nodes))
-	for i, k := range keys {
-		if k != noKey {
-			idx = append(idx, int32(i))
-		}
-	}
-	// By key, then file position: a total order, within which each
-	// group is then sorted as pair sorts it.
-	slices.SortFunc(idx, func(x, y int32) int {
-		kx, ky := keys[x], keys[y]
-		return cmp.Or(cmp.Compare(kx[0], ky[0]), cmp.Compare(kx[1], ky[1]), cmp.Compare(x, y))
-	})
-	for lo := 0; lo < len(idx); {
-		hi := lo + 1
-		for hi < len(idx) && keys[idx[hi]] == keys[idx[lo]] {
-			hi++
-		}
-		run := idx[lo:hi]
-		// pair's order (before), with the file position for the index:
-		// the nodes are in file order, and a packed one has no entry.
-		sort.SliceStable(run, func(i, j int) bool {
-			p, q := a.nodes[run[i]], a.nodes[run[j]]
-			if !p.when().IsZero() && !q.when().IsZero() && !p.when().Equal(q.when()) {
-				return p.when().Before(q.when())
-			}
-			return run[i] < run[j]
-		})
-		var g group
-		for _, i := range run {
-			g.feed(a.nodes[i], nil)
-		}
-		lo = hi
+	if w := a.whole; w != nil {
+		keys := w.keys
+		w.keys = nil
+		pair(a.nodes, keys)
 	}
 }
 
