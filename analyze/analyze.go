@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -616,7 +617,7 @@ func (a *analysis) result(opt Options) *Result {
 		CrossOrigin: a.crossOrigin,
 		Preflights:  a.preflights,
 		Paired:      a.paired,
-		Requests:    a.requests,
+		Requests:    a.requests.all(),
 		Notes:       exporterNotes(a.log.Creator.Name),
 	}
 	res.Findings = a.out.kept.all()
@@ -627,7 +628,11 @@ func (a *analysis) result(opt Options) *Result {
 		}
 		return fi.Severity > fj.Severity
 	})
-	sort.SliceStable(res.Requests, func(i, j int) bool { return res.Requests[i].Entry < res.Requests[j].Entry })
+	// Requests are judged in about file order: mostly sorted already.
+	byEntry := func(x, y Request) int { return cmp.Compare(x.Entry, y.Entry) }
+	if !slices.IsSortedFunc(res.Requests, byEntry) {
+		slices.SortStableFunc(res.Requests, byEntry)
+	}
 	res.Groups = a.out.gp.groups()
 	a.out.worst.count(&res.Worst)
 	res.Ignored = a.out.dropped

@@ -111,7 +111,7 @@ const GroupPatterns = 8
 type sink struct {
 	gp     grouper
 	worst  entrySeverities // each request's findings' severities
-	kept   findingChunks
+	kept   chunks[Finding]
 	keep   Keep
 	ignore map[string]bool
 	drop   func(*Finding) bool // Options.Drop
@@ -235,60 +235,6 @@ func (s *sink) merge(o *sink) {
 		}
 	}
 	s.kept.take(&o.kept)
-}
-
-// findingChunks holds kept findings in chunks, so that keeping tens of
-// thousands of them never copies them all to grow one slice (twice: a
-// held target's findings were copied again when merged), which took a
-// tenth of a JSON run's CPU on a capture with 44,936 findings.
-type findingChunks struct {
-	chunks [][]Finding
-	n      int
-}
-
-// First and largest chunk sizes: a held target with a few findings keeps
-// a small chunk.
-const (
-	firstChunk = 16
-	maxChunk   = 4096
-)
-
-// add appends a copy of *f.
-func (c *findingChunks) add(f *Finding) {
-	last := len(c.chunks) - 1
-	if last < 0 || len(c.chunks[last]) == cap(c.chunks[last]) {
-		size := firstChunk
-		if last >= 0 {
-			size = min(2*cap(c.chunks[last]), maxChunk)
-		}
-		c.chunks = append(c.chunks, make([]Finding, 0, size))
-		last++
-	}
-	c.chunks[last] = append(c.chunks[last], *f)
-	c.n++
-}
-
-// take moves o's findings after c's, without copying them.
-func (c *findingChunks) take(o *findingChunks) {
-	if o.n == 0 {
-		return
-	}
-	// A partly filled last chunk of c stays where it is: the order is kept.
-	c.chunks = append(c.chunks, o.chunks...)
-	c.n += o.n
-	*o = findingChunks{}
-}
-
-// all returns the findings in one slice, in the order they were added.
-func (c *findingChunks) all() []Finding {
-	if c.n == 0 {
-		return nil
-	}
-	out := make([]Finding, 0, c.n)
-	for _, ch := range c.chunks {
-		out = append(out, ch...)
-	}
-	return out
 }
 
 // grouper folds findings into groups as exchanges are decided.

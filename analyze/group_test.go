@@ -175,9 +175,9 @@ func TestServerAndPathFast(t *testing.T) {
 // across chunks and after a sink's chunks are taken while the last chunk
 // is partly filled.
 func TestFindingChunks(t *testing.T) {
-	var a, b findingChunks
+	var a, b chunks[Finding]
 	n := 0
-	add := func(c *findingChunks, k int) {
+	add := func(c *chunks[Finding], k int) {
 		for range k {
 			c.add(&Finding{Entry: n})
 			n++
@@ -203,6 +203,53 @@ func TestFindingChunks(t *testing.T) {
 	for _, c := range a.chunks {
 		if cap(c) > maxChunk {
 			t.Fatalf("a chunk of %d", cap(c))
+		}
+	}
+}
+
+// TestChunksCut: a list of chunks behaves as one slice under add, take
+// and cut (the requests of an exchange whose target's stack is not known
+// are cut off and held), whatever the chunk edges: checked against a
+// slice, over random operations.
+func TestChunksCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		var c chunks[int]
+		var model []int
+		next := 0
+		for range 60 {
+			switch op := rng.IntN(10); {
+			case op < 6:
+				for range rng.IntN(3 * maxChunk / 4) {
+					c.add(&next)
+					model = append(model, next)
+					next++
+				}
+			case op < 8:
+				var o chunks[int]
+				for range rng.IntN(2 * firstChunk) {
+					o.add(&next)
+					model = append(model, next)
+					next++
+				}
+				c.take(&o)
+			default:
+				n := 0
+				if len(model) > 0 {
+					n = len(model) - rng.IntN(min(len(model), 3*firstChunk)+1)
+				}
+				cut := c.cut(n, []int{-1})
+				if want := append([]int{-1}, model[n:]...); !slices.Equal(cut, want) {
+					t.Fatalf("round %d: cut(%d) gave %v, want %v", round, n, cut, want)
+				}
+				model = model[:n]
+			}
+			if c.n != len(model) {
+				t.Fatalf("round %d: %d held, want %d", round, c.n, len(model))
+			}
+		}
+		if got := c.all(); !slices.Equal(got, model) && len(model) > 0 {
+			t.Fatalf("round %d: all() differs from the slice: %d vs %d elements", round, len(got), len(model))
 		}
 	}
 }

@@ -69,7 +69,7 @@ type analysis struct {
 	// them once they are final (decide).
 	findings     []Finding
 	out          sink
-	requests     []Request
+	requests     chunks[Request]
 	noRequests   bool               // Options.NoRequests
 	keepsCookies bool               // a request so far carries cookies (noteCookies)
 	forceStack   Stack              // Options.Stack
@@ -668,7 +668,7 @@ func (a *analysis) judge(x *exchange) {
 		a.add(x, ruleP22, "", "The request needed a preflight ("+preflightReason(x)+") but the capture has none: it was answered from the browser's preflight cache or the exporter left it out.", cred, basis)
 	}
 	if !a.noRequests {
-		a.requests = append(a.requests, req)
+		a.requests.add(&req)
 	}
 	a.warnings(x, cred, basis)
 }

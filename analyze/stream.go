@@ -403,7 +403,7 @@ func (s *streamer) judge() {
 		}
 		a := s.a
 		a.crossOrigin++
-		nf, nr := len(a.findings), len(a.requests)
+		nf, nr := len(a.findings), a.requests.n
 		a.judge(x)
 		switch target := x.entry().target; {
 		case len(a.findings) == nf:
@@ -436,9 +436,9 @@ func (s *streamer) hold(x *exchange, target string, nf, nr int) {
 		h.overflow = true
 	}
 	h.out.add(a.findings[nf:])
-	h.requests = append(h.requests, a.requests[nr:]...)
+	h.requests = a.requests.cut(nr, h.requests)
 	clear(a.findings[nf:])
-	a.findings, a.requests = a.findings[:nf], a.requests[:nr]
+	a.findings = a.findings[:nf]
 }
 
 // finish releases and settles everything, then judges the exchanges with
@@ -503,7 +503,9 @@ func (s *streamer) finish() {
 		case a.hostStack[t] == "" && (!dev || !h.overflow && !a.devPage(h.xs)):
 			// Still unknown: the judgments stand.
 			a.out.merge(&h.out)
-			a.requests = append(a.requests, h.requests...)
+			for i := range h.requests {
+				a.requests.add(&h.requests[i])
+			}
 		case h.overflow:
 			s.restart = true
 			return
