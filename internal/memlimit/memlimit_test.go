@@ -57,6 +57,31 @@ func TestLiftedNearLiveHeap(t *testing.T) {
 	runtime.KeepAlive(live)
 }
 
+// TestLiftedWhenCollectingCostly: a live heap between half and three
+// quarters of the limit keeps it, until collecting takes more than
+// maxGCShare of the CPU; back-to-back collections of a heap of a million
+// small objects soon do, however busy the machine (the share is of the
+// process's own time).
+func TestLiftedWhenCollectingCostly(t *testing.T) {
+	restoreLimit(t)
+	live := make([]*[16]byte, 1<<20)
+	for i := range live {
+		live[i] = new([16]byte)
+	}
+	l := Soft(40<<20, 0) // live is about 24 MiB
+	for end := time.Now().Add(30 * time.Second); !l.Lifted(); {
+		if time.Now().After(end) {
+			t.Fatalf("not lifted after 30 s of collections (%d checked)", l.checks.Load())
+		}
+		runtime.GC()
+		runtime.Gosched() // the cleanup goroutine's turn
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("limit %d after lifting, want none", got)
+	}
+	runtime.KeepAlive(live)
+}
+
 func TestOtherLimitLeftAlone(t *testing.T) {
 	restoreLimit(t)
 	l := Soft(1<<30, 0)
