@@ -1,5 +1,6 @@
 // Package memlimit sets a soft memory limit that gives itself up when the
-// program's live heap comes near it.
+// program's live heap comes near it, or when holding it costs the program
+// too much collecting.
 //
 // A soft limit (debug.SetMemoryLimit) keeps the heap of a run that holds
 // its findings to the limit instead of twice the live heap. But once the
@@ -15,15 +16,14 @@
 // report of 200,000 one-timestamp GETs spent a quarter of the CPU
 // collecting (up to two fifths between two collections), and took 0.75 to
 // 1.14 s from one run to the next, as its heap crossed the mark early,
-// late or not at all. So the limit
-// is also lifted once the live heap passes half of it while collecting
-// has taken more than maxGCShare of the CPU time available since the limit
-// was set (GOMAXPROCS times the wall time): from half the limit on, the
-// limit makes the collector run more often than GOGC 100 would. That run
-// then collects 12 to 14 times instead of 15 to 24, and takes 0.76 s
-// against 0.93 (medians of 9 pairs, same peak memory); the JSON report of
-// the 1 GiB capture with 44,936 findings, whose collecting stays under 8%,
-// keeps its time and its memory (113 MiB).
+// late or not at all. So the limit is also lifted once the live heap
+// passes half of it while collecting has taken more than maxGCShare of the
+// CPU time available since the limit was set (GOMAXPROCS times the wall
+// time): from half the limit on, the limit makes the collector run more
+// often than GOGC 100 would. That run then collects 12 to 14 times instead
+// of 15 to 24, and takes 0.76 s against 0.93 (medians of 9 pairs, same
+// peak memory); the JSON report of the 1 GiB capture with 44,936 findings,
+// whose collecting stays under 8%, keeps its time and its memory (113 MiB).
 package memlimit
 
 import (
@@ -69,8 +69,8 @@ type Limit struct {
 	limit     int64
 	gcPercent int
 	sample    []metrics.Sample
-	// gc0 and all0 are the CPU seconds spent collecting and in all when
-	// the limit was set.
+	// gc0 and all0 are the CPU seconds spent collecting and available
+	// when the limit was set.
 	gc0, all0 float64
 	lifted    atomic.Bool
 	// checks counts the collections seen, for tests.
