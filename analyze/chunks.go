@@ -71,12 +71,12 @@ func (c *chunks[T]) cut(n int, dst []T) []T {
 		clear(ch)
 		c.chunks[i] = nil
 	}
-	last := first
-	if skip == 0 {
-		last-- // chunks[first] is empty now
+	// chunks[first] is kept unless emptied; a later add fills the room
+	// of the last one kept.
+	if skip > 0 {
+		first++
 	}
-	// Keep chunks[:last+1]; a later add fills the last one's room.
-	c.chunks = c.chunks[:last+1]
+	c.chunks = c.chunks[:first]
 	c.n = n
 	return dst
 }

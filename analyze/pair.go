@@ -189,11 +189,7 @@ func pair(nodes []*node, keys []pairID) {
 		}
 		run := idx[lo:hi]
 		sort.SliceStable(run, func(i, j int) bool {
-			p, q := nodes[run[i]], nodes[run[j]]
-			if !p.when().IsZero() && !q.when().IsZero() && !p.when().Equal(q.when()) {
-				return p.when().Before(q.when())
-			}
-			return run[i] < run[j]
+			return startsBefore(nodes[run[i]], nodes[run[j]], int(run[i]), int(run[j]))
 		})
 		var g group
 		for _, i := range run {
@@ -235,11 +231,15 @@ func (n *node) pairKey() (k pairKey, ok bool) {
 // then by file position. Entries without a time sort by file position;
 // Chrome writes a blocked follow-up right before its preflight, so file
 // order is a fair proxy.
-func before(a, b *node) bool {
+func before(a, b *node) bool { return startsBefore(a, b, a.e.Index, b.e.Index) }
+
+// startsBefore is before with the file positions given (ia of a, ib of b):
+// pair's nodes may be packed, with no entry to read the index from.
+func startsBefore(a, b *node, ia, ib int) bool {
 	if !a.when().IsZero() && !b.when().IsZero() && !a.when().Equal(b.when()) {
 		return a.when().Before(b.when())
 	}
-	return a.e.Index < b.e.Index
+	return ia < ib
 }
 
 // pairWindow bounds how far apart in time a preflight and its follow-up may

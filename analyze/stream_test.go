@@ -49,14 +49,24 @@ var holdAll = func() tuning {
 	return t
 }()
 
+// openRead opens path and reads it with opt, streamed when stream is set;
+// the error is Open's.
+func openRead(path string, opt Options, stream bool) (*Result, bool, error) {
+	r, err := har.Open(path, har.Options{Name: path})
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.Close()
+	res, again := read(path, r, opt, stream)
+	return res, again, nil
+}
+
 func whole(t *testing.T, path string) *Result {
 	t.Helper()
-	r, err := har.Open(path, har.Options{Name: path})
+	res, again, err := openRead(path, Options{tune: &holdAll}, false)
 	if err != nil {
 		return &Result{File: path, Err: err}
 	}
-	defer r.Close()
-	res, again := read(path, r, Options{tune: &holdAll}, false)
 	if again {
 		t.Fatalf("%s: the whole-file analysis asked to read again", path)
 	}
@@ -204,15 +214,13 @@ func TestWholePacked(t *testing.T) {
 			packed := 0
 			for _, path := range files {
 				want := whole(t, path)
-				r, err := har.Open(path, har.Options{Name: path})
-				if err != nil {
-					continue
-				}
 				var a *analysis
 				tu := tune
 				tu.afterEntry = func(x *analysis, _ int) { a = x }
-				got, again := read(path, r, Options{tune: &tu, Workers: workers}, false)
-				r.Close()
+				got, again, err := openRead(path, Options{tune: &tu, Workers: workers}, false)
+				if err != nil {
+					continue
+				}
 				if again {
 					t.Fatalf("%s: the whole analysis asked to read again", path)
 				}
@@ -304,12 +312,11 @@ func TestStreamMemoryFlat(t *testing.T) {
 				max = maxOf(max, liveHeap())
 			}
 		}
-		r, err := har.Open(path, har.Options{})
+		_, again, err := openRead(path, Options{NoRequests: true, tune: &tune}, stream)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.Close()
-		if _, again := read(path, r, Options{NoRequests: true, tune: &tune}, stream); again {
+		if again {
 			t.Fatalf("%s did not stream", path)
 		}
 		return max
@@ -1172,12 +1179,10 @@ func TestWholePartnersApart(t *testing.T) {
 				max = maxOf(max, liveHeap())
 			}
 		}
-		r, err := har.Open(path, har.Options{})
+		res, again, err := openRead(path, Options{NoRequests: true, tune: &tune}, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.Close()
-		res, again := read(path, r, Options{NoRequests: true, tune: &tune}, false)
 		// Every pair passes: the findings a report keeps do not blur
 		// what the entries hold.
 		if again || res.Err != nil || res.CrossOrigin == 0 || len(res.Findings) > 0 {
