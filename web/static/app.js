@@ -33,10 +33,11 @@
   // A capture of 64 MiB or more is parsed in pieces by a second harcors
   // in a worker of its own while the first analyses, when the machine has
   // the cores for it: the two need about a third more CPU than one alone,
-  // and the browser's own threads take most of a core while a File is
-  // read, so on two cores the pair is no faster (measured in headless
-  // Chromium: 1.7-1.9 s for 100 MiB either way). "?pieces=on" or "off"
-  // in the page's address decides instead.
+  // and the browser's own threads take half a core while a File is read,
+  // so on two cores the pair took 0.94-1.05x the time of one (headless
+  // Chromium 156, 100 MiB, README), not worth a second copy of the engine
+  // in memory. "?pieces=on" or "off" in the page's address decides
+  // instead.
   let busy = false;
   const param = new URLSearchParams(location.search).get("pieces");
   const pieces = param ? param === "on" : (navigator.hardwareConcurrency || 1) >= 4;
