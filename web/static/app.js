@@ -34,7 +34,7 @@
   // in a worker of its own while the first analyses, when the machine has
   // the cores for it: the two need about a third more CPU than one alone,
   // and the browser's own threads take half a core while a File is read,
-  // so on two cores the pair took 0.94-1.05x the time of one (headless
+  // so on two cores the pair took 0.87-1.05x the time of one (headless
   // Chromium 156, 100 MiB, README), not worth a second copy of the engine
   // in memory. "?pieces=on" or "off" in the page's address decides
   // instead.
