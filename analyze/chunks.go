@@ -59,18 +59,15 @@ func (c *chunks[T]) cut(n int, dst []T) []T {
 	}
 	// chunks[first] holds element n at -k (k <= 0).
 	skip := -k
-	for i := first; i < len(c.chunks); i++ {
-		ch := c.chunks[i]
-		if i == first {
-			dst = append(dst, ch[skip:]...)
-			clear(ch[skip:])
-			c.chunks[i] = ch[:skip]
-			continue
-		}
+	ch := c.chunks[first]
+	dst = append(dst, ch[skip:]...)
+	clear(ch[skip:])
+	c.chunks[first] = ch[:skip]
+	for _, ch := range c.chunks[first+1:] {
 		dst = append(dst, ch...)
 		clear(ch)
-		c.chunks[i] = nil
 	}
+	clear(c.chunks[first+1:])
 	// chunks[first] is kept unless emptied; a later add fills the room
 	// of the last one kept.
 	if skip > 0 {
