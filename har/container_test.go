@@ -186,21 +186,15 @@ func TestInflatedReadsFill(t *testing.T) {
 		}
 		// The first Read may return only the bytes sniffed for the
 		// format, and the last ones what is left.
+		read := 0
 		for i, n := range sizes {
-			if i > 0 && n < len(p) && sum(sizes[:i+1]) < len(data) {
+			read += n
+			if i > 0 && n < len(p) && read < len(data) {
 				t.Errorf("%s: Read %d returned %d of %d bytes before the end (%v)", c.name, i, n, len(p), sizes)
 				break
 			}
 		}
 	}
-}
-
-func sum(ns []int) int {
-	t := 0
-	for _, n := range ns {
-		t += n
-	}
-	return t
 }
 
 // TestSecondEntries: a log with two "entries" members is an error after the

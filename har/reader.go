@@ -753,16 +753,17 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		p = p[:l.left]
 	}
 	n := 0
-	for n < len(p) {
-		m, err := l.r.Read(p[n:])
+	var err error
+	for n < len(p) && err == nil {
+		var m int
+		m, err = l.r.Read(p[n:])
 		n += m
-		if err != nil || m == 0 {
-			l.left -= int64(n)
-			return n, err
+		if m == 0 {
+			break
 		}
 	}
 	l.left -= int64(n)
-	return n, nil
+	return n, err
 }
 
 // readErrMsg words a read error for the user; decompression errors say
