@@ -7,10 +7,12 @@ import (
 	"errors"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
 
+	kflate "github.com/klauspost/compress/flate"
 	kgzip "github.com/klauspost/compress/gzip"
 )
 
@@ -55,24 +57,83 @@ const maxZeroPad = 1 << 20
 
 // gunzip reads every member of a gzip stream, as gzip.Reader does in
 // multistream mode, and also accepts zero bytes after the last member.
+//
+// A regular file is mapped into memory and inflated from there: klauspost's
+// inflater has a loop of its own for a *bytes.Reader, which ran 12% faster
+// than the one for a *bufio.Reader on a 250 MiB gzip -1 capture (1.78
+// against 2.17 s, farm-bench median of 9 pairs 0.88x), and saves a copy.
 type gunzip struct {
-	br  *bufio.Reader
+	in  kflate.Reader // what zr reads: br, or mr
+	br  *bufio.Reader // nil when mapped
+	mr  *bytes.Reader // the mapping's reader
+	m   *mapping
 	zr  *kgzip.Reader
+	err error // a fault reading the mapping; sticky
 	end bool
 }
 
-// newGunzip reads the first member's header from in.
-func newGunzip(in io.Reader) (*gunzip, error) {
-	br := bufio.NewReaderSize(in, 64<<10)
-	zr, err := kgzip.NewReader(br)
-	if err != nil {
-		return nil, err
-	}
-	zr.Multistream(false)
-	return &gunzip{br: br, zr: zr}, nil
+// mapping is a file mapped into memory (mapfile_*.go).
+type mapping struct {
+	data     []byte
+	released int // the pages before this offset have been released
 }
 
-func (g *gunzip) Read(p []byte) (int, error) {
+// releaseStep is how much of a mapping is inflated before the pages read
+// are released: peak memory grows by at most this much.
+const releaseStep = 2 << 20
+
+// newGunzip reads the first member's header from m when it is not nil,
+// else from in.
+func newGunzip(in io.Reader, m *mapping) (g *gunzip, err error) {
+	g = &gunzip{m: m}
+	if m != nil {
+		g.mr = bytes.NewReader(m.data)
+		g.in = g.mr
+		defer catchFault(debug.SetPanicOnFault(true), &err)
+	} else {
+		g.br = bufio.NewReaderSize(in, 64<<10)
+		g.in = g.br
+	}
+	if g.zr, err = kgzip.NewReader(g.in); err != nil {
+		return nil, err
+	}
+	g.zr.Multistream(false)
+	return g, nil
+}
+
+// errShrank: the file under a mapping was cut short while it was read.
+var errShrank = errors.New("the file became shorter while it was read")
+
+// catchFault ends a function that reads a mapping, after
+// debug.SetPanicOnFault(true) returned old: a fault (SIGBUS, when the file
+// was truncated after it was mapped) becomes errShrank instead of ending
+// the process. Any other panic goes on.
+func catchFault(old bool, err *error) {
+	debug.SetPanicOnFault(old)
+	if e := recover(); e != nil {
+		if _, ok := e.(interface{ Addr() uintptr }); !ok {
+			panic(e)
+		}
+		*err = errShrank
+	}
+}
+
+func (g *gunzip) Read(p []byte) (n int, err error) {
+	if g.m != nil {
+		if g.err != nil {
+			return 0, g.err
+		}
+		// Deferred calls run last first: catchFault sets err before
+		// this one reads it.
+		defer func() {
+			if err == errShrank {
+				g.err, n = err, 0
+			} else if off := len(g.m.data) - g.mr.Len(); off-g.m.released >= releaseStep {
+				g.m.release(off)
+			}
+		}()
+		defer catchFault(debug.SetPanicOnFault(true), &err)
+	}
 	for {
 		if g.end {
 			return 0, io.EOF
@@ -87,23 +148,37 @@ func (g *gunzip) Read(p []byte) (int, error) {
 	}
 }
 
+// peek returns the next n bytes of the input without reading them, or
+// fewer with an error.
+func (g *gunzip) peek(n int) ([]byte, error) {
+	if g.br != nil {
+		return g.br.Peek(n)
+	}
+	off := len(g.m.data) - g.mr.Len()
+	b := g.m.data[off:min(off+n, len(g.m.data))]
+	if len(b) < n {
+		return b, io.EOF
+	}
+	return b, nil
+}
+
 // nextMember is called at the end of a member: it starts the next one, or
 // ends the stream at the end of the input or of zero padding.
 func (g *gunzip) nextMember() error {
-	b, err := g.br.Peek(2)
+	b, err := g.peek(2)
 	switch {
 	case len(b) == 0 && err == io.EOF:
 		g.end = true
 		return nil
 	case len(b) == 2 && bytes.Equal(b, gzipMagic):
-		if err := g.zr.Reset(g.br); err != nil {
+		if err := g.zr.Reset(g.in); err != nil {
 			return err
 		}
 		g.zr.Multistream(false)
 		return nil
 	case len(b) > 0 && b[0] == 0:
 		for n := 0; ; n++ {
-			c, err := g.br.ReadByte()
+			c, err := g.in.ReadByte()
 			if err == io.EOF {
 				g.end = true
 				return nil

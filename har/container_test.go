@@ -6,10 +6,15 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func gzipOf(s string) []byte {
@@ -40,17 +45,149 @@ func TestGzipMembersAndPadding(t *testing.T) {
 		{"zeros then garbage", append(append(gzipOf(src), 0, 0, 0), 'x'), "gzip data is damaged (invalid header after the first member)"},
 		{"endless zeros", append(gzipOf(src), make([]byte, maxZeroPad+2)...), "gzip data is followed by more than 1 MiB of zero bytes"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, es, err := ReadAll(bytes.NewReader(c.in), Options{Name: "t.har.gz"})
-			switch {
-			case c.want == "" && err != nil:
-				t.Errorf("error: %v", err)
-			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-				t.Errorf("error %v, want one saying %q", err, c.want)
-			case len(es) != 2:
-				t.Errorf("%d entries, want 2", len(es))
+		// A stream is inflated through a bufio.Reader, a file from
+		// memory (mapped): each way must read the same.
+		path := filepath.Join(t.TempDir(), "t.har.gz")
+		if err := os.WriteFile(path, c.in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, way := range []string{"stream", "file"} {
+			t.Run(c.name+"/"+way, func(t *testing.T) {
+				var in io.Reader = bytes.NewReader(c.in)
+				if way == "file" {
+					f, err := os.Open(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					in = f
+				}
+				_, es, err := ReadAll(in, Options{Name: "t.har.gz"})
+				switch {
+				case c.want == "" && err != nil:
+					t.Errorf("error: %v", err)
+				case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+					t.Errorf("error %v, want one saying %q", err, c.want)
+				case len(es) != 2:
+					t.Errorf("%d entries, want 2", len(es))
+				}
+			})
+		}
+	}
+}
+
+// TestGzipFileMapped: a gzip file is inflated from memory, mapped where
+// the system can map it, and unmapped by Close; reading it gives the
+// entries that reading it as a stream gives. A file the caller has read
+// from already is read as a stream, from where it stands.
+func TestGzipFileMapped(t *testing.T) {
+	var entries []string
+	for i := range 3000 {
+		entries = append(entries, `{"request":{"method":"GET","url":"https://api.test/`+strconv.Itoa(i)+`"},"response":{"status":200}}`)
+	}
+	data := gzipOf(har(entries...))
+	path := filepath.Join(t.TempDir(), "t.har.gz")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, want, err := ReadAll(bytes.NewReader(data), Options{})
+	if err != nil || len(want) != len(entries) {
+		t.Fatalf("as a stream: %d entries, %v", len(want), err)
+	}
+	r, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (r.mapped != nil) != (runtime.GOOS != "js" && runtime.GOOS != "windows" && runtime.GOOS != "wasip1" && runtime.GOOS != "plan9") {
+		t.Errorf("mapped: %v on %s", r.mapped != nil, runtime.GOOS)
+	}
+	var got []*Entry
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e)
+	}
+	r.Close()
+	if r.mapped != nil {
+		t.Error("still mapped after Close")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entries of the mapped file differ from the stream's (-stream +file):\n%s", diff)
+	}
+
+	// A file whose gzip starts where the caller has read it to, after
+	// other data: mapped from its start, it would not read as gzip.
+	if err := os.WriteFile(path, append([]byte("before"), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Seek(int64(len("before")), io.SeekStart)
+	if _, es, err := ReadAll(f, Options{}); err != nil || len(es) != len(entries) {
+		t.Errorf("a file read from its gzip at offset 6: %d entries, error %v; want %d", len(es), err, len(entries))
+	}
+}
+
+// TestGzipFileShrinks: a gzip file cut short while it is inflated from
+// memory gives an error, where touching the pages past its new end would
+// otherwise end the process (SIGBUS).
+func TestGzipFileShrinks(t *testing.T) {
+	if runtime.GOOS == "js" || runtime.GOOS == "windows" || runtime.GOOS == "wasip1" || runtime.GOOS == "plan9" {
+		t.Skip("files are not mapped on " + runtime.GOOS)
+	}
+	// Bodies that do not compress, so that the file is about as large
+	// as its 8 MiB of JSON and most of it is still unread when cut.
+	rnd := rand.New(rand.NewPCG(1, 2))
+	body := make([]byte, 6000)
+	var entries []string
+	for range 1400 {
+		for i := range body {
+			body[i] = 'a' + byte(rnd.IntN(26))
+		}
+		entries = append(entries, `{"request":{"url":"https://a.test/"},"response":{"status":200,"content":{"text":"`+string(body)+`"}}}`)
+	}
+	data := gzipOf(har(entries...))
+	for _, workers := range []int{1, 2} {
+		path := filepath.Join(t.TempDir(), "t.har.gz")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(path, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.mapped == nil {
+			t.Fatal("not mapped")
+		}
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(path, int64(len(data)/2)); err != nil {
+			t.Fatal(err)
+		}
+		n := 1
+		for {
+			_, err = r.Next()
+			if err != nil {
+				break
 			}
-		})
+			n++
+		}
+		r.Close()
+		if err == io.EOF || !strings.Contains(err.Error(), "became shorter while it was read") {
+			t.Errorf("workers %d: after %d of %d entries: %v, want an error saying the file became shorter", workers, n, len(entries), err)
+		}
+		if n >= len(entries) {
+			t.Errorf("workers %d: %d entries read from a file cut in half", workers, n)
+		}
 	}
 }
 

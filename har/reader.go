@@ -39,6 +39,11 @@ type Reader struct {
 	readAhead bool
 	// tmp is the temporary copy of a zip archive read from a stream.
 	tmp *os.File
+	// mayMap says a gzip file may be mapped into memory: the Reader
+	// unmaps it when it is done (Unwrap, which has no Close, does not).
+	mayMap bool
+	// mapped is the gzip file mapped into memory, if any.
+	mapped *mapping
 
 	state     readState
 	jsonp     bool // the HAR is wrapped in onInputData(...) (harviewer .harp)
@@ -135,9 +140,10 @@ func NewReader(rd io.Reader, opt Options) (*Reader, error) {
 // an error it returns the Reader too, its goroutine told to stop, so that
 // Open can wait for it after closing the file.
 func newReader(rd io.Reader, opt Options, ahead bool) (*Reader, error) {
-	r := &Reader{opt: opt, readAhead: ahead}
+	r := &Reader{opt: opt, readAhead: ahead, mayMap: true}
 	if err := r.start(rd); err != nil {
 		r.stopAhead()
+		r.unmap()
 		if r.tmp != nil {
 			r.tmp.Close()
 			r.tmp = nil
@@ -235,6 +241,7 @@ func (r *Reader) Close() error {
 		r.sp.wait()
 		r.sp = nil
 	}
+	r.unmap()
 	if t := r.tmp; t != nil {
 		r.tmp = nil
 		t.Close()
@@ -417,7 +424,7 @@ func (r *Reader) unwrap(src io.Reader) (io.Reader, error) {
 	case n == 0:
 		return nil, r.wholeFile("empty file")
 	case bytes.HasPrefix(h, gzipMagic):
-		zr, err := newGunzip(in)
+		zr, err := newGunzip(in, r.mapGzip(src, n))
 		if err != nil {
 			return nil, r.wholeFileErr("not valid gzip data: "+trimPkg(err), err)
 		}
@@ -458,6 +465,35 @@ func (r *Reader) unwrap(src io.Reader) (io.Reader, error) {
 		}
 	}
 	return in, nil
+}
+
+// mapGzip maps src into memory when it is a regular file that unwrap has
+// read the first read bytes of, from its start, so that gunzip inflates it
+// from memory. It returns nil otherwise: src is read as a stream.
+func (r *Reader) mapGzip(src io.Reader, read int) *mapping {
+	f, ok := src.(*os.File)
+	if !ok || !r.mayMap {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	if pos, err := f.Seek(0, io.SeekCurrent); err != nil || pos != int64(read) {
+		return nil
+	}
+	r.mapped = mapFile(f, fi.Size())
+	return r.mapped
+}
+
+// unmap unmaps the gzip file, if mapped, once the read-ahead goroutine,
+// told to stop, has ended: it may be inflating from the mapping.
+func (r *Reader) unmap() {
+	if m := r.mapped; m != nil {
+		r.mapped = nil
+		r.waitAhead()
+		m.unmap()
+	}
 }
 
 func (r *Reader) start(src io.Reader) error {
