@@ -101,22 +101,15 @@ func TestGzipFileMapped(t *testing.T) {
 	if (r.mapped != nil) != (runtime.GOOS != "js" && runtime.GOOS != "windows" && runtime.GOOS != "wasip1" && runtime.GOOS != "plan9") {
 		t.Errorf("mapped: %v on %s", r.mapped != nil, runtime.GOOS)
 	}
-	var got []*Entry
-	for {
-		e, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, e)
-	}
+	got := drain(r)
 	r.Close()
+	if got.Err != nil {
+		t.Fatal(got.Err)
+	}
 	if r.mapped != nil {
 		t.Error("still mapped after Close")
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got.Entries); diff != "" {
 		t.Errorf("entries of the mapped file differ from the stream's (-stream +file):\n%s", diff)
 	}
 
