@@ -60,6 +60,7 @@ func TestWholeFileErrors(t *testing.T) {
 		{"UTF-16BE without BOM", "\x00{\x00\"\x00l", "test.har: not JSON: the file looks like UTF-16 text without a byte-order mark (every other byte is NUL); save it as UTF-8"},
 		{"empty zip", "PK\x05\x06" + strings.Repeat("\x00", 18), "test.har: zip archive without a .har member (Playwright's recordHar saves one named har.har)"},
 		{"bad gzip", "\x1f\x8b\x00\x00garbage", "test.har: not valid gzip data: invalid header"},
+		{"gzip header cut short", "\x1f\x8b\x08\x00\x00\x00", "test.har: gzip data ends early, in its header (the file looks truncated)"},
 		{"object without log", `{"foo": 1, "bar": [1, 2]}`, `test.har: not a HAR file: no log.entries (no "log" object at the top level)`},
 		{"log without entries", `{"log": {"version": "1.2", "pages": []}}`, "test.har: not a HAR file: no log.entries"},
 		{"array", `[{"log": {"entries": []}}]`, "test.har:1:1 (byte 0): not a HAR file: no log.entries (the top level is an array, not an object)"},

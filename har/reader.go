@@ -425,7 +425,10 @@ func (r *Reader) unwrap(src io.Reader) (io.Reader, error) {
 		return nil, r.wholeFile("empty file")
 	case bytes.HasPrefix(h, gzipMagic):
 		zr, err := newGunzip(in, r.mapGzip(src, n))
-		if err != nil {
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return nil, r.wholeFileErr("gzip data ends early, in its header (the file looks truncated)", err)
+		case err != nil:
 			return nil, r.wholeFileErr("not valid gzip data: "+trimPkg(err), err)
 		}
 		r.format = "gzip"
