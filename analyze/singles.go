@@ -75,10 +75,37 @@ func (t *singles) get(id pairID) *node {
 	return nil
 }
 
-// put records n under id, which must not be held.
-func (t *singles) put(id pairID, n *node) {
+// getOrPut returns the node waiting alone under id and its slot, or, when
+// id is not held, records n under id and returns nil. One probe serves the
+// lookup and the insertion: in a capture of distinct URLs nearly every
+// entry released misses and is put, and past the L2 cache each probe's
+// first slot is a cache miss. A lookup then a put took two.
+func (t *singles) getOrPut(id pairID, n *node) (*node, int) {
 	if (t.used+1)*16 > len(t.slots)*13 {
 		t.rehash()
+	}
+	mask := uint64(len(t.slots) - 1)
+	tag, low := t.tag(id), uint32(1)<<t.bits-1
+	free := -1 // the first tomb on the way, where n goes
+	i := id[0] & mask
+	for ; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			break
+		}
+		if s == tomb {
+			if free < 0 {
+				free = int(i)
+			}
+			continue
+		}
+		if s>>t.bits == tag && t.ents[s&low-1].id == id {
+			return t.ents[s&low-1].n, int(i)
+		}
+	}
+	if free < 0 {
+		free = int(i)
+		t.used++
 	}
 	var e uint32
 	if k := len(t.free); k > 0 {
@@ -89,24 +116,20 @@ func (t *singles) put(id pairID, n *node) {
 		t.ents = append(t.ents, single{})
 	}
 	t.ents[e] = single{id, n}
-	mask := uint64(len(t.slots) - 1)
-	i := id[0] & mask
-	for t.slots[i] != 0 && t.slots[i] != tomb {
-		i = (i + 1) & mask
-	}
-	if t.slots[i] == 0 {
-		t.used++
-	}
-	t.slots[i] = t.tag(id)<<t.bits | (e + 1)
+	t.slots[free] = tag<<t.bits | (e + 1)
 	t.live++
+	return nil, free
 }
 
 // delete forgets id, if held.
 func (t *singles) delete(id pairID) {
-	i := t.find(id)
-	if i < 0 {
-		return
+	if i := t.find(id); i >= 0 {
+		t.deleteAt(i)
 	}
+}
+
+// deleteAt forgets the key in slot i, which must hold one.
+func (t *singles) deleteAt(i int) {
 	e := t.ent(i)
 	t.ents[e] = single{}
 	t.free = append(t.free, e)

@@ -25,12 +25,23 @@ func TestSinglesAgainstMap(t *testing.T) {
 			if got := tab.get(id); got != want {
 				t.Fatalf("%d keys, op %d: get(%x) = %p, want %p", keys, op, id, got, want)
 			}
-			switch {
-			case want == nil && rng.IntN(3) > 0:
+			switch r := rng.IntN(6); {
+			case r < 4:
+				// Put when absent, else the held node and its slot.
 				n := new(node)
-				tab.put(id, n)
-				model[id] = n
-			case want != nil && rng.IntN(2) == 0:
+				got, at := tab.getOrPut(id, n)
+				if got != want {
+					t.Fatalf("%d keys, op %d: getOrPut(%x) = %p, want %p", keys, op, id, got, want)
+				}
+				if want == nil {
+					model[id] = n
+				} else if at != tab.find(id) {
+					t.Fatalf("%d keys, op %d: getOrPut(%x) gave slot %d, find %d", keys, op, id, at, tab.find(id))
+				} else if r == 0 {
+					tab.deleteAt(at)
+					delete(model, id)
+				}
+			case want != nil && r < 5:
 				tab.delete(id)
 				delete(model, id)
 			}
@@ -74,7 +85,9 @@ func TestSinglesGrows(t *testing.T) {
 	id := func(i int) pairID { return pairID{uint64(i) * 0x9e3779b97f4a7c15, uint64(i) * 0xbf58476d1ce4e5b9} }
 	for i := range nodes {
 		nodes[i] = new(node)
-		tab.put(id(i), nodes[i])
+		if w, _ := tab.getOrPut(id(i), nodes[i]); w != nil {
+			t.Fatalf("key %d: already held", i)
+		}
 	}
 	for i := range nodes {
 		if tab.get(id(i)) != nodes[i] {

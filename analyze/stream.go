@@ -228,15 +228,14 @@ func (s *streamer) release(n *node) {
 		s.visits++
 		g := s.groups[k]
 		if g == nil {
-			if w := s.single.get(k); w == nil {
-				// An empty group: n would wait in it alone.
-				s.single.put(k, n)
+			if w, at := s.single.getOrPut(k, n); w == nil {
+				// An empty group: n waits in it alone.
 				n.alone = true
 				s.expiries.push(expiry{timeKey(n.when().Add(pairLimit(n))), k, n})
 			} else {
 				// A second node: the group is made, as it would be with
 				// w alone waiting in it.
-				s.single.delete(k)
+				s.single.deleteAt(at)
 				w.alone = false
 				g = &group{key: k}
 				g.feed(w, nil) // waits: nothing else is in the group
