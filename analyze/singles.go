@@ -51,29 +51,36 @@ func (t *singles) find(id pairID) int {
 	if t.live == 0 {
 		return -1
 	}
+	at, _ := t.probe(id)
+	return at
+}
+
+// probe returns the slot holding id, or -1, and the slot where id would
+// go: the first tomb on its way, or the empty slot that ends it.
+func (t *singles) probe(id pairID) (at, free int) {
 	mask := uint64(len(t.slots) - 1)
 	tag, low := t.tag(id), uint32(1)<<t.bits-1
+	free = -1
 	for i := id[0] & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
-		if s == 0 {
-			return -1
-		}
-		if s>>t.bits == tag && t.ents[s&low-1].id == id {
-			return int(i)
+		switch {
+		case s == 0:
+			if free < 0 {
+				free = int(i)
+			}
+			return -1, free
+		case s == tomb:
+			if free < 0 {
+				free = int(i)
+			}
+		case s>>t.bits == tag && t.ents[s&low-1].id == id:
+			return int(i), free
 		}
 	}
 }
 
 // ent returns the place in ents that slot i refers to.
 func (t *singles) ent(i int) uint32 { return t.slots[i]&(uint32(1)<<t.bits-1) - 1 }
-
-// get returns the node waiting alone under id, or nil.
-func (t *singles) get(id pairID) *node {
-	if i := t.find(id); i >= 0 {
-		return t.ents[t.ent(i)].n
-	}
-	return nil
-}
 
 // getOrPut returns the node waiting alone under id and its slot, or, when
 // id is not held, records n under id and returns nil. One probe serves the
@@ -84,27 +91,11 @@ func (t *singles) getOrPut(id pairID, n *node) (*node, int) {
 	if (t.used+1)*16 > len(t.slots)*13 {
 		t.rehash()
 	}
-	mask := uint64(len(t.slots) - 1)
-	tag, low := t.tag(id), uint32(1)<<t.bits-1
-	free := -1 // the first tomb on the way, where n goes
-	i := id[0] & mask
-	for ; ; i = (i + 1) & mask {
-		s := t.slots[i]
-		if s == 0 {
-			break
-		}
-		if s == tomb {
-			if free < 0 {
-				free = int(i)
-			}
-			continue
-		}
-		if s>>t.bits == tag && t.ents[s&low-1].id == id {
-			return t.ents[s&low-1].n, int(i)
-		}
+	at, free := t.probe(id)
+	if at >= 0 {
+		return t.ents[t.ent(at)].n, at
 	}
-	if free < 0 {
-		free = int(i)
+	if t.slots[free] == 0 {
 		t.used++
 	}
 	var e uint32
@@ -116,7 +107,7 @@ func (t *singles) getOrPut(id pairID, n *node) (*node, int) {
 		t.ents = append(t.ents, single{})
 	}
 	t.ents[e] = single{id, n}
-	t.slots[free] = tag<<t.bits | (e + 1)
+	t.slots[free] = t.tag(id)<<t.bits | (e + 1)
 	t.live++
 	return nil, free
 }

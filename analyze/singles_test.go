@@ -101,3 +101,11 @@ func TestSinglesGrows(t *testing.T) {
 		t.Errorf("%d keys in %d slots", tab.used, len(tab.slots))
 	}
 }
+
+// get returns the node waiting alone under id, or nil.
+func (t *singles) get(id pairID) *node {
+	if i := t.find(id); i >= 0 {
+		return t.ents[t.ent(i)].n
+	}
+	return nil
+}

@@ -128,7 +128,7 @@ func (g *gunzip) Read(p []byte) (n int, err error) {
 		defer func() {
 			if err == errShrank {
 				g.err, n = err, 0
-			} else if off := len(g.m.data) - g.mr.Len(); off-g.m.released >= releaseStep {
+			} else if off := g.mapOffset(); off-g.m.released >= releaseStep {
 				g.m.release(off)
 			}
 		}()
@@ -148,13 +148,16 @@ func (g *gunzip) Read(p []byte) (n int, err error) {
 	}
 }
 
+// mapOffset is how far into the mapping the inflater has read.
+func (g *gunzip) mapOffset() int { return len(g.m.data) - g.mr.Len() }
+
 // peek returns the next n bytes of the input without reading them, or
 // fewer with an error.
 func (g *gunzip) peek(n int) ([]byte, error) {
 	if g.br != nil {
 		return g.br.Peek(n)
 	}
-	off := len(g.m.data) - g.mr.Len()
+	off := g.mapOffset()
 	b := g.m.data[off:min(off+n, len(g.m.data))]
 	if len(b) < n {
 		return b, io.EOF
