@@ -222,3 +222,41 @@ func genChromeHAR(n, bodyLen int) []byte {
 	}
 	return buf.Bytes()
 }
+
+// BenchmarkPieceDecode decodes the entries of a piece as the Reader takes
+// them back from a PieceReader (remote.go), their short strings written
+// as references to their first occurrence ("refs") or each in full
+// ("plain", AppendEntry's encoding).
+func BenchmarkPieceDecode(b *testing.B) {
+	r, err := NewReader(bytes.NewReader(benchInputs["chrome"]()), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ents := drain(r).Entries
+	for _, name := range []string{"plain", "refs"} {
+		var refs *strRefs
+		if name == "refs" {
+			refs = new(strRefs)
+		}
+		var packed [][]byte
+		size := 0
+		for _, e := range ents {
+			packed = append(packed, appendEntry(nil, e, refs))
+			size += len(packed[len(packed)-1])
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.ReportMetric(float64(size)/float64(len(ents)), "B/entry")
+			var d EntryDecoder
+			for b.Loop() {
+				d.numbered(refs != nil)
+				for _, p := range packed {
+					if _, err := d.Decode(p); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(ents)), "ns/entry")
+		})
+	}
+}

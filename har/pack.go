@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"time"
+	"unsafe"
 )
 
 // This file holds a compact binary encoding of an Entry. A program keeps
@@ -17,38 +18,90 @@ import (
 // slice: numbers as varints, strings with their length, lists with their
 // length plus one (zero for a nil list), so that DecodeEntry gives back an
 // equal Entry, nil lists nil and empty ones empty.
-func AppendEntry(b []byte, e *Entry) []byte {
+func AppendEntry(b []byte, e *Entry) []byte { return appendEntry(b, e, nil) }
+
+// appendEntry is AppendEntry; with refs, the short strings (those the
+// decoder's str reads) that repeat within a run of entries are written as
+// references to their first occurrence (see strRefs).
+func appendEntry(b []byte, e *Entry, refs *strRefs) []byte {
 	b = binary.AppendVarint(b, int64(e.Index))
 	b = binary.AppendVarint(b, int64(e.Line))
 	b = binary.AppendVarint(b, e.Offset)
 	b = appendTime(b, e.Started)
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.Time))
-	b = appendString(b, e.PageRef)
+	b = refs.append(b, e.PageRef)
 	q := &e.Request
-	b = appendString(b, q.Method)
+	b = refs.append(b, q.Method)
 	b = appendString(b, q.URL)
-	b = appendString(b, q.HTTPVersion)
-	b = appendPairs(b, q.Headers)
-	b = appendPairs(b, q.Cookies)
+	b = refs.append(b, q.HTTPVersion)
+	b = appendPairs(b, q.Headers, refs)
+	b = appendPairs(b, q.Cookies, refs)
 	b = binary.AppendVarint(b, q.BodySize)
-	b = appendString(b, q.PostMimeType)
+	b = refs.append(b, q.PostMimeType)
 	r := &e.Response
 	b = binary.AppendVarint(b, int64(r.Status))
-	b = appendString(b, r.StatusText)
-	b = appendString(b, r.HTTPVersion)
-	b = appendPairs(b, r.Headers)
-	b = appendPairs(b, r.Cookies)
+	b = refs.append(b, r.StatusText)
+	b = refs.append(b, r.HTTPVersion)
+	b = appendPairs(b, r.Headers, refs)
+	b = appendPairs(b, r.Cookies, refs)
 	b = appendString(b, r.RedirectURL)
 	b = binary.AppendVarint(b, r.Content.Size)
-	b = appendString(b, r.Content.MimeType)
-	b = appendString(b, r.Content.Encoding)
+	b = refs.append(b, r.Content.MimeType)
+	b = refs.append(b, r.Content.Encoding)
 	b = binary.AppendVarint(b, r.TransferSize)
-	b = appendString(b, e.ResourceType)
-	b = appendString(b, e.Initiator.Type)
+	b = refs.append(b, e.ResourceType)
+	b = refs.append(b, e.Initiator.Type)
 	b = appendString(b, e.Initiator.URL)
-	b = appendString(b, e.Initiator.RequestID)
-	b = appendString(b, e.FromCache)
-	return appendString(b, e.Error)
+	b = refs.append(b, e.Initiator.RequestID)
+	b = refs.append(b, e.FromCache)
+	return refs.append(b, e.Error)
+}
+
+// strRefs numbers the short strings written in a run of entries (one
+// piece's, see remote.go), so that one written again is sent as its
+// number: the decoder then takes the string it made the first time instead
+// of reading, hashing and comparing the text. A piece's header names, methods,
+// MIME types and origins repeat from entry to entry, and in WebAssembly the
+// decoding instance spent a third of its time on them. The strings are
+// told apart by where their bytes are, not by their text: the Reader
+// interns the strings that repeat, so one text is mostly one pointer, and
+// a pointer costs a multiplication to look up where a text costs a hash.
+// A string that is not found is written out in full and numbered, as its
+// decoder numbers it; the table is direct-mapped, and a slot taken by
+// another string only costs that string a second copy.
+//
+// A string is written as a uvarint: twice its length, and its text, or
+// twice its number plus one. The empty string is not numbered.
+type strRefs struct {
+	slots [refSlots]strRef
+	next  uint32 // the number of the next string written out
+}
+
+type strRef struct {
+	p   *byte
+	len int
+	num uint32
+}
+
+const refBits, refSlots = 12, 1 << 12
+
+// append appends s; with no refs, as appendString does.
+func (r *strRefs) append(b []byte, s string) []byte {
+	if r == nil {
+		return appendString(b, s)
+	}
+	if len(s) == 0 {
+		return append(b, 0)
+	}
+	p := unsafe.StringData(s)
+	slot := &r.slots[uint64(uintptr(unsafe.Pointer(p)))*0x9e3779b97f4a7c15>>(64-refBits)]
+	if slot.p == p && slot.len == len(s) {
+		return binary.AppendUvarint(b, uint64(slot.num)<<1|1)
+	}
+	*slot = strRef{p: p, len: len(s), num: r.next}
+	r.next++
+	b = binary.AppendUvarint(b, uint64(len(s))<<1)
+	return append(b, s...)
 }
 
 // appendTime writes a zero time as one 0 byte, any other as 1, its Unix
@@ -73,14 +126,14 @@ func appendString[S string | []byte](b []byte, s S) []byte {
 
 // appendPairs appends a header or cookie list: its length plus one (0 for
 // nil, which the decoder gives back as nil), then each name and value.
-func appendPairs[P Header | Cookie](b []byte, ps []P) []byte {
+func appendPairs[P Header | Cookie](b []byte, ps []P, refs *strRefs) []byte {
 	if ps == nil {
 		return append(b, 0)
 	}
 	b = binary.AppendUvarint(b, uint64(len(ps))+1)
 	for _, p := range ps {
 		h := Header(p)
-		b = appendString(appendString(b, h.Name), h.Value)
+		b = refs.append(refs.append(b, h.Name), h.Value)
 	}
 	return b
 }
@@ -98,6 +151,17 @@ type EntryDecoder struct {
 	decoder
 	intern *interner
 	zones  map[int]*time.Location
+	// refs is set while the decoder reads entries written with strRefs,
+	// strs the strings they have numbered so far.
+	refs bool
+	strs []string
+}
+
+// numbered starts or ends a run of entries written with strRefs.
+func (d *EntryDecoder) numbered(on bool) {
+	d.refs = on
+	clear(d.strs)
+	d.strs = d.strs[:0]
 }
 
 // Decode decodes one entry, the whole of b.
@@ -176,7 +240,31 @@ func (d *EntryDecoder) time() time.Time {
 	return time.Unix(sec, int64(nsec)).In(loc)
 }
 
-func (d *EntryDecoder) str() string { return d.intern.get(d.bytes()) }
+func (d *EntryDecoder) str() string {
+	if !d.refs {
+		return d.intern.get(d.bytes())
+	}
+	x := d.uvarint()
+	if x&1 != 0 {
+		if x>>1 >= uint64(len(d.strs)) {
+			d.err = ErrPacked
+			return ""
+		}
+		return d.strs[x>>1]
+	}
+	n := x >> 1
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = ErrPacked
+		return ""
+	}
+	if n == 0 {
+		return ""
+	}
+	s := d.intern.get(d.b[:n])
+	d.b = d.b[n:]
+	d.strs = append(d.strs, s)
+	return s
+}
 
 // long reads a string that seldom repeats from entry to entry (a URL): a
 // copy of its own, without the cache's comparison and slot taken from one
@@ -221,6 +309,12 @@ type decoder struct {
 func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
+	}
+	// Most are one byte: lengths, counts, string numbers.
+	if len(d.b) > 0 && d.b[0] < 0x80 {
+		x := d.b[0]
+		d.b = d.b[1:]
+		return uint64(x)
 	}
 	var x uint64
 	for i := 0; i < len(d.b) && i < binary.MaxVarintLen64; i++ {

@@ -81,3 +81,57 @@ func TestEntryRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestEntryRefsRoundTrip: entries written with strRefs, as a piece's are,
+// come back equal when decoded in order, their repeated short strings sent
+// as numbers (so the run is shorter than without); a string found again
+// by pointer but not by length is written anew; a number past those given
+// so far, or a cut run, is an error, not a panic.
+func TestEntryRefsRoundTrip(t *testing.T) {
+	var full Entry
+	seq := 0
+	fillEntry(t, reflect.ValueOf(&full).Elem(), "e", &seq)
+	second := full
+	second.Request.Headers = append(Headers{}, full.Request.Headers...)
+	// The same bytes, shorter: found by pointer, but not the same string.
+	second.Request.Headers[0].Value = full.Request.Headers[0].Value[:3]
+	second.Request.Method = "PATCH"
+	ents := []Entry{full, second, {}, full}
+	refs := new(strRefs)
+	var runs [][]byte
+	plain, numbered := 0, 0
+	for i := range ents {
+		runs = append(runs, appendEntry(nil, &ents[i], refs))
+		numbered += len(runs[i])
+		plain += len(AppendEntry(nil, &ents[i]))
+	}
+	if numbered >= plain*3/4 {
+		t.Errorf("entries with numbered strings take %d bytes, %d without: the numbers are not used", numbered, plain)
+	}
+	var d EntryDecoder
+	d.numbered(true)
+	for i, b := range runs {
+		got, err := d.Decode(b)
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		want := ents[i]
+		got.Started, want.Started = time.Time{}, time.Time{}
+		if !reflect.DeepEqual(*got, want) {
+			t.Fatalf("entry %d came back as\n%+v\nwant\n%+v", i, *got, want)
+		}
+	}
+	// The fourth entry refers to strings the first gave: alone, its
+	// numbers are past the end, and every cut of it is damage too.
+	last := runs[len(runs)-1]
+	for n := range len(last) + 1 {
+		d.numbered(true)
+		if _, err := d.Decode(last[:n]); !errors.Is(err, ErrPacked) {
+			t.Fatalf("numbered entry without its run, cut at %d of %d bytes: %v, want ErrPacked", n, len(last), err)
+		}
+	}
+	d.numbered(false)
+	if _, err := d.Decode(runs[0]); !errors.Is(err, ErrPacked) {
+		t.Fatalf("numbered entry read as a plain one: %v, want ErrPacked", err)
+	}
+}

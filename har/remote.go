@@ -69,8 +69,9 @@ func ReadPiece(f io.ReaderAt, job []byte) ([]byte, error) {
 	b = binary.AppendVarint(b, p.lineStart)
 	b = binary.AppendUvarint(b, uint64(len(p.entries)))
 	var scratch []byte
+	refs := new(strRefs)
 	for _, e := range p.entries {
-		scratch = AppendEntry(scratch[:0], e)
+		scratch = appendEntry(scratch[:0], e, refs)
 		b = appendString(b, scratch)
 	}
 	return b, nil
@@ -114,6 +115,8 @@ func (sp *splitter) readRemote(p *piece, ed *EntryDecoder) {
 		return
 	}
 	ents := make([]*Entry, 0, n)
+	ed.numbered(true)
+	defer ed.numbered(false)
 	for range n {
 		b := d.bytes()
 		if d.err != nil {
