@@ -430,10 +430,10 @@ func read(name string, r *har.Reader, opt Options, stream bool) (res *Result, ag
 		var hx entryHeaders
 		for _, e := range b.entries {
 			total++
-			if cookies != nil {
-				noteCookies(e, cookies)
-			}
 			hx.index(e)
+			if cookies != nil {
+				noteCookies(e, &hx, cookies)
+			}
 			noteStack(a.hostStack, e, &hx)
 			a.noteCookies(e, &hx)
 			// Most entries of a real capture (documents, images, scripts,
@@ -555,10 +555,10 @@ func Analyze(name string, log *har.Log, entries []*har.Entry, opt Options) *Resu
 		cookies = map[string]struct{}{}
 	}
 	for _, e := range entries {
-		if cookies != nil {
-			noteCookies(e, cookies)
-		}
 		hx.index(e)
+		if cookies != nil {
+			noteCookies(e, &hx, cookies)
+		}
 		noteStack(a.hostStack, e, &hx)
 		a.noteCookies(e, &hx)
 		a.take(e, &hx)

@@ -13,10 +13,10 @@ const cookieMin = 8
 
 // noteCookies adds to set the values of the cookies e sends or sets, from
 // the cookies lists or, when an exporter left those empty, the Cookie and
-// Set-Cookie headers. Reports redact these values wherever they reappear:
-// trackers echo cookie values in query strings under harmless names
-// (?uid=..., ?mbox3rdPartyId=...).
-func noteCookies(e *har.Entry, set map[string]struct{}) {
+// Set-Cookie headers (hx indexes e's). Reports redact these values
+// wherever they reappear: trackers echo cookie values in query strings
+// under harmless names (?uid=..., ?mbox3rdPartyId=...).
+func noteCookies(e *har.Entry, hx *entryHeaders, set map[string]struct{}) {
 	add := func(v string) {
 		v = strings.TrimSpace(v)
 		if len(v) >= cookieMin {
@@ -29,18 +29,20 @@ func noteCookies(e *har.Entry, set map[string]struct{}) {
 	for _, c := range e.Response.Cookies {
 		add(c.Value)
 	}
-	if len(e.Request.Cookies) == 0 {
-		for _, v := range e.Request.Headers.Values("Cookie") {
-			for _, p := range strings.Split(v, ";") {
+	// Through the index: most entries carry neither header, and a scan of
+	// each list for each name cost as much as the rest of this function.
+	if len(e.Request.Cookies) == 0 && hx.rq.present(hCookie) {
+		for _, v := range hx.rq.values(hCookie) {
+			for p := range strings.SplitSeq(v, ";") {
 				if _, val, ok := strings.Cut(p, "="); ok {
 					add(val)
 				}
 			}
 		}
 	}
-	if len(e.Response.Cookies) == 0 {
-		for _, v := range e.Response.Headers.Values("Set-Cookie") {
-			for _, line := range strings.Split(v, "\n") {
+	if len(e.Response.Cookies) == 0 && hx.rs.present(hSetCookie) {
+		for _, v := range hx.rs.values(hSetCookie) {
+			for line := range strings.SplitSeq(v, "\n") {
 				first, _, _ := strings.Cut(line, ";")
 				if _, val, ok := strings.Cut(first, "="); ok {
 					add(val)
