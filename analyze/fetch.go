@@ -354,17 +354,14 @@ func fastOrigin(raw string) (origin string, ok bool) {
 		return "", false
 	}
 	end, colon := len(raw), -1
-	for i := len(scheme); i < len(raw); i++ {
+	i := len(scheme)
+host:
+	for ; i < len(raw); i++ {
 		c := raw[i]
-		if c < 0x20 || c == 0x7f || c == '%' {
-			return "", false // url.Parse rejects some of these
-		}
-		if end < len(raw) {
-			continue // past the host: only checked for the above
-		}
 		switch {
 		case c == '/' || c == '?' || c == '#':
 			end = i
+			break host
 		case c == ':':
 			if colon >= 0 {
 				return "", false
@@ -373,6 +370,12 @@ func fastOrigin(raw string) (origin string, ok bool) {
 		case colon >= 0 && c >= '0' && c <= '9':
 		case colon < 0 && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-'):
 		default:
+			return "", false // control characters and '%' among them
+		}
+	}
+	// Past the host, only what url.Parse may reject is looked for.
+	for ; i < len(raw); i++ {
+		if c := raw[i]; c < 0x20 || c == 0x7f || c == '%' {
 			return "", false
 		}
 	}
