@@ -778,17 +778,18 @@ func TestWebPage(t *testing.T) {
 	}
 }
 
-// checkPieces gives the page, told to start its second instance, a
-// capture large enough to be read in pieces (64 MiB and more, as the
-// command splits a file),
+// checkPieces gives the page, told to start its second instance for
+// captures of small entries, a capture of small entries large enough to
+// be read in pieces (64 MiB and more, as the command splits a file),
 // and checks that the pieces were used and that the groups, and the JSON
 // the page downloads (every finding, with the place of its entries in the
 // file), are the command's. With the last entry started first, the
-// analysis starts again and the file is read in pieces twice.
+// analysis starts again and the file is read in pieces twice. A capture
+// as large but of large bodies is then read without the second instance.
 func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	t.Helper()
 	// Whatever the machine's cores (see app.js).
-	if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/?pieces=on")); err != nil {
+	if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/?pieces=dense")); err != nil {
 		t.Fatal(err)
 	}
 	waitEngine(t, tb)
@@ -846,6 +847,29 @@ func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	}
 	t.Logf("large capture (%d MiB): %d groups in %v, opened %d times, %d pieces read by the second instance", gen.Len()>>20, len(st.Groups), took.Round(time.Millisecond), marks.Opens, marks.Pieces)
 	checkDownloads(t, tb, []string{path})
+
+	gen.Reset()
+	if _, err := hargen.Write(&gen, hargen.Config{Size: 66 << 20, Mix: hargen.BodyHeavy, Seed: 6}); err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "bodies.har")
+	if err := os.WriteFile(path, gen.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want = jsonGroups(t, []*analyze.Result{analyze.File(path, analyze.Options{}, har.Options{})})
+	st, _ = analyzeInPage(t, tb, []string{path}, 5*time.Minute)
+	for _, bad := range st.Bad {
+		t.Errorf("large capture of bodies: %s", bad)
+	}
+	if len(want) == 0 || fmt.Sprint(st.Groups) != fmt.Sprint(want) {
+		t.Errorf("large capture of bodies: groups in the page %v, in the JSON %v", st.Groups, want)
+	}
+	if err := tb.eval(`({pieces: window.harcorsTiming.pieces || 0, opens: window.harcorsTiming.opens || 0})`, &marks); err != nil {
+		t.Fatal(err)
+	}
+	if marks.Pieces != 0 {
+		t.Errorf("large capture of bodies: %d pieces read by the second instance, want none", marks.Pieces)
+	}
 }
 
 // checkDownloads clicks the page's two download buttons and checks the
@@ -939,7 +963,7 @@ func TestWebPageLarge(t *testing.T) {
 	needChromium(t)
 	srv := serveSite(t, site(t))
 	tb := pageTab(t, testBrowser(t, 30*time.Minute), srv)
-	// HARCORS_WEB_PIECES=on or off decides whether a second instance
+	// HARCORS_WEB_PIECES=on, dense or off decides whether a second instance
 	// parses pieces (see app.js), instead of the number of cores.
 	if p := os.Getenv("HARCORS_WEB_PIECES"); p != "" {
 		if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/?pieces="+p)); err != nil {

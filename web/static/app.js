@@ -31,16 +31,18 @@
   // replaces the worker.
   //
   // A capture of 64 MiB or more is parsed in pieces by a second harcors
-  // in a worker of its own while the first analyses, when the machine has
-  // the cores for it: the two need about a third more CPU than one alone,
-  // and the browser's own threads take half a core while a File is read,
-  // so on two cores the pair took 0.87-1.05x the time of one (headless
-  // Chromium 156, 100 MiB, README), not worth a second copy of the engine
-  // in memory. "?pieces=on" or "off" in the page's address decides
-  // instead.
+  // in a worker of its own while the first analyses. With four cores or
+  // more it always is. With two or three, only a capture whose entries
+  // are small (see looksDense in worker.js): the pair needs more CPU than
+  // one instance, and a capture of large bodies, whose time is the
+  // browser's reading of the File, took 1.4-1.8x as long with it; one of
+  // many small entries took 0.75-0.91x (headless Chromium 156, 100 MiB,
+  // two cores, README).
+  // "?pieces=on" or "off" in the page's address decides instead.
   let busy = false;
   const param = new URLSearchParams(location.search).get("pieces");
-  const pieces = param ? param === "on" : (navigator.hardwareConcurrency || 1) >= 4;
+  const cores = navigator.hardwareConcurrency || 1;
+  const pieces = param ? param : cores >= 4 ? "on" : cores >= 2 ? "dense" : "off";
   function spawn() {
     const w = new Worker("worker.js");
     w.onmessage = (ev) => {

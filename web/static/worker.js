@@ -44,8 +44,10 @@ const slice = 4 << 20, ahead = 3;
 // large file on another core (see web/wasm/main.go, remote). Without it
 // the analysis reads the whole file itself. jobs holds the callbacks of
 // the pieces it has not answered yet, by number.
-// The page's first message says whether to start it (see app.js).
-let pieces = null;
+// The page's first message says whether to start it, and piecesFor
+// whether to use it for a file: "on" (always), "dense" (see looksDense)
+// or "off" (see app.js).
+let pieces = null, piecesFor = "off";
 let jobs = new Map(), jobSeq = 0;
 function startPieces() {
   try {
@@ -106,101 +108,124 @@ if (reader) {
   };
 }
 
+// looksDense says whether the entries at the start of f average under 4
+// KiB: one "startedDateTime" (every HAR entry has one) in 4 KiB or less of
+// its first MiB. A capture read in pieces (64 MiB and more) is then one
+// of small entries, whose parsing the second instance shares; one of
+// large bodies is not worth it on two cores (see app.js). Only the speed
+// depends on the guess: the analysis is the same either way.
+function looksDense(f) {
+  if (f.size < (64 << 20)) return false;
+  let text;
+  try {
+    text = new TextDecoder("latin1").decode(new FileReaderSync().readAsArrayBuffer(f.slice(0, 1 << 20)));
+  } catch (e) {
+    return false;
+  }
+  let n = 0;
+  for (let i = text.indexOf('"startedDateTime"'); i >= 0; i = text.indexOf('"startedDateTime"', i + 1)) n++;
+  return n * 4096 >= text.length;
+}
+
 // inputs makes the files argument of harcorsAnalyze and harcorsJSON (see
 // web/wasm/main.go). onRead(i, offset) says how far file i has been read.
 function inputs(files, onRead) {
-  return files.map((f, i) => ({
-    name: f.name,
-    size: f.size,
-    pieces: !!pieces,
-    open: () => {
-      const g = ++gen;
-      marks.opens = (marks.opens || 0) + 1;
-      let off = 0;
-      // The pieces of a large file are read by the piece worker (piece),
-      // which gets the file once per opening, with the first job. readAt
-      // reads the file here, at once, where the analysis reads on by
-      // itself from the middle of it (after a piece it could not use).
-      const sync = new FileReaderSync();
-      let sent = false;
-      const at = {
-        readAt: (o, n) => {
-          try {
-            const v = new Uint8Array(sync.readAsArrayBuffer(f.slice(o, o + n)));
-            onRead(i, o + v.length);
-            return v;
-          } catch (e) {
-            return new Error("the browser could not read the file: " + e.message);
-          }
-        },
-        piece: pieces && ((job, end, cb) => {
-          if (g !== gen) {
-            cb(new Error("the file was replaced"));
-            return;
-          }
-          if (!sent) {
-            pieces.postMessage({ type: "file", fid: g, file: f });
-            sent = true;
-          }
-          const id = ++jobSeq;
-          jobs.set(id, (v) => {
-            if (!(v instanceof Error)) {
-              marks.pieces = (marks.pieces || 0) + 1;
-              onRead(i, end);
+  return files.map((f, i) => {
+    const split = !!pieces && (piecesFor === "on" || looksDense(f));
+    return {
+      name: f.name,
+      size: f.size,
+      pieces: split,
+      open: () => {
+        const g = ++gen;
+        marks.opens = (marks.opens || 0) + 1;
+        let off = 0;
+        // The pieces of a large file are read by the piece worker (piece),
+        // which gets the file once per opening, with the first job. readAt
+        // reads the file here, at once, where the analysis reads on by
+        // itself from the middle of it (after a piece it could not use).
+        const sync = new FileReaderSync();
+        let sent = false;
+        const at = {
+          readAt: (o, n) => {
+            try {
+              const v = new Uint8Array(sync.readAsArrayBuffer(f.slice(o, o + n)));
+              onRead(i, o + v.length);
+              return v;
+            } catch (e) {
+              return new Error("the browser could not read the file: " + e.message);
             }
-            cb(v);
-          });
-          pieces.postMessage({ type: "piece", id, fid: g, job }, [job.buffer]);
-        }),
-      };
-      const give = (cb) => (v) => {
-        if (reader) reader.postMessage({ type: "more", gen: g });
-        if (!(v instanceof Error)) {
-          off += v.length;
-          onRead(i, off);
+          },
+          piece: split && ((job, end, cb) => {
+            if (g !== gen) {
+              cb(new Error("the file was replaced"));
+              return;
+            }
+            if (!sent) {
+              pieces.postMessage({ type: "file", fid: g, file: f });
+              sent = true;
+            }
+            const id = ++jobSeq;
+            jobs.set(id, (v) => {
+              if (!(v instanceof Error)) {
+                marks.pieces = (marks.pieces || 0) + 1;
+                onRead(i, end);
+              }
+              cb(v);
+            });
+            pieces.postMessage({ type: "piece", id, fid: g, job }, [job.buffer]);
+          }),
+        };
+        const give = (cb) => (v) => {
+          if (reader) reader.postMessage({ type: "more", gen: g });
+          if (!(v instanceof Error)) {
+            off += v.length;
+            onRead(i, off);
+          }
+          cb(v);
+        };
+        if (!reader) {
+          const fr = new FileReaderSync();
+          return {
+            ...at,
+            next: (cb) => {
+              let v;
+              const t = performance.now();
+              try {
+                v = new Uint8Array(fr.readAsArrayBuffer(f.slice(off, off + slice)));
+              } catch (e) {
+                v = new Error("the browser could not read the file: " + e.message);
+              }
+              waitMs += performance.now() - t;
+              give(cb)(v);
+            },
+          };
         }
-        cb(v);
-      };
-      if (!reader) {
-        const fr = new FileReaderSync();
+        queue = [];
+        waiting = null;
+        reader.postMessage({ type: "open", gen: g, file: f, slice, ahead });
         return {
           ...at,
           next: (cb) => {
-            let v;
-            const t = performance.now();
-            try {
-              v = new Uint8Array(fr.readAsArrayBuffer(f.slice(off, off + slice)));
-            } catch (e) {
-              v = new Error("the browser could not read the file: " + e.message);
+            if (g !== gen) {
+              cb(new Error("internal error: a file was read after another was opened"));
+            } else if (queue.length > 0) {
+              give(cb)(queue.shift());
+            } else {
+              waiting = { give: give(cb), since: performance.now() };
             }
-            waitMs += performance.now() - t;
-            give(cb)(v);
           },
         };
-      }
-      queue = [];
-      waiting = null;
-      reader.postMessage({ type: "open", gen: g, file: f, slice, ahead });
-      return {
-        ...at,
-        next: (cb) => {
-          if (g !== gen) {
-            cb(new Error("internal error: a file was read after another was opened"));
-          } else if (queue.length > 0) {
-            give(cb)(queue.shift());
-          } else {
-            waiting = { give: give(cb), since: performance.now() };
-          }
-        },
-      };
-    },
-  }));
+      },
+    };
+  });
 }
 
 onmessage = async (ev) => {
   const msg = ev.data;
   if (msg.type === "config") {
-    if (msg.pieces && !pieces) startPieces();
+    piecesFor = msg.pieces === "on" || msg.pieces === "dense" ? msg.pieces : "off";
+    if (piecesFor !== "off" && !pieces) startPieces();
     return;
   }
   if (msg.type === "analyze") {
