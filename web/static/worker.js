@@ -108,12 +108,15 @@ if (reader) {
   };
 }
 
-// looksDense says whether the entries at the start of f average under 4
-// KiB: one "startedDateTime" (every HAR entry has one) in 4 KiB or less of
-// its first MiB. A capture read in pieces (64 MiB and more) is then one
-// of small entries, whose parsing the second instance shares; one of
-// large bodies is not worth it on two cores (see app.js). Only the speed
-// depends on the guess: the analysis is the same either way.
+// looksDense says whether the entries at the start of f average 2 KiB or
+// less: one "startedDateTime" (every HAR entry has one) in every 2 KiB of
+// its first MiB. A capture read in pieces (64 MiB and more) is then one of
+// small entries, whose parsing the second instance shares. On two cores
+// the pair took 0.75-0.91x the time of one instance for entries of 0.7
+// KiB, but 1.0-1.4x for DevTools-shaped entries of 8.7 KiB (20 headers,
+// some bodies) and 1.4-1.8x for large bodies (see app.js, README); the
+// bound leaves whatever lies between to one instance, as before. Only the
+// speed depends on the guess: the analysis is the same either way.
 function looksDense(f) {
   if (f.size < (64 << 20)) return false;
   let text;
@@ -124,7 +127,7 @@ function looksDense(f) {
   }
   let n = 0;
   for (let i = text.indexOf('"startedDateTime"'); i >= 0; i = text.indexOf('"startedDateTime"', i + 1)) n++;
-  return n * 4096 >= text.length;
+  return n * 2048 >= text.length;
 }
 
 // inputs makes the files argument of harcorsAnalyze and harcorsJSON (see
