@@ -61,8 +61,9 @@ func appendEntry(b []byte, e *Entry, refs *strRefs) []byte {
 // piece's, see remote.go), so that one written again is sent as its
 // number: the decoder then takes the string it made the first time instead
 // of reading, hashing and comparing the text. A piece's header names, methods,
-// MIME types and origins repeat from entry to entry, and in WebAssembly the
-// decoding instance spent a third of its time on them. The strings are
+// MIME types and origins repeat from entry to entry: in WebAssembly,
+// decoding took a third of the analysing instance's time, most of it
+// spent on them. The strings are
 // told apart by where their bytes are, not by their text: the Reader
 // interns the strings that repeat, so one text is mostly one pointer, and
 // a pointer costs a multiplication to look up where a text costs a hash.
