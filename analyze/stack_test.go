@@ -1,9 +1,13 @@
 package analyze
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
 	"testing"
 
 	"github.com/harcors/harcors/har"
+	"github.com/harcors/harcors/internal/testcorpus"
 )
 
 // TestFingerprintPHP: PHP is told apart from Laravel by Laravel's own
@@ -34,5 +38,59 @@ func TestFingerprintPHP(t *testing.T) {
 		if got := fingerprint(&ix, 11, 200); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestMaySign: every response that maySign lets fingerprint skip has no
+// signature, over every response of the fixtures (recorded from each
+// stack) and the corpus, and over responses made of each signature's
+// ingredients in many combinations; and the fixtures do show signatures,
+// so that the check has something to catch. A signature added to
+// signature on a header outside signHeaders fails it.
+func TestMaySign(t *testing.T) {
+	seen := map[Stack]bool{}
+	check := func(where string, hs har.Headers, size int64, status int) {
+		var ix headerIndex
+		ix.index(hs)
+		s := signature(&ix, size, status)
+		seen[s] = true
+		if s != Generic && !maySign(&ix, size, status) {
+			t.Fatalf("%s: signature %q, but maySign says none could show", where, s)
+		}
+	}
+	files, _ := filepath.Glob("../testdata/hars/*/*.har")
+	more, _ := filepath.Glob("../testdata/hars/shapes/*/*.har")
+	for _, f := range append(append(files, more...), testcorpus.Files(t, "..")...) {
+		_, es, err := har.ReadAll(mustOpen(t, f), har.Options{})
+		if err != nil {
+			continue
+		}
+		for i, e := range es {
+			check(fmt.Sprintf("%s entry %d", f, i), e.Response.Headers, e.Response.Content.Size, e.Response.Status)
+		}
+	}
+	for _, s := range []Stack{Express, Flask, Django, Gin, RsCors, Nginx, GoHTTP} {
+		if !seen[s] {
+			t.Errorf("no fixture shows %s: the check above has nothing to catch", s)
+		}
+	}
+	// Every header any signature reads, with values that show one, and
+	// others: the combinations cover each case of signature.
+	names := []string{"Server", "X-Powered-By", "Vary", "Set-Cookie", "Access-Control-Max-Age",
+		"Access-Control-Expose-Headers", "Cross-Origin-Opener-Policy", "Referrer-Policy", "X-Frame-Options",
+		"Cache-Control", "ETag", "Content-Type", "X-Content-Type-Options", "Cross-Origin-Resource-Policy",
+		"Access-Control-Allow-Origin", "Date"}
+	values := []string{"", "nginx", "uvicorn", "caddy", "Express", "PHP/8", "Next.js", "origin", "Access-Control-Request-Method",
+		"laravel_session=x", "no-cache", `W/"1-2"`, "text/plain", "text/plain; charset=utf-8", "nosniff", "DENY",
+		"same-origin", "600", "*"}
+	rng := rand.New(rand.NewPCG(22, 16))
+	for range 100000 {
+		var hs har.Headers
+		for range rng.IntN(6) {
+			hs = append(hs, har.Header{Name: names[rng.IntN(len(names))], Value: values[rng.IntN(len(values))]})
+		}
+		size := []int64{-1, 0, 11, 18, 22}[rng.IntN(5)]
+		status := []int{200, 204, 403, 404}[rng.IntN(4)]
+		check("random", hs, size, status)
 	}
 }
