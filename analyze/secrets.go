@@ -31,7 +31,7 @@ func noteCookies(e *har.Entry, hx *entryHeaders, set map[string]struct{}) {
 	}
 	// Through the index: most entries carry neither header, and a scan of
 	// each list for each name cost as much as the rest of this function.
-	if len(e.Request.Cookies) == 0 && hx.rq.present(hCookie) {
+	if len(e.Request.Cookies) == 0 {
 		for _, v := range hx.rq.values(hCookie) {
 			for p := range strings.SplitSeq(v, ";") {
 				if _, val, ok := strings.Cut(p, "="); ok {
@@ -40,7 +40,7 @@ func noteCookies(e *har.Entry, hx *entryHeaders, set map[string]struct{}) {
 			}
 		}
 	}
-	if len(e.Response.Cookies) == 0 && hx.rs.present(hSetCookie) {
+	if len(e.Response.Cookies) == 0 {
 		for _, v := range hx.rs.values(hSetCookie) {
 			for line := range strings.SplitSeq(v, "\n") {
 				first, _, _ := strings.Cut(line, ";")

@@ -253,16 +253,11 @@ func (d *EntryDecoder) str() string {
 		}
 		return d.strs[x>>1]
 	}
-	n := x >> 1
-	if d.err != nil || n > uint64(len(d.b)) {
-		d.err = ErrPacked
-		return ""
+	b := d.take(x >> 1)
+	if len(b) == 0 {
+		return "" // not numbered
 	}
-	if n == 0 {
-		return ""
-	}
-	s := d.intern.get(d.b[:n])
-	d.b = d.b[n:]
+	s := d.intern.get(b)
 	d.strs = append(d.strs, s)
 	return s
 }
@@ -350,8 +345,10 @@ func (d *decoder) fixed64() uint64 {
 }
 
 // bytes reads a byte string written by appendString.
-func (d *decoder) bytes() []byte {
-	n := d.uvarint()
+func (d *decoder) bytes() []byte { return d.take(d.uvarint()) }
+
+// take reads the next n bytes.
+func (d *decoder) take(n uint64) []byte {
 	if d.err != nil || n > uint64(len(d.b)) {
 		d.err = ErrPacked
 		return nil

@@ -820,14 +820,7 @@ func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want := jsonGroups(t, []*analyze.Result{analyze.File(path, analyze.Options{}, har.Options{})})
-	st, took := analyzeInPage(t, tb, []string{path}, 5*time.Minute)
-	for _, bad := range st.Bad {
-		t.Errorf("large capture: %s", bad)
-	}
-	if len(want) == 0 || fmt.Sprint(st.Groups) != fmt.Sprint(want) {
-		t.Errorf("large capture: groups in the page %v, in the JSON %v", st.Groups, want)
-	}
+	st, took, marks := pieceCapture(t, tb, "large capture", path)
 	// The problems below warning are shown by the page's checkbox, and
 	// the report says so rather than naming the command's flag.
 	var text string
@@ -836,10 +829,6 @@ func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	}
 	if !strings.Contains(text, `not shown: "Include info-level findings" shows`) || strings.Contains(text, "--severity") {
 		t.Error("large capture: the report does not name the page's checkbox for the problems it does not show")
-	}
-	var marks struct{ Pieces, Opens int }
-	if err := tb.eval(`({pieces: window.harcorsTiming.pieces || 0, opens: window.harcorsTiming.opens || 0})`, &marks); err != nil {
-		t.Fatal(err)
 	}
 	// 66 MiB in pieces of 2 MiB, twice: some 30 after the head each time.
 	if marks.Opens != 2 || marks.Pieces < 40 {
@@ -856,20 +845,34 @@ func checkPieces(t *testing.T, tb *tab, srv *servedSite) {
 	if err := os.WriteFile(path, gen.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want = jsonGroups(t, []*analyze.Result{analyze.File(path, analyze.Options{}, har.Options{})})
-	st, _ = analyzeInPage(t, tb, []string{path}, 5*time.Minute)
+	if _, _, marks := pieceCapture(t, tb, "large capture of bodies", path); marks.Pieces != 0 {
+		t.Errorf("large capture of bodies: %d pieces read by the second instance, want none", marks.Pieces)
+	}
+}
+
+// pieceMarks are what the page counted in its last analysis: the openings
+// of the file and the pieces the second instance read.
+type pieceMarks struct{ Pieces, Opens int }
+
+// pieceCapture has the page analyse the capture at path, checks that the
+// page reports no problem of its own and shows the command's groups (what
+// names the capture in the test's errors), and returns the page's state,
+// the time it took and its marks.
+func pieceCapture(t *testing.T, tb *tab, what, path string) (reportState, time.Duration, pieceMarks) {
+	t.Helper()
+	want := jsonGroups(t, []*analyze.Result{analyze.File(path, analyze.Options{}, har.Options{})})
+	st, took := analyzeInPage(t, tb, []string{path}, 5*time.Minute)
 	for _, bad := range st.Bad {
-		t.Errorf("large capture of bodies: %s", bad)
+		t.Errorf("%s: %s", what, bad)
 	}
 	if len(want) == 0 || fmt.Sprint(st.Groups) != fmt.Sprint(want) {
-		t.Errorf("large capture of bodies: groups in the page %v, in the JSON %v", st.Groups, want)
+		t.Errorf("%s: groups in the page %v, in the JSON %v", what, st.Groups, want)
 	}
+	var marks pieceMarks
 	if err := tb.eval(`({pieces: window.harcorsTiming.pieces || 0, opens: window.harcorsTiming.opens || 0})`, &marks); err != nil {
 		t.Fatal(err)
 	}
-	if marks.Pieces != 0 {
-		t.Errorf("large capture of bodies: %d pieces read by the second instance, want none", marks.Pieces)
-	}
+	return st, took, marks
 }
 
 // checkDownloads clicks the page's two download buttons and checks the
