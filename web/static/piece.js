@@ -10,6 +10,8 @@
 importScripts("wasm_exec.js");
 
 const go = new Go();
+// Its warm-up is the reading of pieces (see warmUp in web/wasm/main.go).
+go.env = { HARCORS_ROLE: "piece" };
 const ready = (async () => {
   const url = "harcors.wasm";
   let inst = null;

@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"syscall/js"
 
@@ -220,6 +221,19 @@ func options(v js.Value) report.Options {
 	return opt
 }
 
+// reportOptions returns opt for format, and the analysis options that
+// follow it, as the command's do: the HTML report needs the groups only,
+// the JSON every finding without its entries and every request.
+func reportOptions(opt report.Options, format report.Format) (report.Options, analyze.Options) {
+	aopt := analyze.Options{NoRequests: true, Keep: analyze.KeepNone, CookieValues: !opt.ShowSecrets}
+	if format == report.JSON {
+		opt.MinSeverity = report.DefaultMinSeverity(report.JSON)
+		aopt.NoRequests, aopt.Keep = false, analyze.KeepLight
+	}
+	opt.Format = format
+	return opt, aopt
+}
+
 // analyzeFiles analyses each file, streamed: a file is opened again
 // rather than copied when its analysis must start again.
 func analyzeFiles(files js.Value, aopt analyze.Options) []*analyze.Result {
@@ -268,13 +282,7 @@ func render(args []js.Value, format report.Format) (out string, err error) {
 	if len(args) > 1 {
 		opts = args[1]
 	}
-	opt := options(opts)
-	aopt := analyze.Options{NoRequests: true, Keep: analyze.KeepNone, CookieValues: !opt.ShowSecrets}
-	if format == report.JSON {
-		opt.MinSeverity = report.DefaultMinSeverity(report.JSON)
-		aopt.NoRequests, aopt.Keep = false, analyze.KeepLight
-	}
-	opt.Format = format
+	opt, aopt := reportOptions(options(opts), format)
 	rs := analyzeFiles(args[0], aopt)
 	var buf bytes.Buffer
 	if err := report.Render(&buf, rs, opt); err != nil {
@@ -319,26 +327,66 @@ func main() {
 		return promise(func() (string, error) { return render(args, report.JSON) })
 	}))
 	js.Global().Set("harcorsPiece", js.FuncOf(func(_ js.Value, args []js.Value) any { return readPiece(args) }))
-	warmUp()
+	warmUp(os.Getenv("HARCORS_ROLE"))
 	select {}
 }
 
-// warmUp analyses two small generated captures, one of each mix, and
-// renders their reports, once, when the page loads. The browser first
-// runs WebAssembly through a quick compiler and recompiles a function
-// with its optimizing one only once it has run a while: without this the
-// user's capture pays for that, and under Node the first analysis of a
-// 100 MiB body-heavy capture took 2.5 times as long as the second.
-// Nothing is kept: the captures are made in memory and the results
-// dropped.
-func warmUp() {
-	for _, mix := range []hargen.Mix{hargen.MetadataDense, hargen.BodyHeavy} {
-		var in bytes.Buffer
-		if _, err := hargen.Write(&in, hargen.Config{Size: 1 << 20, Mix: mix, BodySize: 16 << 10, Seed: 1}); err != nil {
-			return
+// warmUp runs, when the page loads, what the user's capture will run, so
+// that it runs at full speed from its first byte. The browser first runs
+// WebAssembly through a quick compiler, and recompiles a function with its
+// optimizing one, on threads of its own, once the function has run a
+// while: without the warm-up the user's capture pays for both. Under Node
+// the first analysis of a 100 MiB body-heavy capture took 2.5 times as
+// long as the second; in headless Chromium on two cores, with a warm-up of
+// one small capture of each mix, the recompiling still took 0.6-0.7 s of
+// CPU during the 100 MiB dense capture (Chromium's
+// --trace-wasm-compilation-times named 290 functions), on threads that
+// took it from the two instances.
+//
+// role says which instance this is, from the environment the page's
+// worker gives it (HARCORS_ROLE, see piece.js): "piece" for the second
+// instance, which warms up the reading of pieces (har.WarmPieces: both
+// ends, as the browser shares the compiled code between the instances of
+// one module), anything else for the analysing one, which analyses
+// generated captures and renders their reports. Nothing is kept: the
+// captures are made in memory and the results dropped.
+func warmUp(role string) {
+	dense := warmCapture(hargen.MetadataDense)
+	if role == "piece" {
+		for range warmRounds {
+			_, _ = har.WarmPieces(dense)
 		}
-		aopt := analyze.Options{NoRequests: true, Keep: analyze.KeepNone}
-		r := analyze.Reader("warm-up.har", &in, aopt, har.Options{})
-		_ = report.Render(io.Discard, []*analyze.Result{r}, report.Options{Format: report.HTML, MinSeverity: report.DefaultMinSeverity(report.HTML), Version: buildinfo.Version(version)})
+		return
 	}
+	opt, aopt := reportOptions(options(js.Undefined()), report.HTML)
+	analyse := func(data []byte) {
+		// As analyzeFiles reads a File: an input that can be opened
+		// again lets the analysis stream.
+		open := func() (io.Reader, error) { return bytes.NewReader(data), nil }
+		r := analyze.Reopen("warm-up.har", open, aopt, har.Options{})
+		_ = report.Render(io.Discard, []*analyze.Result{r}, opt)
+	}
+	for range warmRounds {
+		analyse(dense)
+	}
+	analyse(warmCapture(hargen.BodyHeavy))
+}
+
+// warmRounds is how many times warmUp reads its capture of small entries.
+// After one reading, headless Chromium still recompiled 190 functions
+// (0.50 s of compiling) during the 100 MiB dense capture; after six, 164
+// (0.42 s), its thread pool using 0.26-0.31 s of CPU during the analysis
+// against 0.53-0.60 s before, and the page became ready 1.35-1.60 s after
+// loading instead of 0.79-0.91 s. Reading one capture again spares making
+// a larger one: under Node, generating 6 MiB took 0.39-0.50 s, longer
+// than analysing it.
+const warmRounds = 6
+
+// warmCapture generates a 1 MiB capture of mix for warmUp (or nil).
+func warmCapture(mix hargen.Mix) []byte {
+	var b bytes.Buffer
+	if _, err := hargen.Write(&b, hargen.Config{Size: 1 << 20, Mix: mix, BodySize: 16 << 10, Seed: 1}); err != nil {
+		return nil
+	}
+	return b.Bytes()
 }
