@@ -63,6 +63,11 @@ func startBrowser(parent context.Context) (*Browser, error) {
 		chromedp.Flag("host-resolver-rules", "MAP "+mixedHost+" 127.0.0.1"),
 		chromedp.UserDataDir(dir),
 	}
+	// HARCORS_JS_FLAGS passes flags to V8 for a measurement (see the
+	// README: --no-wasm-dynamic-tiering, --liftoff-only).
+	if f := os.Getenv("HARCORS_JS_FLAGS"); f != "" {
+		opts = append(opts, chromedp.Flag("js-flags", f))
+	}
 	actx, acancel := chromedp.NewExecAllocator(parent, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	b := &Browser{ctx: bctx, dataDir: dir}
