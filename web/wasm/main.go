@@ -338,10 +338,10 @@ func main() {
 // while: without the warm-up the user's capture pays for both. Under Node
 // the first analysis of a 100 MiB body-heavy capture took 2.5 times as
 // long as the second; in headless Chromium on two cores, with a warm-up of
-// one small capture of each mix, the recompiling still took 0.6-0.7 s of
-// CPU during the 100 MiB dense capture (Chromium's
-// --trace-wasm-compilation-times named 290 functions), on threads that
-// took it from the two instances.
+// one small capture of each mix (read whole, not streamed, and none in
+// pieces), the recompiling still took 0.5-1.2 s of CPU during the 100 MiB
+// dense capture, on threads that took it from the two instances (under
+// Node, V8's --trace-wasm-compilation-times named 290 functions).
 //
 // role says which instance this is, from the environment the page's
 // worker gives it (HARCORS_ROLE, see piece.js): "piece" for the second
@@ -375,11 +375,11 @@ func warmUp(role string) {
 // warmRounds is how many times warmUp reads its capture of small entries.
 // After one reading, headless Chromium still recompiled 190 functions
 // (0.50 s of compiling) during the 100 MiB dense capture; after six, 164
-// (0.42 s), its thread pool using 0.26-0.31 s of CPU during the analysis
-// against 0.53-0.60 s before, and the page became ready 1.35-1.60 s after
-// loading instead of 0.79-0.91 s. Reading one capture again spares making
-// a larger one: under Node, generating 6 MiB took 0.39-0.50 s, longer
-// than analysing it.
+// (0.42 s), its thread pool using 0.25-0.39 s of CPU during the analysis
+// against 0.53-1.24 s before (fifteen runs each), and the page became
+// ready 1.35-1.7 s after loading instead of 0.79-1.2 s. Reading one
+// capture again spares making a larger one: under Node, generating 6 MiB
+// took 0.39-0.50 s, longer than analysing it.
 const warmRounds = 6
 
 // warmCapture generates a 1 MiB capture of mix for warmUp (or nil).
