@@ -85,8 +85,12 @@ type Finding struct {
 	// the method, the header name, the redirect target.
 	Value string
 	// Status is the HTTP status of the response that failed the check (the
-	// preflight's or the follow-up's); 0 when there was none.
-	Status int
+	// preflight's or the follow-up's); 0 when there was none. AtPreflight
+	// says it is the preflight's: the follow-up was then never sent, and a
+	// list of requests that shows Status beside the follow-up says whose
+	// it is.
+	Status      int
+	AtPreflight bool
 	// Cause is what on the server side made it happen, from the evidence in
 	// the capture; Fix says what to change, for Stack when it was
 	// recognised.

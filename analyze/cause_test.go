@@ -178,3 +178,36 @@ func TestCauseWording(t *testing.T) {
 		t.Errorf("no CORS-W04: %+v", res.Findings)
 	}
 }
+
+// TestAtPreflight: a finding says its status is the preflight's exactly
+// when the check failed at the preflight, which Chromium's error names say
+// (PreflightInvalidStatus, HeaderDisallowedByPreflightResponse... against
+// MissingAllowOriginHeader, AllowOriginMismatch...), over every
+// browser-recorded fixture.
+func TestAtPreflight(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/hars/chromium/*.har")
+	if len(paths) == 0 {
+		t.Fatal("no fixtures under testdata/hars/chromium")
+	}
+	seen := map[bool]int{}
+	for _, p := range paths {
+		res := analyze.File(p, analyze.Options{}, har.Options{})
+		for _, f := range res.Findings {
+			if f.Chromium == "" {
+				continue
+			}
+			want := strings.Contains(string(f.Chromium), "Preflight")
+			if f.AtPreflight != want {
+				t.Errorf("%s entry %d: %s (%s) AtPreflight %v, status %d", filepath.Base(p), f.Entry, f.Rule.ID, f.Chromium, f.AtPreflight, f.Status)
+			}
+			if f.AtPreflight && f.Preflight < 0 {
+				t.Errorf("%s entry %d: %s says its status is the preflight's, and has no preflight", filepath.Base(p), f.Entry, f.Rule.ID)
+			}
+			seen[f.AtPreflight]++
+		}
+	}
+	if seen[true] == 0 || seen[false] == 0 {
+		t.Fatalf("findings at the preflight %d, at the request %d: both kinds needed", seen[true], seen[false])
+	}
+	t.Logf("findings at the preflight %d, at the request %d", seen[true], seen[false])
+}

@@ -81,8 +81,9 @@ type Affected struct {
 	Method string
 	URL    string
 	// Status is the status of the response that failed the check; 0 when
-	// there was none.
-	Status int
+	// there was none. AtPreflight: it is the preflight's (see Finding).
+	Status      int
+	AtPreflight bool
 }
 
 // groupState is a group being built.
@@ -273,7 +274,7 @@ func (gp *grouper) add(f *Finding) string {
 		g.Requests++
 	}
 	g.sample(f)
-	g.Affected = insertAffected(g.Affected, Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status})
+	g.Affected = insertAffected(g.Affected, Affected{Entry: f.Entry, Line: f.Line, Method: f.Method, URL: f.URL, Status: f.Status, AtPreflight: f.AtPreflight})
 	p := gp.pattern(path)
 	g.Patterns, g.patternAt = noteFirst(g.Patterns, g.patternAt, p, f.Entry)
 	g.count(maphash.String(patternSeed, p))

@@ -234,6 +234,27 @@ func TestHTMLCredentialsRow(t *testing.T) {
 	}
 }
 
+// TestHTMLAffectedStatus: beside a request blocked at its preflight, the
+// affected requests show the preflight's status as the preflight's (the
+// request itself was never sent); beside one blocked at its response, that
+// response's status alone.
+func TestHTMLAffectedStatus(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"express--allowed-headers-restricted", "<td>preflight 204</td>"},
+		{"express--json-parse-error-before-cors", "<td>400</td>"},
+	} {
+		r := analyze.File("../testdata/hars/chromium/"+c.file+".har", analyze.Options{}, har.Options{})
+		var b strings.Builder
+		if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
+			t.Fatal(err)
+		}
+		rows := regexp.MustCompile(`(?s)<table class="affected">.*?</table>`).FindString(b.String())
+		if !strings.Contains(rows, c.want) {
+			t.Errorf("%s: no %s among the affected requests:\n%s", c.file, c.want, rows)
+		}
+	}
+}
+
 // TestHTMLDiagramTone: a diagram marks the step where the check failed in
 // its finding's colour: red for a blocked request, amber for a warning,
 // which the browser did not block.

@@ -568,7 +568,7 @@ func mdGroupDetails(buf *bytes.Buffer, n int, g *analyze.Group, c cleaner) {
 		fmt.Fprintf(buf, "**Requests** (%d):\n\n| Entry | Line | Request | Status |\n| ---: | ---: | --- | --- |\n", g.Requests)
 		for _, a := range g.Affected {
 			fmt.Fprintf(buf, "| %d | %d | %s %s | %s |\n", a.Entry, a.Line,
-				mdEscape(truncate(c.plain(a.Method), 20)), mdEscape(shortenURL(c.url(a.URL), 100)), mdStatus(a.Status))
+				mdEscape(truncate(c.plain(a.Method), 20)), mdEscape(shortenURL(c.url(a.URL), 100)), affectedStatus(a, "(none)"))
 		}
 		buf.WriteString("\n")
 		if more := g.Requests - len(g.Affected); more > 0 {

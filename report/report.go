@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/harcors/harcors/analyze"
@@ -408,4 +409,18 @@ func (o *Options) workers() int {
 		return o.Workers
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// affectedStatus is the status shown beside an affected request: that of
+// the response that failed the check, named the preflight's when it is
+// (the request itself was then never sent, and its own status would read
+// as a response it never got), or none when there was no response.
+func affectedStatus(a analyze.Affected, none string) string {
+	switch {
+	case a.Status == 0:
+		return none
+	case a.AtPreflight:
+		return "preflight " + strconv.Itoa(a.Status)
+	}
+	return strconv.Itoa(a.Status)
 }
