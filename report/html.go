@@ -452,7 +452,7 @@ func htmlAffected(buf *bytes.Buffer, g *htmlGroup, c cleaner) {
 	e := html.EscapeString
 	buf.WriteString("<table class=\"affected\"><caption class=\"muted\">Affected requests</caption>\n<thead><tr><th scope=\"col\">Entry</th><th scope=\"col\">Line</th><th scope=\"col\">Request</th><th scope=\"col\">Status</th></tr></thead><tbody>\n")
 	for _, a := range g.affected {
-		fmt.Fprintf(buf, "<tr><td>#%d</td><td>%d</td><td>%s %s</td><td>%s</td></tr>\n", a.Entry, a.Line, e(c.plain(a.Method)), e(shortenURL(c.url(a.URL), 110)), affectedStatus(a, "none"))
+		fmt.Fprintf(buf, "<tr><td>#%d</td><td>%d</td><td>%s %s</td><td>%s</td></tr>\n", a.Entry, a.Line, e(c.plain(a.Method)), e(shortenURL(c.url(a.URL), 110)), affectedStatus(a))
 	}
 	if more := g.requests - len(g.affected); more > 0 {
 		fmt.Fprintf(buf, "<tr><td colspan=\"4\">and %d more</td></tr>\n", more)

@@ -568,7 +568,7 @@ func mdGroupDetails(buf *bytes.Buffer, n int, g *analyze.Group, c cleaner) {
 		fmt.Fprintf(buf, "**Requests** (%d):\n\n| Entry | Line | Request | Status |\n| ---: | ---: | --- | --- |\n", g.Requests)
 		for _, a := range g.Affected {
 			fmt.Fprintf(buf, "| %d | %d | %s %s | %s |\n", a.Entry, a.Line,
-				mdEscape(truncate(c.plain(a.Method), 20)), mdEscape(shortenURL(c.url(a.URL), 100)), affectedStatus(a, "(none)"))
+				mdEscape(truncate(c.plain(a.Method), 20)), mdEscape(shortenURL(c.url(a.URL), 100)), affectedStatus(a))
 		}
 		buf.WriteString("\n")
 		if more := g.Requests - len(g.Affected); more > 0 {
@@ -582,13 +582,6 @@ func mdGroupDetails(buf *bytes.Buffer, n int, g *analyze.Group, c cleaner) {
 		mdEvidence(buf, f, c, groupedExchange)
 	}
 	buf.WriteString("</details>\n\n")
-}
-
-func mdStatus(n int) string {
-	if n == 0 {
-		return "(none)"
-	}
-	return fmt.Sprint(n)
 }
 
 // mdConsole writes the browsers' console lines for a finding.
@@ -664,7 +657,7 @@ func mdRequests(buf *bytes.Buffer, rs []analyze.Request, c cleaner, room int, cu
 		}
 		row := fmt.Sprintf("| %d | %s %s | %s | %s | %s | %s | %s |\n",
 			q.Entry, mdEscape(truncate(c.plain(q.Method), 20)), mdEscape(shortenURL(c.url(q.URL), 100)), mdEscape(truncate(c.text(q.Origin), 80)),
-			mdStatus(q.Status), q.Verdict, rule, pre)
+			statusText(q.Status), q.Verdict, rule, pre)
 		if b.Len()+len(row)+len(end)+len(moreLine) > room {
 			cut.requests += len(rs) - i
 			fmt.Fprintf(&b, "\n… and %d more (`harcors --format json` lists every request).\n", len(rs)-i)

@@ -411,16 +411,22 @@ func (o *Options) workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
+// statusText is a response's status as the reports write it: "(none)"
+// when there was no response (0, or Playwright's -1).
+func statusText(n int) string {
+	if n <= 0 {
+		return "(none)"
+	}
+	return strconv.Itoa(n)
+}
+
 // affectedStatus is the status shown beside an affected request: that of
 // the response that failed the check, named the preflight's when it is
 // (the request itself was then never sent, and its own status would read
-// as a response it never got), or none when there was no response.
-func affectedStatus(a analyze.Affected, none string) string {
-	switch {
-	case a.Status == 0:
-		return none
-	case a.AtPreflight:
+// as a response it never got).
+func affectedStatus(a analyze.Affected) string {
+	if a.AtPreflight && a.Status > 0 {
 		return "preflight " + strconv.Itoa(a.Status)
 	}
-	return strconv.Itoa(a.Status)
+	return statusText(a.Status)
 }

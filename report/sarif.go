@@ -287,7 +287,7 @@ func sarifGroup(g *analyze.Group, idx int, uri string, c cleaner) sarifResult {
 		}
 		text := c.plain(a.Method) + " " + c.url(a.URL)
 		if a.Status > 0 {
-			text += " (" + affectedStatus(a, "") + ")"
+			text += " (" + affectedStatus(a) + ")"
 		}
 		res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: i + 1, PhysicalLocation: rel, Message: &sarifText{Text: text}})
 		links = append(links, fmt.Sprintf("[entry %d](%d)", a.Entry, i+1))

@@ -474,13 +474,6 @@ func preflightTime(r *analyze.Request) string {
 	return s
 }
 
-func statusText(n int) string {
-	if n == 0 {
-		return "(none)"
-	}
-	return strconv.Itoa(n)
-}
-
 func requestsTable(buf *bytes.Buffer, rs []analyze.Request, c cleaner, opt Options, w int) error {
 	wide := w >= wideFrom
 	cols := []column{
