@@ -215,6 +215,17 @@ func TestHTMLBatchShowsOnce(t *testing.T) {
 	}
 }
 
+// chromiumHTML is the HTML report of the Chromium fixture named file.
+func chromiumHTML(t *testing.T, file string) string {
+	t.Helper()
+	r := analyze.File("../testdata/hars/chromium/"+file+".har", analyze.Options{}, har.Options{})
+	var b strings.Builder
+	if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
 // TestHTMLCredentialsRow: the "Requested and allowed" table says what is
 // known of the credentials mode in words, for a mode the failure proves
 // (a wildcard refused with credentials) and for one the capture leaves open.
@@ -223,12 +234,8 @@ func TestHTMLCredentialsRow(t *testing.T) {
 		{"caddy--star-credentials", "mode include"},
 		{"express--auth-before-cors-401", "unknown: the capture does not say"},
 	} {
-		r := analyze.File("../testdata/hars/chromium/"+c.file+".har", analyze.Options{}, har.Options{})
-		var b strings.Builder
-		if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
-			t.Fatal(err)
-		}
-		if want := `<th scope="row">Credentials</th><td>` + c.want + `</td>`; !strings.Contains(b.String(), want) {
+		page := chromiumHTML(t, c.file)
+		if want := `<th scope="row">Credentials</th><td>` + c.want + `</td>`; !strings.Contains(page, want) {
 			t.Errorf("%s: no %q in the report", c.file, want)
 		}
 	}
@@ -243,12 +250,8 @@ func TestHTMLAffectedStatus(t *testing.T) {
 		{"express--allowed-headers-restricted", "<td>preflight 204</td>"},
 		{"express--json-parse-error-before-cors", "<td>400</td>"},
 	} {
-		r := analyze.File("../testdata/hars/chromium/"+c.file+".har", analyze.Options{}, har.Options{})
-		var b strings.Builder
-		if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
-			t.Fatal(err)
-		}
-		rows := regexp.MustCompile(`(?s)<table class="affected">.*?</table>`).FindString(b.String())
+		page := chromiumHTML(t, c.file)
+		rows := regexp.MustCompile(`(?s)<table class="affected">.*?</table>`).FindString(page)
 		if !strings.Contains(rows, c.want) {
 			t.Errorf("%s: no %s among the affected requests:\n%s", c.file, c.want, rows)
 		}
@@ -263,12 +266,8 @@ func TestHTMLDiagramTone(t *testing.T) {
 		{"express--auth-before-cors-401", "dg-fail", "dg-warn"},
 		{"nginx--acac-capitalized-fixed", "dg-warn", "dg-fail"},
 	} {
-		r := analyze.File("../testdata/hars/chromium/"+c.file+".har", analyze.Options{}, har.Options{})
-		var b strings.Builder
-		if err := Render(&b, []*analyze.Result{r}, Options{Format: HTML}); err != nil {
-			t.Fatal(err)
-		}
-		svg := regexp.MustCompile(`(?s)<svg class="diagram".*?</svg>`).FindString(b.String())
+		page := chromiumHTML(t, c.file)
+		svg := regexp.MustCompile(`(?s)<svg class="diagram".*?</svg>`).FindString(page)
 		// The marked note, and the response arrow and its text.
 		for _, cls := range []string{`class="dg-note ` + c.want + `"`, `class="dg-arrow ` + c.want + `"`, ` ` + c.want + `text"`} {
 			if !strings.Contains(svg, cls) {
