@@ -50,7 +50,7 @@ func (a *analysis) finding(x *exchange, f *failure, cred Credentials, basis stri
 		return fd
 	}
 	fd.Chromium = f.corsError
-	fd.Status, fd.AtPreflight = at.e.Response.Status, at == x.pre
+	fd.Status, fd.AtPreflight = at.e.Response.Status, f.stage == stagePreflight
 	fd.Value = f.param
 	fd.Firefox = firefoxKeyFor(f.corsError, len(at.e.Response.Headers.Values("Access-Control-Allow-Origin")))
 
