@@ -4,8 +4,8 @@
 // thread, so this is how the page reads a large HAR in parallel, as the
 // command does. It is given each File once ("file"), then jobs ("piece"),
 // and answers each job with the piece's entries, packed (see har.ReadPiece),
-// reading the File itself with FileReaderSync. It loads nothing but
-// wasm_exec.js and harcors.wasm, from the page's own folder.
+// reading the File itself (see ahead). It loads nothing but wasm_exec.js,
+// harcors.wasm and reader.js, from the page's own folder.
 "use strict";
 importScripts("wasm_exec.js");
 
@@ -35,14 +35,43 @@ const fr = new FileReaderSync();
 // number: a job for an earlier one gets an error.
 let file = null, fid = -1;
 
-// block is the last part of file read, from offset blockOff. Each read of
-// a File costs as much again as the copy of its bytes, so the file is read
-// in blocks of blockSize, each serving a job (a piece of 2 MiB and the end
-// of its last entry) and the start of the next.
+// block is the last part of file read here, from offset blockOff. Each
+// read of a File costs as much again as the copy of its bytes, so the file
+// is read in blocks of blockSize, each serving a job (a piece of 2 MiB and
+// the end of its last entry) and the start of the next.
 const blockSize = 8 << 20;
 let block = null, blockOff = 0;
 
+// ahead holds the blocks a reading worker of this one's own (reader.js,
+// the one the analysing worker uses for its slices) reads in order, a
+// block or two ahead of the jobs, while this one parses: a read here
+// (FileReaderSync) waits for the browser, and took about a seventh of the
+// time of this worker, the busier of the two, on a 100 MiB capture. The
+// jobs come in the file's order, so each block is used by a few jobs, then
+// dropped once the reads have passed it, which lets the reading worker
+// read another (its credit). What is not there in time is read here.
+let aheadReader = null, ahead = [];
+const keepBehind = 4 << 20;
+try {
+  aheadReader = new Worker("reader.js");
+  aheadReader.onmessage = (ev) => {
+    const m = ev.data;
+    if (m.gen === fid && m.buf) ahead.push({ off: m.off, bytes: new Uint8Array(m.buf) });
+  };
+} catch (e) {
+  aheadReader = null; // no worker here: every read is made here
+}
+
 function readAt(off, n) {
+  while (ahead.length > 0 && ahead[0].off + ahead[0].bytes.length + keepBehind <= off) {
+    ahead.shift();
+    aheadReader.postMessage({ type: "more", gen: fid });
+  }
+  for (const b of ahead) {
+    if (off >= b.off && off < b.off + b.bytes.length) {
+      return b.bytes.subarray(off - b.off, Math.min(b.bytes.length, off - b.off + n));
+    }
+  }
   if (!block || off < blockOff || off + n > blockOff + block.length) {
     try {
       block = new Uint8Array(fr.readAsArrayBuffer(file.slice(off, off + Math.max(n, blockSize))));
@@ -61,6 +90,8 @@ onmessage = async (ev) => {
     file = m.file;
     fid = m.fid;
     block = null;
+    ahead = [];
+    if (aheadReader) aheadReader.postMessage({ type: "open", gen: fid, file, slice: blockSize, ahead: 3 });
     return;
   }
   if (m.type !== "piece") return;

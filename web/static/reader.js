@@ -1,8 +1,10 @@
 // The reading worker: it reads one File at a time in slices with
-// FileReaderSync and sends each slice (its buffer transferred, not copied)
-// to the analysing worker that started it, a few slices ahead of what that
-// worker has taken, so that reading the disk and analysing overlap. It
-// loads nothing and sends nothing anywhere else.
+// FileReaderSync and sends each slice (its buffer transferred, not copied,
+// with the offset it starts at) to the worker that started it, a few
+// slices ahead of what that worker has taken, so that reading the disk and
+// analysing overlap. The analysing worker starts one for its slices, the
+// piece worker one for its blocks. It loads nothing and sends nothing
+// anywhere else.
 "use strict";
 const fr = new FileReaderSync();
 
@@ -26,10 +28,10 @@ function pump() {
     // The first slice is small: the analysis starts on it while the
     // next, full-size ones are read, rather than waiting for 4 MiB.
     const n = cur.off === 0 ? Math.min(cur.slice, 256 << 10) : cur.slice;
-    const end = Math.min(cur.file.size, cur.off + n);
+    const off = cur.off, end = Math.min(cur.file.size, off + n);
     let buf;
     try {
-      buf = fr.readAsArrayBuffer(cur.file.slice(cur.off, end));
+      buf = fr.readAsArrayBuffer(cur.file.slice(off, end));
     } catch (e) {
       postMessage({ gen: cur.gen, error: (e && e.message) || String(e) });
       cur = null;
@@ -37,6 +39,6 @@ function pump() {
     }
     cur.off = end;
     cur.credit--;
-    postMessage({ gen: cur.gen, buf }, [buf]);
+    postMessage({ gen: cur.gen, off, buf }, [buf]);
   }
 }
