@@ -1070,6 +1070,10 @@ func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) {
 		parts = append(parts, fmt.Sprintf("(of which the analysis waited for slices %.0f ms)", w))
 	}
 	parts = append(parts, fmt.Sprintf("file opened %.0f times, %.0f pieces read by the second instance", marks["opens"], marks["pieces"]))
+	// What each worker read of the File: the slices of the analysing
+	// worker's reader, and what the piece worker read itself, outside its
+	// reader's blocks.
+	parts = append(parts, fmt.Sprintf("%.1f MiB read in slices, %.1f MiB by the second instance outside its blocks", marks["sliceBytes"]/(1<<20), marks["pieceReadHere"]/(1<<20)))
 	t.Logf("page timing: %s", strings.Join(parts, ", "))
 }
 

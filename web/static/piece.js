@@ -12,7 +12,7 @@ importScripts("wasm_exec.js");
 const go = new Go();
 // Its warm-up is the reading of pieces (see warmUp in web/wasm/main.go).
 go.env = { HARCORS_ROLE: "piece" };
-const ready = (async () => {
+const loaded = (async () => {
   const url = "harcors.wasm";
   let inst = null;
   if (WebAssembly.instantiateStreaming) {
@@ -41,6 +41,9 @@ let file = null, fid = -1;
 // the end of its last entry) and the start of the next.
 const blockSize = 8 << 20;
 let block = null, blockOff = 0;
+// readHere counts the bytes of the current file read here, not by the
+// reading worker: each answer carries it, for the page's timing marks.
+let readHere = 0;
 
 // ahead holds the blocks a reading worker of this one's own (reader.js,
 // the one the analysing worker uses for its slices) reads in order, up to
@@ -49,17 +52,42 @@ let block = null, blockOff = 0;
 // time of this worker, the busier of the two, on a 100 MiB capture. The
 // jobs come in the file's order, so each block is used by a few jobs, then
 // dropped once the reads have passed it, which lets the reading worker
-// read another (its credit). What is not there in time is read here.
-let aheadReader = null, ahead = [];
-const keepBehind = 4 << 20;
+// read another (its credit). aheadEnd is where the blocks received so far
+// end.
+//
+// A job whose bytes are still on their way waits for them (queue), rather
+// than reading them here: the first jobs come as the reading starts, and
+// reading their bytes here read the first 16-24 MiB of a file twice. A job
+// is run at once when no block can come in time: no reading worker, the
+// reading failed, or all three blocks are here (the reading waits for the
+// jobs to pass them). What a job reads past the blocks is read here.
+let aheadReader = null, ahead = [], aheadEnd = 0, aheadFailed = false;
+const keepBehind = 4 << 20, aheadBlocks = 3;
+// margin is how far past its end a piece is expected to read (the end of
+// its last entry); a job waits until the blocks reach that far.
+const margin = 256 << 10;
+let queue = [];
 try {
   aheadReader = new Worker("reader.js");
   aheadReader.onmessage = (ev) => {
     const m = ev.data;
-    if (m.gen === fid && m.buf) ahead.push({ off: m.off, bytes: new Uint8Array(m.buf) });
+    if (m.gen !== fid) return;
+    if (m.buf) {
+      ahead.push({ off: m.off, bytes: new Uint8Array(m.buf) });
+      aheadEnd = m.off + m.buf.byteLength;
+    } else {
+      aheadFailed = true;
+    }
+    runQueue();
   };
 } catch (e) {
   aheadReader = null; // no worker here: every read is made here
+}
+
+// ready says whether a job for the piece that ends at end may run now.
+function ready(end) {
+  return !aheadReader || aheadFailed || ahead.length >= aheadBlocks ||
+    aheadEnd >= Math.min(file.size, end + margin);
 }
 
 function readAt(off, n) {
@@ -76,6 +104,7 @@ function readAt(off, n) {
     try {
       block = new Uint8Array(fr.readAsArrayBuffer(file.slice(off, off + Math.max(n, blockSize))));
       blockOff = off;
+      readHere += block.length;
     } catch (e) {
       block = null;
       return new Error((e && e.message) || String(e));
@@ -91,16 +120,33 @@ onmessage = async (ev) => {
     fid = m.fid;
     block = null;
     ahead = [];
-    if (aheadReader) aheadReader.postMessage({ type: "open", gen: fid, file, slice: blockSize, ahead: 3 });
+    aheadEnd = 0;
+    aheadFailed = false;
+    readHere = 0;
+    for (const j of queue) postMessage({ id: j.id, error: "the file was replaced" });
+    queue = [];
+    if (aheadReader) aheadReader.postMessage({ type: "open", gen: fid, file, slice: blockSize, ahead: aheadBlocks });
     return;
   }
   if (m.type !== "piece") return;
   try {
-    await ready;
+    await loaded;
   } catch (e) {
     postMessage({ id: m.id, error: "harcors.wasm could not be loaded: " + e });
     return;
   }
+  queue.push(m);
+  runQueue();
+};
+
+// runQueue runs the waiting jobs, in order, while their bytes are here.
+function runQueue() {
+  while (queue.length > 0 && (queue[0].fid !== fid || !file || ready(queue[0].end))) {
+    run(queue.shift());
+  }
+}
+
+function run(m) {
   if (m.fid !== fid || !file) {
     postMessage({ id: m.id, error: "the file was replaced" });
     return;
@@ -110,6 +156,6 @@ onmessage = async (ev) => {
   if (out instanceof Error) {
     postMessage({ id: m.id, error: out.message });
   } else {
-    postMessage({ id: m.id, buf: out.buffer }, [out.buffer]);
+    postMessage({ id: m.id, buf: out.buffer, readHere }, [out.buffer]);
   }
-};
+}

@@ -60,6 +60,7 @@ function startPieces() {
     const m = ev.data;
     const cb = jobs.get(m.id);
     if (!cb) return;
+    if (m.readHere !== undefined) marks.pieceReadHere = m.readHere;
     jobs.delete(m.id);
     cb(m.error !== undefined ? new Error(m.error) : new Uint8Array(m.buf));
   };
@@ -96,6 +97,7 @@ if (reader) {
     const m = ev.data;
     if (m.gen !== gen) return;
     mark("firstSlice");
+    if (m.buf) marks.sliceBytes = (marks.sliceBytes || 0) + m.buf.byteLength;
     const v = m.error !== undefined ? new Error("the browser could not read the file: " + m.error) : new Uint8Array(m.buf);
     if (waiting) {
       const w = waiting;
@@ -176,7 +178,7 @@ function inputs(files, onRead) {
               }
               cb(v);
             });
-            pieces.postMessage({ type: "piece", id, fid: g, job }, [job.buffer]);
+            pieces.postMessage({ type: "piece", id, fid: g, job, end }, [job.buffer]);
           }),
         };
         const give = (cb) => (v) => {
@@ -206,7 +208,10 @@ function inputs(files, onRead) {
         }
         queue = [];
         waiting = null;
-        reader.postMessage({ type: "open", gen: g, file: f, slice, ahead });
+        // A file read in pieces is read here only up to its second
+        // piece (2 MiB in): reading three slices ahead read 16 MiB of
+        // it, most of which the piece worker read again.
+        reader.postMessage({ type: "open", gen: g, file: f, slice, ahead: split ? 1 : ahead });
         return {
           ...at,
           next: (cb) => {
