@@ -37,7 +37,7 @@
   // one instance, and a capture of large bodies, whose time is the
   // browser's reading of the File, took 1.4-1.8x as long with it; one of
   // many small entries took 0.75-0.91x (headless Chromium 156, 100 MiB,
-  // two cores, README). "?pieces=on", "dense" or "off" in the page's
+  // two cores, bench/RESULTS.md). "?pieces=on", "dense" or "off" in the page's
   // address decides instead.
   let busy = false;
   const param = new URLSearchParams(location.search).get("pieces");
