@@ -572,7 +572,7 @@ func wantsWebTests() bool {
 			continue
 		}
 		re, err := regexp.Compile(pat)
-		return err != nil || re.MatchString("TestWebPage") || re.MatchString("TestWebPageLarge")
+		return err != nil || re.MatchString("TestWebPage") || re.MatchString("TestWebPageLarge") || re.MatchString("TestWebPageWithoutHelpers")
 	}
 	return true
 }
@@ -775,6 +775,57 @@ func TestWebPage(t *testing.T) {
 	}
 	if len(srv.paths) == 0 {
 		t.Error("the server saw no request: the page was not loaded from it")
+	}
+}
+
+// TestWebPageWithoutHelpers publishes the page without one of its helper
+// workers' scripts (reader.js, piece.js), as a partial upload would, and
+// gives it a capture large enough to be read in pieces: the page must
+// analyse it all the same, the same groups as the command's, rather than
+// wait forever for a worker that never started. Without reader.js both
+// workers read the file themselves, and the pieces are still read by the
+// second instance; without piece.js the analysis reads it alone.
+func TestWebPageWithoutHelpers(t *testing.T) {
+	needChromium(t)
+	built := site(t)
+	var gen bytes.Buffer
+	if _, err := hargen.Write(&gen, hargen.Config{Size: 66 << 20, Mix: hargen.MetadataDense, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "large.har")
+	if err := os.WriteFile(path, gen.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := testBrowser(t, 5*time.Minute)
+	for _, missing := range []string{"reader.js", "piece.js"} {
+		dir := t.TempDir()
+		ents, err := os.ReadDir(built)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if e.Name() == missing || e.IsDir() {
+				continue
+			}
+			if err := os.WriteFile(filepath.Join(dir, e.Name()), must(os.ReadFile(filepath.Join(built, e.Name()))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		srv := serveSite(t, dir)
+		tb := pageTab(t, b, srv)
+		if err := chromedp.Do(tb.ctx, chromedp.Navigate(srv.URL+"/?pieces=on")); err != nil {
+			t.Fatal(err)
+		}
+		waitEngine(t, tb)
+		what := "without " + missing
+		st, took, marks := pieceCapture(t, tb, what, path)
+		switch {
+		case missing == "piece.js" && marks.Pieces != 0:
+			t.Errorf("%s: %d pieces read by a second instance that cannot run", what, marks.Pieces)
+		case missing == "reader.js" && marks.Pieces < 20:
+			t.Errorf("%s: %d pieces read by the second instance, want some 30", what, marks.Pieces)
+		}
+		t.Logf("%s: %d groups in %v, %d pieces read by the second instance", what, len(st.Groups), took.Round(time.Millisecond), marks.Pieces)
 	}
 }
 

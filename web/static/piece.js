@@ -80,6 +80,13 @@ try {
     }
     runQueue();
   };
+  // A reading worker that cannot run (its script failed to load) sends
+  // nothing: without it the jobs would wait forever.
+  aheadReader.onerror = () => {
+    aheadReader = null;
+    ahead = [];
+    runQueue();
+  };
 } catch (e) {
   aheadReader = null; // no worker here: every read is made here
 }
@@ -93,7 +100,7 @@ function ready(end) {
 function readAt(off, n) {
   while (ahead.length > 0 && ahead[0].off + ahead[0].bytes.length + keepBehind <= off) {
     ahead.shift();
-    aheadReader.postMessage({ type: "more", gen: fid });
+    if (aheadReader) aheadReader.postMessage({ type: "more", gen: fid });
   }
   for (const b of ahead) {
     if (off >= b.off && off < b.off + b.bytes.length) {

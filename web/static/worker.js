@@ -64,6 +64,16 @@ function startPieces() {
     jobs.delete(m.id);
     cb(m.error !== undefined ? new Error(m.error) : new Uint8Array(m.buf));
   };
+  // A piece worker that stops (its script failed to load, or it ran out
+  // of memory) answers nothing more: its jobs fail, and the analysis
+  // reads the rest of the file itself (see har.PieceReader).
+  pieces.onerror = (e) => {
+    e.preventDefault();
+    pieces = null;
+    const cbs = [...jobs.values()];
+    jobs.clear();
+    for (const cb of cbs) cb(new Error("the piece worker stopped"));
+  };
 }
 
 // The reading worker, started with this one. Where a worker cannot start
@@ -71,6 +81,18 @@ function startPieces() {
 let reader = null;
 try {
   reader = new Worker("reader.js");
+  // One that cannot run (its script failed to load) sends nothing: the
+  // slices of the files opened after are read here; a file being read
+  // gets an error rather than waiting forever.
+  reader.onerror = (e) => {
+    e.preventDefault();
+    reader = null;
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w.give(new Error("the browser could not run the reading worker"));
+    }
+  };
 } catch (e) {
   reader = null;
 }
@@ -166,6 +188,10 @@ function inputs(files, onRead) {
               cb(new Error("the file was replaced"));
               return;
             }
+            if (!pieces) {
+              cb(new Error("the piece worker stopped"));
+              return;
+            }
             if (!sent) {
               pieces.postMessage({ type: "file", fid: g, file: f });
               sent = true;
@@ -219,6 +245,8 @@ function inputs(files, onRead) {
               cb(new Error("internal error: a file was read after another was opened"));
             } else if (queue.length > 0) {
               give(cb)(queue.shift());
+            } else if (!reader) {
+              cb(new Error("the browser could not run the reading worker"));
             } else {
               waiting = { give: give(cb), since: performance.now() };
             }
