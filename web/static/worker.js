@@ -138,9 +138,10 @@ if (reader) {
 // small entries, whose parsing the second instance shares. On two cores
 // the pair took 0.75-0.91x the time of one instance for entries of 0.7
 // KiB, but 1.0-1.4x for DevTools-shaped entries of 8.7 KiB (20 headers,
-// some bodies) and 1.4-1.8x for large bodies (see app.js, bench/RESULTS.md); the
-// bound leaves whatever lies between to one instance, as before. Only the
-// speed depends on the guess: the analysis is the same either way.
+// some bodies) and 1.4-1.8x for large bodies (see app.js and
+// bench/RESULTS.md); the bound leaves whatever lies between to one
+// instance, as before. Only the speed depends on the guess: the analysis
+// is the same either way.
 function looksDense(f) {
   if (f.size < (64 << 20)) return false;
   let text;
