@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -572,10 +573,13 @@ func wantsWebTests() bool {
 			continue
 		}
 		re, err := regexp.Compile(pat)
-		return err != nil || re.MatchString("TestWebPage") || re.MatchString("TestWebPageLarge") || re.MatchString("TestWebPageWithoutHelpers")
+		return err != nil || slices.ContainsFunc(webPageTests, re.MatchString)
 	}
 	return true
 }
+
+// webPageTests are the tests that need the built page (site).
+var webPageTests = []string{"TestWebPage", "TestWebPageLarge", "TestWebPageWithoutHelpers"}
 
 // servedSite serves the built page on 127.0.0.1 and records every path
 // asked for.

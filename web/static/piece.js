@@ -82,7 +82,8 @@ try {
   };
   // A reading worker that cannot run (its script failed to load) sends
   // nothing: without it the jobs would wait forever.
-  aheadReader.onerror = () => {
+  aheadReader.onerror = (e) => {
+    e.preventDefault(); // handled here, as worker.js handles its helpers'
     aheadReader = null;
     ahead = [];
     runQueue();
