@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/harcors/harcors/internal/hargen"
@@ -260,4 +261,84 @@ func BenchmarkPieceDecode(b *testing.B) {
 			b.ReportMetric(float64(size)/float64(len(ents)), "packed-B/entry")
 		})
 	}
+}
+
+// cachedPieces answers each job with the result ReadPiece gave it the
+// first time, so that a benchmark times the Reader that takes the pieces
+// back (decoding them), not the reading of the pieces.
+type cachedPieces struct {
+	src  io.ReaderAt
+	mu   sync.Mutex
+	done map[string][]byte
+}
+
+func (c *cachedPieces) ReadPiece(job []byte, _ int64) ([]byte, error) {
+	c.mu.Lock()
+	b, ok := c.done[string(job)]
+	c.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := ReadPiece(c.src, job)
+	if err == nil {
+		c.mu.Lock()
+		c.done[string(job)] = b
+		c.mu.Unlock()
+	}
+	return b, err
+}
+
+// BenchmarkPieces times the two sides of the pieces of a metadata-dense
+// capture read by another instance, as in the page: "read" is ReadPiece on
+// each piece's job (the second instance), "take-back" the Reader of the
+// whole capture, every piece but the head handed back packed (the
+// analysing instance: the head and the decoding).
+func BenchmarkPieces(b *testing.B) {
+	var buf bytes.Buffer
+	if _, err := hargen.Write(&buf, hargen.Config{Size: 8 << 20, Mix: hargen.MetadataDense, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	pr := &cachedPieces{src: bytes.NewReader(data), done: map[string][]byte{}}
+	t := defaultTuning
+	t.splitMinSize, t.splitChunk = 0, 256<<10
+	read := func() int {
+		r, err := NewReader(memGrowing{bytes.NewReader(data)}, Options{Workers: 1, Pieces: pr, tune: &t})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		n := 0
+		for {
+			if _, err := r.Next(); err == io.EOF {
+				return n
+			} else if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	entries := read() // fills the cache
+	var jobs [][]byte
+	for job := range pr.done {
+		jobs = append(jobs, []byte(job))
+	}
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, job := range jobs {
+				if _, err := ReadPiece(pr.src, job); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(entries), "ns/entry")
+	})
+	b.Run("take-back", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			read()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(entries), "ns/entry")
+	})
 }

@@ -135,3 +135,45 @@ func TestEntryRefsRoundTrip(t *testing.T) {
 		t.Fatalf("numbered entry read as a plain one: %v, want ErrPacked", err)
 	}
 }
+
+// TestSharedDecodeLists: the entries of a piece, decoded with their header
+// and cookie lists cut from shared runs (readRemote), come back equal, and
+// a list appended to never writes over the next entry's; an entry with
+// more lines than a run holds gets a run of its own.
+func TestSharedDecodeLists(t *testing.T) {
+	var full Entry
+	seq := 0
+	fillEntry(t, reflect.ValueOf(&full).Elem(), "e", &seq)
+	long := full
+	long.Response.Headers = make(Headers, pairRun+5)
+	for i := range long.Response.Headers {
+		long.Response.Headers[i] = Header{Name: fmt.Sprintf("x-%d", i), Value: "v"}
+	}
+	ents := []Entry{full, full, long, full}
+	refs := new(strRefs)
+	d := EntryDecoder{shared: true}
+	d.numbered(true)
+	got := make([]Entry, len(ents))
+	for i := range ents {
+		if err := d.decodeInto(&got[i], appendEntry(nil, &ents[i], refs)); err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		g, w := got[i], ents[i]
+		g.Started, w.Started = time.Time{}, time.Time{}
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("entry %d came back as\n%+v\nwant\n%+v", i, g, w)
+		}
+	}
+	if &got[0].Request.Headers[0] == &got[1].Request.Headers[0] {
+		t.Fatal("two entries share one header list")
+	}
+	want := got[1].Request.Headers[0]
+	got[0].Request.Headers = append(got[0].Request.Headers, Header{Name: "added", Value: "x"})
+	got[0].Response.Cookies = append(got[0].Response.Cookies, Cookie{Name: "added"})
+	if got[1].Request.Headers[0] != want || got[1].Request.Cookies[0].Name == "added" {
+		t.Fatal("appending to an entry's list wrote over the next entry's")
+	}
+	if n := len(got[2].Response.Headers); n != pairRun+5 {
+		t.Fatalf("the long entry has %d response headers, want %d", n, pairRun+5)
+	}
+}
