@@ -156,13 +156,6 @@ type EntryDecoder struct {
 	// strs the strings they have numbered so far.
 	refs bool
 	strs []string
-	// shared is set while the decoder decodes the entries of one piece
-	// (readRemote), which live and die together: their header and cookie
-	// lists are then cut from runs shared between entries (hdrs, cks), so
-	// that an entry costs one allocation less per list.
-	shared bool
-	hdrs   []Header
-	cks    []Cookie
 }
 
 // numbered starts or ends a run of entries written with strRefs.
@@ -174,16 +167,11 @@ func (d *EntryDecoder) numbered(on bool) {
 
 // Decode decodes one entry, the whole of b.
 func (d *EntryDecoder) Decode(b []byte) (*Entry, error) {
-	e := &Entry{}
-	return e, d.decodeInto(e, b)
-}
-
-// decodeInto decodes one entry, the whole of b, into e, which is zero.
-func (d *EntryDecoder) decodeInto(e *Entry, b []byte) error {
 	d.b, d.err = b, nil
 	if d.intern == nil {
 		d.intern = new(interner)
 	}
+	e := &Entry{}
 	e.Index = int(d.varint())
 	e.Line = int(d.varint())
 	e.Offset = d.varint()
@@ -194,16 +182,16 @@ func (d *EntryDecoder) decodeInto(e *Entry, b []byte) error {
 	q.Method = d.str()
 	q.URL = d.long()
 	q.HTTPVersion = d.str()
-	q.Headers = decodePairs(d, &d.hdrs)
-	q.Cookies = decodePairs(d, &d.cks)
+	q.Headers = decodePairs[Header](d)
+	q.Cookies = decodePairs[Cookie](d)
 	q.BodySize = d.varint()
 	q.PostMimeType = d.str()
 	r := &e.Response
 	r.Status = int(d.varint())
 	r.StatusText = d.str()
 	r.HTTPVersion = d.str()
-	r.Headers = decodePairs(d, &d.hdrs)
-	r.Cookies = decodePairs(d, &d.cks)
+	r.Headers = decodePairs[Header](d)
+	r.Cookies = decodePairs[Cookie](d)
 	r.RedirectURL = d.long()
 	r.Content.Size = d.varint()
 	r.Content.MimeType = d.str()
@@ -219,7 +207,7 @@ func (d *EntryDecoder) decodeInto(e *Entry, b []byte) error {
 		d.err = ErrPacked
 	}
 	d.b = nil
-	return d.err
+	return e, d.err
 }
 
 func (d *EntryDecoder) time() time.Time {
@@ -293,35 +281,18 @@ func (d *EntryDecoder) count() (n int, ok bool) {
 	return int(u - 1), true
 }
 
-// decodePairs reads what appendPairs wrote; the list is cut from run while
-// the decoder is shared.
-func decodePairs[P Header | Cookie](d *EntryDecoder, run *[]P) []P {
+// decodePairs reads what appendPairs wrote.
+func decodePairs[P Header | Cookie](d *EntryDecoder) []P {
 	n, ok := d.count()
 	if !ok {
 		return nil
 	}
-	var ps []P
-	if d.shared && n > 0 {
-		if len(*run)+n > cap(*run) {
-			*run = make([]P, 0, max(n, pairRun))
-		}
-		i := len(*run)
-		*run = (*run)[:i+n]
-		// The list's capacity ends with it: appending to one never
-		// writes over the next.
-		ps = (*run)[i : i+n : i+n]
-	} else {
-		ps = make([]P, n)
-	}
+	ps := make([]P, n)
 	for i := range ps {
 		ps[i] = P(Header{Name: d.str(), Value: d.str()})
 	}
 	return ps
 }
-
-// pairRun is how many header or cookie lines a shared decoder allocates at
-// once: about thirty entries' worth of a dense capture, and 32 KiB.
-const pairRun = 1024
 
 // decoder reads the varints, numbers and byte strings of an encoding: of
 // an entry (EntryDecoder), of a piece's job or of its result (remote.go).

@@ -77,10 +77,6 @@ func ReadPiece(f io.ReaderAt, job []byte) ([]byte, error) {
 	return b, nil
 }
 
-// minPacked is the size of the shortest packed entry, the zero Entry's:
-// every field takes a byte at least, the time eight.
-var minPacked = len(AppendEntry(nil, &Entry{}))
-
 // job describes p for ReadPiece.
 func (sp *splitter) job(p *piece) []byte {
 	b := binary.AppendVarint(nil, p.lo)
@@ -115,30 +111,22 @@ func (sp *splitter) readRemote(p *piece, ed *EntryDecoder) {
 	start, end := d.varint(), d.varint()
 	lines, lineStart := int(d.varint()), d.varint()
 	n := d.uvarint()
-	// Each entry takes minPacked bytes at least, and its length one more:
-	// a larger count is damage, and must not size the allocation below.
-	if d.err != nil || n > uint64(len(d.b)/(minPacked+1)) {
+	if d.err != nil || n > uint64(len(d.b)) {
 		return
 	}
-	ents := make([]*Entry, n)
-	// The piece's entries live and die together (see EntryDecoder.shared):
-	// they are allocated at once.
-	all := make([]Entry, n)
+	ents := make([]*Entry, 0, n)
 	ed.numbered(true)
-	ed.shared = true
-	defer func() {
-		ed.numbered(false)
-		ed.shared, ed.hdrs, ed.cks = false, nil, nil
-	}()
-	for i := range ents {
+	defer ed.numbered(false)
+	for range n {
 		b := d.bytes()
 		if d.err != nil {
 			return
 		}
-		if ed.decodeInto(&all[i], b) != nil {
+		e, err := ed.Decode(b)
+		if err != nil {
 			return
 		}
-		ents[i] = &all[i]
+		ents = append(ents, e)
 	}
 	if len(d.b) != 0 {
 		return
