@@ -423,12 +423,11 @@ const warmSlice = 16 << 10
 // warmRounds is how many times warmUp reads its capture of small entries.
 // After one reading, headless Chromium still recompiled 190 functions
 // (0.50 s of compiling) during the 100 MiB dense capture; after six from Go
-// memory, 154-164 (0.42-0.61 s). Twelve, handed over through JavaScript,
-// with the collector warmed up too: 76-82 (0.14-0.19 s), the two instances
-// and the browser using 4.1 s of CPU instead of 5.0 s (the medians of ten
-// runs each), and the page ready 2.4-2.85 s after loading instead of
-// 2.0-2.6 s. Reading one capture again spares making a larger one: under
-// Node, generating 6 MiB took 0.39-0.50 s, longer than analysing it.
+// memory, 154-167 (0.42-0.61 s). Twelve, handed over through JavaScript,
+// with the collector warmed up too: 76-86 (0.14-0.25 s), and the page
+// ready 2.3-3.0 s after loading instead of 1.7-2.6 s (bench/RESULTS.md).
+// Reading one capture again spares making a larger one: under Node,
+// generating 6 MiB took 0.39-0.50 s, longer than analysing it.
 const warmRounds = 12
 
 // warmCapture generates a 1 MiB capture of mix for warmUp (or nil).
