@@ -288,35 +288,42 @@ func (c *cachedPieces) ReadPiece(job []byte, _ int64) ([]byte, error) {
 	return b, err
 }
 
+// densePieces generates a metadata-dense capture of about size bytes and
+// returns a PieceReader that reads its pieces once (cachedPieces) and
+// opens a Reader of it that cuts it in pieces of chunk bytes, each read by
+// that PieceReader but the head.
+func densePieces(tb testing.TB, size int, chunk int64) (*cachedPieces, func() *Reader) {
+	tb.Helper()
+	var buf bytes.Buffer
+	if _, err := hargen.Write(&buf, hargen.Config{Size: int64(size), Mix: hargen.MetadataDense, Seed: 1}); err != nil {
+		tb.Fatal(err)
+	}
+	data := buf.Bytes()
+	pr := &cachedPieces{src: bytes.NewReader(data), done: map[string][]byte{}}
+	t := defaultTuning
+	t.splitMinSize, t.splitChunk = 0, chunk
+	return pr, func() *Reader {
+		r, err := NewReader(memGrowing{bytes.NewReader(data)}, Options{Workers: 1, Pieces: pr, tune: &t})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return r
+	}
+}
+
 // BenchmarkPieces times the two sides of the pieces of a metadata-dense
 // capture read by another instance, as in the page: "read" is ReadPiece on
 // each piece's job (the second instance), "take-back" the Reader of the
 // whole capture, every piece but the head handed back packed (the
 // analysing instance: the head and the decoding).
 func BenchmarkPieces(b *testing.B) {
-	var buf bytes.Buffer
-	if _, err := hargen.Write(&buf, hargen.Config{Size: 8 << 20, Mix: hargen.MetadataDense, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	data := buf.Bytes()
-	pr := &cachedPieces{src: bytes.NewReader(data), done: map[string][]byte{}}
-	t := defaultTuning
-	t.splitMinSize, t.splitChunk = 0, 256<<10
+	pr, open := densePieces(b, 8<<20, 256<<10)
 	read := func() int {
-		r, err := NewReader(memGrowing{bytes.NewReader(data)}, Options{Workers: 1, Pieces: pr, tune: &t})
-		if err != nil {
-			b.Fatal(err)
+		c, _ := drainPieces(b, open(), nil)
+		if c.Err != nil {
+			b.Fatal(c.Err)
 		}
-		defer r.Close()
-		n := 0
-		for {
-			if _, err := r.Next(); err == io.EOF {
-				return n
-			} else if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
+		return len(c.Entries)
 	}
 	entries := read() // fills the cache
 	var jobs [][]byte

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 	"weak"
-
-	"github.com/harcors/harcors/internal/hargen"
 )
 
 // cycleReader streams a HAR of about size bytes built from one block of
@@ -108,30 +106,13 @@ func TestMemoryFlat(t *testing.T) {
 // and the page's memory would grow with the capture (an Entry slab per
 // piece took a 100 MiB dense capture from 52 to 134 MiB).
 func TestTakenBackEntriesFreeAlone(t *testing.T) {
-	var buf bytes.Buffer
-	if _, err := hargen.Write(&buf, hargen.Config{Size: 1 << 20, Mix: hargen.MetadataDense, Seed: 1}); err != nil {
-		t.Fatal(err)
+	pr, open := densePieces(t, 1<<20, 64<<10)
+	c, _ := drainPieces(t, open(), nil)
+	if c.Err != nil {
+		t.Fatal(c.Err)
 	}
-	data := buf.Bytes()
-	pr := &cachedPieces{src: bytes.NewReader(data), done: map[string][]byte{}}
-	tune := defaultTuning
-	tune.splitMinSize, tune.splitChunk = 0, 64<<10
-	r, err := NewReader(memGrowing{bytes.NewReader(data)}, Options{Workers: 1, Pieces: pr, tune: &tune})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ents []*Entry
-	for {
-		e, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ents = append(ents, e)
-	}
-	r.Close()
+	ents := c.Entries
+	c.Entries = nil
 	if len(pr.done) < 4 {
 		t.Fatalf("%d pieces read elsewhere, want more", len(pr.done))
 	}
