@@ -403,8 +403,8 @@ func warmFiles(data []byte) (args []js.Value, release func()) {
 }
 
 // warmCollector runs the garbage collector again and again, with a live
-// heap of a few MiB: a large capture runs it a hundred times, and its
-// functions were compiled again during the capture.
+// heap of a few MiB: a large capture collects many times, and the
+// collector's functions were compiled during it.
 func warmCollector() {
 	keep := make([][]byte, 0, 1024)
 	for i := range 1024 {
