@@ -68,12 +68,26 @@ func startBrowser(parent context.Context) (*Browser, error) {
 	if f := os.Getenv("HARCORS_JS_FLAGS"); f != "" {
 		opts = append(opts, chromedp.Flag("js-flags", f))
 	}
+	// HARCORS_BROWSER_OUT names a file for what the browser prints (V8's
+	// traces among it), each line after the time it came, in milliseconds
+	// since the epoch as the page's timing marks are: see TestWebPageLarge.
+	var out *os.File
+	if f := os.Getenv("HARCORS_BROWSER_OUT"); f != "" {
+		if out, err = os.Create(f); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		opts = append(opts, chromedp.CombinedOutput(&stampedLines{w: out}))
+	}
 	actx, acancel := chromedp.NewExecAllocator(parent, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	b := &Browser{ctx: bctx, dataDir: dir}
 	b.cancel = func() {
 		bcancel()
 		acancel()
+		if out != nil {
+			out.Close()
+		}
 		os.RemoveAll(dir)
 	}
 	if err := chromedp.Do(bctx); err != nil {
@@ -96,6 +110,20 @@ func startBrowser(parent context.Context) (*Browser, error) {
 }
 
 func (b *Browser) Close() { b.cancel() }
+
+// stampedLines writes each line it is given after the time it came (Unix
+// milliseconds and a space). The browser's output comes in whole lines.
+type stampedLines struct{ w *os.File }
+
+func (s *stampedLines) Write(p []byte) (int, error) {
+	now := time.Now().UnixMilli()
+	for line := range strings.Lines(string(p)) {
+		if _, err := fmt.Fprintf(s.w, "%d %s", now, line); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
 
 // tabEvents collects the raw protocol events of one tab.
 type tabEvents struct {

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -1052,7 +1053,10 @@ func TestWebPageLarge(t *testing.T) {
 	st, took := analyzeInPage(t, tb, []string{path}, 25*time.Minute)
 	after := threadCPU()
 	close(done)
-	logTiming(t, tb, clicked, took)
+	marks := logTiming(t, tb, clicked, took)
+	if f := os.Getenv("HARCORS_BROWSER_OUT"); f != "" {
+		logCompiles(t, f, marks["ready"], marks["analysed"])
+	}
 	var status string
 	_ = tb.eval(`document.getElementById("status").textContent`, &status)
 	t.Logf("page says: %s", status)
@@ -1102,12 +1106,11 @@ var pageSteps = []string{"picked", "received", "ready", "firstSlice", "analysed"
 // each step of the page's timing from the previous one, with the steps
 // the test adds (the file given through the protocol, and the test's
 // polling seeing data-state="done").
-func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) {
+func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) (marks map[string]float64) {
 	t.Helper()
-	var marks map[string]float64
 	if err := tb.eval(`Object.fromEntries(Object.entries(window.harcorsTiming || {}).filter(([k, v]) => typeof v === "number"))`, &marks); err != nil {
 		t.Logf("page timing: %v", err)
-		return
+		return nil
 	}
 	prev, prevName := float64(clicked.UnixNano())/1e6, "file given"
 	parts := []string{}
@@ -1130,6 +1133,51 @@ func logTiming(t *testing.T, tb *tab, clicked time.Time, took time.Duration) {
 	// reader's blocks.
 	parts = append(parts, fmt.Sprintf("%.1f MiB read in slices, %.1f MiB by the second instance outside its blocks", marks["sliceBytes"]/(1<<20), marks["pieceReadHere"]/(1<<20)))
 	t.Logf("page timing: %s", strings.Join(parts, ", "))
+	return marks
+}
+
+// turbofanLine is a line of V8's --trace-wasm-compilation-times, as
+// stampedLines writes it, for a function its optimizing compiler compiled.
+var turbofanLine = regexp.MustCompile(`^(\d+) Compiled function \S+ using TurboFan, took (\d+) (μs|ms)`)
+
+// logCompiles logs how many WebAssembly functions the browser's optimizing
+// compiler compiled between from and to (Unix milliseconds: the page's
+// marks for the start and the end of the analysis), and how long that
+// took, from the browser's output in path (HARCORS_BROWSER_OUT, with
+// HARCORS_JS_FLAGS=--trace-wasm-compilation-times). Those are functions
+// the page's warm-up did not make hot: they run slowly until compiled, and
+// the compiling takes CPU from the analysis.
+func logCompiles(t *testing.T, path string, from, to float64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Logf("compiles: %v", err)
+		return
+	}
+	n, lines, took := 0, 0, time.Duration(0)
+	for line := range strings.Lines(string(data)) {
+		m := turbofanLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		lines++
+		at, _ := strconv.ParseFloat(m[1], 64)
+		if at < from || at > to {
+			continue
+		}
+		d, _ := strconv.Atoi(m[2])
+		unit := time.Microsecond
+		if m[3] == "ms" {
+			unit = time.Millisecond
+		}
+		n++
+		took += time.Duration(d) * unit
+	}
+	if lines == 0 {
+		t.Logf("compiles: no compile traced in %s (set HARCORS_JS_FLAGS=--trace-wasm-compilation-times)", path)
+		return
+	}
+	t.Logf("compiles: the optimizing compiler compiled %d functions during the analysis (%v of compiling), %d since the browser started", n, took.Round(time.Millisecond), lines)
 }
 
 type threadTime struct {
