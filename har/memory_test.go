@@ -134,20 +134,22 @@ func TestTakenBackEntriesFreeAlone(t *testing.T) {
 	ents = nil
 	runtime.GC()
 	runtime.GC()
-	alive := func(n int, p func(int) bool) int {
-		c := 0
-		for i := range n {
-			if p(i) {
-				c++
-			}
-		}
-		return c
-	}
-	if n := alive(len(wes), func(i int) bool { return wes[i].Value() != nil }); n > 0 {
+	if n := alive(wes); n > 0 {
 		t.Errorf("%d of %d dropped entries still alive beside the one kept", n, len(wes))
 	}
-	if n := alive(len(whs), func(i int) bool { return whs[i].Value() != nil }); n > 0 {
+	if n := alive(whs); n > 0 {
 		t.Errorf("%d of %d dropped entries' header lists still alive beside the one kept", n, len(whs))
 	}
 	runtime.KeepAlive(kept)
+}
+
+// alive counts the weak pointers whose object has not been collected.
+func alive[T any](ps []weak.Pointer[T]) int {
+	n := 0
+	for _, p := range ps {
+		if p.Value() != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -131,8 +131,7 @@ onmessage = async (ev) => {
     aheadEnd = 0;
     aheadFailed = false;
     readHere = 0;
-    for (const j of queue) postMessage({ id: j.id, error: "the file was replaced" });
-    queue = [];
+    runQueue(); // the jobs of the file before get their error
     if (aheadReader) aheadReader.postMessage({ type: "open", gen: fid, file, slice: blockSize, ahead: aheadBlocks });
     return;
   }
